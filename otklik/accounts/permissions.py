@@ -1,0 +1,147 @@
+"""The permission matrix: which role may do which action, and over which part of the region.
+
+This table is the single source of truth. Services call ``access_check`` before they change
+anything; selectors call ``visible_to`` so that a list never shows what the user may not see;
+templates only ask ``can`` to hide buttons. ``docs/permissions.md`` is generated from this table
+(``otklik permissions --markdown``) and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+from otklik.accounts.choices import ROLE_SCOPE_FIELD, Role
+from otklik.core.exceptions import AccessDenied
+
+
+class Scope(enum.StrEnum):
+    NONE = "none"
+    ALL = "all"  # the whole region
+    OWN = "own"  # the user's own sector, organisation or municipality (by role)
+
+
+class Action(enum.StrEnum):
+    REFERENCE_VIEW = "reference.view"
+    REFERENCE_EDIT = "reference.edit"
+    CALENDAR_EDIT = "calendar.edit"
+    USER_VIEW = "user.view"
+    USER_MANAGE = "user.manage"
+    MESSAGE_VIEW = "message.view"
+    MESSAGE_CLASSIFY = "message.classify"
+    AUDIT_VIEW = "audit.view"
+    APIKEY_MANAGE = "apikey.manage"
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.REFERENCE_VIEW: "Просмотр справочников (МО, темы, организации, каналы)",
+    Action.REFERENCE_EDIT: "Изменение справочников",
+    Action.CALENDAR_EDIT: "Поправки производственного календаря",
+    Action.USER_VIEW: "Просмотр пользователей",
+    Action.USER_MANAGE: "Создание пользователей, роли и блокировка",
+    Action.MESSAGE_VIEW: "Просмотр сообщений",
+    Action.MESSAGE_CLASSIFY: "Исправление отрасли, темы и места сообщения",
+    Action.AUDIT_VIEW: "Просмотр журнала действий",
+    Action.APIKEY_MANAGE: "Выпуск и отзыв ключей внешних систем",
+}
+
+A, O, N = Scope.ALL, Scope.OWN, Scope.NONE
+R = Role
+
+# role order of the columns: curator, executor, head, sector lead, analyst, org operator,
+# municipal coordinator, auditor
+_ROLES = [R.CURATOR, R.EXECUTOR, R.HEAD, R.SECTOR_LEAD, R.ANALYST, R.ORG_OPERATOR,
+          R.MUNICIPAL_COORDINATOR, R.AUDITOR]
+_ROWS: dict[Action, tuple[Scope, ...]] = {
+    #                          cur exe head sect anal oper mun  aud
+    Action.REFERENCE_VIEW:    (A,  A,  A,   A,   A,   A,   A,   A),
+    Action.REFERENCE_EDIT:    (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.CALENDAR_EDIT:     (A,  A,  A,   N,   N,   N,   N,   N),
+    Action.USER_VIEW:         (A,  A,  A,   N,   N,   N,   N,   A),
+    Action.USER_MANAGE:       (A,  A,  A,   N,   N,   N,   N,   N),
+    Action.MESSAGE_VIEW:      (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.MESSAGE_CLASSIFY:  (A,  A,  A,   O,   A,   N,   N,   N),
+    Action.AUDIT_VIEW:        (A,  A,  A,   N,   N,   N,   N,   A),
+    Action.APIKEY_MANAGE:     (A,  A,  N,   N,   N,   N,   N,   N),
+}
+MATRIX: dict[Action, dict[Role, Scope]] = {
+    action: dict(zip(_ROLES, scopes, strict=True)) for action, scopes in _ROWS.items()
+}
+
+
+def scope_for(user: Any, action: Action) -> Scope:
+    """The scope in which ``user`` may perform ``action``; superusers act on the whole region."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope.NONE
+    if user.is_superuser:
+        return Scope.ALL
+    if not user.role:
+        return Scope.NONE
+    return MATRIX[action][Role(user.role)]
+
+
+def can(user: Any, action: Action, obj: Model | None = None) -> bool:
+    scope = scope_for(user, action)
+    if scope is Scope.NONE:
+        return False
+    if scope is Scope.ALL or obj is None:
+        return True
+    return _in_own_scope(user, obj)
+
+
+def access_check(user: Any, action: Action, obj: Model | None = None) -> None:
+    """Raise ``AccessDenied`` unless ``user`` may perform ``action`` (on ``obj``)."""
+    if not can(user, action, obj):
+        raise AccessDenied(
+            f"Недостаточно прав: «{ACTION_LABELS[action]}».", extra={"action": str(action)}
+        )
+
+
+def visible_to(queryset: QuerySet, user: Any, action: Action = Action.MESSAGE_VIEW) -> QuerySet:
+    """``queryset`` narrowed to what ``user`` may see for ``action`` (empty when nothing).
+
+    The model declares ``scope_lookups``: for each scope field of a role (sector, organization,
+    municipality) the lookup that reaches it from the model, e.g. ``{"sector": "sector"}``.
+    """
+    scope = scope_for(user, action)
+    if scope is Scope.ALL:
+        return queryset
+    if scope is Scope.NONE:
+        return queryset.none()
+    return queryset.filter(_own_scope_q(user, queryset.model))
+
+
+def _own_scope_q(user: Any, model: type[Model]) -> Q:
+    field = ROLE_SCOPE_FIELD.get(user.role)
+    lookups: dict[str, str | list[str]] = getattr(model, "scope_lookups", {})
+    if field is None or field not in lookups:
+        return Q(pk__in=[])
+    target_id = getattr(user, f"{field}_id")
+    paths = lookups[field]
+    if isinstance(paths, str):
+        paths = [paths]
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{path: target_id})
+    return q
+
+
+def _in_own_scope(user: Any, obj: Model) -> bool:
+    return type(obj)._default_manager.filter(pk=obj.pk).filter(
+        _own_scope_q(user, type(obj))
+    ).exists()
+
+
+def matrix_markdown() -> str:
+    """The matrix as the Markdown table in docs/permissions.md."""
+    legend = {Scope.ALL: "вся область", Scope.OWN: "своя зона", Scope.NONE: "—"}
+    head = "| Действие | код | " + " | ".join(r.label for r in _ROLES) + " |"
+    rule = "|" + "---|" * (len(_ROLES) + 2)
+    rows = [
+        f"| {ACTION_LABELS[action]} | `{action}` | "
+        + " | ".join(legend[MATRIX[action][r]] for r in _ROLES) + " |"
+        for action in Action
+    ]
+    return "\n".join([head, rule, *rows]) + "\n"
