@@ -20,7 +20,7 @@ class ConfigurationError(Exception):
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
-    """The value of ``name`` or of the file named by ``name_FILE``; ``default`` if neither is set."""
+    """The value of ``name``, or of the file named by ``name_FILE``; else ``default``."""
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
         try:

@@ -102,10 +102,9 @@ TEMPLATES = [
 
 # --- database -----------------------------------------------------------------------------------
 DATABASE_URL = env_str("OTKLIK_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'otklik.sqlite3'}"
-if PRODUCTION and DATABASE_URL.startswith("sqlite"):
-    # Allowed (a small ЦУР can run on SQLite), but said explicitly in the README.
-    pass
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -32,7 +32,6 @@ class Action(enum.StrEnum):
     MESSAGE_VIEW = "message.view"
     MESSAGE_CLASSIFY = "message.classify"
     AUDIT_VIEW = "audit.view"
-    APIKEY_MANAGE = "apikey.manage"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -44,10 +43,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MESSAGE_VIEW: "Просмотр сообщений",
     Action.MESSAGE_CLASSIFY: "Исправление отрасли, темы и места сообщения",
     Action.AUDIT_VIEW: "Просмотр журнала действий",
-    Action.APIKEY_MANAGE: "Выпуск и отзыв ключей внешних систем",
 }
 
-A, O, N = Scope.ALL, Scope.OWN, Scope.NONE
+A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
 R = Role
 
 # role order of the columns: curator, executor, head, sector lead, analyst, org operator,
@@ -64,7 +62,6 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.MESSAGE_VIEW:      (A,  A,  A,   O,   A,   O,   O,   A),
     Action.MESSAGE_CLASSIFY:  (A,  A,  A,   O,   A,   N,   N,   N),
     Action.AUDIT_VIEW:        (A,  A,  A,   N,   N,   N,   N,   A),
-    Action.APIKEY_MANAGE:     (A,  A,  N,   N,   N,   N,   N,   N),
 }
 MATRIX: dict[Action, dict[Role, Scope]] = {
     action: dict(zip(_ROLES, scopes, strict=True)) for action, scopes in _ROWS.items()

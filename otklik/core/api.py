@@ -22,3 +22,21 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = drf_exceptions.PermissionDenied()
     return drf_exception_handler(exc, context)
+
+
+class MatrixPermission:
+    """DRF permission from the matrix: the view names ``read_action`` and ``write_action``."""
+
+    def has_permission(self, request, view) -> bool:
+        from otklik.accounts.permissions import can
+
+        safe = request.method in ("GET", "HEAD", "OPTIONS")
+        action = getattr(view, "read_action" if safe else "write_action", None)
+        return action is not None and can(request.user, action)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        from otklik.accounts.permissions import can
+
+        safe = request.method in ("GET", "HEAD", "OPTIONS")
+        action = getattr(view, "read_action" if safe else "write_action", None)
+        return action is not None and can(request.user, action, obj)

@@ -35,7 +35,8 @@ class Message(BaseModel):
 
     scope_lookups = {
         "sector": "sector",
-        "organization": "organization",
+        # An organisation's operator also sees what its subordinate bodies answer for.
+        "organization": ["organization", "organization__parent"],
         "municipality": "municipality",
     }
 

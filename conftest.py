@@ -1,0 +1,121 @@
+"""Fixtures shared by every app's tests: the loaded region, personas of every role, a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from otklik.accounts.choices import ROLE_SCOPE_FIELD, Role
+
+PASSWORD = "Volgograd-2026-test"  # noqa: S105 — test personas only; passes the validators
+
+
+@pytest.fixture
+def region(db):
+    """The reference model loaded from the versioned data files, as `otklik setup` loads it."""
+    from otklik.directory.services import reference_data_load
+
+    return reference_data_load(actor=None)
+
+
+@pytest.fixture
+def make_user(region):
+    """make_user(role, username=None, **scope) -> a user created through the service."""
+    from otklik.accounts.services import user_create
+    from otklik.directory.models import Municipality, Organization, Sector
+
+    counter = {"n": 0}
+
+    def _make(role: str, username: str | None = None, **scope):
+        counter["n"] += 1
+        field = ROLE_SCOPE_FIELD.get(role)
+        if field and field not in scope:
+            scope[field] = {
+                "sector": lambda: Sector.objects.get(code="zhkh"),
+                "organization": lambda: Organization.objects.get(code="adm-18410"),
+                "municipality": lambda: Municipality.objects.get(okato="18410"),
+            }[field]()
+        return user_create(
+            actor=None,
+            username=username or f"{role}-{counter['n']}",
+            password=PASSWORD,
+            role=role,
+            first_name="Тест",
+            last_name=Role(role).label.split()[0],
+            **scope,
+        )
+
+    return _make
+
+
+@pytest.fixture
+def personas(make_user):
+    """One user of every role, keyed by role code (scoped roles scoped to Волжский / ЖКХ)."""
+    return {role.value: make_user(role.value, username=role.value) for role in Role}
+
+
+# --- browser ------------------------------------------------------------------------------------
+CHROMIUM = os.environ.get("OTKLIK_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def _browser() -> Iterator:
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make browser` installs Debian's chromium")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run from a
+    # thread with a loop unless told it is safe here (tests only).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server):
+    """A fresh browser page (own cookies) with ``page.base_url`` set to the live server."""
+    context = _browser.new_context(locale="ru-RU", timezone_id="Europe/Volgograd",
+                                   viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(_browser, live_server):
+    """A page of a phone-sized screen."""
+    context = _browser.new_context(locale="ru-RU", timezone_id="Europe/Volgograd",
+                                   viewport={"width": 390, "height": 844}, is_mobile=True,
+                                   has_touch=True)
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login():
+    """login(page, username, password=PASSWORD): log in through the real login form."""
+
+    def _login(pg, username: str, password: str = PASSWORD) -> None:
+        pg.goto(f"{pg.base_url}/accounts/login/")
+        pg.fill("input[name=username]", username)
+        pg.fill("input[name=password]", password)
+        pg.click("button[type=submit]")
+        pg.wait_for_load_state()
+
+    return _login

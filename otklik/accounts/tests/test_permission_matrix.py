@@ -1,0 +1,251 @@
+"""The permission matrix, tested over every role × action through the real services,
+selectors and API; a denied call also shows that nothing changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from otklik.accounts.choices import Role
+from otklik.accounts.models import User
+from otklik.accounts.permissions import (
+    MATRIX,
+    Action,
+    Scope,
+    access_check,
+    matrix_markdown,
+    visible_to,
+)
+from otklik.accounts.selectors import user_list
+from otklik.accounts.services import user_create
+from otklik.audit.models import AuditEvent
+from otklik.core.exceptions import AccessDenied
+from otklik.directory.models import (
+    CalendarOverride,
+    Channel,
+    InputKind,
+    Municipality,
+    Organization,
+    Sector,
+    Topic,
+)
+from otklik.directory.services import calendar_override_set, topic_update
+from otklik.intake.models import Message
+from otklik.intake.services import message_classify, message_ingest
+
+ROLES = [r.value for r in Role]
+CELLS = [(role, action) for action in Action for role in ROLES]
+
+
+def expected(role: str, action: Action) -> Scope:
+    return MATRIX[action][Role(role)]
+
+
+@pytest.fixture
+def world(personas):
+    """Two messages: one inside every scoped persona's zone (ЖКХ, Волжский, its administration),
+    one outside all of them (roads, Камышин, another organisation)."""
+    channel = Channel.objects.get(code="pos")
+    kind = InputKind.objects.get(code="message")
+    inside, _ = message_ingest(
+        channel=channel, kind=kind, external_id="in-1", text="Нет горячей воды на ул. Мира",
+        received_at=timezone.now(), sector=Sector.objects.get(code="zhkh"),
+        topic=Topic.objects.filter(sector__code="zhkh").first(),
+        municipality=Municipality.objects.get(okato="18410"),
+        organization=Organization.objects.get(code="adm-18410"),
+    )
+    outside, _ = message_ingest(
+        channel=channel, kind=kind, external_id="out-1", text="Яма на дороге в Камышине",
+        received_at=timezone.now(), sector=Sector.objects.get(code="roads"),
+        topic=Topic.objects.filter(sector__code="roads").first(),
+        municipality=Municipality.objects.get(okato="18415"),
+        organization=Organization.objects.get(code="adm-18415"),
+    )
+    return {"inside": inside, "outside": outside}
+
+
+def test_matrix_covers_every_role_and_action():
+    assert set(MATRIX) == set(Action)
+    for action, row in MATRIX.items():
+        assert set(row) == set(Role), action
+
+
+def test_docs_show_the_matrix_of_the_code():
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "permissions.md").read_text("utf-8")
+    assert matrix_markdown() in doc, "docs/permissions.md is stale: otklik permissions --markdown"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reference_view(role, personas, client):
+    user = personas[role]
+    api = APIClient()
+    api.force_authenticate(user)
+    response = api.get("/api/v1/topics")
+    allowed = expected(role, Action.REFERENCE_VIEW) is not Scope.NONE
+    assert response.status_code == (200 if allowed else 403)
+    if allowed:
+        assert len(response.json()) == Topic.objects.count()
+
+
+def test_reference_view_refused_to_anonymous(region):
+    assert APIClient().get("/api/v1/topics").status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reference_edit_service(role, personas):
+    user = personas[role]
+    topic = Topic.objects.order_by("pk").first()
+    old_name = topic.name
+    events_before = AuditEvent.objects.count()
+    if expected(role, Action.REFERENCE_EDIT) is Scope.ALL:
+        topic_update(actor=user, topic=topic, name="Новое название")
+        topic.refresh_from_db()
+        assert topic.name == "Новое название"
+        assert AuditEvent.objects.count() == events_before + 1
+        assert AuditEvent.objects.latest("id").actor == user
+    else:
+        with pytest.raises(AccessDenied):
+            topic_update(actor=user, topic=topic, name="Новое название")
+        topic.refresh_from_db()
+        assert topic.name == old_name
+        assert AuditEvent.objects.count() == events_before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reference_edit_api(role, personas):
+    api = APIClient()
+    api.force_authenticate(personas[role])
+    topic = Topic.objects.order_by("pk").first()
+    old = topic.description
+    response = api.patch(f"/api/v1/topics/{topic.code}", {"description": "Уточнено"},
+                         format="json")
+    topic.refresh_from_db()
+    if expected(role, Action.REFERENCE_EDIT) is Scope.ALL:
+        assert response.status_code == 200, response.content
+        assert topic.description == "Уточнено"
+    else:
+        assert response.status_code == 403
+        assert topic.description == old
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_calendar_edit(role, personas):
+    user = personas[role]
+    day = dt.date(2026, 12, 31)
+    if expected(role, Action.CALENDAR_EDIT) is Scope.ALL:
+        calendar_override_set(actor=user, date=day, is_working=False,
+                              reason="ПП РФ о переносе выходных дней")
+        assert CalendarOverride.objects.get(date=day).is_working is False
+    else:
+        with pytest.raises(AccessDenied):
+            calendar_override_set(actor=user, date=day, is_working=False, reason="x")
+        assert not CalendarOverride.objects.filter(date=day).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_user_view(role, personas):
+    user = personas[role]
+    if expected(role, Action.USER_VIEW) is Scope.ALL:
+        assert user_list(user=user).count() == len(ROLES)
+    else:
+        with pytest.raises(AccessDenied):
+            user_list(user=user)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_user_manage(role, personas):
+    user = personas[role]
+    count = User.objects.count()
+    if expected(role, Action.USER_MANAGE) is Scope.ALL:
+        created = user_create(actor=user, username="newcomer", password="Kachalinskaya-7",
+                              role=Role.AUDITOR)
+        assert User.objects.count() == count + 1
+        assert AuditEvent.objects.filter(action="user.create", target_id=str(created.pk),
+                                         actor=user).count() == 1
+    else:
+        with pytest.raises(AccessDenied):
+            user_create(actor=user, username="newcomer", password="Kachalinskaya-7",
+                        role=Role.AUDITOR)
+        assert User.objects.count() == count
+        assert not User.objects.filter(username="newcomer").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_message_view(role, personas, world):
+    user = personas[role]
+    seen = set(visible_to(Message.objects.all(), user, Action.MESSAGE_VIEW)
+               .values_list("external_id", flat=True))
+    scope = expected(role, Action.MESSAGE_VIEW)
+    assert seen == {Scope.ALL: {"in-1", "out-1"}, Scope.OWN: {"in-1"}, Scope.NONE: set()}[scope]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_message_classify(role, where, personas, world):
+    user = personas[role]
+    message = world[where]
+    new_topic = Topic.objects.filter(sector=message.sector).exclude(pk=message.topic_id).first()
+    events = AuditEvent.objects.filter(action="message.classify").count()
+    scope = expected(role, Action.MESSAGE_CLASSIFY)
+    allowed = scope is Scope.ALL or (scope is Scope.OWN and where == "inside")
+    if allowed:
+        message_classify(actor=user, message=message, topic=new_topic)
+        message.refresh_from_db()
+        assert message.topic == new_topic
+        assert AuditEvent.objects.filter(action="message.classify").count() == events + 1
+    else:
+        old_topic = message.topic_id
+        with pytest.raises(AccessDenied):
+            message_classify(actor=user, message=message, topic=new_topic)
+        message.refresh_from_db()
+        assert message.topic_id == old_topic
+        assert AuditEvent.objects.filter(action="message.classify").count() == events
+
+
+def test_sector_lead_cannot_move_a_message_out_of_sight(personas, world):
+    lead = personas[Role.SECTOR_LEAD]
+    message = world["inside"]
+    roads_topic = Topic.objects.filter(sector__code="roads").first()
+    with pytest.raises(AccessDenied):
+        message_classify(actor=lead, message=message, topic=roads_topic)
+    message.refresh_from_db()
+    assert message.sector.code == "zhkh"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_audit_view(role, personas):
+    user = personas[role]
+    if expected(role, Action.AUDIT_VIEW) is Scope.ALL:
+        access_check(user, Action.AUDIT_VIEW)
+    else:
+        with pytest.raises(AccessDenied):
+            access_check(user, Action.AUDIT_VIEW)
+
+
+def test_inactive_user_may_do_nothing(personas):
+    curator = personas[Role.CURATOR]
+    curator.is_active = False
+    for action in Action:
+        with pytest.raises(AccessDenied):
+            access_check(curator, action)
+
+
+def test_user_without_role_may_do_nothing(region):
+    nobody = User.objects.create_user(username="nobody", password="x")
+    for action in Action:
+        with pytest.raises(AccessDenied):
+            access_check(nobody, action)
+
+
+def test_scope_fields_are_enforced_by_the_database(region):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="bad", role=Role.SECTOR_LEAD)  # no sector
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="bad2", role=Role.CURATOR,
+                            sector=Sector.objects.get(code="zhkh"))

@@ -1,0 +1,66 @@
+"""``otklik setup [--demo]``: migrate, load the reference data; with --demo, demo users and data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from otklik.core.exceptions import ApplicationError
+
+
+class Command(BaseCommand):
+    help = "Подготовить базу: миграции, справочники региона; с --demo — демонстрационные данные."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true",
+                            help="create demo users of every role and a demo message stream")
+        parser.add_argument("--demo-messages", type=int, default=2400)
+        parser.add_argument("--demo-days", type=int, default=90)
+        parser.add_argument("--reset-demo-passwords", action="store_true",
+                            help="give the demo users new passwords and print them")
+        parser.add_argument("--skip-static", action="store_true",
+                            help="do not collect static files")
+
+    def handle(self, *args, **o):
+        from otklik.directory.services import reference_data_load
+
+        verbosity = o["verbosity"]
+        self.stdout.write("Миграции базы данных…")
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+            call_command("createcachetable", verbosity=0)
+        if not o["skip_static"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        try:
+            report = reference_data_load(actor=None)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        created = sum(report.created.values())
+        updated = sum(report.updated.values())
+        self.stdout.write(f"Справочники региона загружены: создано {created}, "
+                          f"обновлено {updated}, без изменений "
+                          f"{sum(report.unchanged.values())}.")
+        if o["demo"]:
+            self._demo(o)
+
+    def _demo(self, o) -> None:
+        from otklik.demo.services import demo_messages_load, demo_present, demo_users_create
+
+        users = demo_users_create(reset_passwords=o["reset_demo_passwords"])
+        fresh = [(demo, pw) for demo, pw in users if pw]
+        if fresh:
+            self.stdout.write("")
+            self.stdout.write("Демонстрационные пользователи (пароли показаны один раз):")
+            for demo, password in fresh:
+                self.stdout.write(f"  {demo.username:24} {password:16} {demo.position}")
+        else:
+            self.stdout.write("Демонстрационные пользователи уже есть; новые пароли: "
+                              "otklik setup --demo --reset-demo-passwords")
+        if demo_present():
+            self.stdout.write("Демонстрационные сообщения уже загружены.")
+            return
+        self.stdout.write(f"Демонстрационный поток: {o['demo_messages']} сообщений "
+                          f"за {o['demo_days']} дней…")
+        created, existing = demo_messages_load(count=o["demo_messages"], days=o["demo_days"])
+        self.stdout.write(f"Загружено сообщений: {created} (уже были: {existing}).")

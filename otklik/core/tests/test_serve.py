@@ -1,0 +1,69 @@
+"""`otklik serve` starts web + worker + scheduler and stops them all cleanly on Ctrl-C."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> set[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
+                         text=True).stdout
+    return {int(p) for p in out.split()}
+
+
+@pytest.fixture
+def embedded_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTKLIK_")}
+    env["OTKLIK_VAR_DIR"] = str(tmp_path)
+    subprocess.run([sys.executable, "-m", "otklik", "setup", "--skip-static"], env=env,
+                   check=True, capture_output=True, timeout=300)
+    return env
+
+
+def test_serve_runs_all_parts_and_stops_on_ctrl_c(embedded_env):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "otklik", "serve", "--port", str(port), "--workers", "1"],
+        env=embedded_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        body = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert body == '{"status": "ok"}'
+        children = _children(proc.pid)
+        assert len(children) == 3  # web, one task worker, scheduler
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, output
+    assert "serve: stopped" in output
+    for pid in children:
+        assert not os.path.exists(f"/proc/{pid}") or _is_zombie(pid), f"child {pid} still runs"
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] == "Z"
+    except FileNotFoundError:
+        return True
