@@ -13,12 +13,33 @@ from otklik.accounts.choices import ROLE_SCOPE_FIELD, Role
 PASSWORD = "Volgograd-2026-test"  # noqa: S105 — test personas only; passes the validators
 
 
-@pytest.fixture
-def region(db):
-    """The reference model loaded from the versioned data files, as `otklik setup` loads it."""
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.3 s a password on these machines; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference model once per test database; each test's rollback keeps it."""
     from otklik.directory.services import reference_data_load
 
-    return reference_data_load(actor=None)
+    with django_db_blocker.unblock():
+        reference_data_load(actor=None)
+
+
+@pytest.fixture
+def region(db):
+    """The reference model as `otklik setup` loads it from the versioned data files.
+
+    Transactional tests (live server, browser) empty the tables when they end; the next test
+    that needs the region loads it again.
+    """
+    from otklik.directory.models import Municipality
+    from otklik.directory.services import reference_data_load
+
+    if not Municipality.objects.exists():
+        reference_data_load(actor=None)
 
 
 @pytest.fixture
@@ -74,9 +95,15 @@ def _browser() -> Iterator:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -85,8 +112,9 @@ def _browser() -> Iterator:
 @pytest.fixture
 def page(_browser, live_server):
     """A fresh browser page (own cookies) with ``page.base_url`` set to the live server."""
-    context = _browser.new_context(locale="ru-RU", timezone_id="Europe/Volgograd",
-                                   viewport={"width": 1366, "height": 900})
+    context = _browser.new_context(
+        locale="ru-RU", timezone_id="Europe/Volgograd", viewport={"width": 1366, "height": 900}
+    )
     context.set_default_timeout(15_000)
     pg = context.new_page()
     pg.base_url = live_server.url
@@ -97,9 +125,13 @@ def page(_browser, live_server):
 @pytest.fixture
 def phone_page(_browser, live_server):
     """A page of a phone-sized screen."""
-    context = _browser.new_context(locale="ru-RU", timezone_id="Europe/Volgograd",
-                                   viewport={"width": 390, "height": 844}, is_mobile=True,
-                                   has_touch=True)
+    context = _browser.new_context(
+        locale="ru-RU",
+        timezone_id="Europe/Volgograd",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
     context.set_default_timeout(15_000)
     pg = context.new_page()
     pg.base_url = live_server.url

@@ -119,14 +119,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache and background work -------------------------------------------------------------------
 REDIS_URL = env_str("OTKLIK_REDIS_URL") or ""
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     INSTALLED_APPS.append("django_rq")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "otklik_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "otklik_cache",
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- authentication -----------------------------------------------------------------------------
@@ -140,8 +145,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -182,7 +189,7 @@ TIME_ZONE = "Europe/Volgograd"
 USE_I18N = True
 USE_TZ = True
 # Working hours for deadlines in working hours (cases/sla); configurable per installation.
-OTKLIK_WORKING_HOURS = (env_str("OTKLIK_WORKING_HOURS", "09:00-18:00") or "09:00-18:00")
+OTKLIK_WORKING_HOURS = env_str("OTKLIK_WORKING_HOURS", "09:00-18:00") or "09:00-18:00"
 
 # --- static files -------------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -198,6 +205,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even when empty
 
 # --- mail ---------------------------------------------------------------------------------------
 EMAIL_HOST = env_str("OTKLIK_EMAIL_HOST", "localhost")

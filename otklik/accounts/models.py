@@ -18,14 +18,30 @@ class User(AbstractUser):
     position = models.CharField("должность", max_length=255, blank=True)
     phone = models.CharField("телефон", max_length=64, blank=True)
     role = models.CharField("роль", max_length=32, choices=Role.choices, blank=True)
-    sector = models.ForeignKey("directory.Sector", verbose_name="отраслевой блок", null=True,
-                               blank=True, on_delete=models.PROTECT, related_name="+")
-    organization = models.ForeignKey("directory.Organization", verbose_name="организация",
-                                     null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="users")
-    municipality = models.ForeignKey("directory.Municipality",
-                                     verbose_name="муниципальное образование", null=True,
-                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(
+        "directory.Sector",
+        verbose_name="отраслевой блок",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name="организация",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    municipality = models.ForeignKey(
+        "directory.Municipality",
+        verbose_name="муниципальное образование",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "пользователь"
@@ -33,14 +49,32 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role=Role.SECTOR_LEAD, sector__isnull=False, organization__isnull=True,
-                      municipality__isnull=True)
-                    | Q(role=Role.ORG_OPERATOR, organization__isnull=False, sector__isnull=True,
-                        municipality__isnull=True)
-                    | Q(role=Role.MUNICIPAL_COORDINATOR, municipality__isnull=False,
-                        sector__isnull=True, organization__isnull=True)
-                    | (~Q(role__in=list(ROLE_SCOPE_FIELD)) & Q(sector__isnull=True,
-                        organization__isnull=True, municipality__isnull=True))
+                    Q(
+                        role=Role.SECTOR_LEAD,
+                        sector__isnull=False,
+                        organization__isnull=True,
+                        municipality__isnull=True,
+                    )
+                    | Q(
+                        role=Role.ORG_OPERATOR,
+                        organization__isnull=False,
+                        sector__isnull=True,
+                        municipality__isnull=True,
+                    )
+                    | Q(
+                        role=Role.MUNICIPAL_COORDINATOR,
+                        municipality__isnull=False,
+                        sector__isnull=True,
+                        organization__isnull=True,
+                    )
+                    | (
+                        ~Q(role__in=list(ROLE_SCOPE_FIELD))
+                        & Q(
+                            sector__isnull=True,
+                            organization__isnull=True,
+                            municipality__isnull=True,
+                        )
+                    )
                 ),
                 name="user_role_scope_consistent",
             )

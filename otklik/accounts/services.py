@@ -24,8 +24,11 @@ def _check_scope(role: str, sector, organization, municipality) -> None:
         raise ApplicationError(f"Неизвестная роль «{role}». Роли: {', '.join(Role.values)}.")
     given = {"sector": sector, "organization": organization, "municipality": municipality}
     needed = ROLE_SCOPE_FIELD.get(role)
-    labels = {"sector": "отраслевой блок", "organization": "организацию",
-              "municipality": "муниципальное образование"}
+    labels = {
+        "sector": "отраслевой блок",
+        "organization": "организацию",
+        "municipality": "муниципальное образование",
+    }
     if needed and given[needed] is None:
         raise ApplicationError(f"Для роли «{Role(role).label}» укажите {labels[needed]}.")
     extra = [name for name, value in given.items() if value is not None and name != needed]
@@ -59,9 +62,16 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError(f"Пользователь «{username}» уже есть.")
     user = User(
-        username=username, role=role, first_name=first_name, last_name=last_name,
-        middle_name=middle_name, email=email, position=position, sector=sector,
-        organization=organization, municipality=municipality,
+        username=username,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        middle_name=middle_name,
+        email=email,
+        position=position,
+        sector=sector,
+        organization=organization,
+        municipality=municipality,
     )
     if password:
         if validate:
@@ -74,9 +84,12 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    audit_log(actor=actor, action="user.create", target=user,
-              data={"username": username, "role": role,
-                    "scope": ROLE_SCOPE_FIELD.get(role, "region")})
+    audit_log(
+        actor=actor,
+        action="user.create",
+        target=user,
+        data={"username": username, "role": role, "scope": ROLE_SCOPE_FIELD.get(role, "region")},
+    )
     return user
 
 
@@ -87,8 +100,7 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit_log(actor=actor, action="user.activate" if active else "user.deactivate",
-                  target=user)
+        audit_log(actor=actor, action="user.activate" if active else "user.deactivate", target=user)
     return user
 
 

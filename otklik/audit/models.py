@@ -11,8 +11,12 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField("время", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField("действие", max_length=64, db_index=True)
     target_type = models.CharField("тип объекта", max_length=64, blank=True)

@@ -17,8 +17,9 @@ def exception_handler(exc, context):
         body = {"detail": exc.message, "code": type(exc).__name__, **exc.extra}
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        exc = drf_exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict")
-                                             else exc.messages)
+        exc = drf_exceptions.ValidationError(
+            detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
     elif isinstance(exc, PermissionDenied):
         exc = drf_exceptions.PermissionDenied()
     return drf_exception_handler(exc, context)

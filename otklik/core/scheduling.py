@@ -35,8 +35,9 @@ def registered_jobs() -> list[PeriodicJob]:
     return list(PERIODIC_JOBS)
 
 
-def scheduler_tick(*, now: dt.datetime | None = None, jobs: list[PeriodicJob] | None = None
-                   ) -> list[str]:
+def scheduler_tick(
+    *, now: dt.datetime | None = None, jobs: list[PeriodicJob] | None = None
+) -> list[str]:
     """Enqueue every job that is due; returns the names enqueued by this process."""
     from otklik.core.models import ScheduledRun
 

@@ -36,11 +36,13 @@ def production_calendar_check() -> dict:
     today = timezone.localdate()
     next_year = today.year + 1
     known = holidays.country_holidays("RU", years=next_year)
-    transfers = [d for d, name in known.items() if "перенес" in name.lower()
-                 or "substituted" in name.lower()]
+    transfers = [
+        d for d, name in known.items() if "перенес" in name.lower() or "substituted" in name.lower()
+    ]
     result = {"year": next_year, "holidays": len(known), "transfers": len(transfers)}
     if today.month >= 10 and not transfers:
-        logger.warning("production calendar %s: no day transfers known yet; check overrides",
-                       next_year)
+        logger.warning(
+            "production calendar %s: no day transfers known yet; check overrides", next_year
+        )
         result["warning"] = True
     return result

@@ -38,21 +38,46 @@ class DemoUser:
 
 
 DEMO_USERS: list[DemoUser] = [
-    DemoUser("curator", Role.CURATOR, "Соколов", "Андрей",
-             "Заместитель Губернатора, куратор ЦУР", {}),
-    DemoUser("executor", Role.EXECUTOR, "Морозова", "Елена",
-             "Ответственный исполнитель ЦУР", {}),
+    DemoUser(
+        "curator", Role.CURATOR, "Соколов", "Андрей", "Заместитель Губернатора, куратор ЦУР", {}
+    ),
+    DemoUser("executor", Role.EXECUTOR, "Морозова", "Елена", "Ответственный исполнитель ЦУР", {}),
     DemoUser("head", Role.HEAD, "Васильев", "Дмитрий", "Руководитель ЦУР", {}),
-    DemoUser("lead-zhkh", Role.SECTOR_LEAD, "Павлова", "Ирина",
-             "Ответственный за блок ЖКХ", {"sector": "zhkh"}),
-    DemoUser("lead-roads", Role.SECTOR_LEAD, "Кузнецов", "Сергей",
-             "Ответственный за блок «Дороги»", {"sector": "roads"}),
-    DemoUser("analyst", Role.ANALYST, "Лебедева", "Анна",
-             "Аналитик-модератор центра компетенций", {}),
-    DemoUser("operator-volzhsky", Role.ORG_OPERATOR, "Никитин", "Олег",
-             "Специалист администрации г. Волжского", {"organization": "adm-18410"}),
-    DemoUser("coordinator-kamyshin", Role.MUNICIPAL_COORDINATOR, "Орлова", "Наталья",
-             "Координатор ЦУР в г. Камышине", {"municipality": "18415"}),
+    DemoUser(
+        "lead-zhkh",
+        Role.SECTOR_LEAD,
+        "Павлова",
+        "Ирина",
+        "Ответственный за блок ЖКХ",
+        {"sector": "zhkh"},
+    ),
+    DemoUser(
+        "lead-roads",
+        Role.SECTOR_LEAD,
+        "Кузнецов",
+        "Сергей",
+        "Ответственный за блок «Дороги»",
+        {"sector": "roads"},
+    ),
+    DemoUser(
+        "analyst", Role.ANALYST, "Лебедева", "Анна", "Аналитик-модератор центра компетенций", {}
+    ),
+    DemoUser(
+        "operator-volzhsky",
+        Role.ORG_OPERATOR,
+        "Никитин",
+        "Олег",
+        "Специалист администрации г. Волжского",
+        {"organization": "adm-18410"},
+    ),
+    DemoUser(
+        "coordinator-kamyshin",
+        Role.MUNICIPAL_COORDINATOR,
+        "Орлова",
+        "Наталья",
+        "Координатор ЦУР в г. Камышине",
+        {"municipality": "18415"},
+    ),
     DemoUser("auditor", Role.AUDITOR, "Григорьев", "Павел", "Аудитор", {}),
 ]
 
@@ -76,9 +101,17 @@ def demo_users_create(*, reset_passwords: bool = False) -> list[tuple[DemoUser, 
         user = User.objects.filter(username=demo.username).first()
         password = secrets.token_urlsafe(9)
         if user is None:
-            user_create(actor=None, username=demo.username, password=password, role=demo.role,
-                        first_name=demo.first_name, last_name=demo.last_name,
-                        position=demo.position, validate=False, **_scope_objects(demo.scope))
+            user_create(
+                actor=None,
+                username=demo.username,
+                password=password,
+                role=demo.role,
+                first_name=demo.first_name,
+                last_name=demo.last_name,
+                position=demo.position,
+                validate=False,
+                **_scope_objects(demo.scope),
+            )
             result.append((demo, password))
         elif reset_passwords:
             user.set_password(password)
@@ -113,10 +146,13 @@ def _organization_chooser() -> Callable[[str, int], Organization | None]:
         key = (sector_code, municipality_id)
         if key not in cache:
             serving = [
-                o for o in orgs
+                o
+                for o in orgs
                 if sector_code in {s.code for s in o.sectors.all()}
-                and (o.serves_whole_region
-                     or municipality_id in {m.pk for m in o.municipalities.all()})
+                and (
+                    o.serves_whole_region
+                    or municipality_id in {m.pk for m in o.municipalities.all()}
+                )
                 and o.valid_to is None
             ]
             chosen = None
@@ -138,8 +174,13 @@ def demo_messages_load(*, count: int = 2400, days: int = 90, seed: int = 34) -> 
     from otklik.demo.stream import demo_stream
 
     topics = {t.code: t for t in Topic.objects.select_related("sector")}
-    stream = demo_stream(count=count, days=days, now=timezone.now(), seed=seed,
-                         topics={code: t.sector.code for code, t in topics.items()})
+    stream = demo_stream(
+        count=count,
+        days=days,
+        now=timezone.now(),
+        seed=seed,
+        topics={code: t.sector.code for code, t in topics.items()},
+    )
     channels = {c.code: c for c in Channel.objects.all()}
     kinds = {k.code: k for k in InputKind.objects.all()}
     municipalities = {m.okato: m for m in Municipality.objects.all()}
@@ -157,10 +198,13 @@ def demo_messages_load(*, count: int = 2400, days: int = 90, seed: int = 34) -> 
                 text=item.text,
                 received_at=item.received_at,
                 raw={"demo": True, "text": item.text},
-                author=AuthorData(name=item.author_name, phone=item.author_phone,
-                                  email=item.author_email,
-                                  channel_user_id=f"demo:{item.author_key}",
-                                  consent_personal_data=bool(item.author_name)),
+                author=AuthorData(
+                    name=item.author_name,
+                    phone=item.author_phone,
+                    email=item.author_email,
+                    channel_user_id=f"demo:{item.author_key}",
+                    consent_personal_data=bool(item.author_name),
+                ),
                 sector=sectors[item.sector],
                 topic=topics[item.topic],
                 municipality=municipality,

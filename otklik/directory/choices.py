@@ -9,7 +9,10 @@ class MunicipalityKind(models.TextChoices):
 class OrganizationKind(models.TextChoices):
     CUR = "cur", "Центр управления регионом"
     REGIONAL_BODY = "regional_body", "орган исполнительной власти области"
-    MUNICIPAL_ADMINISTRATION = "municipal_administration", "администрация муниципального образования"
+    MUNICIPAL_ADMINISTRATION = (
+        "municipal_administration",
+        "администрация муниципального образования",
+    )
     CITY_DISTRICT_ADMINISTRATION = "city_district_administration", "администрация района города"
     SUBORDINATE = "subordinate", "подведомственное учреждение"
     RESOURCE_SUPPLIER = "resource_supplier", "ресурсоснабжающая организация"

@@ -24,14 +24,16 @@ class Municipality(BaseModel):
     kind = models.CharField("вид", max_length=32, choices=MunicipalityKind.choices)
     admin_centre = models.CharField("административный центр", max_length=128)
     centre_in_other = models.BooleanField(
-        "центр в другом МО", default=False,
+        "центр в другом МО",
+        default=False,
         help_text="Административный центр района находится в отдельном городском округе.",
     )
     latitude = models.DecimalField("широта центра", max_digits=8, decimal_places=5)
     longitude = models.DecimalField("долгота центра", max_digits=8, decimal_places=5)
     population = models.PositiveIntegerField("население", null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField("год данных о населении", null=True,
-                                                       blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        "год данных о населении", null=True, blank=True
+    )
     aliases = models.JSONField("другие написания", default=list, blank=True)
 
     class Meta:
@@ -47,14 +49,17 @@ class CityDistrict(BaseModel):
     """Внутригородской район (not a municipality of its own)."""
 
     okato = models.CharField("код ОКАТО", max_length=11, unique=True)
-    municipality = models.ForeignKey(Municipality, verbose_name="город", on_delete=models.PROTECT,
-                                     related_name="city_districts")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="город", on_delete=models.PROTECT, related_name="city_districts"
+    )
     name = models.CharField("название", max_length=128)
-    area_km2 = models.DecimalField("площадь, км²", max_digits=7, decimal_places=1, null=True,
-                                   blank=True)
+    area_km2 = models.DecimalField(
+        "площадь, км²", max_digits=7, decimal_places=1, null=True, blank=True
+    )
     population = models.PositiveIntegerField("население", null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField("год данных о населении", null=True,
-                                                       blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        "год данных о населении", null=True, blank=True
+    )
     latitude = models.DecimalField("широта центра", max_digits=8, decimal_places=5)
     longitude = models.DecimalField("долгота центра", max_digits=8, decimal_places=5)
     aliases = models.JSONField("другие написания", default=list, blank=True)
@@ -64,7 +69,9 @@ class CityDistrict(BaseModel):
         verbose_name_plural = "районы города"
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="city_district_unique_name")
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="city_district_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
@@ -92,12 +99,17 @@ class Topic(BaseModel):
     """Тема обращения: the second level of the taxonomy (sector → topic)."""
 
     code = models.SlugField("код", max_length=64, unique=True)
-    sector = models.ForeignKey(Sector, verbose_name="отраслевой блок", on_delete=models.PROTECT,
-                               related_name="topics")
+    sector = models.ForeignKey(
+        Sector, verbose_name="отраслевой блок", on_delete=models.PROTECT, related_name="topics"
+    )
     name = models.CharField("название", max_length=255)
-    totk_code = models.CharField("код ТОТК", max_length=24, blank=True,
-                                 help_text="Код вопроса по типовому общероссийскому тематическому "
-                                           "классификатору, если он есть.")
+    totk_code = models.CharField(
+        "код ТОТК",
+        max_length=24,
+        blank=True,
+        help_text="Код вопроса по типовому общероссийскому тематическому "
+        "классификатору, если он есть.",
+    )
     description = models.TextField("описание", blank=True)
     examples = models.JSONField("примеры формулировок", default=list, blank=True)
     keywords = models.JSONField("ключевые слова", default=list, blank=True)
@@ -120,18 +132,30 @@ class Organization(BaseModel):
     name = models.CharField("полное название", max_length=512)
     short_name = models.CharField("краткое название", max_length=255)
     kind = models.CharField("вид", max_length=32, choices=OrganizationKind.choices)
-    parent = models.ForeignKey("self", verbose_name="вышестоящая организация", null=True,
-                               blank=True, on_delete=models.PROTECT, related_name="children")
-    sectors = models.ManyToManyField(Sector, verbose_name="отраслевые блоки", blank=True,
-                                     related_name="organizations")
-    serves_whole_region = models.BooleanField("работает на всей территории области",
-                                              default=False)
-    municipalities = models.ManyToManyField(Municipality, verbose_name="обслуживаемые МО",
-                                            blank=True, related_name="organizations")
-    municipality = models.ForeignKey(Municipality, verbose_name="муниципальное образование",
-                                     null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="administrations",
-                                     help_text="Для администраций МО: какое МО она возглавляет.")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="вышестоящая организация",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name="отраслевые блоки", blank=True, related_name="organizations"
+    )
+    serves_whole_region = models.BooleanField("работает на всей территории области", default=False)
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name="обслуживаемые МО", blank=True, related_name="organizations"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципальное образование",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="administrations",
+        help_text="Для администраций МО: какое МО она возглавляет.",
+    )
     address = models.CharField("адрес", max_length=255, blank=True)
     email = models.EmailField("эл. почта", blank=True)
     phone = models.CharField("телефон", max_length=64, blank=True)
@@ -145,7 +169,8 @@ class Organization(BaseModel):
         ordering = ["kind", "short_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="organization_validity_ordered",
             )

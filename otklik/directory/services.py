@@ -28,8 +28,13 @@ from otklik.directory.models import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Files are read in this order: later ones refer to codes defined by earlier ones.
-DATA_FILES = ("territory.toml", "sectors.toml", "topics.toml", "channels.toml",
-              "organizations.toml")
+DATA_FILES = (
+    "territory.toml",
+    "sectors.toml",
+    "topics.toml",
+    "channels.toml",
+    "organizations.toml",
+)
 
 
 class ReferenceDataError(ApplicationError):
@@ -110,32 +115,43 @@ def _load_territory(report: LoadReport, data: dict) -> None:
         kind = _need(entry, "kind", where)
         if kind not in MunicipalityKind.values:
             raise ReferenceDataError(f"{where}: неизвестный вид «{kind}»")
-        _upsert(report, Municipality, {"okato": str(_need(entry, "okato", where))}, {
-            "name": _need(entry, "name", where),
-            "full_name": _need(entry, "full_name", where),
-            "kind": kind,
-            "admin_centre": _need(entry, "admin_centre", where),
-            "centre_in_other": bool(entry.get("centre_in_other", False)),
-            "latitude": _dec(_need(entry, "lat", where), where),
-            "longitude": _dec(_need(entry, "lon", where), where),
-            "population": entry.get("population"),
-            "population_year": entry.get("population_year"),
-            "aliases": list(entry.get("aliases", [])),
-        })
+        _upsert(
+            report,
+            Municipality,
+            {"okato": str(_need(entry, "okato", where))},
+            {
+                "name": _need(entry, "name", where),
+                "full_name": _need(entry, "full_name", where),
+                "kind": kind,
+                "admin_centre": _need(entry, "admin_centre", where),
+                "centre_in_other": bool(entry.get("centre_in_other", False)),
+                "latitude": _dec(_need(entry, "lat", where), where),
+                "longitude": _dec(_need(entry, "lon", where), where),
+                "population": entry.get("population"),
+                "population_year": entry.get("population_year"),
+                "aliases": list(entry.get("aliases", [])),
+            },
+        )
     for i, entry in enumerate(data.get("city_district", []), 1):
         where = f"territory.toml city_district #{i}"
         parent = _get(Municipality, "okato", str(_need(entry, "municipality", where)), where)
-        _upsert(report, CityDistrict, {"okato": str(_need(entry, "okato", where))}, {
-            "municipality": parent,
-            "name": _need(entry, "name", where),
-            "area_km2": _dec(entry["area_km2"], where).quantize(Decimal("0.1"))
-            if entry.get("area_km2") is not None else None,
-            "population": entry.get("population"),
-            "population_year": entry.get("population_year"),
-            "latitude": _dec(_need(entry, "lat", where), where),
-            "longitude": _dec(_need(entry, "lon", where), where),
-            "aliases": list(entry.get("aliases", [])),
-        })
+        _upsert(
+            report,
+            CityDistrict,
+            {"okato": str(_need(entry, "okato", where))},
+            {
+                "municipality": parent,
+                "name": _need(entry, "name", where),
+                "area_km2": _dec(entry["area_km2"], where).quantize(Decimal("0.1"))
+                if entry.get("area_km2") is not None
+                else None,
+                "population": entry.get("population"),
+                "population_year": entry.get("population_year"),
+                "latitude": _dec(_need(entry, "lat", where), where),
+                "longitude": _dec(_need(entry, "lon", where), where),
+                "aliases": list(entry.get("aliases", [])),
+            },
+        )
 
 
 def _get(model, key: str, value: Any, where: str):
@@ -153,11 +169,16 @@ def _load_sectors(report: LoadReport, data: dict) -> None:
         code = _need(entry, "code", where)
         if code not in SectorCode.values:
             raise ReferenceDataError(f"{where}: код «{code}» не из списка {SectorCode.values}")
-        _upsert(report, Sector, {"code": code}, {
-            "name": _need(entry, "name", where),
-            "description": entry.get("description", ""),
-            "order": i,
-        })
+        _upsert(
+            report,
+            Sector,
+            {"code": code},
+            {
+                "name": _need(entry, "name", where),
+                "description": entry.get("description", ""),
+                "order": i,
+            },
+        )
 
 
 def _load_topics(report: LoadReport, data: dict) -> None:
@@ -166,35 +187,50 @@ def _load_topics(report: LoadReport, data: dict) -> None:
         where = f"topics.toml topic #{i} ({entry.get('code', '?')})"
         sector = _get(Sector, "code", _need(entry, "sector", where), where)
         order_in_sector[sector.code] = order_in_sector.get(sector.code, 0) + 1
-        _upsert(report, Topic, {"code": _need(entry, "code", where)}, {
-            "sector": sector,
-            "name": _need(entry, "name", where),
-            "totk_code": entry.get("totk_code", ""),
-            "description": entry.get("description", ""),
-            "examples": list(entry.get("examples", [])),
-            "keywords": list(entry.get("keywords", [])),
-            "is_active": bool(entry.get("is_active", True)),
-            "order": order_in_sector[sector.code],
-        })
+        _upsert(
+            report,
+            Topic,
+            {"code": _need(entry, "code", where)},
+            {
+                "sector": sector,
+                "name": _need(entry, "name", where),
+                "totk_code": entry.get("totk_code", ""),
+                "description": entry.get("description", ""),
+                "examples": list(entry.get("examples", [])),
+                "keywords": list(entry.get("keywords", [])),
+                "is_active": bool(entry.get("is_active", True)),
+                "order": order_in_sector[sector.code],
+            },
+        )
 
 
 def _load_channels(report: LoadReport, data: dict) -> None:
     for i, entry in enumerate(data.get("channel", []), 1):
         where = f"channels.toml channel #{i}"
-        _upsert(report, Channel, {"code": _need(entry, "code", where)}, {
-            "name": _need(entry, "name", where),
-            "description": entry.get("description", ""),
-            "is_public": bool(entry.get("is_public", False)),
-            "order": i,
-        })
+        _upsert(
+            report,
+            Channel,
+            {"code": _need(entry, "code", where)},
+            {
+                "name": _need(entry, "name", where),
+                "description": entry.get("description", ""),
+                "is_public": bool(entry.get("is_public", False)),
+                "order": i,
+            },
+        )
     for i, entry in enumerate(data.get("input_kind", []), 1):
         where = f"channels.toml input_kind #{i}"
-        _upsert(report, InputKind, {"code": _need(entry, "code", where)}, {
-            "name": _need(entry, "name", where),
-            "legal_basis": entry.get("legal_basis", ""),
-            "description": entry.get("description", ""),
-            "order": i,
-        })
+        _upsert(
+            report,
+            InputKind,
+            {"code": _need(entry, "code", where)},
+            {
+                "name": _need(entry, "name", where),
+                "legal_basis": entry.get("legal_basis", ""),
+                "description": entry.get("description", ""),
+                "order": i,
+            },
+        )
 
 
 def _load_organizations(report: LoadReport, data: dict) -> None:
@@ -205,21 +241,29 @@ def _load_organizations(report: LoadReport, data: dict) -> None:
         kind = _need(entry, "kind", where)
         if kind not in OrganizationKind.values:
             raise ReferenceDataError(f"{where}: неизвестный вид «{kind}»")
-        municipality = (_get(Municipality, "okato", str(entry["municipality"]), where)
-                        if entry.get("municipality") else None)
-        _upsert(report, Organization, {"code": _need(entry, "code", where)}, {
-            "name": _need(entry, "name", where),
-            "short_name": entry.get("short_name") or entry["name"],
-            "kind": kind,
-            "serves_whole_region": bool(entry.get("serves_whole_region", False)),
-            "municipality": municipality,
-            "address": entry.get("address", ""),
-            "email": entry.get("email", ""),
-            "phone": entry.get("phone", ""),
-            "website": entry.get("website", ""),
-            "valid_from": _date(entry.get("valid_from")),
-            "valid_to": _date(entry.get("valid_to")),
-        })
+        municipality = (
+            _get(Municipality, "okato", str(entry["municipality"]), where)
+            if entry.get("municipality")
+            else None
+        )
+        _upsert(
+            report,
+            Organization,
+            {"code": _need(entry, "code", where)},
+            {
+                "name": _need(entry, "name", where),
+                "short_name": entry.get("short_name") or entry["name"],
+                "kind": kind,
+                "serves_whole_region": bool(entry.get("serves_whole_region", False)),
+                "municipality": municipality,
+                "address": entry.get("address", ""),
+                "email": entry.get("email", ""),
+                "phone": entry.get("phone", ""),
+                "website": entry.get("website", ""),
+                "valid_from": _date(entry.get("valid_from")),
+                "valid_to": _date(entry.get("valid_to")),
+            },
+        )
     for i, entry in enumerate(entries, 1):
         where = f"organizations.toml organization #{i} ({entry['code']})"
         org = Organization.objects.get(code=entry["code"])
@@ -228,8 +272,9 @@ def _load_organizations(report: LoadReport, data: dict) -> None:
             org.parent = parent
             org.save(update_fields=["parent", "updated_at"])
         _set_m2m(org.sectors, [_get(Sector, "code", c, where) for c in entry.get("sectors", [])])
-        served = [_get(Municipality, "okato", str(c), where)
-                  for c in entry.get("municipalities", [])]
+        served = [
+            _get(Municipality, "okato", str(c), where) for c in entry.get("municipalities", [])
+        ]
         if org.municipality_id and org.municipality not in served:
             served.append(org.municipality)
         _set_m2m(org.municipalities, served)
@@ -255,9 +300,15 @@ def reference_data_load(*, actor: Any = None, data_dir: Path = DATA_DIR) -> Load
         data = _read(data_dir, name)
         report.versions[name] = str(data.get("version", ""))
         _LOADERS[name](report, data)
-    audit_log(actor=actor, action="reference.load", data={
-        "versions": report.versions, "created": report.created, "updated": report.updated,
-    })
+    audit_log(
+        actor=actor,
+        action="reference.load",
+        data={
+            "versions": report.versions,
+            "created": report.created,
+            "updated": report.updated,
+        },
+    )
     return report
 
 
@@ -274,10 +325,15 @@ def topic_update(*, actor: Any, topic: Topic, **changes: Any) -> Topic:
         setattr(topic, name, value)
     topic.full_clean()
     topic.save()
-    audit_log(actor=actor, action="topic.update", target=topic, data={
-        "fields": sorted(changes),
-        "before": {k: str(v) for k, v in before.items()},
-    })
+    audit_log(
+        actor=actor,
+        action="topic.update",
+        target=topic,
+        data={
+            "fields": sorted(changes),
+            "before": {k: str(v) for k, v in before.items()},
+        },
+    )
     return topic
 
 
@@ -291,7 +347,14 @@ def calendar_override_set(
     override, created = CalendarOverride.objects.update_or_create(
         date=date, defaults={"is_working": is_working, "reason": reason.strip()}
     )
-    audit_log(actor=actor, action="calendar.override_set", target=override, data={
-        "date": date.isoformat(), "is_working": is_working, "created": created,
-    })
+    audit_log(
+        actor=actor,
+        action="calendar.override_set",
+        target=override,
+        data={
+            "date": date.isoformat(),
+            "is_working": is_working,
+            "created": created,
+        },
+    )
     return override

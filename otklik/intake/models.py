@@ -40,43 +40,78 @@ class Message(BaseModel):
         "municipality": "municipality",
     }
 
-    channel = models.ForeignKey("directory.Channel", verbose_name="канал",
-                                on_delete=models.PROTECT, related_name="messages")
-    kind = models.ForeignKey("directory.InputKind", verbose_name="вид",
-                             on_delete=models.PROTECT, related_name="messages")
+    channel = models.ForeignKey(
+        "directory.Channel", verbose_name="канал", on_delete=models.PROTECT, related_name="messages"
+    )
+    kind = models.ForeignKey(
+        "directory.InputKind", verbose_name="вид", on_delete=models.PROTECT, related_name="messages"
+    )
     external_id = models.CharField("номер в канале", max_length=128)
     received_at = models.DateTimeField("поступило", db_index=True)
     raw = models.JSONField("исходные данные", default=dict, blank=True)
     text = models.TextField("текст")
-    author = models.ForeignKey(Contact, verbose_name="заявитель", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="messages")
-    sector = models.ForeignKey("directory.Sector", verbose_name="отраслевой блок", null=True,
-                               blank=True, on_delete=models.PROTECT, related_name="messages")
-    topic = models.ForeignKey("directory.Topic", verbose_name="тема", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="messages")
-    municipality = models.ForeignKey("directory.Municipality", verbose_name="МО", null=True,
-                                     blank=True, on_delete=models.PROTECT,
-                                     related_name="messages")
-    city_district = models.ForeignKey("directory.CityDistrict", verbose_name="район города",
-                                      null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="messages")
-    organization = models.ForeignKey("directory.Organization",
-                                     verbose_name="ответственная организация", null=True,
-                                     blank=True, on_delete=models.PROTECT,
-                                     related_name="messages")
+    author = models.ForeignKey(
+        Contact,
+        verbose_name="заявитель",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
+    sector = models.ForeignKey(
+        "directory.Sector",
+        verbose_name="отраслевой блок",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
+    topic = models.ForeignKey(
+        "directory.Topic",
+        verbose_name="тема",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
+    municipality = models.ForeignKey(
+        "directory.Municipality",
+        verbose_name="МО",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
+    city_district = models.ForeignKey(
+        "directory.CityDistrict",
+        verbose_name="район города",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name="ответственная организация",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
     address = models.CharField("адрес", max_length=255, blank=True)
-    latitude = models.DecimalField("широта", max_digits=8, decimal_places=5, null=True,
-                                   blank=True)
-    longitude = models.DecimalField("долгота", max_digits=8, decimal_places=5, null=True,
-                                    blank=True)
+    latitude = models.DecimalField("широта", max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(
+        "долгота", max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "сообщение"
         verbose_name_plural = "сообщения"
         ordering = ["-received_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["channel", "external_id"],
-                                    name="message_unique_external_id")
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], name="message_unique_external_id"
+            )
         ]
         indexes = [
             models.Index(fields=["sector", "received_at"]),

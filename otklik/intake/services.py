@@ -30,8 +30,9 @@ class AuthorData:
 
 
 def _contact_for(author: AuthorData | None, *, at: dt.datetime) -> Contact | None:
-    if author is None or not (author.phone or author.email or author.channel_user_id
-                              or author.name):
+    if author is None or not (
+        author.phone or author.email or author.channel_user_id or author.name
+    ):
         return None
     for field in ("phone", "email", "channel_user_id"):
         value = getattr(author, field)
@@ -40,7 +41,9 @@ def _contact_for(author: AuthorData | None, *, at: dt.datetime) -> Contact | Non
             if existing is not None:
                 return existing
     return Contact.objects.create(
-        name=author.name, phone=author.phone, email=author.email,
+        name=author.name,
+        phone=author.phone,
+        email=author.email,
         channel_user_id=author.channel_user_id,
         consent_personal_data=author.consent_personal_data,
         consent_text_version=author.consent_text_version,
@@ -77,12 +80,21 @@ def message_ingest(
     try:
         with transaction.atomic():
             message = Message.objects.create(
-                channel=channel, kind=kind, external_id=external_id, text=text,
-                received_at=received_at, raw=raw or {},
-                author=_contact_for(author, at=received_at), **fields,
+                channel=channel,
+                kind=kind,
+                external_id=external_id,
+                text=text,
+                received_at=received_at,
+                raw=raw or {},
+                author=_contact_for(author, at=received_at),
+                **fields,
             )
-            audit_log(actor=actor, action="message.ingest", target=message,
-                      data={"channel": channel.code, "external_id": external_id})
+            audit_log(
+                actor=actor,
+                action="message.ingest",
+                target=message,
+                data={"channel": channel.code, "external_id": external_id},
+            )
     except IntegrityError:
         # Delivered twice at the same moment: the other delivery stored it.
         return Message.objects.get(channel=channel, external_id=external_id), False
@@ -110,8 +122,11 @@ def message_classify(*, actor: Any, message: Message, **changes: Any) -> Message
         changes["sector"] = topic.sector
     district = changes.get("city_district", message.city_district)
     municipality = changes.get("municipality", message.municipality)
-    if district is not None and municipality is not None and \
-            district.municipality_id != municipality.pk:
+    if (
+        district is not None
+        and municipality is not None
+        and district.municipality_id != municipality.pk
+    ):
         raise ApplicationError(f"Район «{district}» не относится к «{municipality}».")
     before = {name: str(getattr(message, name) or "") for name in changes}
     for name, value in changes.items():
@@ -120,7 +135,13 @@ def message_classify(*, actor: Any, message: Message, **changes: Any) -> Message
     # After the change the message must still be in the actor's scope: a sector lead cannot
     # move a message out of their sector and thereby out of sight.
     access_check(actor, Action.MESSAGE_CLASSIFY, message)
-    audit_log(actor=actor, action="message.classify", target=message, data={
-        "before": before, "after": {name: str(getattr(message, name) or "") for name in changes},
-    })
+    audit_log(
+        actor=actor,
+        action="message.classify",
+        target=message,
+        data={
+            "before": before,
+            "after": {name: str(getattr(message, name) or "") for name in changes},
+        },
+    )
     return message

@@ -6,16 +6,27 @@ from otklik.accounts.models import User
 class MeSerializer(serializers.ModelSerializer):
     role_label = serializers.CharField(read_only=True)
     scope_label = serializers.CharField(read_only=True)
-    sector = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="okato", read_only=True)
+    sector = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    organization = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    municipality = serializers.SlugRelatedField(slug_field="okato", read_only=True, allow_null=True)
     permissions = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "middle_name", "position", "role",
-                  "role_label", "sector", "organization", "municipality", "scope_label",
-                  "permissions"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "middle_name",
+            "position",
+            "role",
+            "role_label",
+            "sector",
+            "organization",
+            "municipality",
+            "scope_label",
+            "permissions",
+        ]
 
     def get_permissions(self, user) -> dict[str, str]:
         from otklik.accounts.permissions import Action, scope_for

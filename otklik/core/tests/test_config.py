@@ -29,8 +29,9 @@ def test_unreadable_file_is_a_clear_error(monkeypatch, tmp_path):
         env_str("OTKLIK_X")
 
 
-@pytest.mark.parametrize(("raw", "value"), [("1", True), ("yes", True), ("0", False),
-                                            ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("yes", True), ("0", False), ("off", False), ("", False)]
+)
 def test_bool(monkeypatch, raw, value):
     monkeypatch.setenv("OTKLIK_B", raw)
     assert env_bool("OTKLIK_B") is value

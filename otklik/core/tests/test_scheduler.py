@@ -6,8 +6,11 @@ from django.utils import timezone
 from otklik.core.models import ScheduledRun
 from otklik.core.scheduling import PeriodicJob, registered_jobs, scheduler_tick
 
-JOB = PeriodicJob(name="test.calendar", task="otklik.core.tasks.production_calendar_check",
-                  every=dt.timedelta(hours=1))
+JOB = PeriodicJob(
+    name="test.calendar",
+    task="otklik.core.tasks.production_calendar_check",
+    every=dt.timedelta(hours=1),
+)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -18,8 +18,9 @@ def _free_port() -> int:
 
 
 def _children(pid: int) -> set[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout
     return {int(p) for p in out.split()}
 
 
@@ -27,8 +28,13 @@ def _children(pid: int) -> set[int]:
 def embedded_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTKLIK_")}
     env["OTKLIK_VAR_DIR"] = str(tmp_path)
-    subprocess.run([sys.executable, "-m", "otklik", "setup", "--skip-static"], env=env,
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "otklik", "setup", "--skip-static"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return env
 
 
@@ -36,7 +42,10 @@ def test_serve_runs_all_parts_and_stops_on_ctrl_c(embedded_env):
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "otklik", "serve", "--port", str(port), "--workers", "1"],
-        env=embedded_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=embedded_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         body = None

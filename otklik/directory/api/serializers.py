@@ -16,15 +16,33 @@ class CityDistrictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CityDistrict
-        fields = ["okato", "name", "municipality", "area_km2", "population", "population_year",
-                  "latitude", "longitude"]
+        fields = [
+            "okato",
+            "name",
+            "municipality",
+            "area_km2",
+            "population",
+            "population_year",
+            "latitude",
+            "longitude",
+        ]
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Municipality
-        fields = ["okato", "name", "full_name", "kind", "admin_centre", "centre_in_other",
-                  "latitude", "longitude", "population", "population_year"]
+        fields = [
+            "okato",
+            "name",
+            "full_name",
+            "kind",
+            "admin_centre",
+            "centre_in_other",
+            "latitude",
+            "longitude",
+            "population",
+            "population_year",
+        ]
 
 
 class SectorSerializer(serializers.ModelSerializer):
@@ -38,22 +56,44 @@ class TopicSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Topic
-        fields = ["code", "sector", "name", "totk_code", "description", "examples", "keywords",
-                  "is_active"]
+        fields = [
+            "code",
+            "sector",
+            "name",
+            "totk_code",
+            "description",
+            "examples",
+            "keywords",
+            "is_active",
+        ]
         read_only_fields = ["code"]
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     municipalities = serializers.SlugRelatedField(slug_field="okato", many=True, read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="okato", read_only=True)
+    municipality = serializers.SlugRelatedField(slug_field="okato", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
-        fields = ["code", "name", "short_name", "kind", "parent", "sectors",
-                  "serves_whole_region", "municipalities", "municipality", "address", "email",
-                  "phone", "website", "valid_from", "valid_to"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "sectors",
+            "serves_whole_region",
+            "municipalities",
+            "municipality",
+            "address",
+            "email",
+            "phone",
+            "website",
+            "valid_from",
+            "valid_to",
+        ]
 
 
 class ChannelSerializer(serializers.ModelSerializer):

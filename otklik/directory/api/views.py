@@ -64,9 +64,9 @@ class TopicViewSet(mixins.UpdateModelMixin, _ReferenceViewSet):
     http_method_names = ["get", "patch", "head", "options"]
 
     def perform_update(self, serializer):
-        serializer.instance = topic_update(actor=self.request.user,
-                                           topic=serializer.instance,
-                                           **serializer.validated_data)
+        serializer.instance = topic_update(
+            actor=self.request.user, topic=serializer.instance, **serializer.validated_data
+        )
 
 
 class OrganizationFilter(filters.FilterSet):
@@ -80,7 +80,8 @@ class OrganizationFilter(filters.FilterSet):
 
 class OrganizationViewSet(_ReferenceViewSet):
     queryset = Organization.objects.select_related("parent", "municipality").prefetch_related(
-        "sectors", "municipalities")
+        "sectors", "municipalities"
+    )
     serializer_class = s.OrganizationSerializer
     lookup_field = "code"
     filterset_class = OrganizationFilter

@@ -31,9 +31,12 @@ def test_every_sector_has_topics_and_a_regional_body_or_administration(region):
 
 def test_every_municipality_has_its_administration(region):
     for municipality in Municipality.objects.all():
-        assert Organization.objects.filter(
-            municipality=municipality, kind="municipal_administration"
-        ).count() == 1, municipality.name
+        assert (
+            Organization.objects.filter(
+                municipality=municipality, kind="municipal_administration"
+            ).count()
+            == 1
+        ), municipality.name
 
 
 def test_known_facts(region):
@@ -41,15 +44,22 @@ def test_known_facts(region):
     assert volgograd.kind == MunicipalityKind.URBAN_OKRUG
     assert volgograd.population == 1004763
     assert sorted(volgograd.city_districts.values_list("name", flat=True)) == [
-        "Ворошиловский", "Дзержинский", "Кировский", "Красноармейский",
-        "Краснооктябрьский", "Советский",
-        "Тракторозаводский", "Центральный"]
+        "Ворошиловский",
+        "Дзержинский",
+        "Кировский",
+        "Красноармейский",
+        "Краснооктябрьский",
+        "Советский",
+        "Тракторозаводский",
+        "Центральный",
+    ]
     assert Municipality.objects.get(okato="18254").centre_in_other is True
 
 
 def test_second_load_changes_nothing(region):
-    counts = {m: m.objects.count() for m in (Municipality, CityDistrict, Sector, Topic,
-                                            Organization)}
+    counts = {
+        m: m.objects.count() for m in (Municipality, CityDistrict, Sector, Topic, Organization)
+    }
     report = reference_data_load(actor=None)
     assert report.created == {}
     assert report.updated == {}
@@ -60,8 +70,10 @@ def test_changed_file_updates_in_place(region, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     path = data / "sectors.toml"
-    path.write_text(path.read_text("utf-8").replace(
-        'name = "Энергетика"', 'name = "Энергетика и газификация"'), "utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace('name = "Энергетика"', 'name = "Энергетика и газификация"'),
+        "utf-8",
+    )
     pk = Sector.objects.get(code="energy").pk
     report = reference_data_load(actor=None, data_dir=data)
     assert report.updated == {"Sector": 1}
@@ -73,11 +85,16 @@ def test_changed_file_updates_in_place(region, tmp_path):
 def test_a_broken_file_is_refused_whole(region, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
-    (data / "sectors.toml").write_text((data / "sectors.toml").read_text("utf-8").replace(
-        'name = "Энергетика"', 'name = "Энергетика 2"'), "utf-8")
+    (data / "sectors.toml").write_text(
+        (data / "sectors.toml")
+        .read_text("utf-8")
+        .replace('name = "Энергетика"', 'name = "Энергетика 2"'),
+        "utf-8",
+    )
     topics = (data / "topics.toml").read_text("utf-8")
-    (data / "topics.toml").write_text(topics + '\n[[topic]]\ncode = "x"\nsector = "nope"\n'
-                                      'name = "x"\n', "utf-8")
+    (data / "topics.toml").write_text(
+        topics + '\n[[topic]]\ncode = "x"\nsector = "nope"\nname = "x"\n', "utf-8"
+    )
     events = AuditEvent.objects.count()
     with pytest.raises(ReferenceDataError, match="nope"):
         reference_data_load(actor=None, data_dir=data)

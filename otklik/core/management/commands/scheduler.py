@@ -14,8 +14,9 @@ class Command(BaseCommand):
     help = "Планировщик периодических задач."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=15.0,
-                            help="seconds between checks (default 15)")
+        parser.add_argument(
+            "--interval", type=float, default=15.0, help="seconds between checks (default 15)"
+        )
         parser.add_argument("--once", action="store_true", help="one check, then exit")
         parser.add_argument("--list", action="store_true", help="list the jobs and exit")
 

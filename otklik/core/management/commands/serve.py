@@ -31,20 +31,37 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("OTKLIK_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("OTKLIK_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=2, help="web worker processes")
-        parser.add_argument("--task-workers", type=int, default=1,
-                            help="background task worker processes (0: none)")
-        parser.add_argument("--no-scheduler", action="store_true",
-                            help="do not run the periodic-job scheduler here")
+        parser.add_argument(
+            "--task-workers", type=int, default=1, help="background task worker processes (0: none)"
+        )
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="do not run the periodic-job scheduler here"
+        )
 
     def handle(self, *args, **o):
         if o["workers"] < 1:
             raise CommandError("--workers must be at least 1")
-        parts: list[tuple[str, list[str]]] = [(
-            "web",
-            [sys.executable, "-m", "gunicorn", "otklik.wsgi:application",
-             "--bind", f"{o['host']}:{o['port']}", "--workers", str(o["workers"]),
-             "--access-logfile", "-", "--graceful-timeout", "15", "--timeout", "120"],
-        )]
+        parts: list[tuple[str, list[str]]] = [
+            (
+                "web",
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "otklik.wsgi:application",
+                    "--bind",
+                    f"{o['host']}:{o['port']}",
+                    "--workers",
+                    str(o["workers"]),
+                    "--access-logfile",
+                    "-",
+                    "--graceful-timeout",
+                    "15",
+                    "--timeout",
+                    "120",
+                ],
+            )
+        ]
         for n in range(o["task_workers"]):
             if settings.REDIS_URL:
                 argv = _otklik_argv("rqworker", "default", "--job-class", "django_tasks_rq.Job")
@@ -67,8 +84,9 @@ class Command(BaseCommand):
             # and we stop the children in order.
             procs[name] = subprocess.Popen(argv, start_new_session=True)
             self.stdout.write(f"serve: started {name} (pid {procs[name].pid})")
-        self.stdout.write(f"serve: Отклик работает на http://{o['host']}:{o['port']}/ "
-                          "(Ctrl-C — остановить)")
+        self.stdout.write(
+            f"serve: Отклик работает на http://{o['host']}:{o['port']}/ (Ctrl-C — остановить)"
+        )
         self.stdout.flush()
 
         failed = None

@@ -13,14 +13,21 @@ class Command(BaseCommand):
     help = "Подготовить базу: миграции, справочники региона; с --demo — демонстрационные данные."
 
     def add_arguments(self, parser):
-        parser.add_argument("--demo", action="store_true",
-                            help="create demo users of every role and a demo message stream")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="create demo users of every role and a demo message stream",
+        )
         parser.add_argument("--demo-messages", type=int, default=2400)
         parser.add_argument("--demo-days", type=int, default=90)
-        parser.add_argument("--reset-demo-passwords", action="store_true",
-                            help="give the demo users new passwords and print them")
-        parser.add_argument("--skip-static", action="store_true",
-                            help="do not collect static files")
+        parser.add_argument(
+            "--reset-demo-passwords",
+            action="store_true",
+            help="give the demo users new passwords and print them",
+        )
+        parser.add_argument(
+            "--skip-static", action="store_true", help="do not collect static files"
+        )
 
     def handle(self, *args, **o):
         from otklik.directory.services import reference_data_load
@@ -38,9 +45,11 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         created = sum(report.created.values())
         updated = sum(report.updated.values())
-        self.stdout.write(f"Справочники региона загружены: создано {created}, "
-                          f"обновлено {updated}, без изменений "
-                          f"{sum(report.unchanged.values())}.")
+        self.stdout.write(
+            f"Справочники региона загружены: создано {created}, "
+            f"обновлено {updated}, без изменений "
+            f"{sum(report.unchanged.values())}."
+        )
         if o["demo"]:
             self._demo(o)
 
@@ -55,12 +64,15 @@ class Command(BaseCommand):
             for demo, password in fresh:
                 self.stdout.write(f"  {demo.username:24} {password:16} {demo.position}")
         else:
-            self.stdout.write("Демонстрационные пользователи уже есть; новые пароли: "
-                              "otklik setup --demo --reset-demo-passwords")
+            self.stdout.write(
+                "Демонстрационные пользователи уже есть; новые пароли: "
+                "otklik setup --demo --reset-demo-passwords"
+            )
         if demo_present():
             self.stdout.write("Демонстрационные сообщения уже загружены.")
             return
-        self.stdout.write(f"Демонстрационный поток: {o['demo_messages']} сообщений "
-                          f"за {o['demo_days']} дней…")
+        self.stdout.write(
+            f"Демонстрационный поток: {o['demo_messages']} сообщений за {o['demo_days']} дней…"
+        )
         created, existing = demo_messages_load(count=o["demo_messages"], days=o["demo_days"])
         self.stdout.write(f"Загружено сообщений: {created} (уже были: {existing}).")

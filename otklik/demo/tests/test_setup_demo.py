@@ -1,0 +1,38 @@
+"""`otklik setup --demo` fills every role and a stream; running it again duplicates nothing."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.db.models import Count
+
+from otklik.accounts.choices import Role
+from otklik.accounts.models import User
+from otklik.directory.models import Municipality
+from otklik.intake.models import Message
+
+
+def test_setup_demo_twice(db):
+    out = StringIO()
+    call_command("setup", "--demo", "--demo-messages", "2000", "--skip-static", stdout=out)
+    first = out.getvalue()
+    assert Message.objects.count() == 2000
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    # every demo login is printed with a password that works
+    for user in User.objects.all():
+        line = next(line for line in first.splitlines() if line.strip().startswith(user.username))
+        assert user.check_password(line.split()[1])
+    # spread over the oblast, its sectors and channels
+    assert Message.objects.values("municipality").distinct().count() == Municipality.objects.count()
+    assert Message.objects.values("sector").distinct().count() == 9
+    assert Message.objects.values("channel").distinct().count() >= 8
+    assert Message.objects.filter(organization__isnull=True).count() == 0
+    per_day = Message.objects.values("received_at__date").annotate(n=Count("id"))
+    assert per_day.count() >= 85
+
+    out = StringIO()
+    call_command("setup", "--demo", "--demo-messages", "2000", "--skip-static", stdout=out)
+    second = out.getvalue()
+    assert Message.objects.count() == 2000
+    assert "уже есть" in second
+    assert "уже загружены" in second
+    assert "Пароли" not in second and "пароли показаны" not in second
