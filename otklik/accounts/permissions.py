@@ -48,6 +48,7 @@ ACTION_LABELS: dict[Action, str] = {
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
 R = Role
 
+# fmt: off
 # role order of the columns: curator, executor, head, sector lead, analyst, org operator,
 # municipal coordinator, auditor
 _ROLES = [R.CURATOR, R.EXECUTOR, R.HEAD, R.SECTOR_LEAD, R.ANALYST, R.ORG_OPERATOR,
@@ -63,6 +64,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.MESSAGE_CLASSIFY:  (A,  A,  A,   O,   A,   N,   N,   N),
     Action.AUDIT_VIEW:        (A,  A,  A,   N,   N,   N,   N,   A),
 }
+# fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {
     action: dict(zip(_ROLES, scopes, strict=True)) for action, scopes in _ROWS.items()
 }
@@ -126,9 +128,9 @@ def _own_scope_q(user: Any, model: type[Model]) -> Q:
 
 
 def _in_own_scope(user: Any, obj: Model) -> bool:
-    return type(obj)._default_manager.filter(pk=obj.pk).filter(
-        _own_scope_q(user, type(obj))
-    ).exists()
+    return (
+        type(obj)._default_manager.filter(pk=obj.pk).filter(_own_scope_q(user, type(obj))).exists()
+    )
 
 
 def matrix_markdown() -> str:
@@ -138,7 +140,8 @@ def matrix_markdown() -> str:
     rule = "|" + "---|" * (len(_ROLES) + 2)
     rows = [
         f"| {ACTION_LABELS[action]} | `{action}` | "
-        + " | ".join(legend[MATRIX[action][r]] for r in _ROLES) + " |"
+        + " | ".join(legend[MATRIX[action][r]] for r in _ROLES)
+        + " |"
         for action in Action
     ]
     return "\n".join([head, rule, *rows]) + "\n"
