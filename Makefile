@@ -58,7 +58,7 @@ test-postgres: install browser
 test: lint check test-sqlite test-postgres
 
 docs: install
-	$(OTKLIK) permissions --markdown > docs/permissions-matrix.md
+	$(OTKLIK) permissions --write docs/permissions.md
 
 clean:
 	rm -rf $(VENV) var

@@ -11,6 +11,7 @@ admin.site.index_title = "Справочники и настройки"
 api_v1 = [
     path("", include("otklik.directory.api.urls")),
     path("", include("otklik.accounts.api.urls")),
+    path("", include("otklik.intake.api.urls")),
 ]
 
 urlpatterns = [

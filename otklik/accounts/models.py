@@ -93,3 +93,35 @@ class User(AbstractUser):
         field = ROLE_SCOPE_FIELD.get(self.role)
         target = getattr(self, field) if field else None
         return str(target) if target is not None else "вся область"
+
+
+class ApiKey(models.Model):
+    """A key with which an external system (ПОС import, a municipal system, a channel adapter)
+    calls the API. Only a SHA-256 hash of the key is stored; the key is shown once."""
+
+    system = models.CharField("внешняя система", max_length=128)
+    prefix = models.CharField("начало ключа", max_length=12, unique=True)
+    key_hash = models.CharField("хеш ключа", max_length=64, unique=True)
+    created_at = models.DateTimeField("выпущен", auto_now_add=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name="кем выпущен",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField("отозван", null=True, blank=True)
+    last_used_at = models.DateTimeField("последнее использование", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ключ внешней системы"
+        verbose_name_plural = "ключи внешних систем"
+        ordering = ["system", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.system} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -32,6 +32,8 @@ class Action(enum.StrEnum):
     MESSAGE_VIEW = "message.view"
     MESSAGE_CLASSIFY = "message.classify"
     AUDIT_VIEW = "audit.view"
+    QUARANTINE_VIEW = "quarantine.view"
+    QUARANTINE_MANAGE = "quarantine.manage"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -43,6 +45,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MESSAGE_VIEW: "Просмотр сообщений",
     Action.MESSAGE_CLASSIFY: "Исправление отрасли, темы и места сообщения",
     Action.AUDIT_VIEW: "Просмотр журнала действий",
+    Action.QUARANTINE_VIEW: "Просмотр карантина поступлений",
+    Action.QUARANTINE_MANAGE: "Разбор карантина: повторить или отклонить",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -63,6 +67,8 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.MESSAGE_VIEW:      (A,  A,  A,   O,   A,   O,   O,   A),
     Action.MESSAGE_CLASSIFY:  (A,  A,  A,   O,   A,   N,   N,   N),
     Action.AUDIT_VIEW:        (A,  A,  A,   N,   N,   N,   N,   A),
+    Action.QUARANTINE_VIEW:   (A,  A,  A,   N,   A,   N,   N,   A),
+    Action.QUARANTINE_MANAGE: (A,  A,  A,   N,   A,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

@@ -1,7 +1,8 @@
-"""The registry of input: every message from every channel, and the contacts of their authors.
+"""The registry of input: every delivery exactly as it arrived, the messages parsed from it,
+their attachments, and the contacts of their authors.
 
-Foundation version: the case lifecycle (issue «From message to answered incident») adds parsing
-states, quarantine and attachments on top of these tables.
+A delivery is stored before anything parses it; what cannot be parsed stays in the quarantine
+(``Delivery.status == quarantined``) with its reason, visible to the ЦУР — nothing is dropped.
 """
 
 from __future__ import annotations
@@ -9,6 +10,66 @@ from __future__ import annotations
 from django.db import models
 
 from otklik.core.models import BaseModel
+
+
+class DeliveryStatus(models.TextChoices):
+    RECEIVED = "received", "получено"
+    PARSED = "parsed", "разобрано"
+    QUARANTINED = "quarantined", "карантин"
+    DISCARDED = "discarded", "отклонено оператором"
+
+
+class Delivery(models.Model):
+    """One inbound item as it arrived, stored before parsing (the quarantine lives here)."""
+
+    received_at = models.DateTimeField("получено", auto_now_add=True, db_index=True)
+    source = models.CharField(
+        "источник", max_length=128, help_text="Адаптер канала или внешняя система (ключ API)."
+    )
+    channel_code = models.CharField("канал", max_length=32, blank=True)
+    external_id = models.CharField("номер в канале", max_length=128, blank=True)
+    content_type = models.CharField("тип содержимого", max_length=128, blank=True)
+    body = models.TextField("исходные данные")
+    status = models.CharField(
+        "состояние",
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.RECEIVED,
+        db_index=True,
+    )
+    error = models.TextField("причина", blank=True)
+    corrected_body = models.TextField(
+        "исправленные данные",
+        blank=True,
+        help_text="Если оператор ЦУР исправил данные при разборе "
+        "карантина; исходные остаются в поле выше.",
+    )
+    message = models.ForeignKey(
+        "Message",
+        verbose_name="сообщение",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+    )
+    resolved_at = models.DateTimeField("разобрано", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="кем",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "поступление (исходные данные)"
+        verbose_name_plural = "поступления (исходные данные)"
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["channel_code", "external_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.received_at:%d.%m.%Y %H:%M} ({self.get_status_display()})"
 
 
 class Contact(BaseModel):
@@ -121,3 +182,24 @@ class Message(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.channel.code}:{self.external_id}"
+
+
+class Attachment(BaseModel):
+    """A file or a link that came with a message (photo, document), with its metadata."""
+
+    message = models.ForeignKey(
+        Message, verbose_name="сообщение", on_delete=models.CASCADE, related_name="attachments"
+    )
+    name = models.CharField("имя файла", max_length=255, blank=True)
+    content_type = models.CharField("тип", max_length=128, blank=True)
+    size = models.PositiveBigIntegerField("размер, байт", null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    url = models.URLField("ссылка", max_length=1024, blank=True)
+    file = models.FileField("файл", upload_to="attachments/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = "вложение"
+        verbose_name_plural = "вложения"
+
+    def __str__(self) -> str:
+        return self.name or self.url or f"вложение #{self.pk}"

@@ -1,7 +1,9 @@
-"""Writes on the registry of input. Foundation version: idempotent ingestion of parsed messages.
+"""Writes on the registry of input.
 
-The case lifecycle adds raw-first storage with quarantine, attachments and the ingestion API on
-top of ``message_ingest``.
+``delivery_receive`` is the one entry of every channel adapter and of the ingestion API: it
+stores what arrived (``Delivery``) before parsing it, parses, and either ingests the message
+(``message_ingest``: idempotent on channel + external id) or leaves the delivery in the
+quarantine with its reason.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils import timezone
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
 from otklik.directory.models import Channel, InputKind
-from otklik.intake.models import Contact, Message
+from otklik.intake.models import Attachment, Contact, Delivery, DeliveryStatus, Message
 
 
 @dataclass(frozen=True)
@@ -145,3 +147,259 @@ def message_classify(*, actor: Any, message: Message, **changes: Any) -> Message
         },
     )
     return message
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    index: int
+    status: str  # created | duplicate | rejected
+    external_id: str = ""
+    message_id: int | None = None
+    delivery_id: int | None = None
+    errors: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiveOutcome:
+    batch: bool
+    results: list[IngestResult]
+
+
+MAX_BATCH = 1000
+
+
+def _quarantine(
+    *,
+    source: str,
+    body: str,
+    content_type: str,
+    error: str,
+    channel_code: str = "",
+    external_id: str = "",
+) -> Delivery:
+    return Delivery.objects.create(
+        source=source,
+        body=body,
+        content_type=content_type,
+        status=DeliveryStatus.QUARANTINED,
+        error=error,
+        channel_code=channel_code[:32],
+        external_id=external_id[:128],
+    )
+
+
+def delivery_receive(
+    *, source: str, body: str | bytes, content_type: str = "application/json"
+) -> ReceiveOutcome:
+    """Receive one item or a batch in the ingestion format (see ``intake/parsing.py``).
+
+    Raises ``ApplicationError`` (after keeping the body in the quarantine) when the body as a
+    whole cannot be read; otherwise returns one result per item, in order.
+    """
+    import json
+
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            text = body.decode("utf-8", errors="replace")
+            d = _quarantine(
+                source=source,
+                body=text,
+                content_type=content_type,
+                error="Тело запроса не в кодировке UTF-8.",
+            )
+            raise ApplicationError(
+                "Тело запроса не в кодировке UTF-8.", extra={"delivery_id": d.pk}
+            ) from None
+    try:
+        payload = json.loads(body)
+    except json.JSONDecodeError as exc:
+        reason = f"Неверный JSON: {exc.msg} (строка {exc.lineno}, позиция {exc.colno})."
+        d = _quarantine(source=source, body=body, content_type=content_type, error=reason)
+        raise ApplicationError(reason, extra={"delivery_id": d.pk}) from None
+    if isinstance(payload, dict) and isinstance(payload.get("messages"), list):
+        items, single = payload["messages"], False
+    elif isinstance(payload, list):
+        items, single = payload, False
+    elif isinstance(payload, dict):
+        items, single = [payload], True
+    else:
+        reason = 'Ожидается объект сообщения, массив сообщений или {"messages": [...]}.'
+        d = _quarantine(source=source, body=body, content_type=content_type, error=reason)
+        raise ApplicationError(reason, extra={"delivery_id": d.pk})
+    if len(items) > MAX_BATCH:
+        reason = f"Слишком большой пакет: {len(items)} сообщений, не больше {MAX_BATCH} за раз."
+        d = _quarantine(source=source, body=body, content_type=content_type, error=reason)
+        raise ApplicationError(reason, extra={"delivery_id": d.pk})
+    return ReceiveOutcome(
+        batch=not single,
+        results=[
+            _receive_item(
+                index=i,
+                item=item,
+                source=source,
+                content_type=content_type,
+                body=body if single else json.dumps(item, ensure_ascii=False),
+            )
+            for i, item in enumerate(items)
+        ],
+    )
+
+
+def _receive_item(
+    *, index: int, item: Any, source: str, content_type: str, body: str
+) -> IngestResult:
+    from otklik.intake.parsing import MessageInSerializer, errors_as_text
+
+    channel_code = str(item.get("channel", "")) if isinstance(item, dict) else ""
+    external_id = str(item.get("external_id", "")) if isinstance(item, dict) else ""
+    if channel_code and external_id:
+        existing = (
+            Message.objects.filter(channel__code=channel_code, external_id=external_id)
+            .only("pk")
+            .first()
+        )
+        if existing is not None:  # a repeated delivery changes nothing
+            return IngestResult(index, "duplicate", external_id, existing.pk)
+    with transaction.atomic():
+        delivery = Delivery.objects.create(
+            source=source,
+            body=body,
+            content_type=content_type,
+            channel_code=channel_code[:32],
+            external_id=external_id[:128],
+        )
+        if not isinstance(item, dict):
+            serializer = None
+            reason = "сообщение: ожидается объект JSON."
+        else:
+            serializer = MessageInSerializer(data=item)
+            reason = "" if serializer.is_valid() else errors_as_text(serializer.errors)
+        if reason:
+            delivery.status = DeliveryStatus.QUARANTINED
+            delivery.error = reason
+            delivery.save(update_fields=["status", "error"])
+            return IngestResult(index, "rejected", external_id, None, delivery.pk, reason)
+        message, created = _ingest_parsed(serializer.validated_data, raw=item)
+        delivery.status = DeliveryStatus.PARSED
+        delivery.message = message
+        delivery.save(update_fields=["status", "message"])
+    return IngestResult(
+        index, "created" if created else "duplicate", external_id, message.pk, delivery.pk
+    )
+
+
+def _ingest_parsed(data: dict, *, raw: dict) -> tuple[Message, bool]:
+    author = data.get("author") or {}
+    location = data.get("location") or {}
+    lat, lon = location.get("lat"), location.get("lon")
+    topic = data.get("topic")
+    message, created = message_ingest(
+        channel=data["channel"],
+        kind=data["kind"],
+        external_id=data["external_id"],
+        text=data["text"],
+        received_at=data.get("received_at"),
+        raw=raw,
+        author=AuthorData(
+            name=author.get("name", ""),
+            phone=author.get("phone", ""),
+            email=author.get("email", ""),
+            channel_user_id=author.get("id", ""),
+            consent_personal_data=author.get("consent", False),
+            consent_text_version=author.get("consent_version", ""),
+        )
+        if author
+        else None,
+        address=location.get("address", ""),
+        latitude=round(lat, 5) if lat is not None else None,
+        longitude=round(lon, 5) if lon is not None else None,
+        municipality=data.get("municipality"),
+        topic=topic,
+        sector=topic.sector if topic is not None else None,
+    )
+    if created:
+        Attachment.objects.bulk_create(
+            [
+                Attachment(
+                    message=message,
+                    name=a.get("name", ""),
+                    content_type=a.get("content_type", ""),
+                    size=a.get("size"),
+                    sha256=a.get("sha256", ""),
+                    url=a.get("url", ""),
+                )
+                for a in data.get("attachments", [])
+            ]
+        )
+    return message, created
+
+
+@transaction.atomic
+def delivery_discard(*, actor: Any, delivery: Delivery, reason: str) -> Delivery:
+    """The ЦУР decides a quarantined delivery is not a message (it is kept, marked)."""
+    from otklik.accounts.permissions import Action, access_check
+
+    access_check(actor, Action.QUARANTINE_MANAGE)
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != DeliveryStatus.QUARANTINED:
+        raise ApplicationError("Отклонить можно только поступление из карантина.")
+    delivery.status = DeliveryStatus.DISCARDED
+    delivery.error = f"{delivery.error}\nОтклонено: {reason}".strip()
+    delivery.resolved_at = timezone.now()
+    delivery.resolved_by = actor
+    delivery.save(update_fields=["status", "error", "resolved_at", "resolved_by"])
+    audit_log(actor=actor, action="delivery.discard", target=delivery, data={"reason": reason})
+    return delivery
+
+
+@transaction.atomic
+def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -> IngestResult:
+    """Parse a quarantined delivery again (after a fix of the reference data, or with a
+    corrected body typed by the ЦУР operator; the original body is kept as it arrived)."""
+    import json
+
+    from otklik.accounts.permissions import Action, access_check
+    from otklik.intake.parsing import MessageInSerializer, errors_as_text
+
+    access_check(actor, Action.QUARANTINE_MANAGE)
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != DeliveryStatus.QUARANTINED:
+        raise ApplicationError("Повторно разобрать можно только поступление из карантина.")
+    original = delivery.body
+    text = body if body is not None else delivery.body
+    try:
+        item = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ApplicationError(f"Неверный JSON: {exc.msg}.") from None
+    serializer = MessageInSerializer(data=item) if isinstance(item, dict) else None
+    if serializer is None or not serializer.is_valid():
+        reason = (
+            errors_as_text(serializer.errors)
+            if serializer is not None
+            else "сообщение: ожидается объект JSON."
+        )
+        raise ApplicationError(f"Сообщение всё ещё не разбирается: {reason}")
+    message, created = _ingest_parsed(serializer.validated_data, raw=item)
+    delivery.status = DeliveryStatus.PARSED
+    delivery.message = message
+    if text != original:
+        delivery.corrected_body = text
+    delivery.resolved_at = timezone.now()
+    delivery.resolved_by = actor
+    delivery.save(
+        update_fields=["status", "message", "corrected_body", "resolved_at", "resolved_by"]
+    )
+    audit_log(
+        actor=actor,
+        action="delivery.retry",
+        target=delivery,
+        data={
+            "message_id": message.pk,
+            "body_changed": text != original,
+        },
+    )
+    return IngestResult(
+        0, "created" if created else "duplicate", message.external_id, message.pk, delivery.pk
+    )

@@ -268,3 +268,30 @@ def test_scope_fields_are_enforced_by_the_database(region):
         User.objects.create(
             username="bad2", role=Role.CURATOR, sector=Sector.objects.get(code="zhkh")
         )
+
+
+@pytest.fixture
+def quarantined(region):
+    from otklik.intake.models import Delivery, DeliveryStatus
+
+    return Delivery.objects.create(source="api:test", body="{broken", error="Неверный JSON",
+                                   status=DeliveryStatus.QUARANTINED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_quarantine_manage(role, personas, quarantined):
+    from otklik.intake.models import DeliveryStatus
+    from otklik.intake.services import delivery_discard
+
+    user = personas[role]
+    if expected(role, Action.QUARANTINE_MANAGE) is Scope.ALL:
+        delivery_discard(actor=user, delivery=quarantined, reason="спам")
+        quarantined.refresh_from_db()
+        assert quarantined.status == DeliveryStatus.DISCARDED
+        assert quarantined.resolved_by == user
+    else:
+        with pytest.raises(AccessDenied):
+            delivery_discard(actor=user, delivery=quarantined, reason="спам")
+        quarantined.refresh_from_db()
+        assert quarantined.status == DeliveryStatus.QUARANTINED
+        assert quarantined.resolved_by is None
