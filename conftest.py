@@ -19,13 +19,22 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    # Tasks enqueued on commit run in the test's thread; the real backends are tested with
+    # their workers in core/tests/test_task_backends.py.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference model once per test database; each test's rollback keeps it."""
     from otklik.directory.services import reference_data_load
+    from otklik.sla.services import policies_load
 
     with django_db_blocker.unblock():
         reference_data_load(actor=None)
+        policies_load(actor=None)
 
 
 @pytest.fixture
@@ -37,9 +46,11 @@ def region(db):
     """
     from otklik.directory.models import Municipality
     from otklik.directory.services import reference_data_load
+    from otklik.sla.services import policies_load
 
     if not Municipality.objects.exists():
         reference_data_load(actor=None)
+        policies_load(actor=None)
 
 
 @pytest.fixture

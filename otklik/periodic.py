@@ -6,6 +6,18 @@ from otklik.core.scheduling import PeriodicJob
 
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(
+        name="cases.deadline_sweep",
+        task="otklik.cases.tasks.deadline_sweep",
+        every=timedelta(minutes=5),
+        description="Обход сроков: предупреждения, просрочки, эскалация",
+    ),
+    PeriodicJob(
+        name="cases.outbox_retry",
+        task="otklik.cases.tasks.outbox_retry",
+        every=timedelta(minutes=2),
+        description="Повторная отправка ответов в каналы",
+    ),
+    PeriodicJob(
         name="core.prune_task_results",
         task="otklik.core.tasks.prune_task_results",
         every=timedelta(hours=6),

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "otklik.directory",
     "otklik.accounts",
     "otklik.intake",
+    "otklik.sla",
+    "otklik.cases",
     "otklik.demo",
 ]
 
@@ -244,5 +246,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("OTKLIK_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one INFO line per login otherwise
+    },
 }

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("otklik.directory.api.urls")),
     path("", include("otklik.accounts.api.urls")),
     path("", include("otklik.intake.api.urls")),
+    path("", include("otklik.cases.api.urls")),
 ]
 
 urlpatterns = [

@@ -34,6 +34,11 @@ class Action(enum.StrEnum):
     AUDIT_VIEW = "audit.view"
     QUARANTINE_VIEW = "quarantine.view"
     QUARANTINE_MANAGE = "quarantine.manage"
+    CASE_VIEW = "case.view"
+    CASE_MODERATE = "case.moderate"
+    CASE_WORK = "case.work"
+    ANSWER_MODERATE = "answer.moderate"
+    ROUTING_EDIT = "routing.edit"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -47,6 +52,13 @@ ACTION_LABELS: dict[Action, str] = {
     Action.AUDIT_VIEW: "Просмотр журнала действий",
     Action.QUARANTINE_VIEW: "Просмотр карантина поступлений",
     Action.QUARANTINE_MANAGE: "Разбор карантина: повторить или отклонить",
+    Action.CASE_VIEW: "Просмотр инцидентов",
+    Action.CASE_MODERATE: "Модерация инцидентов: принять, отклонить, объединить, назначить, "
+    "решения о переадресации и продлении",
+    Action.CASE_WORK: "Работа по инциденту: взять в работу, ответить, запросить переадресацию "
+    "или продление",
+    Action.ANSWER_MODERATE: "Модерация ответов: вернуть на доработку, одобрить, оценить",
+    Action.ROUTING_EDIT: "Правила маршрутизации и шаблоны ответов",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -69,6 +81,11 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.AUDIT_VIEW:        (A,  A,  A,   N,   N,   N,   N,   A),
     Action.QUARANTINE_VIEW:   (A,  A,  A,   N,   A,   N,   N,   A),
     Action.QUARANTINE_MANAGE: (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.CASE_VIEW:         (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.CASE_MODERATE:     (A,  A,  A,   O,   A,   N,   N,   N),
+    Action.CASE_WORK:         (A,  A,  A,   O,   A,   O,   O,   N),
+    Action.ANSWER_MODERATE:   (A,  A,  A,   O,   A,   N,   N,   N),
+    Action.ROUTING_EDIT:      (A,  A,  A,   N,   A,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

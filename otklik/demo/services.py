@@ -198,6 +198,7 @@ def demo_messages_load(*, count: int = 2400, days: int = 90, seed: int = 34) -> 
                 text=item.text,
                 received_at=item.received_at,
                 raw={"demo": True, "text": item.text},
+                process=False,
                 author=AuthorData(
                     name=item.author_name,
                     phone=item.author_phone,

@@ -164,6 +164,10 @@ class Message(BaseModel):
     longitude = models.DecimalField(
         "долгота", max_digits=8, decimal_places=5, null=True, blank=True
     )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name="инцидент", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="messages",
+    )
 
     class Meta:
         verbose_name = "сообщение"

@@ -63,11 +63,13 @@ def message_ingest(
     raw: dict | None = None,
     author: AuthorData | None = None,
     actor: Any = None,
+    process: bool = True,
     **fields: Any,
 ) -> tuple[Message, bool]:
     """Store one message; a repeated delivery (same channel and external id) changes nothing.
 
-    Returns ``(message, created)``.
+    Returns ``(message, created)``. With ``process`` (the default) the message is handed to the
+    case lifecycle by a background task once the transaction commits.
     """
     if not external_id:
         raise ApplicationError("Нет номера сообщения в канале (external_id).")
@@ -97,6 +99,8 @@ def message_ingest(
                 target=message,
                 data={"channel": channel.code, "external_id": external_id},
             )
+            if process:
+                transaction.on_commit(lambda: _enqueue_processing(message.pk))
     except IntegrityError:
         # Delivered twice at the same moment: the other delivery stored it.
         return Message.objects.get(channel=channel, external_id=external_id), False
@@ -147,6 +151,12 @@ def message_classify(*, actor: Any, message: Message, **changes: Any) -> Message
         },
     )
     return message
+
+
+def _enqueue_processing(message_id: int) -> None:
+    from otklik.cases.tasks import message_process
+
+    message_process.enqueue(message_id)
 
 
 @dataclass(frozen=True)

@@ -274,8 +274,9 @@ def test_scope_fields_are_enforced_by_the_database(region):
 def quarantined(region):
     from otklik.intake.models import Delivery, DeliveryStatus
 
-    return Delivery.objects.create(source="api:test", body="{broken", error="Неверный JSON",
-                                   status=DeliveryStatus.QUARANTINED)
+    return Delivery.objects.create(
+        source="api:test", body="{broken", error="Неверный JSON", status=DeliveryStatus.QUARANTINED
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -295,3 +296,111 @@ def test_quarantine_manage(role, personas, quarantined):
         quarantined.refresh_from_db()
         assert quarantined.status == DeliveryStatus.QUARANTINED
         assert quarantined.resolved_by is None
+
+
+# --- cases -----------------------------------------------------------------------------------
+@pytest.fixture
+def cases(world):
+    """A case for each world message: «inside» every scoped persona's zone, «outside» all."""
+    from otklik.cases.services.opening import case_open_or_join
+
+    return {where: case_open_or_join(message=m)[0] for where, m in world.items()}
+
+
+def _allowed(role, action, where):
+    scope = expected(role, action)
+    return scope is Scope.ALL or (scope is Scope.OWN and where == "inside")
+
+
+def _assign(case):
+    from otklik.cases.services.lifecycle import case_accept
+
+    org = case.messages.first().organization
+    return case_accept(case=case, actor=None, organization=org)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_case_view(role, personas, cases):
+    from otklik.cases.selectors import CaseFilters, case_list
+
+    for case in cases.values():
+        _assign(case)
+    seen = set(
+        case_list(user=personas[role], filters=CaseFilters(queue="all")).values_list(
+            "pk", flat=True
+        )
+    )
+    assert seen == {c.pk for w, c in cases.items() if _allowed(role, Action.CASE_VIEW, w)}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_case_moderate(role, where, personas, cases):
+    from otklik.cases.services.lifecycle import case_reject
+
+    case = cases[where]
+    events = case.events.count()
+    if _allowed(role, Action.CASE_MODERATE, where):
+        case_reject(case=case, actor=personas[role], reason="Не требует ответа: благодарность")
+        case.refresh_from_db()
+        assert case.status == "no_answer"
+    else:
+        with pytest.raises(AccessDenied):
+            case_reject(case=case, actor=personas[role], reason="Не требует ответа")
+        case.refresh_from_db()
+        assert case.status == "new"
+        assert case.events.count() == events
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_case_work(role, where, personas, cases):
+    from otklik.cases.services.lifecycle import case_take
+
+    case = _assign(cases[where])
+    if _allowed(role, Action.CASE_WORK, where):
+        case_take(case=case, actor=personas[role])
+        case.refresh_from_db()
+        assert case.status == "in_work"
+    else:
+        with pytest.raises(AccessDenied):
+            case_take(case=case, actor=personas[role])
+        case.refresh_from_db()
+        assert case.status == "assigned"
+        assert case.first_response_at is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_answer_moderate(role, where, personas, cases):
+    from otklik.cases.services.answers import answer_return, answer_submit
+
+    case = _assign(cases[where])
+    answer = answer_submit(
+        case=case, actor=None, text="Работы выполнены, водоснабжение восстановлено полностью."
+    )
+    if _allowed(role, Action.ANSWER_MODERATE, where):
+        answer_return(answer=answer, actor=personas[role], reason="Уточните сроки")
+        answer.refresh_from_db()
+        assert answer.status == "returned"
+    else:
+        with pytest.raises(AccessDenied):
+            answer_return(answer=answer, actor=personas[role], reason="Уточните сроки")
+        answer.refresh_from_db()
+        case.refresh_from_db()
+        assert (answer.status, case.status) == ("submitted", "answer_review")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_routing_edit(role, personas):
+    from otklik.cases.models import RoutingRule
+    from otklik.cases.services.routing import routing_rule_save
+
+    org = Organization.objects.get(code="adm-18415")
+    if expected(role, Action.ROUTING_EDIT) is Scope.ALL:
+        routing_rule_save(actor=personas[role], name="Камышин", organization=org)
+        assert RoutingRule.objects.filter(name="Камышин").count() == 1
+    else:
+        with pytest.raises(AccessDenied):
+            routing_rule_save(actor=personas[role], name="Камышин", organization=org)
+        assert not RoutingRule.objects.exists()

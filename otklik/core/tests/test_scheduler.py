@@ -43,7 +43,12 @@ def test_registered_jobs_point_at_tasks():
     from django_tasks.base import Task
 
     jobs = registered_jobs()
-    assert {j.name for j in jobs} == {"core.prune_task_results", "core.production_calendar_check"}
+    assert {j.name for j in jobs} == {
+        "core.prune_task_results",
+        "core.production_calendar_check",
+        "cases.deadline_sweep",
+        "cases.outbox_retry",
+    }
     for job in jobs:
         assert isinstance(import_string(job.task), Task)
 

@@ -31,6 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         from otklik.directory.services import reference_data_load
+        from otklik.sla.services import policies_load
 
         verbosity = o["verbosity"]
         self.stdout.write("Миграции базы данных…")
@@ -49,6 +50,14 @@ class Command(BaseCommand):
             f"Справочники региона загружены: создано {created}, "
             f"обновлено {updated}, без изменений "
             f"{sum(report.unchanged.values())}."
+        )
+        try:
+            policies = policies_load(actor=None)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            f"Правила сроков загружены: создано {sum(policies.created.values())}, "
+            f"обновлено {sum(policies.updated.values())}."
         )
         if o["demo"]:
             self._demo(o)

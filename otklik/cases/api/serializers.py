@@ -1,0 +1,188 @@
+from rest_framework import serializers
+
+from otklik.cases.models import Answer, Case, CaseEvent, RoutingRule
+from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    sector = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    topic = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    municipality = serializers.SlugRelatedField(slug_field="okato", read_only=True, allow_null=True)
+    organization = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "status",
+            "priority",
+            "title",
+            "kind",
+            "channel",
+            "sector",
+            "topic",
+            "municipality",
+            "organization",
+            "address",
+            "received_at",
+            "first_response_due",
+            "resolution_due",
+            "warning_level",
+            "breached_at",
+            "reopen_count",
+        ]
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField(allow_null=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["at", "actor", "kind", "from_status", "to_status", "text", "data"]
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = [
+            "id",
+            "organization",
+            "text",
+            "is_intermediate",
+            "status",
+            "moderation_comment",
+            "quality_score",
+            "created_at",
+            "published_at",
+        ]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    co_executors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    events = CaseEventSerializer(many=True, read_only=True)
+    answers = AnswerSerializer(many=True, read_only=True)
+    message_ids = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "co_executors",
+            "registration_due",
+            "first_response_at",
+            "answered_at",
+            "published_at",
+            "closed_at",
+            "extension_days",
+            "escalation_level",
+            "sla_policy",
+            "message_ids",
+            "events",
+            "answers",
+        ]
+
+    def get_message_ids(self, case) -> list[int]:
+        return list(case.messages.values_list("pk", flat=True))
+
+
+# --- verbs ---------------------------------------------------------------------------------
+def _org():
+    return serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+
+
+class AcceptIn(serializers.Serializer):
+    organization = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="default: the routing rules",
+    )
+    priority = serializers.ChoiceField(
+        choices=["low", "normal", "high", "critical"], required=False
+    )
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class AssignIn(serializers.Serializer):
+    organization = _org()
+    co_executors = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=Organization.objects.all()
+    )
+
+
+class RedirectIn(serializers.Serializer):
+    organization = _org()
+    reason = serializers.CharField()
+
+
+class DecisionIn(serializers.Serializer):
+    accept = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExtendIn(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField()
+
+
+class AnswerIn(serializers.Serializer):
+    text = serializers.CharField()
+    intermediate = serializers.BooleanField(required=False, default=False)
+
+
+class ModerateIn(serializers.Serializer):
+    answer = serializers.IntegerField(help_text="answer id")
+    quality_score = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, allow_null=True
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="required to return"
+    )
+
+
+class MergeIn(serializers.Serializer):
+    into = serializers.CharField(help_text="number of the case to merge into")
+
+
+class SplitIn(serializers.Serializer):
+    messages = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+
+
+class RoutingRuleSerializer(serializers.ModelSerializer):
+    sector = serializers.SlugRelatedField(
+        slug_field="code", queryset=Sector.objects.all(), required=False, allow_null=True
+    )
+    topic = serializers.SlugRelatedField(
+        slug_field="code", queryset=Topic.objects.all(), required=False, allow_null=True
+    )
+    municipality = serializers.SlugRelatedField(
+        slug_field="okato", queryset=Municipality.objects.all(), required=False, allow_null=True
+    )
+    channel = serializers.SlugRelatedField(
+        slug_field="code", queryset=Channel.objects.all(), required=False, allow_null=True
+    )
+    organization = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organization.objects.all()
+    )
+
+    class Meta:
+        model = RoutingRule
+        fields = [
+            "id",
+            "order",
+            "name",
+            "sector",
+            "topic",
+            "municipality",
+            "channel",
+            "organization",
+            "is_active",
+        ]

@@ -1,0 +1,70 @@
+"""States of a case and the allowed transitions: one table, one service per transition."""
+
+from django.db import models
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", "Новый (модерация ЦУР)"
+    NO_ANSWER = "no_answer", "Не требует ответа"
+    MERGED = "merged", "Объединён с другим"
+    ASSIGNED = "assigned", "Назначен"
+    IN_WORK = "in_work", "В работе"
+    ANSWER_REVIEW = "answer_review", "Ответ на модерации"
+    APPROVED = "approved", "Ответ одобрен, публикуется"
+    PUBLISHED = "published", "Ответ опубликован"
+    CLOSED = "closed", "Закрыт"
+    REOPENED = "reopened", "Переоткрыт"
+
+
+S = CaseStatus
+
+# transition name -> (allowed source states, target state)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "accept": (frozenset({S.NEW}), S.ASSIGNED),
+    "reject": (frozenset({S.NEW}), S.NO_ANSWER),
+    "merge": (frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.REOPENED}), S.MERGED),
+    "assign": (frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.REOPENED}), S.ASSIGNED),
+    "take": (frozenset({S.ASSIGNED, S.REOPENED}), S.IN_WORK),
+    "submit_answer": (frozenset({S.ASSIGNED, S.IN_WORK, S.REOPENED}), S.ANSWER_REVIEW),
+    "return_answer": (frozenset({S.ANSWER_REVIEW}), S.IN_WORK),
+    "approve_answer": (frozenset({S.ANSWER_REVIEW}), S.APPROVED),
+    "publish": (frozenset({S.APPROVED}), S.PUBLISHED),
+    "close": (frozenset({S.PUBLISHED}), S.CLOSED),
+    "reopen": (frozenset({S.PUBLISHED, S.CLOSED, S.NO_ANSWER}), S.REOPENED),
+}
+
+# States in which the case is with an organisation (its clock runs, it appears in its queue).
+OPEN_STATES = frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.ANSWER_REVIEW, S.APPROVED, S.REOPENED})
+FINAL_STATES = frozenset({S.NO_ANSWER, S.MERGED, S.CLOSED})
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "низкий"
+    NORMAL = "normal", "обычный"
+    HIGH = "high", "высокий"
+    CRITICAL = "critical", "критический"
+
+
+class AnswerStatus(models.TextChoices):
+    DRAFT = "draft", "черновик"
+    SUBMITTED = "submitted", "на модерации"
+    RETURNED = "returned", "возвращён на доработку"
+    APPROVED = "approved", "одобрен"
+
+
+class RedirectStatus(models.TextChoices):
+    PENDING = "pending", "на рассмотрении ЦУР"
+    ACCEPTED = "accepted", "принято"
+    REFUSED = "refused", "отказано"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "на рассмотрении"
+    APPROVED = "approved", "одобрено"
+    REFUSED = "refused", "отказано"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "ожидает отправки"
+    SENT = "sent", "отправлено"
+    FAILED = "failed", "не доставлено (окончательно)"

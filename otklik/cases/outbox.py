@@ -1,0 +1,120 @@
+"""Delivery of approved answers through the channel of the case (the outbox).
+
+Each channel has a transport; the channel adapters (Telegram, VK, OK, e-mail …) register theirs
+in ``TRANSPORTS``. A transport raises ``TransportError`` saying whether the failure is permanent
+(a refused recipient) or worth retrying (a timeout). Channels without an adapter publish by hand:
+the ЦУР marks the answer published (``case_publish``) after sending it by post or phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from otklik.cases.choices import CaseStatus, OutboxStatus
+from otklik.cases.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+class TransportError(Exception):
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class ManualPublication(Exception):
+    """The channel has no adapter: the ЦУР publishes by hand."""
+
+
+def _publish_in_otklik(outbox: OutboxMessage) -> None:
+    """The web form, Open311 and the phone line show the answer on Otklik's own tracking page:
+    approving it is publishing it."""
+
+
+def _manual(outbox: OutboxMessage) -> None:
+    raise ManualPublication
+
+
+Transport = Callable[[OutboxMessage], None]
+TRANSPORTS: dict[str, Transport] = {
+    "web": _publish_in_otklik,
+    "open311": _publish_in_otklik,
+    "phone": _publish_in_otklik,
+}
+
+
+def register_transport(channel_code: str, transport: Transport) -> None:
+    TRANSPORTS[channel_code] = transport
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=min(2**attempts, 24 * 60))
+
+
+def outbox_deliver_one(outbox_id: int) -> str:
+    """Try to deliver one outbox row; returns its status afterwards."""
+    from otklik.cases.services.answers import case_publish
+
+    with transaction.atomic():
+        outbox = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .select_related("channel", "case", "answer")
+            .filter(pk=outbox_id)
+            .first()
+        )
+        if outbox is None or outbox.status != OutboxStatus.PENDING:
+            return outbox.status if outbox else "locked"
+        transport = TRANSPORTS.get(outbox.channel.code, _manual)
+        outbox.attempts += 1
+        try:
+            transport(outbox)
+        except ManualPublication:
+            outbox.next_attempt_at = None
+            outbox.last_error = "Канал без адаптера: опубликуйте ответ вручную."
+            outbox.save()
+            return outbox.status
+        except TransportError as exc:
+            outbox.last_error = str(exc)
+            if exc.permanent or outbox.attempts >= MAX_ATTEMPTS:
+                outbox.status = OutboxStatus.FAILED
+                outbox.next_attempt_at = None
+            else:
+                outbox.next_attempt_at = timezone.now() + _backoff(outbox.attempts)
+            outbox.save()
+            logger.warning("outbox %s: %s", outbox.pk, exc)
+            return outbox.status
+        outbox.status = OutboxStatus.SENT
+        outbox.sent_at = timezone.now()
+        outbox.next_attempt_at = None
+        outbox.last_error = ""
+        outbox.save()
+        answer = outbox.answer
+        if (
+            answer is not None
+            and not answer.is_intermediate
+            and outbox.case.status == CaseStatus.APPROVED
+        ):
+            case_publish(case=outbox.case, actor=None, answer=answer)
+        elif answer is not None and answer.is_intermediate and answer.published_at is None:
+            answer.published_at = outbox.sent_at
+            answer.save(update_fields=["published_at", "updated_at"])
+        return outbox.status
+
+
+def outbox_retry_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    now = now or timezone.now()
+    ids = list(
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        outbox_deliver_one(pk)
+    return len(ids)

@@ -1,0 +1,223 @@
+"""Answers: written by the organisation, moderated by the ЦУР, published through the outbox,
+followed by the satisfaction survey."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from otklik.accounts.permissions import Action
+from otklik.cases.choices import AnswerStatus, CaseStatus
+from otklik.cases.models import (
+    Answer,
+    AnswerAttachment,
+    AnswerTemplate,
+    Case,
+    OutboxMessage,
+    Survey,
+)
+from otklik.cases.services.common import check_transition, lock, move, record, require
+from otklik.core.exceptions import ApplicationError
+
+
+def template_render(*, template: AnswerTemplate, case: Case) -> str:
+    """Fill a template's placeholders from the case (unknown placeholders stay visible)."""
+    values = {
+        "number": case.number,
+        "address": case.address or "указанному вами адресу",
+        "organization": case.organization.short_name if case.organization else "",
+        "date": f"{timezone.localdate(case.received_at):%d.%m.%Y}",
+        "name": (case.author.name if case.author and case.author.name else "Уважаемый заявитель"),
+    }
+
+    class _Keep(dict):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return template.body.format_map(_Keep(values))
+
+
+@transaction.atomic
+def answer_submit(
+    *,
+    case: Case,
+    actor: Any,
+    text: str,
+    intermediate: bool = False,
+    files: Iterable[UploadedFile] = (),
+) -> Answer:
+    """The organisation's answer goes to ЦУР moderation (an intermediate one leaves the case
+    where it is; a final one moves it to «answer moderation»)."""
+    case = lock(case)
+    require(actor, Action.CASE_WORK, case)
+    text = (text or "").strip()
+    if len(text) < 20:
+        raise ApplicationError("Ответ слишком короткий: опишите, что сделано или будет сделано.")
+    if case.organization_id is None:
+        raise ApplicationError("У инцидента нет ответственной организации.")
+    if intermediate:
+        if case.status not in (CaseStatus.ASSIGNED, CaseStatus.IN_WORK, CaseStatus.REOPENED):
+            raise ApplicationError("Промежуточный ответ возможен, пока инцидент в работе.")
+    else:
+        check_transition(case, "submit_answer")
+    answer = Answer.objects.create(
+        case=case,
+        organization=case.organization,
+        text=text,
+        is_intermediate=intermediate,
+        author=actor if getattr(actor, "pk", None) else None,
+        status=AnswerStatus.SUBMITTED,
+    )
+    for f in files:
+        AnswerAttachment.objects.create(answer=answer, file=f, name=f.name)
+    if case.first_response_at is None:
+        case.first_response_at = timezone.now()
+    if intermediate:
+        case.save()
+        record(case, actor=actor, kind="intermediate_answer", data={"answer": answer.pk})
+    else:
+        case.answered_at = timezone.now()
+        move(case, "submit_answer", actor=actor, data={"answer": answer.pk})
+    return answer
+
+
+def _pending_answer(case: Case, answer: Answer) -> Answer:
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    if answer.case_id != case.pk:
+        raise ApplicationError("Ответ относится к другому инциденту.")
+    if answer.status != AnswerStatus.SUBMITTED:
+        raise ApplicationError(f"Ответ уже {answer.get_status_display()}.")
+    return answer
+
+
+def _score(value: int | None) -> int | None:
+    if value is not None and not 1 <= int(value) <= 5:
+        raise ApplicationError("Оценка качества — от 1 до 5.")
+    return value
+
+
+@transaction.atomic
+def answer_return(
+    *, answer: Answer, actor: Any, reason: str, quality_score: int | None = None
+) -> Answer:
+    """The ЦУР moderator returns the answer for rework, with a reason."""
+    case = lock(answer.case)
+    require(actor, Action.ANSWER_MODERATE, case)
+    answer = _pending_answer(case, answer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Укажите, что нужно доработать в ответе.")
+    answer.status = AnswerStatus.RETURNED
+    answer.moderator = actor if getattr(actor, "pk", None) else None
+    answer.moderation_comment = reason
+    answer.quality_score = _score(quality_score)
+    answer.moderated_at = timezone.now()
+    answer.save()
+    if answer.is_intermediate:
+        record(case, actor=actor, kind="answer_returned", text=reason, data={"answer": answer.pk})
+    else:
+        move(case, "return_answer", actor=actor, text=reason, data={"answer": answer.pk})
+    return answer
+
+
+@transaction.atomic
+def answer_approve(*, answer: Answer, actor: Any, quality_score: int | None = None) -> Answer:
+    """The ЦУР moderator approves: the answer is queued for publication in the channel."""
+    case = lock(answer.case)
+    require(actor, Action.ANSWER_MODERATE, case)
+    answer = _pending_answer(case, answer)
+    answer.status = AnswerStatus.APPROVED
+    answer.moderator = actor if getattr(actor, "pk", None) else None
+    answer.quality_score = _score(quality_score)
+    answer.moderated_at = timezone.now()
+    answer.save()
+    outbox = OutboxMessage.objects.create(
+        case=case,
+        answer=answer,
+        channel=case.channel,
+        kind="answer",
+        payload={"text": answer.text, "case": case.number},
+        next_attempt_at=timezone.now(),
+    )
+    if answer.is_intermediate:
+        record(
+            case,
+            actor=actor,
+            kind="answer_approved",
+            data={"answer": answer.pk, "intermediate": True},
+        )
+    else:
+        move(case, "approve_answer", actor=actor, data={"answer": answer.pk})
+    transaction.on_commit(lambda: _enqueue_delivery(outbox.pk))
+    return answer
+
+
+def _enqueue_delivery(outbox_id: int) -> None:
+    from otklik.cases.tasks import outbox_deliver
+
+    outbox_deliver.enqueue(outbox_id)
+
+
+@transaction.atomic
+def case_publish(*, case: Case, actor: Any, answer: Answer | None = None) -> Case:
+    """The approved answer is out in the channel: the case is published and the citizen gets
+    the satisfaction survey. Called by the outbox on delivery, or by the ЦУР by hand for
+    channels published manually (paper mail, a phone call)."""
+    case = lock(case)
+    if actor is not None:
+        require(actor, Action.ANSWER_MODERATE, case)
+    check_transition(case, "publish")
+    answer = (
+        answer
+        or case.answers.filter(status=AnswerStatus.APPROVED, is_intermediate=False)
+        .order_by("-id")
+        .first()
+    )
+    if answer is None:
+        raise ApplicationError("Нет одобренного ответа для публикации.")
+    now = timezone.now()
+    answer.published_at = answer.published_at or now
+    answer.save(update_fields=["published_at", "updated_at"])
+    case.published_at = now
+    survey = Survey.objects.create(case=case, answer=answer, token=secrets.token_urlsafe(24))
+    move(case, "publish", actor=actor, data={"answer": answer.pk, "survey": survey.pk})
+    return case
+
+
+@transaction.atomic
+def survey_respond(
+    *, token: str, solved: bool, rating: int | None = None, comment: str = ""
+) -> Survey:
+    """The citizen's answer through the link (no login). «Not solved» reopens the case."""
+    from otklik.cases.services.lifecycle import case_close, case_reopen
+
+    survey = Survey.objects.select_for_update().filter(token=token).first()
+    if survey is None:
+        raise ApplicationError("Ссылка опроса недействительна.")
+    if survey.responded_at is not None:
+        raise ApplicationError("Вы уже ответили на этот опрос. Спасибо!")
+    if rating is not None and not 1 <= int(rating) <= 5:
+        raise ApplicationError("Оценка — от 1 до 5.")
+    survey.solved = solved
+    survey.rating = rating
+    survey.comment = (comment or "").strip()[:5000]
+    survey.responded_at = timezone.now()
+    survey.save()
+    case = survey.case
+    record(
+        case,
+        actor=None,
+        kind="survey",
+        text=survey.comment,
+        data={"solved": solved, "rating": rating},
+    )
+    if not solved and case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
+        case_reopen(case=case, actor=None, reason="Заявитель ответил: проблема не решена.")
+    elif solved and case.status == CaseStatus.PUBLISHED:
+        case_close(case=case, actor=None, reason="Заявитель подтвердил: проблема решена.")
+    return survey

@@ -1,0 +1,77 @@
+"""What every case service shares: locking, the transition check, the timeline, the audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from otklik.accounts.permissions import Action, access_check
+from otklik.audit.services import audit_log
+from otklik.cases.choices import TRANSITIONS, CaseStatus
+from otklik.cases.models import Case, CaseEvent
+from otklik.core.exceptions import ApplicationError
+
+
+class TransitionNotAllowed(ApplicationError):
+    status_code = 409
+
+
+def lock(case: Case) -> Case:
+    """The case row, locked for the rest of the transaction (no check-then-act)."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def check_transition(case: Case, name: str) -> str:
+    sources, target = TRANSITIONS[name]
+    if case.status not in sources:
+        allowed = ", ".join(sorted(CaseStatus(s).label for s in sources))
+        raise TransitionNotAllowed(
+            f"Инцидент {case.number} в состоянии «{case.get_status_display()}»: действие "
+            f"недоступно (возможно из: {allowed}).",
+            extra={"status": case.status, "transition": name},
+        )
+    return target
+
+
+def record(
+    case: Case,
+    *,
+    actor: Any,
+    kind: str,
+    text: str = "",
+    data: dict | None = None,
+    from_status: str = "",
+    to_status: str = "",
+) -> CaseEvent:
+    """A timeline entry and the audit event, in the caller's transaction."""
+    event = CaseEvent.objects.create(
+        case=case,
+        actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind,
+        text=text,
+        data=data or {},
+        from_status=from_status,
+        to_status=to_status,
+    )
+    audit_log(
+        actor=actor,
+        action=f"case.{kind}",
+        target=case,
+        data={"from": from_status, "to": to_status, **(data or {})},
+    )
+    return event
+
+
+def move(case: Case, name: str, *, actor: Any, text: str = "", data: dict | None = None) -> Case:
+    """Apply transition ``name`` to the locked ``case`` and record it."""
+    target = check_transition(case, name)
+    before = case.status
+    case.status = target
+    case.save()
+    record(case, actor=actor, kind=name, text=text, data=data, from_status=before, to_status=target)
+    return case
+
+
+def require(actor: Any, action: Action, case: Case) -> None:
+    if actor is None:  # the platform itself (tasks, adapters)
+        return
+    access_check(actor, action, case)

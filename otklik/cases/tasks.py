@@ -1,0 +1,39 @@
+"""Background work of the case lifecycle (thin: each calls a service)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def message_process(message_id: int) -> dict:
+    """A new message: open a case or join one (the language pipeline runs before, when on)."""
+    from otklik.cases.services.opening import case_open_or_join
+    from otklik.intake.models import Message
+
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None:
+        return {"missing": message_id}
+    case, opened = case_open_or_join(message=message)
+    return {"case": case.number, "opened": opened}
+
+
+@task()
+def outbox_deliver(outbox_id: int) -> str:
+    from otklik.cases.outbox import outbox_deliver_one
+
+    return outbox_deliver_one(outbox_id)
+
+
+@task()
+def outbox_retry() -> int:
+    from otklik.cases.outbox import outbox_retry_due
+
+    return outbox_retry_due()
+
+
+@task()
+def deadline_sweep() -> dict:
+    from otklik.cases.services.deadlines import deadline_sweep as sweep
+
+    return sweep()
