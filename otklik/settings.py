@@ -182,6 +182,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "otklik.cases.choices.CaseStatus",
+        "CasePriorityEnum": "otklik.cases.choices.Priority",
+        "AnswerStatusEnum": "otklik.cases.choices.AnswerStatus",
+        "IngestStatusEnum": ["created", "duplicate", "rejected"],
+    },
 }
 
 # --- language, time -----------------------------------------------------------------------------
@@ -195,6 +201,7 @@ OTKLIK_WORKING_HOURS = env_str("OTKLIK_WORKING_HOURS", "09:00-18:00") or "09:00-
 
 # --- static files -------------------------------------------------------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "otklik" / "static"]
 STATIC_ROOT = Path(env_str("OTKLIK_STATIC_ROOT") or VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("OTKLIK_MEDIA_ROOT") or VAR_DIR / "media")

@@ -34,10 +34,15 @@ class TokenForm(forms.Form):
             "invalid": "Введите 6 цифр из приложения-аутентификатора.",
             "required": "Введите код из приложения-аутентификатора.",
         },
-        widget=forms.TextInput(attrs={
-            "inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "7",
-            "class": "otp-input", "autofocus": True,
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "maxlength": "7",
+                "class": "otp-input",
+                "autofocus": True,
+            }
+        ),
     )
 
     def clean_token(self) -> str:
@@ -45,5 +50,6 @@ class TokenForm(forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    role = forms.ChoiceField(label="Роль", required=False,
-                             choices=[("", "все роли"), *Role.choices])
+    role = forms.ChoiceField(
+        label="Роль", required=False, choices=[("", "все роли"), *Role.choices]
+    )

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from otklik.accounts.selectors import user_has_second_factor
 
 # Paths a user who passed the password but not yet the second factor may open.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/media/")
+_OPEN_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/static/", "/healthz")
 
 
 class SecondFactorRequiredMiddleware:
@@ -24,5 +26,6 @@ class SecondFactorRequiredMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
             and user_has_second_factor(user=user)
         ):
-            return redirect(f"{reverse('accounts:otp_verify')}?next={request.get_full_path()}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:otp_verify')}?{query}")
         return self.get_response(request)

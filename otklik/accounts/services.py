@@ -19,7 +19,7 @@ from otklik.directory.models import Municipality, Organization, Sector
 SYSTEM = None  # the actor of changes made by the platform itself (set-up, demo, commands)
 
 
-def _check_scope(role: str, sector, organization, municipality) -> None:
+def user_role_scope_check(role: str, sector, organization, municipality) -> None:
     if role not in Role.values:
         raise ApplicationError(f"Неизвестная роль «{role}». Роли: {', '.join(Role.values)}.")
     given = {"sector": sector, "organization": organization, "municipality": municipality}
@@ -58,7 +58,7 @@ def user_create(
     """Create a user with a role and its scope. ``actor=None`` is the platform itself (CLI)."""
     if actor is not SYSTEM:
         access_check(actor, Action.USER_MANAGE)
-    _check_scope(role, sector, organization, municipality)
+    user_role_scope_check(role, sector, organization, municipality)
     if User.objects.filter(username__iexact=username).exists():
         raise ApplicationError(f"Пользователь «{username}» уже есть.")
     user = User(

@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -40,6 +40,10 @@ def _safe_next(request: HttpRequest, default: str = "home") -> str:
     return reverse(default)
 
 
+def _otp_url(next_url: str) -> str:
+    return f"{reverse('accounts:otp_verify')}?{urlencode({'next': next_url or '/'})}"
+
+
 def _confirmed_device(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
 
@@ -55,7 +59,7 @@ def second_factor_passed(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not user.is_verified() and user_has_second_factor(user=user):
-            return redirect(f"{reverse('accounts:otp_verify')}?next={request.get_full_path()}")
+            return redirect(_otp_url(request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
@@ -69,7 +73,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         if user_has_second_factor(user=form.get_user()):
             target = response.url if isinstance(response, HttpResponseRedirect) else ""
-            return redirect(f"{reverse('accounts:otp_verify')}?next={target}")
+            return redirect(_otp_url(target))
         return response
 
 
@@ -91,20 +95,25 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        throttled = not device.verify_is_allowed()[0]
         verified = django_otp.verify_token(
             request.user, device.persistent_id, form.cleaned_data["token"]
         )
         if verified is not None:
             django_otp.login(request, verified)
             return redirect(next_url)
-        device.refresh_from_db()
-        allowed, details = device.verify_is_allowed()
-        if not allowed and details and details.get("locked_until"):
-            form.add_error("token", "Слишком много неверных кодов подряд. Подождите немного и "
-                           "введите новый код из приложения.")
+        if throttled:
+            form.add_error(
+                "token",
+                "Слишком много неверных кодов подряд. Подождите немного и "
+                "введите новый код из приложения.",
+            )
         else:
-            form.add_error("token", "Неверный код. Проверьте, что время на телефоне точное, и "
-                           "введите код, который приложение показывает сейчас.")
+            form.add_error(
+                "token",
+                "Неверный код. Проверьте, что время на телефоне точное, и "
+                "введите код, который приложение показывает сейчас.",
+            )
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
@@ -143,8 +152,11 @@ def security(request: HttpRequest) -> HttpResponse:
                     form.add_error("token", exc.message)
                 else:
                     django_otp.login(request, device)
-                    messages.success(request, "Приложение-аутентификатор подключено. При "
-                                     "следующем входе Отклик спросит код из него.")
+                    messages.success(
+                        request,
+                        "Приложение-аутентификатор подключено. При "
+                        "следующем входе Отклик спросит код из него.",
+                    )
                     return redirect("accounts:security")
     confirmed = _confirmed_device(user)
     pending = None if confirmed else _pending_device(user)
@@ -169,6 +181,12 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
     role = form.cleaned_data["role"] if form.is_valid() else ""
     users = user_list(user=request.user, role=role or None)
     page = paginate(request, users)
-    return render(request, "accounts/user_list.html", {
-        "form": form, "page": page, "roles": dict(Role.choices),
-    })
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "form": form,
+            "page": page,
+            "roles": dict(Role.choices),
+        },
+    )

@@ -165,8 +165,12 @@ class Message(BaseModel):
         "долгота", max_digits=8, decimal_places=5, null=True, blank=True
     )
     case = models.ForeignKey(
-        "cases.Case", verbose_name="инцидент", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="messages",
+        "cases.Case",
+        verbose_name="инцидент",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
     )
 
     class Meta:

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from otklik.intake import views
+
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.message_list_view, name="message_list"),
+    path("<int:pk>/", views.message_detail_view, name="message_detail"),
+]

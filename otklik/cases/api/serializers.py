@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from otklik.cases.choices import Priority
 from otklik.cases.models import Answer, Case, CaseEvent, RoutingRule
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 
@@ -102,9 +103,7 @@ class AcceptIn(serializers.Serializer):
         allow_null=True,
         help_text="default: the routing rules",
     )
-    priority = serializers.ChoiceField(
-        choices=["low", "normal", "high", "critical"], required=False
-    )
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
 
 
 class ReasonIn(serializers.Serializer):

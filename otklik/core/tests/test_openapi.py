@@ -3,13 +3,13 @@
 
 import pytest
 import schemathesis
+from django.test import Client
+from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
-from django.test import Client
-from hypothesis import HealthCheck, settings
 
 from otklik.wsgi import application
 

@@ -15,8 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--markdown", action="store_true", help="as a Markdown table")
-        parser.add_argument("--write", metavar="FILE",
-                            help=f"replace the table between {START} and {END} in FILE")
+        parser.add_argument(
+            "--write", metavar="FILE", help=f"replace the table between {START} and {END} in FILE"
+        )
 
     def handle(self, *args, **options):
         table = matrix_markdown()

@@ -1,0 +1,155 @@
+"""Reads on the registry of input. Every read takes the acting user and applies ``visible_to``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from otklik.accounts.choices import Role
+from otklik.accounts.permissions import Action, Scope, scope_for, visible_to
+from otklik.directory.models import Channel, InputKind, Municipality, Organization, Sector, Topic
+from otklik.intake.models import Message
+
+# Roles that see the author's name (personal data) of a message; everybody else sees «скрыто».
+AUTHOR_VISIBLE_ROLES = frozenset({Role.CURATOR, Role.EXECUTOR, Role.HEAD, Role.ANALYST})
+AUTHOR_HIDDEN = "скрыто"
+
+
+class MessageFilters(TypedDict, total=False):
+    """Parsed filters of the message list; a missing or empty key does not filter."""
+
+    sector: Sector | None
+    topic: Topic | None
+    municipality: Municipality | None
+    organization: Organization | None
+    channel: Channel | None
+    kind: InputKind | None
+    date_from: dt.date | None  # inclusive, local date (Europe/Volgograd)
+    date_to: dt.date | None  # inclusive
+    q: str
+
+
+def _visible_messages(*, user: Any) -> QuerySet[Message]:
+    return visible_to(Message.objects.all(), user, Action.MESSAGE_VIEW)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def message_filter(qs: QuerySet[Message], filters: MessageFilters | None) -> QuerySet[Message]:
+    filters = filters or {}
+    for name in ("sector", "topic", "municipality", "organization", "channel", "kind"):
+        value = filters.get(name)
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    if filters.get("date_from"):
+        qs = qs.filter(received_at__gte=_day_start(filters["date_from"]))
+    if filters.get("date_to"):
+        qs = qs.filter(received_at__lt=_day_start(filters["date_to"] + dt.timedelta(days=1)))
+    text = (filters.get("q") or "").strip()
+    if text:
+        qs = qs.filter(_text_search_q(text))
+    return qs
+
+
+def _text_search_q(text: str) -> Q:
+    """Case-insensitive substring search in the text and address, or an exact channel number.
+
+    SQLite folds case for ASCII only, so besides ``icontains`` (enough on PostgreSQL) the query is
+    also tried in lower, upper and capitalised form, which covers Cyrillic in practice. Full-text
+    search replaces this when the NLP pipeline lands.
+    """
+    q = Q(external_id__iexact=text)
+    for variant in dict.fromkeys((text, text.lower(), text.upper(), text.capitalize())):
+        q |= Q(text__icontains=variant) | Q(address__icontains=variant)
+    return q
+
+
+def message_list(*, user: Any, filters: MessageFilters | None = None) -> QuerySet[Message]:
+    """Messages ``user`` may see, narrowed by ``filters``, newest first."""
+    qs = message_filter(_visible_messages(user=user), filters)
+    return qs.select_related(
+        "channel", "kind", "sector", "topic", "municipality", "city_district", "organization"
+    ).order_by("-received_at", "-id")
+
+
+def message_get(*, user: Any, pk: int) -> Message | None:
+    """One message ``user`` may see; out of scope is indistinguishable from missing (None)."""
+    return message_list(user=user).select_related("author").filter(pk=pk).first()
+
+
+def message_author_visible(*, user: Any) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return getattr(user, "role", "") in AUTHOR_VISIBLE_ROLES
+
+
+def message_author_name(*, user: Any, message: Message) -> str:
+    """The author's name for ``user``: shown to ЦУР roles, «скрыто» to everybody else."""
+    if not message_author_visible(user=user):
+        return AUTHOR_HIDDEN
+    if message.author is None or not message.author.name:
+        return "не указано"
+    return message.author.name
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    code: str  # the value of the list filter that reproduces this count
+    count: int
+
+
+@dataclass(frozen=True)
+class MessageSummary:
+    total: int
+    last_days: int
+    days: int
+    since: dt.date
+    by_sector: list[CountRow]
+    by_channel: list[CountRow]
+    by_municipality: list[CountRow]  # only for users who see the whole region
+
+
+def message_summary(*, user: Any, days: int = 7, top: int = 6) -> MessageSummary:
+    """Counts for the home page, over exactly what ``message_list`` shows to ``user``."""
+    qs = _visible_messages(user=user)
+    since = timezone.localdate() - dt.timedelta(days=days - 1)
+    total = qs.count()
+    last_days = message_filter(qs, {"date_from": since}).count()
+    by_sector = [
+        CountRow(row["sector__name"], row["sector__code"], row["n"])
+        for row in qs.filter(sector__isnull=False)
+        .values("sector__code", "sector__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "sector__name")[:top]
+    ]
+    by_channel = [
+        CountRow(row["channel__name"], row["channel__code"], row["n"])
+        for row in qs.values("channel__code", "channel__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "channel__name")
+    ]
+    by_municipality: list[CountRow] = []
+    if scope_for(user, Action.MESSAGE_VIEW) is Scope.ALL:
+        by_municipality = [
+            CountRow(row["municipality__name"], row["municipality__okato"], row["n"])
+            for row in qs.filter(municipality__isnull=False)
+            .values("municipality__okato", "municipality__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "municipality__name")[:top]
+        ]
+    return MessageSummary(
+        total=total,
+        last_days=last_days,
+        days=days,
+        since=since,
+        by_sector=by_sector,
+        by_channel=by_channel,
+        by_municipality=by_municipality,
+    )
