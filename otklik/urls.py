@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("otklik.accounts.urls")),
     path("directory/", include("otklik.directory.urls")),
     path("messages/", include("otklik.intake.urls")),
+    path("cases/", include("otklik.cases.urls")),
     path("audit/", include("otklik.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
