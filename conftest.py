@@ -21,9 +21,23 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
-    # Tasks enqueued on commit run in the test's thread; the real backends are tested with
-    # their workers in core/tests/test_task_backends.py.
+    """Tasks enqueued on commit run in the test's thread (the real backends are tested with their
+    workers in core/tests/test_task_backends.py), and a task that fails fails the test: the
+    immediate backend would otherwise only note the error on its result."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks.signals import task_finished
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    failures = []
+
+    def watch(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failures.append(f"{task_result.task.name}: {task_result.errors[0].traceback}")
+
+    task_finished.connect(watch, weak=False)
+    yield
+    task_finished.disconnect(watch)
+    assert not failures, "background task failed:\n" + "\n".join(failures)
 
 
 @pytest.fixture(scope="session")

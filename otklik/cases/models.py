@@ -186,8 +186,20 @@ class CaseEvent(models.Model):
 
 
 class RoutingRule(BaseModel):
-    """Sector/topic × municipality (× channel) → responsible organisation; first match wins."""
+    """Sector/topic × municipality (× channel) → responsible organisation; first match wins.
 
+    The target is a fixed organisation, or «the administration of the municipality where the
+    problem is» (``to_municipal_administration``), so one rule serves all 38 municipalities.
+    """
+
+    code = models.SlugField(
+        "код",
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Для правил из файла поставки; у созданных в ЦУР пусто.",
+    )
     order = models.PositiveIntegerField("порядок", default=100, db_index=True)
     name = models.CharField("название", max_length=255, blank=True)
     sector = models.ForeignKey(
@@ -225,8 +237,13 @@ class RoutingRule(BaseModel):
     organization = models.ForeignKey(
         "directory.Organization",
         verbose_name="организация",
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="routing_rules",
+    )
+    to_municipal_administration = models.BooleanField(
+        "администрации МО по месту проблемы", default=False
     )
     is_active = models.BooleanField("действует", default=True)
 
@@ -234,12 +251,30 @@ class RoutingRule(BaseModel):
         verbose_name = "правило маршрутизации"
         verbose_name_plural = "правила маршрутизации"
         ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organization__isnull=False, to_municipal_administration=False)
+                    | models.Q(organization__isnull=True, to_municipal_administration=True)
+                ),
+                name="routing_rule_one_target",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or f"правило #{self.pk}"
 
 
 class AnswerTemplate(BaseModel):
+    code = models.SlugField("код", max_length=64, unique=True, null=True, blank=True)
+    sector = models.ForeignKey(
+        "directory.Sector",
+        verbose_name="отраслевой блок",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     topic = models.ForeignKey(
         "directory.Topic",
         verbose_name="тема",

@@ -64,7 +64,7 @@ def outbox_deliver_one(outbox_id: int) -> str:
 
     with transaction.atomic():
         outbox = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("channel", "case", "answer")
             .filter(pk=outbox_id)
             .first()

@@ -221,3 +221,51 @@ def survey_respond(
     elif solved and case.status == CaseStatus.PUBLISHED:
         case_close(case=case, actor=None, reason="Заявитель подтвердил: проблема решена.")
     return survey
+
+
+def answer_templates_load(*, path=None) -> int:
+    """The templates shipped with Otklik (keyed by ``code``; an edited one is kept)."""
+    import tomllib
+    from pathlib import Path
+
+    from otklik.directory.models import Sector
+
+    path = path or Path(__file__).resolve().parent.parent / "data" / "answer_templates.toml"
+    with Path(path).open("rb") as handle:
+        data = tomllib.load(handle)
+    created = 0
+    for entry in data.get("template", []):
+        if AnswerTemplate.objects.filter(code=entry["code"]).exists():
+            continue
+        AnswerTemplate.objects.create(
+            code=entry["code"],
+            title=entry["title"],
+            body=entry["body"].strip(),
+            sector=Sector.objects.filter(code=entry.get("sector", "")).first(),
+        )
+        created += 1
+    return created
+
+
+def templates_for(case: Case):
+    """Templates fit for ``case``: its topic's first, then its sector's, then general ones."""
+    from django.db.models import Case as When_
+    from django.db.models import IntegerField, Q, Value, When
+
+    return (
+        AnswerTemplate.objects.filter(is_active=True)
+        .filter(
+            Q(topic=case.topic_id)
+            | Q(topic__isnull=True, sector=case.sector_id)
+            | Q(topic__isnull=True, sector__isnull=True)
+        )
+        .annotate(
+            rank=When_(
+                When(topic=case.topic_id, then=Value(0)),
+                When(sector=case.sector_id, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "title")
+    )

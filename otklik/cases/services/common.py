@@ -17,7 +17,11 @@ class TransitionNotAllowed(ApplicationError):
 
 def lock(case: Case) -> Case:
     """The case row, locked for the rest of the transaction (no check-then-act)."""
-    return Case.objects.select_for_update().get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("kind", "channel", "topic", "sector", "organization")
+        .get(pk=case.pk)
+    )
 
 
 def check_transition(case: Case, name: str) -> str:

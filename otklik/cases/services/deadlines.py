@@ -152,7 +152,7 @@ def deadline_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> dict
                 counts["skipped"] += 1
                 continue
             case = (
-                Case.objects.select_for_update()
+                Case.objects.select_for_update(of=("self",))
                 .select_related("kind", "channel", "topic")
                 .get(pk=pk)
             )

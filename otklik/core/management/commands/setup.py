@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from otklik.cases.choices import CaseStatus
 from otklik.core.exceptions import ApplicationError
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
             action="store_true",
             help="create demo users of every role and a demo message stream",
         )
-        parser.add_argument("--demo-messages", type=int, default=2400)
+        parser.add_argument("--demo-messages", type=int, default=2000)
         parser.add_argument("--demo-days", type=int, default=90)
         parser.add_argument(
             "--reset-demo-passwords",
@@ -59,6 +60,14 @@ class Command(BaseCommand):
             f"Правила сроков загружены: создано {sum(policies.created.values())}, "
             f"обновлено {sum(policies.updated.values())}."
         )
+        from otklik.cases.services.answers import answer_templates_load
+        from otklik.cases.services.routing import routing_rules_load
+
+        rules = routing_rules_load()
+        answer_templates_load()
+        self.stdout.write(
+            f"Правила маршрутизации: добавлено {rules['created']}, уже были {rules['kept']}."
+        )
         if o["demo"]:
             self._demo(o)
 
@@ -85,3 +94,14 @@ class Command(BaseCommand):
         )
         created, existing = demo_messages_load(count=o["demo_messages"], days=o["demo_days"])
         self.stdout.write(f"Загружено сообщений: {created} (уже были: {existing}).")
+        from otklik.demo.lifecycle import demo_drive
+
+        self.stdout.write("Инциденты демо-потока проходят жизненный цикл…")
+        states = demo_drive()
+        labels = dict(CaseStatus.choices)
+        self.stdout.write(
+            "Инциденты: "
+            + ", ".join(
+                f"{labels[s]} — {n}" for s, n in sorted(states.items(), key=lambda kv: -kv[1])
+            )
+        )

@@ -1,0 +1,200 @@
+"""Drive the demo messages through the case lifecycle, so that the demo region has cases in every
+state: waiting in the ЦУР triage, in work, answered late, overdue, returned by moderation,
+published, closed by a satisfied citizen, reopened by an unhappy one.
+
+Every step goes through the real services, at the moment it "happened": the demo clock sets
+``timezone.now()`` to that moment while the service runs (demo only; nothing else does this).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+from collections.abc import Iterator
+from unittest import mock
+
+from django.db import transaction
+from django.utils import timezone
+
+from otklik.accounts.choices import Role
+from otklik.accounts.models import User
+from otklik.accounts.services import user_create
+from otklik.cases.choices import CaseStatus
+from otklik.cases.models import AnswerTemplate, Case, Survey
+from otklik.cases.services import answers, lifecycle
+from otklik.cases.services.deadlines import deadline_sweep
+from otklik.cases.services.opening import case_open_or_join
+from otklik.core.exceptions import ApplicationError
+from otklik.directory.models import Organization
+from otklik.intake.models import Message
+
+_real_now = timezone.now
+
+
+@contextlib.contextmanager
+def demo_clock(at: dt.datetime) -> Iterator[None]:
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        yield
+
+
+def _operator_for(org: Organization, cache: dict[int, User]) -> User:
+    if org.pk not in cache:
+        user = User.objects.filter(role=Role.ORG_OPERATOR, organization=org).first()
+        if user is None:
+            user = user_create(
+                actor=None,
+                username=f"op-{org.code}",
+                password=None,
+                role=Role.ORG_OPERATOR,
+                organization=org,
+                first_name="Оператор",
+                last_name=org.short_name[:100],
+            )
+        cache[org.pk] = user
+    return cache[org.pk]
+
+
+def _answer_text(case: Case, rng: random.Random) -> str:
+    templates = list(AnswerTemplate.objects.filter(sector=case.sector_id)) or list(
+        AnswerTemplate.objects.all()
+    )
+    if templates:
+        return answers.template_render(template=rng.choice(templates), case=case)
+    return (
+        f"По сообщению № {case.number} проведена проверка, меры приняты. "
+        f"{case.organization.short_name if case.organization else ''}"
+    )
+
+
+def _hours(rng: random.Random, low: float, high: float) -> dt.timedelta:
+    return dt.timedelta(hours=rng.uniform(low, high))
+
+
+def demo_drive(*, seed: int = 34, now: dt.datetime | None = None) -> dict[str, int]:
+    """Open cases for the demo messages and move them along; returns counts per final state."""
+    rng = random.Random(seed)
+    now = now or _real_now()
+    analyst = User.objects.filter(role=Role.ANALYST).order_by("pk").first()
+    operators: dict[int, User] = {}
+    messages = (
+        Message.objects.filter(raw__demo=True, case__isnull=True)
+        .select_related("channel", "kind")
+        .order_by("received_at", "pk")
+    )
+    for message in messages.iterator(chunk_size=500):
+        t = message.received_at + dt.timedelta(minutes=rng.randint(1, 20))
+        with demo_clock(min(t, now)):
+            case, opened = case_open_or_join(message=message)
+        if opened:
+            with transaction.atomic():
+                _drive_case(case, rng=rng, now=now, analyst=analyst, operators=operators)
+    with demo_clock(now):
+        for _ in range(4):  # warnings, breach, then the escalation steps
+            deadline_sweep(now=now, limit=100_000)
+    counts: dict[str, int] = {}
+    for status in Case.objects.values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _drive_case(
+    case: Case, *, rng: random.Random, now: dt.datetime, analyst: User, operators: dict[int, User]
+) -> None:
+    t = case.received_at
+    # ЦУР moderation: within hours; the newest cases still wait in the triage queue.
+    t += _hours(rng, 0.3, 20)
+    if t >= now:
+        return
+    roll = rng.random()
+    with demo_clock(t):
+        if roll < 0.05:
+            lifecycle.case_reject(
+                case=case,
+                actor=analyst,
+                reason=rng.choice(
+                    [
+                        "Благодарность, ответ не требуется.",
+                        "Не содержит сути проблемы.",
+                        "Рекламное сообщение.",
+                    ]
+                ),
+            )
+            return
+        try:
+            case = lifecycle.case_accept(
+                case=case, actor=analyst, priority="high" if rng.random() < 0.1 else None
+            )
+        except ApplicationError:
+            return  # no rule: stays in the triage queue for the ЦУР to route by hand
+    operator = _operator_for(case.organization, operators)
+    # The organisation takes it; slow ones are late.
+    speed = rng.choice([0.2, 0.4, 0.6, 0.8, 1.0, 1.3])  # share of the allowed time used
+    t += _hours(rng, 1, 30)
+    if t >= now:
+        return
+    with demo_clock(t):
+        case = lifecycle.case_take(case=case, actor=operator)
+    allowed = max((case.resolution_due - case.received_at), dt.timedelta(hours=2))
+    t = max(t + dt.timedelta(minutes=30), case.received_at + allowed * speed)
+    if t >= now:
+        return  # still in work (overdue if its deadline passed: the sweep marks it)
+    with demo_clock(t):
+        answer = answers.answer_submit(case=case, actor=operator, text=_answer_text(case, rng))
+    t += _hours(rng, 0.5, 8)
+    if t >= now:
+        return
+    if rng.random() < 0.15:
+        with demo_clock(t):
+            answers.answer_return(
+                answer=answer,
+                actor=analyst,
+                quality_score=rng.choice([2, 3]),
+                reason=rng.choice(
+                    [
+                        "Ответ не по существу: укажите, какие работы выполнены.",
+                        "Укажите сроки устранения и ответственного.",
+                        "Приложите фото выполненных работ.",
+                    ]
+                ),
+            )
+        t += _hours(rng, 2, 30)
+        if t >= now:
+            return
+        with demo_clock(t):
+            answer = answers.answer_submit(
+                case=case, actor=operator, text=_answer_text(case, rng) + " Фото приложено."
+            )
+        t += _hours(rng, 0.5, 8)
+        if t >= now:
+            return
+    with demo_clock(t):
+        answers.answer_approve(
+            answer=answer, actor=analyst, quality_score=rng.choice([3, 4, 4, 5, 5])
+        )
+        case.refresh_from_db()
+        if case.status == CaseStatus.APPROVED:  # channels published by hand (paper, ПОС …)
+            answers.case_publish(case=case, actor=analyst)
+    # The citizen answers the survey (or not).
+    t += _hours(rng, 2, 72)
+    if t >= now or rng.random() < 0.4:
+        return
+    survey = Survey.objects.filter(case=case).order_by("-pk").first()
+    if survey is None:
+        return
+    solved = rng.random() < 0.78
+    with demo_clock(t):
+        answers.survey_respond(
+            token=survey.token,
+            solved=solved,
+            rating=rng.choice([4, 5, 5]) if solved else rng.choice([1, 2, 3]),
+            comment=""
+            if solved
+            else rng.choice(
+                [
+                    "Ничего не изменилось.",
+                    "Сделали только для отчёта.",
+                    "Проблема осталась, приезжайте посмотрите.",
+                ]
+            ),
+        )
