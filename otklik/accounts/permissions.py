@@ -146,8 +146,27 @@ def _own_scope_q(user: Any, model: type[Model]) -> Q:
         paths = [paths]
     q = Q(pk__in=[])
     for path in paths:
-        q |= Q(**{path: target_id})
+        if _crosses_many(model, path):
+            # A join through a to-many relation would repeat rows (and DISTINCT is slow on
+            # large tables): match through a subquery instead.
+            q |= Q(pk__in=model._default_manager.filter(**{path: target_id}).values("pk"))
+        else:
+            q |= Q(**{path: target_id})
     return q
+
+
+def _crosses_many(model: type[Model], path: str) -> bool:
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # a lookup such as "in" or "exact": the path ends here
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 def _in_own_scope(user: Any, obj: Model) -> bool:

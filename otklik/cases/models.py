@@ -145,10 +145,12 @@ class Case(BaseModel):
         verbose_name_plural = "инциденты"
         ordering = ["-received_at", "-id"]
         indexes = [
+            # the queues: state first, then the order they are shown in
             models.Index(fields=["status", "resolution_due"]),
+            models.Index(fields=["status", "-received_at"]),
             models.Index(fields=["organization", "status", "resolution_due"]),
-            models.Index(fields=["sector", "status"]),
-            models.Index(fields=["municipality", "status"]),
+            models.Index(fields=["sector", "status", "-received_at"]),
+            models.Index(fields=["municipality", "status", "-received_at"]),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions as drf_exceptions
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -41,3 +42,42 @@ class MatrixPermission:
         safe = request.method in ("GET", "HEAD", "OPTIONS")
         action = getattr(view, "read_action" if safe else "write_action", None)
         return action is not None and can(request.user, action, obj)
+
+
+class CappedCountPagination(LimitOffsetPagination):
+    """Limit/offset pages whose ``count`` stops at ``count_cap``: on a queue of a million cases
+    an exact COUNT(*) costs more than the page itself. ``count_exact`` says whether the count is
+    exact; ``next`` works either way."""
+
+    count_cap = 1000
+
+    def get_count(self, queryset) -> int:
+        capped = queryset.order_by()[: self.count_cap + 1].count()
+        self.count_exact = capped <= self.count_cap
+        return min(capped, self.count_cap)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.offset = self.get_offset(request)
+        self.count = self.get_count(queryset)
+        rows = list(queryset[self.offset : self.offset + self.limit])
+        if not self.count_exact:
+            # past the cap: offer the next page as long as pages come back full
+            seen = self.offset + len(rows) + (1 if len(rows) == self.limit else 0)
+            self.count = max(self.count, seen) if rows else self.offset
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return rows
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_exact"] = self.count_exact
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_exact"] = {"type": "boolean"}
+        return schema

@@ -15,7 +15,7 @@ from otklik.cases.models import Answer, ExtensionRequest, RedirectRequest, Routi
 from otklik.cases.selectors import QUEUES, CaseFilters, case_get, case_list
 from otklik.cases.services import answers, lifecycle
 from otklik.cases.services.routing import routing_rule_delete, routing_rule_save
-from otklik.core.api import MatrixPermission
+from otklik.core.api import CappedCountPagination, MatrixPermission
 from otklik.core.exceptions import ApplicationError, NotFound
 from otklik.intake.models import Message
 
@@ -45,6 +45,7 @@ def _verb(request_serializer=None, summary=""):
 
 class CaseViewSet(viewsets.GenericViewSet):
     serializer_class = s.CaseDetailSerializer
+    pagination_class = CappedCountPagination
     lookup_value_regex = r"[0-9]+|[0-9]{4}-[0-9]{7}"
 
     def get_queryset(self):  # used for schema generation only; reads go through selectors
