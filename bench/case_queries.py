@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench._pg import otklik, otklik_env, percentile, throwaway_database  # noqa: E402
+from bench._pg import otklik, otklik_env, percentile, throwaway_database
 
 FILL = """
 WITH ids AS (

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench._pg import otklik, otklik_env, percentile, served, throwaway_database  # noqa: E402
+from bench._pg import otklik, otklik_env, percentile, served, throwaway_database
 
 
 def payloads(count: int) -> list[dict]:
