@@ -12,6 +12,7 @@ from otklik.accounts.permissions import Action, visible_to
 from otklik.cases.choices import OPEN_STATES, CaseStatus
 from otklik.cases.models import Case
 from otklik.core.exceptions import NotFound
+from otklik.intake.models import Message
 
 # Named queues of the operator UI and the API.
 QUEUES = {
@@ -48,9 +49,14 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
     elif queue == "mine":
         org_id = getattr(user, "organization_id", None)
         qs = (
-            qs.filter(Q(organization_id=org_id) | Q(co_executors=org_id)).filter(
-                status__in=OPEN_STATES
-            )
+            qs.filter(
+                Q(organization_id=org_id)
+                | Q(
+                    pk__in=Case.co_executors.through.objects.filter(organization_id=org_id).values(
+                        "case_id"
+                    )
+                )
+            ).filter(status__in=OPEN_STATES)
             if org_id
             else qs.none()
         )
@@ -82,14 +88,16 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
             Q(number__iexact=term)
             | Q(title__icontains=term)
             | Q(address__icontains=term)
-            | Q(messages__text__icontains=term)
+            | Q(
+                pk__in=Message.objects.filter(text__icontains=term, case__isnull=False).values(
+                    "case_id"
+                )
+            )
         )
     order = "resolution_due" if queue in ("overdue", "near_deadline", "mine") else "-received_at"
-    return (
-        qs.select_related("sector", "topic", "municipality", "organization", "channel", "kind")
-        .order_by(order, "-id")
-        .distinct()
-    )
+    return qs.select_related(
+        "sector", "topic", "municipality", "organization", "channel", "kind"
+    ).order_by(order, "-id")
 
 
 def case_get(*, user: Any, pk: int | str) -> Case:
@@ -114,3 +122,130 @@ def case_get(*, user: Any, pk: int | str) -> Case:
     if case is None:
         raise NotFound("Инцидент не найден.")
     return case
+
+
+# --- reads of the operator UI --------------------------------------------------------------
+COUNT_CAP = 1000
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
+    """``qs.count()`` that stops at ``cap + 1`` (a number above ``cap`` means «more than cap»):
+    an exact COUNT over a million cases costs more than the page itself."""
+    return qs.order_by()[: cap + 1].count()
+
+
+def queue_counts(*, user: Any, queues: list[str], cap: int = COUNT_CAP) -> dict[str, int]:
+    """How many cases each named queue holds for ``user`` (the tabs of the queue page),
+    counted up to ``cap + 1``."""
+    return {
+        name: capped_count(case_list(user=user, filters=CaseFilters(queue=name)), cap)
+        for name in queues
+    }
+
+
+def case_messages(*, case: Case) -> QuerySet:
+    """The messages of a case (one obtained through ``case_get``), oldest first."""
+    from otklik.intake.models import Message
+
+    return (
+        Message.objects.filter(case=case)
+        .select_related("channel", "kind", "author", "municipality", "city_district")
+        .prefetch_related("attachments")
+        .order_by("received_at", "pk")
+    )
+
+
+def case_answers(*, case: Case) -> QuerySet:
+    """The answers of a case with their files, delivery rows and moderators, oldest first."""
+    from otklik.cases.models import Answer
+
+    return (
+        Answer.objects.filter(case=case)
+        .select_related("organization", "author", "moderator")
+        .prefetch_related("attachments", "outbox")
+        .order_by("created_at", "pk")
+    )
+
+
+def case_events(*, case: Case) -> QuerySet:
+    """The timeline of a case, oldest first."""
+    from otklik.cases.models import CaseEvent
+
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")
+
+
+def case_outbox(*, case: Case) -> QuerySet:
+    from otklik.cases.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(case=case).select_related("channel").order_by("-created_at")
+
+
+def case_pending_redirect(*, case: Case):
+    from otklik.cases.choices import RedirectStatus
+    from otklik.cases.models import RedirectRequest
+
+    return (
+        RedirectRequest.objects.filter(case=case, status=RedirectStatus.PENDING)
+        .select_related("from_organization", "to_organization", "requested_by")
+        .first()
+    )
+
+
+def case_pending_extension(*, case: Case):
+    from otklik.cases.choices import ExtensionStatus
+    from otklik.cases.models import ExtensionRequest
+
+    return (
+        ExtensionRequest.objects.filter(case=case, status=ExtensionStatus.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def case_surveys(*, case: Case) -> QuerySet:
+    from otklik.cases.models import Survey
+
+    return Survey.objects.filter(case=case).order_by("created_at", "pk")
+
+
+def answer_template_list(*, case: Case) -> QuerySet:
+    """Active answer templates fit for ``case``: its topic's, its sector's, the general ones."""
+    from otklik.cases.services.answers import templates_for
+
+    return templates_for(case)
+
+
+def routing_rule_list(*, user: Any) -> QuerySet:
+    """The routing rules in the order they are evaluated (readable by every case role)."""
+    from otklik.accounts.permissions import access_check
+    from otklik.cases.models import RoutingRule
+
+    access_check(user, Action.CASE_VIEW)
+    return RoutingRule.objects.select_related(
+        "sector", "topic", "municipality", "channel", "organization"
+    ).order_by("order", "id")
+
+
+def survey_by_token(*, token: str):
+    """The survey of a link (no login: the token is the key), or None."""
+    from otklik.cases.models import Survey
+
+    return (
+        Survey.objects.select_related("case", "answer", "answer__organization")
+        .filter(token=token)
+        .first()
+    )
+
+
+def answer_attachment_get(*, case: Case, pk: int):
+    """A file of an answer of ``case`` (a case obtained through ``case_get``), or None."""
+    from otklik.cases.models import AnswerAttachment
+
+    return AnswerAttachment.objects.filter(pk=pk, answer__case=case).first()
+
+
+def message_attachment_get(*, case: Case, pk: int):
+    """A stored file of a message of ``case``, or None."""
+    from otklik.intake.models import Attachment
+
+    return Attachment.objects.filter(pk=pk, message__case=case).exclude(file="").first()

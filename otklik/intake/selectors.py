@@ -153,3 +153,63 @@ def message_summary(*, user: Any, days: int = 7, top: int = 6) -> MessageSummary
         by_channel=by_channel,
         by_municipality=by_municipality,
     )
+
+
+# --- the quarantine ------------------------------------------------------------------------
+def quarantine_list(*, user: Any) -> QuerySet:
+    """Deliveries waiting in the quarantine, newest first (``QUARANTINE_VIEW``)."""
+    from otklik.accounts.permissions import access_check
+    from otklik.intake.models import Delivery, DeliveryStatus
+
+    access_check(user, Action.QUARANTINE_VIEW)
+    return Delivery.objects.filter(status=DeliveryStatus.QUARANTINED).order_by(
+        "-received_at", "-id"
+    )
+
+
+def quarantine_count(*, user: Any) -> int:
+    """The number in the menu badge; 0 for users who do not see the quarantine."""
+    from otklik.accounts.permissions import can
+    from otklik.intake.models import Delivery, DeliveryStatus
+
+    if not can(user, Action.QUARANTINE_VIEW):
+        return 0
+    return Delivery.objects.filter(status=DeliveryStatus.QUARANTINED).count()
+
+
+def quarantine_get(*, user: Any, pk: int):
+    """One delivery still in the quarantine, or None."""
+    return quarantine_list(user=user).filter(pk=pk).first()
+
+
+def delivery_body_for(*, user: Any, body: str) -> tuple[str, bool]:
+    """The raw body as ``user`` may read it: ``(text, redacted)``.
+
+    A raw delivery may carry the author's personal data. Roles that see authors get it as it
+    arrived; others (the auditor) get JSON with the author's fields replaced by «скрыто», or
+    nothing when the body is not JSON (it cannot be redacted reliably).
+    """
+    import json
+
+    if message_author_visible(user=user):
+        return body, False
+    try:
+        data = json.loads(body)
+    except (ValueError, TypeError):
+        return "", True
+
+    def scrub(value: Any, *, inside_author: bool = False) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: (
+                    AUTHOR_HIDDEN
+                    if (inside_author or k == "author") and not isinstance(v, dict | list)
+                    else scrub(v, inside_author=inside_author or k == "author")
+                )
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [scrub(v, inside_author=inside_author) for v in value]
+        return value
+
+    return json.dumps(scrub(data), ensure_ascii=False, indent=2), True

@@ -6,4 +6,7 @@ app_name = "intake"
 urlpatterns = [
     path("", views.message_list_view, name="message_list"),
     path("<int:pk>/", views.message_detail_view, name="message_detail"),
+    path("quarantine/", views.quarantine_view, name="quarantine"),
+    path("quarantine/<int:pk>/retry/", views.quarantine_retry_view, name="quarantine_retry"),
+    path("quarantine/<int:pk>/discard/", views.quarantine_discard_view, name="quarantine_discard"),
 ]

@@ -1,24 +1,31 @@
-"""The message list (with HTMX-refreshed filters) and the message page."""
+"""The message list (with HTMX-refreshed filters), the message page and the quarantine."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
 
-from otklik.accounts.permissions import Action
+from otklik.accounts.permissions import Action, can
+from otklik.core.exceptions import AccessDenied, ApplicationError
 from otklik.core.views import paginate, require_action
 from otklik.directory import selectors as directory
 from otklik.directory.models import Topic
 from otklik.intake.selectors import (
     MessageFilters,
+    delivery_body_for,
     message_author_name,
     message_get,
     message_list,
+    quarantine_get,
+    quarantine_list,
 )
+from otklik.intake.services import delivery_discard, delivery_retry
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -132,3 +139,89 @@ def message_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "author_name": message_author_name(user=request.user, message=message),
         },
     )
+
+
+# --- the quarantine ------------------------------------------------------------------------
+class RetryForm(forms.Form):
+    body = forms.CharField(
+        label="Исправленные данные (JSON)",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text="Оставьте как есть, чтобы разобрать заново после исправления справочников.",
+    )
+
+
+class DiscardForm(forms.Form):
+    reason = forms.CharField(
+        label="Причина",
+        max_length=1000,
+        widget=forms.TextInput(attrs={"placeholder": "спам, тест, дубль из другой системы…"}),
+    )
+
+
+@require_action(Action.QUARANTINE_VIEW)
+def quarantine_view(request: HttpRequest) -> HttpResponse:
+    """Deliveries that could not be parsed, with their reason and the raw body."""
+    user = request.user
+    page = paginate(request, quarantine_list(user=user))
+    rows = []
+    for delivery in page:
+        body, redacted = delivery_body_for(user=user, body=delivery.body)
+        rows.append({"delivery": delivery, "body": body, "redacted": redacted})
+    return render(
+        request,
+        "intake/quarantine.html",
+        {
+            "page": page,
+            "rows": rows,
+            "can_manage": can(user, Action.QUARANTINE_MANAGE),
+        },
+    )
+
+
+def _quarantined_or_404(request: HttpRequest, pk: int):
+    delivery = quarantine_get(user=request.user, pk=pk)
+    if delivery is None:
+        raise Http404("Поступление не найдено в карантине.")
+    return delivery
+
+
+@require_POST
+@require_action(Action.QUARANTINE_MANAGE)
+def quarantine_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = _quarantined_or_404(request, pk)
+    form = RetryForm(request.POST)
+    form.is_valid()
+    body = form.cleaned_data.get("body") or None
+    if body is not None and body.strip() == delivery.body.strip():
+        body = None
+    try:
+        result = delivery_retry(actor=request.user, delivery=delivery, body=body)
+    except AccessDenied:
+        raise
+    except ApplicationError as exc:
+        messages.error(request, f"Поступление #{delivery.pk}: {exc.message}")
+    else:
+        state = "сообщение создано" if result.status == "created" else "такое сообщение уже было"
+        messages.success(request, f"Поступление #{delivery.pk} разобрано: {state}.")
+    return redirect("intake:quarantine")
+
+
+@require_POST
+@require_action(Action.QUARANTINE_MANAGE)
+def quarantine_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = _quarantined_or_404(request, pk)
+    form = DiscardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Поступление #{delivery.pk}: укажите причину отклонения.")
+        return redirect("intake:quarantine")
+    try:
+        delivery_discard(actor=request.user, delivery=delivery, reason=form.cleaned_data["reason"])
+    except AccessDenied:
+        raise
+    except ApplicationError as exc:
+        messages.error(request, f"Поступление #{delivery.pk}: {exc.message}")
+    else:
+        messages.success(request, f"Поступление #{delivery.pk} отклонено и убрано из карантина.")
+    return redirect("intake:quarantine")

@@ -8,7 +8,11 @@ import pytest
 
 
 def _run(env_extra: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OTKLIK_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("OTKLIK_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-m", "otklik", *args],

@@ -18,7 +18,9 @@ def test_setup_demo_twice(db):
     assert Message.objects.count() == 2000
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     # every demo login is printed with a password that works
-    for user in User.objects.all():
+    from otklik.demo.services import DEMO_USERS
+
+    for user in User.objects.filter(username__in=[d.username for d in DEMO_USERS]):
         line = next(line for line in first.splitlines() if line.strip().startswith(user.username))
         assert user.check_password(line.split()[1])
     # spread over the oblast, its sectors and channels
@@ -28,6 +30,14 @@ def test_setup_demo_twice(db):
     assert Message.objects.filter(organization__isnull=True).count() == 0
     per_day = Message.objects.values("received_at__date").annotate(n=Count("id"))
     assert per_day.count() >= 85
+    # the stream went through the lifecycle: cases in every state, some overdue, some reopened
+    from otklik.cases.models import Case
+
+    states = set(Case.objects.values_list("status", flat=True))
+    assert {"new", "assigned", "in_work", "published", "closed", "reopened", "no_answer"} <= states
+    assert Case.objects.filter(breached_at__isnull=False).exists()
+    assert Case.objects.filter(answers__status="returned").exists()
+    assert Message.objects.filter(case__isnull=True).count() == 0
 
     out = StringIO()
     call_command("setup", "--demo", "--demo-messages", "2000", "--skip-static", stdout=out)

@@ -1,0 +1,230 @@
+"""How cases read at a glance: deadline indicators and the timeline in Russian.
+
+``{% load cases_ui %}`` gives ``{% deadline case %}`` (the answer deadline of a case),
+``{% due_badge due done_at %}`` (any other due time) and the ``status_tag`` filter; the views use
+``timeline`` to turn ``CaseEvent`` rows into Russian lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from otklik.cases.choices import CaseStatus, Priority
+from otklik.cases.models import Case, CaseEvent
+
+register = template.Library()
+
+S = CaseStatus
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    level: str  # ok | warn | breach | done | late | none
+    text: str
+    title: str = ""
+
+    @property
+    def icon(self) -> str:
+        return {"ok": "●", "warn": "▲", "breach": "✖", "done": "✓", "late": "✓"}.get(
+            self.level, "–"
+        )
+
+
+def span_text(delta: dt.timedelta) -> str:
+    """A duration for people: «40 мин», «5 ч», «3 дн.»."""
+    minutes = max(int(delta.total_seconds() // 60), 1)
+    if minutes < 60:
+        return f"{minutes} мин"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{hours} ч"
+    return f"{hours // 24} дн."
+
+
+def _due_title(due: dt.datetime) -> str:
+    return f"срок {timezone.localtime(due):%d.%m.%Y %H:%M}"
+
+
+def due_state(
+    due: dt.datetime | None,
+    *,
+    done_at: dt.datetime | None = None,
+    warning: bool = False,
+    now: dt.datetime | None = None,
+) -> DeadlineState:
+    """The state of one due time: met or missed once done, otherwise the time left or over."""
+    if due is None:
+        return DeadlineState("none", "срок не установлен")
+    title = _due_title(due)
+    if done_at is not None:
+        if done_at <= due:
+            return DeadlineState("done", "выполнено в срок", title)
+        return DeadlineState("late", f"выполнено с опозданием на {span_text(done_at - due)}", title)
+    now = now or timezone.now()
+    if now >= due:
+        return DeadlineState("breach", f"просрочено на {span_text(now - due)}", title)
+    return DeadlineState("warn" if warning else "ok", f"осталось {span_text(due - now)}", title)
+
+
+def case_deadline(case: Case, *, now: dt.datetime | None = None) -> DeadlineState:
+    """The answer deadline of ``case``: colour by the sweep's warning level and the breach."""
+    if case.status in (S.NO_ANSWER, S.MERGED):
+        return DeadlineState("none", "срок не применяется")
+    if case.status in (S.PUBLISHED, S.CLOSED):
+        done = case.published_at or case.closed_at
+        state = due_state(case.resolution_due, done_at=done, now=now)
+        if state.level == "done":
+            return DeadlineState("done", "ответ дан в срок", state.title)
+        if state.level == "late":
+            return DeadlineState("late", state.text.replace("выполнено", "ответ дан"), state.title)
+        return state
+    return due_state(
+        case.resolution_due, warning=case.warning_level >= 1 or bool(case.breached_at), now=now
+    )
+
+
+@register.inclusion_tag("cases/_deadline.html")
+def deadline(case: Case) -> dict[str, Any]:
+    return {"state": case_deadline(case)}
+
+
+@register.inclusion_tag("cases/_deadline.html")
+def due_badge(due: dt.datetime | None, done_at: dt.datetime | None = None) -> dict[str, Any]:
+    return {"state": due_state(due, done_at=done_at)}
+
+
+STATUS_TONE = {
+    S.NEW: "new",
+    S.ASSIGNED: "work",
+    S.IN_WORK: "work",
+    S.REOPENED: "alert",
+    S.ANSWER_REVIEW: "review",
+    S.APPROVED: "review",
+    S.PUBLISHED: "done",
+    S.CLOSED: "off",
+    S.NO_ANSWER: "off",
+    S.MERGED: "off",
+}
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    return STATUS_TONE.get(status, "off")
+
+
+@register.filter
+def priority_tone(priority: str) -> str:
+    return {Priority.HIGH: "warn", Priority.CRITICAL: "alert"}.get(priority, "")
+
+
+# --- the timeline --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    who: str
+    title: str
+    text: str
+    tone: str
+
+
+def _org(data: dict, key: str, names: dict[str, str]) -> str:
+    code = data.get(key) or ""
+    return names.get(code, code)
+
+
+def describe(event: CaseEvent, names: dict[str, str]) -> tuple[str, str]:
+    """``(title, tone)`` of a timeline line in Russian."""
+    d = event.data or {}
+    k = event.kind
+    if k == "opened":
+        if d.get("split_from"):
+            return f"Инцидент выделен из {d['split_from']}", "new"
+        return "Поступило сообщение, инцидент открыт", "new"
+    if k == "message_joined":
+        return "Новое сообщение о той же проблеме присоединено", "new"
+    if k == "accept":
+        return f"Принят ЦУР и направлен: {_org(d, 'organization', names)}", "work"
+    if k == "reject":
+        return "ЦУР: ответ не требуется", "off"
+    if k == "assign":
+        if d.get("redirect"):
+            return f"Переадресован: {_org(d, 'organization', names)}", "work"
+        return f"Назначен: {_org(d, 'organization', names)}", "work"
+    if k == "take":
+        return "Взят в работу", "work"
+    if k == "submit_answer":
+        return "Ответ отправлен на модерацию ЦУР", "review"
+    if k == "intermediate_answer":
+        return "Промежуточный ответ отправлен на модерацию ЦУР", "review"
+    if k in ("return_answer", "answer_returned"):
+        return "Ответ возвращён на доработку", "alert"
+    if k == "approve_answer":
+        return "Ответ одобрен ЦУР", "done"
+    if k == "answer_approved":
+        return "Промежуточный ответ одобрен ЦУР", "done"
+    if k == "publish":
+        return "Ответ опубликован, заявителю отправлен опрос", "done"
+    if k == "close":
+        return "Закрыт", "off"
+    if k == "reopen":
+        return "Переоткрыт", "alert"
+    if k == "merge":
+        return f"Объединён с инцидентом {d.get('into', '')}", "off"
+    if k == "merged_in":
+        return f"Присоединены сообщения инцидента {d.get('from', '')}", "new"
+    if k == "split":
+        return f"Часть сообщений выделена в инцидент {d.get('new_case', '')}", "new"
+    if k == "survey":
+        solved = "проблема решена" if d.get("solved") else "проблема не решена"
+        rating = f", оценка {d['rating']} из 5" if d.get("rating") else ""
+        return f"Ответ заявителя на опрос: {solved}{rating}", "done" if d.get("solved") else "alert"
+    if k == "redirect_requested":
+        return f"Запрошена переадресация: {_org(d, 'to', names)}", "review"
+    if k == "redirect_refused":
+        return "ЦУР отказал в переадресации", "alert"
+    if k == "extension_requested":
+        return f"Запрошено продление срока на {d.get('days', '?')} дн.", "review"
+    if k == "extended":
+        return f"Срок продлён на {d.get('days', '?')} дн.", "work"
+    if k == "extension_refused":
+        return f"ЦУР отказал в продлении на {d.get('days', '?')} дн.", "alert"
+    if k == "deadline_warning":
+        fraction = d.get("fraction")
+        share = f" ({round(fraction * 100)} % срока)" if isinstance(fraction, int | float) else ""
+        return f"Предупреждение: срок на исходе{share}", "warn"
+    if k == "deadline_breached":
+        return "Срок ответа нарушен", "alert"
+    if k == "escalated":
+        return f"Эскалация, уровень {d.get('level', '?')}", "alert"
+    return k, "off"
+
+
+def timeline(events: Iterable[CaseEvent]) -> list[TimelineEntry]:
+    """The Russian lines of a case's timeline (organisation codes become short names)."""
+    from otklik.directory.models import Organization
+
+    events = list(events)
+    codes = {
+        str(e.data.get(key))
+        for e in events
+        for key in ("organization", "to", "from")
+        if isinstance(e.data, dict) and e.data.get(key)
+    }
+    names = dict(Organization.objects.filter(code__in=codes).values_list("code", "short_name"))
+    entries = []
+    for e in events:
+        title, tone = describe(e, names)
+        if e.actor is not None:
+            who = str(e.actor)
+        elif e.kind == "survey":
+            who = "заявитель"
+        else:
+            who = "Отклик (автоматически)"
+        entries.append(TimelineEntry(at=e.at, who=who, title=title, text=e.text, tone=tone))
+    return entries
