@@ -209,10 +209,30 @@ def case_surveys(*, case: Case) -> QuerySet:
 
 
 def answer_template_list(*, case: Case) -> QuerySet:
-    """Active answer templates fit for ``case``: its topic's, its sector's, the general ones."""
-    from otklik.cases.services.answers import templates_for
+    """Active answer templates fit for ``case``: its topic's first, then its sector's, then the
+    general ones."""
+    from django.db.models import Case as Rank
+    from django.db.models import IntegerField, Value, When
 
-    return templates_for(case)
+    from otklik.cases.models import AnswerTemplate
+
+    return (
+        AnswerTemplate.objects.filter(is_active=True)
+        .filter(
+            Q(topic=case.topic_id)
+            | Q(topic__isnull=True, sector=case.sector_id)
+            | Q(topic__isnull=True, sector__isnull=True)
+        )
+        .annotate(
+            rank=Rank(
+                When(topic=case.topic_id, then=Value(0)),
+                When(sector=case.sector_id, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "title")
+    )
 
 
 def routing_rule_list(*, user: Any) -> QuerySet:

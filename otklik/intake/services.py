@@ -352,6 +352,9 @@ def delivery_discard(*, actor: Any, delivery: Delivery, reason: str) -> Delivery
     from otklik.accounts.permissions import Action, access_check
 
     access_check(actor, Action.QUARANTINE_MANAGE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Укажите, почему поступление отклонено.")
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status != DeliveryStatus.QUARANTINED:
         raise ApplicationError("Отклонить можно только поступление из карантина.")

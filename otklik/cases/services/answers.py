@@ -245,27 +245,3 @@ def answer_templates_load(*, path=None) -> int:
         )
         created += 1
     return created
-
-
-def templates_for(case: Case):
-    """Templates fit for ``case``: its topic's first, then its sector's, then general ones."""
-    from django.db.models import Case as When_
-    from django.db.models import IntegerField, Q, Value, When
-
-    return (
-        AnswerTemplate.objects.filter(is_active=True)
-        .filter(
-            Q(topic=case.topic_id)
-            | Q(topic__isnull=True, sector=case.sector_id)
-            | Q(topic__isnull=True, sector__isnull=True)
-        )
-        .annotate(
-            rank=When_(
-                When(topic=case.topic_id, then=Value(0)),
-                When(sector=case.sector_id, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "title")
-    )
