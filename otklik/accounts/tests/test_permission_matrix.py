@@ -236,12 +236,28 @@ def test_sector_lead_cannot_move_a_message_out_of_sight(personas, world):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_audit_view(role, personas):
+    from otklik.audit.selectors import event_list
+
     user = personas[role]
     if expected(role, Action.AUDIT_VIEW) is Scope.ALL:
-        access_check(user, Action.AUDIT_VIEW)
+        assert event_list(user=user).count() == AuditEvent.objects.count()
     else:
         with pytest.raises(AccessDenied):
-            access_check(user, Action.AUDIT_VIEW)
+            event_list(user=user)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_quarantine_view(role, personas, quarantined):
+    from otklik.intake.selectors import quarantine_count, quarantine_list
+
+    user = personas[role]
+    if expected(role, Action.QUARANTINE_VIEW) is Scope.ALL:
+        assert list(quarantine_list(user=user)) == [quarantined]
+        assert quarantine_count(user=user) == 1
+    else:
+        with pytest.raises(AccessDenied):
+            quarantine_list(user=user)
+        assert quarantine_count(user=user) == 0
 
 
 def test_inactive_user_may_do_nothing(personas):
