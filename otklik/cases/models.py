@@ -145,12 +145,16 @@ class Case(BaseModel):
         verbose_name_plural = "инциденты"
         ordering = ["-received_at", "-id"]
         indexes = [
-            # the queues: state first, then the order they are shown in
-            models.Index(fields=["status", "resolution_due"]),
+            # The queues: each filter column followed by the two orders queues are shown in
+            # (newest first; nearest deadline first); the state is checked on the rows read.
             models.Index(fields=["status", "-received_at"]),
-            models.Index(fields=["organization", "status", "resolution_due"]),
-            models.Index(fields=["sector", "status", "-received_at"]),
-            models.Index(fields=["municipality", "status", "-received_at"]),
+            models.Index(fields=["status", "resolution_due"]),
+            models.Index(fields=["sector", "-received_at"]),
+            models.Index(fields=["sector", "resolution_due"]),
+            models.Index(fields=["municipality", "-received_at"]),
+            models.Index(fields=["municipality", "resolution_due"]),
+            models.Index(fields=["organization", "-received_at"]),
+            models.Index(fields=["organization", "resolution_due"]),
         ]
 
     def __str__(self) -> str:

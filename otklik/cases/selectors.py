@@ -12,6 +12,7 @@ from otklik.accounts.permissions import Action, visible_to
 from otklik.cases.choices import OPEN_STATES, CaseStatus
 from otklik.cases.models import Case
 from otklik.core.exceptions import NotFound
+from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 from otklik.intake.models import Message
 
 # Named queues of the operator UI and the API.
@@ -68,16 +69,19 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
         qs = qs.filter(status=CaseStatus.ANSWER_REVIEW)
     elif queue == "open":
         qs = qs.filter(status__in=OPEN_STATES)
-    if filters.sector:
-        qs = qs.filter(sector__code=filters.sector)
-    if filters.topic:
-        qs = qs.filter(topic__code=filters.topic)
-    if filters.municipality:
-        qs = qs.filter(municipality__okato=filters.municipality)
-    if filters.organization:
-        qs = qs.filter(organization__code=filters.organization)
-    if filters.channel:
-        qs = qs.filter(channel__code=filters.channel)
+    # Reference codes become ids first (small tables): the planner then sees plain equalities
+    # on the case table, uses its indexes, and sees through a filter that contradicts the
+    # user's scope (a sector lead asking for another sector) instead of scanning for nothing.
+    for field, model, key, value in (
+        ("sector_id", Sector, "code", filters.sector),
+        ("topic_id", Topic, "code", filters.topic),
+        ("municipality_id", Municipality, "okato", filters.municipality),
+        ("organization_id", Organization, "code", filters.organization),
+        ("channel_id", Channel, "code", filters.channel),
+    ):
+        if value:
+            ref = model.objects.filter(**{key: value}).values_list("pk", flat=True).first()
+            qs = qs.filter(**{field: ref}) if ref is not None else qs.none()
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.priority:
