@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "otklik.intake",
     "otklik.sla",
     "otklik.cases",
+    "otklik.nlp",
     "otklik.demo",
 ]
 

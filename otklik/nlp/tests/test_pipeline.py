@@ -1,0 +1,99 @@
+"""Classification and the whole pipeline, on messages written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from otklik.nlp.knowledge import SECTORS
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("Третьи сутки нет отопления, батареи ледяные, в квартире +14", "zhkh"),
+        ("Контейнеры переполнены, мусор не вывозят вторую неделю", "tko"),
+        ("На улице не горят фонари, вечером темно", "energy"),
+        ("Ребёнка не берут в детский сад, очередь не движется третий год", "education"),
+        ("Не могу записаться к терапевту в поликлинике, талонов нет", "health"),
+        ("Огромные ямы на дороге, асфальт разрушен", "roads"),
+        ("Автобус 15 ходит раз в час, расписание не соблюдается", "transport"),
+        ("Не пришло пособие на ребёнка, соцзащита не отвечает", "social"),
+        ("Стая бездомных собак у школы кидается на детей", "other"),
+    ],
+)
+def test_builtin_classifier_knows_every_sector(analyse, text, sector):
+    r = analyse(text)
+    assert r["sector"] == sector
+    assert r["topic"].startswith(sector)
+    assert 0.5 <= r["sector_confidence"] <= 1.0
+    assert r["triage"] is False
+    assert r["explanation"]  # the words that weighed
+
+
+def test_confidence_is_low_for_text_with_nothing_to_go_by(analyse):
+    r = analyse("Здравствуйте")
+    assert r["sector"] in SECTORS
+    assert r["sector_confidence"] < 0.5
+    assert r["triage"] is True
+
+
+def test_non_russian_and_empty_messages_go_to_triage(analyse):
+    for text in ("The streetlight is broken near my house", "", "   "):
+        r = analyse(text)
+        assert r["triage"] is True
+        assert r["sector_confidence"] == 0.0
+        assert r["municipality"] is None
+
+
+def test_one_message_through_every_stage(analyse):
+    r = analyse(
+        "<p>Здравствуйте! Я, Петрова Анна Сергеевна, пишу повторно: в Ворошиловскый районе, "
+        "ул. Козловская 12, кв. 5 третий день нет отопления!!! Дети болеют. "
+        "Тел. 89021234567. Будем жаловаться в прокуратуру.</p>",
+        date=date(2026, 1, 20),
+    )
+    assert r["sector"] == "zhkh"
+    assert r["topic"] == "zhkh-heating-outage"
+    assert (r["municipality"], r["city_district"]) == ("18401", "18401363")
+    assert r["address"] == "ул. Козловская, 12"
+    assert r["sentiment"] == "negative"
+    assert r["urgency"] == "high"
+    assert r["conflict"] == ["prosecutor", "repeated"]
+    assert [p["type"] for p in r["pii"]] == ["name", "flat", "phone"]
+    assert r["text_masked"] == (
+        "Здравствуйте! Я, [ФИО], пишу повторно: в Ворошиловскый районе, ул. Козловская 12, "
+        "кв. [НОМЕР] третий день нет отопления!!! Дети болеют. Тел. [ТЕЛЕФОН]. "
+        "Будем жаловаться в прокуратуру."
+    )
+    assert r["duplicate_of"] is None
+    assert set(r["versions"]) == {
+        "normalise", "language", "classify", "location", "tone", "conflict", "pii", "duplicates",
+    }  # fmt: skip
+
+
+def test_huge_message_is_analysed_by_its_beginning(analyse):
+    text = "В Камышине третий день нет воды, звоните 89021234567. " + "Очень ждём ответа. " * 60_000
+    r = analyse(text)
+    assert r["municipality"] == "18415"
+    assert r["sector"] in SECTORS
+    assert r["text_masked"].startswith("В Камышине третий день нет воды, звоните [ТЕЛЕФОН].")
+    assert len(r["text_masked"]) == len(text.strip()) - len("89021234567") + len("[ТЕЛЕФОН]")
+
+
+def test_batches_keep_their_order(pipeline):
+    from otklik.nlp.stages.duplicates import DuplicateIndex
+
+    pipeline.stages[-1].index = DuplicateIndex()
+    texts = ["Мусор не вывозят", "Яма на дороге", "Нет света", "Автобус не пришёл"] * 5
+    results = pipeline.run([{"text": t} for t in texts])
+    assert [r["sector"] for r in results[:4]] == ["tko", "roads", "energy", "transport"]
+    assert len(results) == 20
+
+
+def test_analyse_one_message_for_other_apps():
+    from otklik.nlp.pipeline import analyse
+
+    r = analyse("Пахнет газом в подъезде, Камышин, ул. Ленина 5", received=date(2026, 2, 1))
+    assert (r["sector"], r["municipality"], r["urgency"]) == ("energy", "18415", "high")
