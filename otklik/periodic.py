@@ -29,4 +29,10 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         every=timedelta(days=1),
         description="Проверка производственного календаря следующего года",
     ),
+    PeriodicJob(
+        name="nlp.bands_prune",
+        task="otklik.nlp.tasks.bands_prune",
+        every=timedelta(days=1),
+        description="Удаление ключей поиска похожих сообщений старше окна",
+    ),
 ]

@@ -232,6 +232,11 @@ if not env_str("OTKLIK_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
+# --- language pipeline --------------------------------------------------------------------------
+# Every new message is understood (sector, topic, place, signals, near-duplicates) by the task
+# that opens its case; off, messages keep what their channel said.
+OTKLIK_NLP_ON_INTAKE = env_bool("OTKLIK_NLP", default=True)
+
 # --- security -----------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

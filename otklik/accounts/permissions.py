@@ -39,6 +39,8 @@ class Action(enum.StrEnum):
     CASE_WORK = "case.work"
     ANSWER_MODERATE = "answer.moderate"
     ROUTING_EDIT = "routing.edit"
+    MODEL_VIEW = "model.view"
+    MODEL_MANAGE = "model.manage"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -59,6 +61,8 @@ ACTION_LABELS: dict[Action, str] = {
     "или продление",
     Action.ANSWER_MODERATE: "Модерация ответов: вернуть на доработку, одобрить, оценить",
     Action.ROUTING_EDIT: "Правила маршрутизации и шаблоны ответов",
+    Action.MODEL_VIEW: "Просмотр моделей классификации, исправлений и переобработок",
+    Action.MODEL_MANAGE: "Модели классификации: обучение, включение, откат; переобработка истории",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -86,6 +90,8 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.CASE_WORK:         (A,  A,  A,   O,   A,   O,   O,   N),
     Action.ANSWER_MODERATE:   (A,  A,  A,   O,   A,   N,   N,   N),
     Action.ROUTING_EDIT:      (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.MODEL_VIEW:        (A,  A,  A,   N,   A,   N,   N,   A),
+    Action.MODEL_MANAGE:      (A,  A,  A,   N,   A,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

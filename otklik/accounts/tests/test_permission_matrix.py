@@ -420,3 +420,31 @@ def test_routing_edit(role, personas):
         with pytest.raises(AccessDenied):
             routing_rule_save(actor=personas[role], name="Камышин", organization=org)
         assert not RoutingRule.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_model_view(role, personas):
+    from otklik.nlp.selectors import correction_summary, model_list
+
+    user = personas[role]
+    if expected(role, Action.MODEL_VIEW) is Scope.ALL:
+        assert list(model_list(user=user)) == []
+        assert correction_summary(user=user)["total"] == 0
+    else:
+        with pytest.raises(AccessDenied):
+            model_list(user=user)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_model_manage(role, personas):
+    from otklik.nlp.models import ReprocessRun
+    from otklik.nlp.services import reprocess_start
+
+    user = personas[role]
+    if expected(role, Action.MODEL_MANAGE) is Scope.ALL:
+        reprocess_start(actor=user, enqueue=False)
+        assert ReprocessRun.objects.count() == 1
+    else:
+        with pytest.raises(AccessDenied):
+            reprocess_start(actor=user, enqueue=False)
+        assert not ReprocessRun.objects.exists()
