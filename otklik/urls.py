@@ -23,6 +23,7 @@ urlpatterns = [
     path("messages/", include("otklik.intake.urls")),
     path("cases/", include("otklik.cases.urls")),
     path("audit/", include("otklik.audit.urls")),
+    path("nlp/", include("otklik.nlp.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

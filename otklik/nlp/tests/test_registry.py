@@ -4,8 +4,8 @@ before a model may be switched on, switching on, rolling back, the CLI."""
 from __future__ import annotations
 
 import io
-import json
 import itertools
+import json
 
 import pytest
 from django.core.management import call_command
