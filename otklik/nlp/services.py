@@ -55,32 +55,45 @@ LOCATION_MIN_CONFIDENCE = 0.5
 
 
 # --------------------------------------------------------------------------- analysis
-def _analyse_text(message: Message) -> tuple[dict, list[str], registry.Current]:
+def _analyse_texts(messages: list[Message]) -> tuple[list[tuple[dict, list[str]]], Any]:
+    """The pipeline over a batch (much faster than one by one): (result, lemmas) each."""
     cur = registry.current()
-    lat = float(message.latitude) if message.latitude is not None else None
-    lon = float(message.longitude) if message.longitude is not None else None
     docs = docs_of(
         [
             {
-                "text": message.text,
-                "lat": lat,
-                "lon": lon,
-                "date": timezone.localdate(message.received_at),
+                "text": m.text,
+                "lat": float(m.latitude) if m.latitude is not None else None,
+                "lon": float(m.longitude) if m.longitude is not None else None,
+                "date": timezone.localdate(m.received_at),
             }
+            for m in messages
         ]
     )
     cur.pipeline.process(docs)
-    doc = docs[0]
-    lemmas = doc.facts.get("lemmas") or lemma_tokens(doc.analysed)
-    lemmas = [lm for lm in lemmas if len(lm) > 2][:400]
-    return result_of(doc), lemmas, cur
+    out = []
+    for doc in docs:
+        lemmas = doc.facts.get("lemmas") or lemma_tokens(doc.analysed)
+        out.append((result_of(doc), [lm for lm in lemmas if len(lm) > 2][:400]))
+    return out, cur
+
+
+class _Reference:
+    """Sectors, topics, municipalities and districts by code, read once per batch."""
+
+    def __init__(self):
+        self.sectors = {s.code: s for s in Sector.objects.all()}
+        self.topics = {t.code: t for t in Topic.objects.all()}
+        self.municipalities = {m.okato: m for m in Municipality.objects.all()}
+        self.districts = {d.okato: d for d in CityDistrict.objects.all()}
 
 
 def _corrected_fields(message: Message) -> set[str]:
     return set(Correction.objects.filter(message=message).values_list("field", flat=True))
 
 
-def _apply(message: Message, result: dict, previous: list[str], corrected: set[str]) -> list[str]:
+def _apply(
+    message: Message, result: dict, previous: list[str], corrected: set[str], ref: _Reference
+) -> list[str]:
     """Fill what the channel did not say, and re-fill what the pipeline filled before unless an
     operator corrected it (the channel's own values are never replaced). Returns the fields
     now owed to the pipeline."""
@@ -101,9 +114,10 @@ def _apply(message: Message, result: dict, previous: list[str], corrected: set[s
 
     sector = topic = None
     if result.get("sector") and not result.get("triage"):
-        sector = Sector.objects.filter(code=result["sector"]).first()
+        sector = ref.sectors.get(result["sector"])
     if sector is not None and float(result.get("topic_confidence") or 0) >= TOPIC_MIN_CONFIDENCE:
-        topic = Topic.objects.filter(code=result.get("topic"), sector=sector).first()
+        topic = ref.topics.get(result.get("topic") or "")
+        topic = topic if topic is not None and topic.sector_id == sector.pk else None
     # A channel that named the topic has named the sector too.
     if free("sector") and (message.topic_id is None or "topic" in previous):
         put("sector", sector)
@@ -114,13 +128,13 @@ def _apply(message: Message, result: dict, previous: list[str], corrected: set[s
     if result.get("municipality") and (
         float(result.get("location_confidence") or 0) >= LOCATION_MIN_CONFIDENCE
     ):
-        municipality = Municipality.objects.filter(okato=result["municipality"]).first()
+        municipality = ref.municipalities.get(result["municipality"])
     if free("municipality"):
         put("municipality", municipality)
     if result.get("city_district") and message.municipality_id is not None:
-        district = CityDistrict.objects.filter(
-            okato=result["city_district"], municipality_id=message.municipality_id
-        ).first()
+        district = ref.districts.get(result["city_district"])
+        if district is not None and district.municipality_id != message.municipality_id:
+            district = None
     if free("city_district"):
         put("city_district", district)
     if free("address"):
@@ -201,7 +215,24 @@ class AnalysisOutcome:
 def message_analyse(*, message: Message) -> AnalysisOutcome:
     """Run the pipeline on ``message``, store the result, fill what the channel did not say,
     index it for near-duplicates. Safe to repeat (re-processing)."""
-    result, lemmas, cur = _analyse_text(message)
+    return messages_analyse(messages=[message])[0]
+
+
+def messages_analyse(*, messages: list[Message]) -> list[AnalysisOutcome]:
+    """``message_analyse`` for a batch: the pipeline runs once over all of them, then each is
+    stored in its own short transaction, in the order given (give them oldest first: a
+    near-duplicate finds the earlier messages of the batch)."""
+    if not messages:
+        return []
+    analysed, cur = _analyse_texts(messages)
+    ref = _Reference()
+    return [
+        _store(message, result, lemmas, cur, ref)
+        for message, (result, lemmas) in zip(messages, analysed, strict=True)
+    ]
+
+
+def _store(message: Message, result: dict, lemmas: list[str], cur: Any, ref: _Reference):
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
         previous = MessageAnalysis.objects.filter(message=message).first()
@@ -211,6 +242,7 @@ def message_analyse(*, message: Message) -> AnalysisOutcome:
             result,
             list(previous.applied) if previous else [],
             _corrected_fields(message),
+            ref,
         )
         message.save(
             update_fields=[
@@ -560,10 +592,8 @@ def reprocess_step(*, run: ReprocessRun, batch: int = 200) -> bool:
     ids = list(
         qs.filter(pk__gt=run.last_message_id).order_by("pk").values_list("pk", flat=True)[:batch]
     )
-    changed = 0
-    for message in Message.objects.filter(pk__in=ids).order_by("received_at", "pk"):
-        outcome = message_analyse(message=message)
-        changed += outcome.changed
+    batch_messages = list(Message.objects.filter(pk__in=ids).order_by("received_at", "pk"))
+    changed = sum(o.changed for o in messages_analyse(messages=batch_messages))
     with transaction.atomic():
         run = ReprocessRun.objects.select_for_update().get(pk=run.pk)
         if run.status == ReprocessStatus.CANCELLED:

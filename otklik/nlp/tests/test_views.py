@@ -111,7 +111,7 @@ def test_reprocess_from_the_page_shows_progress(
     run = ReprocessRun.objects.get()
     assert (run.status, run.done, run.total) == ("done", 1, 1)
     html = client.get(reverse("nlp:models"), HTTP_HX_REQUEST="true").content.decode()
-    assert 'data-run="%d"' % run.pk in html and "100 %" in html
+    assert f'data-run="{run.pk}"' in html and "100 %" in html
 
 
 def test_the_auditor_cannot_switch_models(client, personas, tmp_path):
