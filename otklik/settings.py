@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "otklik.sla",
     "otklik.cases",
     "otklik.nlp",
+    "otklik.channels",
     "otklik.demo",
 ]
 

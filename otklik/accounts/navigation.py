@@ -33,6 +33,7 @@ MENU: list[NavItem] = [
     NavItem("Карантин", "intake:quarantine", Action.QUARANTINE_VIEW, count=_quarantine_count),
     NavItem("Маршрутизация", "cases:routing", Action.CASE_VIEW),
     NavItem("Анализ текстов", "nlp:models", Action.MODEL_VIEW),
+    NavItem("Каналы", "channels:health", Action.CHANNEL_VIEW),
     NavItem("Справочники", "directory:index", Action.REFERENCE_VIEW),
     NavItem("Пользователи", "accounts:user_list", Action.USER_VIEW),
     NavItem("Журнал действий", "audit:event_list", Action.AUDIT_VIEW),

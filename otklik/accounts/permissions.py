@@ -41,6 +41,7 @@ class Action(enum.StrEnum):
     ROUTING_EDIT = "routing.edit"
     MODEL_VIEW = "model.view"
     MODEL_MANAGE = "model.manage"
+    CHANNEL_VIEW = "channel.view"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -63,6 +64,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ROUTING_EDIT: "Правила маршрутизации и шаблоны ответов",
     Action.MODEL_VIEW: "Просмотр моделей классификации, исправлений и переобработок",
     Action.MODEL_MANAGE: "Модели классификации: обучение, включение, откат; переобработка истории",
+    Action.CHANNEL_VIEW: "Состояние каналов: поступления, отправки, ошибки, задержка",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -92,6 +94,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.ROUTING_EDIT:      (A,  A,  A,   N,   A,   N,   N,   N),
     Action.MODEL_VIEW:        (A,  A,  A,   N,   A,   N,   N,   A),
     Action.MODEL_MANAGE:      (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.CHANNEL_VIEW:      (A,  A,  A,   N,   A,   N,   N,   A),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

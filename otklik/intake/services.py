@@ -9,6 +9,8 @@ quarantine with its reason.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,8 @@ from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
 from otklik.directory.models import Channel, InputKind
 from otklik.intake.models import Attachment, Contact, Delivery, DeliveryStatus, Message
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ def _enqueue_processing(message_id: int) -> None:
 @dataclass(frozen=True)
 class IngestResult:
     index: int
-    status: str  # created | duplicate | rejected
+    status: str  # created | duplicate | rejected | ignored
     external_id: str = ""
     message_id: int | None = None
     delivery_id: int | None = None
@@ -260,10 +264,71 @@ def delivery_receive(
 def _receive_item(
     *, index: int, item: Any, source: str, content_type: str, body: str
 ) -> IngestResult:
-    from otklik.intake.parsing import MessageInSerializer, errors_as_text
-
     channel_code = str(item.get("channel", "")) if isinstance(item, dict) else ""
     external_id = str(item.get("external_id", "")) if isinstance(item, dict) else ""
+    return _store_and_parse(
+        index=index,
+        source=source,
+        body=body,
+        content_type=content_type,
+        channel_code=channel_code,
+        external_id=external_id,
+        item_of=lambda: item,
+        raw_of=lambda: item,
+    )
+
+
+class NotForIntake(Exception):
+    """A channel's delivery that carries no message (a service event, an edit we do not take):
+    kept as received and marked discarded with this reason."""
+
+
+class ChannelParseError(Exception):
+    """A channel's delivery that cannot be understood: it waits in the quarantine with this
+    reason (in Russian)."""
+
+
+def native_receive(
+    *,
+    channel_code: str,
+    external_id: str,
+    body: str,
+    content_type: str,
+    convert: Callable[[], dict],
+    raw: dict | None = None,
+    process: bool = True,
+) -> IngestResult:
+    """A channel adapter's entry: ``body`` exactly as the channel delivered it is stored first;
+    then ``convert()`` turns it into an item of the ingestion format (raising
+    ``ChannelParseError`` → quarantine, ``NotForIntake`` → discarded). Idempotent on
+    channel + ``external_id``: a repeated delivery changes nothing."""
+    return _store_and_parse(
+        index=0,
+        source=f"channel:{channel_code}",
+        body=body,
+        content_type=content_type,
+        channel_code=channel_code,
+        external_id=external_id,
+        item_of=lambda: {**convert(), "channel": channel_code, "external_id": external_id},
+        raw_of=lambda: raw if raw is not None else {},
+        process=process,
+    )
+
+
+def _store_and_parse(
+    *,
+    index: int,
+    source: str,
+    body: str,
+    content_type: str,
+    channel_code: str,
+    external_id: str,
+    item_of: Callable[[], Any],
+    raw_of: Callable[[], dict],
+    process: bool = True,
+) -> IngestResult:
+    from otklik.intake.parsing import MessageInSerializer, errors_as_text
+
     if channel_code and external_id:
         existing = (
             Message.objects.filter(channel__code=channel_code, external_id=external_id)
@@ -272,35 +337,61 @@ def _receive_item(
         )
         if existing is not None:  # a repeated delivery changes nothing
             return IngestResult(index, "duplicate", external_id, existing.pk)
-    with transaction.atomic():
-        delivery = Delivery.objects.create(
-            source=source,
-            body=body,
-            content_type=content_type,
-            channel_code=channel_code[:32],
-            external_id=external_id[:128],
-        )
+    # What arrived is kept first, in its own transaction: a failure while parsing loses nothing.
+    delivery = Delivery.objects.create(
+        source=source,
+        body=body,
+        content_type=content_type,
+        channel_code=channel_code[:32],
+        external_id=external_id[:128],
+    )
+
+    def set_aside(status: str, reason: str) -> None:
+        delivery.status, delivery.error = status, reason
+        delivery.save(update_fields=["status", "error"])
+
+    serializer = None
+    try:
+        item = item_of()
+    except NotForIntake as exc:
+        set_aside(DeliveryStatus.DISCARDED, str(exc))
+        return IngestResult(index, "ignored", external_id, None, delivery.pk, str(exc))
+    except ChannelParseError as exc:
+        reason = str(exc)
+    except Exception as exc:  # a fault of the adapter: kept, with the reason, for a retry
+        logger.exception("delivery %s could not be converted", delivery.pk)
+        reason = f"Внутренняя ошибка при разборе: {exc.__class__.__name__}. Повторите позже."
+    else:
         if not isinstance(item, dict):
-            serializer = None
             reason = "сообщение: ожидается объект JSON."
         else:
             serializer = MessageInSerializer(data=item)
             reason = "" if serializer.is_valid() else errors_as_text(serializer.errors)
-        if reason:
-            delivery.status = DeliveryStatus.QUARANTINED
-            delivery.error = reason
-            delivery.save(update_fields=["status", "error"])
-            return IngestResult(index, "rejected", external_id, None, delivery.pk, reason)
-        message, created = _ingest_parsed(serializer.validated_data, raw=item)
-        delivery.status = DeliveryStatus.PARSED
-        delivery.message = message
-        delivery.save(update_fields=["status", "message"])
+    if reason:
+        set_aside(DeliveryStatus.QUARANTINED, reason)
+        return IngestResult(index, "rejected", external_id, None, delivery.pk, reason)
+    try:
+        with transaction.atomic():
+            message, created = _ingest_parsed(
+                serializer.validated_data, raw=raw_of(), process=process
+            )
+            delivery.status = DeliveryStatus.PARSED
+            delivery.message = message
+            delivery.save(update_fields=["status", "message"])
+    except ApplicationError as exc:
+        set_aside(DeliveryStatus.QUARANTINED, exc.message)
+        return IngestResult(index, "rejected", external_id, None, delivery.pk, exc.message)
+    except Exception as exc:  # a fault of ours: the delivery waits for a retry, with the reason
+        logger.exception("delivery %s could not be ingested", delivery.pk)
+        reason = f"Внутренняя ошибка при разборе: {exc.__class__.__name__}. Повторите позже."
+        set_aside(DeliveryStatus.QUARANTINED, reason)
+        return IngestResult(index, "rejected", external_id, None, delivery.pk, reason)
     return IngestResult(
         index, "created" if created else "duplicate", external_id, message.pk, delivery.pk
     )
 
 
-def _ingest_parsed(data: dict, *, raw: dict) -> tuple[Message, bool]:
+def _ingest_parsed(data: dict, *, raw: dict, process: bool = True) -> tuple[Message, bool]:
     author = data.get("author") or {}
     location = data.get("location") or {}
     lat, lon = location.get("lat"), location.get("lon")
@@ -328,6 +419,7 @@ def _ingest_parsed(data: dict, *, raw: dict) -> tuple[Message, bool]:
         municipality=data.get("municipality"),
         topic=topic,
         sector=topic.sector if topic is not None else None,
+        process=process,
     )
     if created:
         Attachment.objects.bulk_create(
