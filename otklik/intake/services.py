@@ -288,6 +288,15 @@ class ChannelParseError(Exception):
     reason (in Russian)."""
 
 
+# Delivery source ("channel:<code>") → the adapter's converter of a stored raw body into an
+# item of the ingestion format; adapters register theirs so the quarantine can retry them.
+NATIVE_CONVERTERS: dict[str, Callable[[str], dict]] = {}
+
+
+def register_native_converter(channel_code: str, convert: Callable[[str], dict]) -> None:
+    NATIVE_CONVERTERS[f"channel:{channel_code}"] = convert
+
+
 def native_receive(
     *,
     channel_code: str,
@@ -474,10 +483,21 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
         raise ApplicationError("Повторно разобрать можно только поступление из карантина.")
     original = delivery.body
     text = body if body is not None else delivery.body
-    try:
-        item = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ApplicationError(f"Неверный JSON: {exc.msg}.") from None
+    native = NATIVE_CONVERTERS.get(delivery.source)
+    if native is not None:  # a channel's own format: its adapter reads it again
+        try:
+            item = {
+                **native(text),
+                "channel": delivery.channel_code,
+                "external_id": delivery.external_id,
+            }
+        except (ChannelParseError, NotForIntake) as exc:
+            raise ApplicationError(f"Сообщение всё ещё не разбирается: {exc}") from None
+    else:
+        try:
+            item = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ApplicationError(f"Неверный JSON: {exc.msg}.") from None
     serializer = MessageInSerializer(data=item) if isinstance(item, dict) else None
     if serializer is None or not serializer.is_valid():
         reason = (

@@ -125,3 +125,24 @@ def test_health_page(client, personas, role, status):
         assert "работает" in row
         row = html.split('data-channel="vk"')[1].split("</tr>")[0]
         assert "ошибка" in row and "Тайм-аут" in row
+
+
+def test_the_quarantine_retries_a_native_body_through_its_adapter(region, personas, monkeypatch):
+    from otklik.intake import services as intake
+
+    def from_body(body: str) -> dict:
+        return convert(json.loads(body))()
+
+    monkeypatch.setitem(intake.NATIVE_CONVERTERS, "channel:telegram", from_body)
+    bad = {"update_id": 11, "message": {"message_id": 72, "caption": "Яма"}}
+    result = receive(bad)
+    assert result.status == "rejected"
+    delivery = Delivery.objects.get(pk=result.delivery_id)
+    fixed = {"update_id": 11, "message": {"message_id": 72, "text": "Яма у дома 5"}}
+    retried = intake.delivery_retry(
+        actor=personas["analyst"], delivery=delivery, body=json.dumps(fixed, ensure_ascii=False)
+    )
+    message = Message.objects.get(pk=retried.message_id)
+    assert message.text == "Яма у дома 5" and message.external_id == "11"
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PARSED and json.loads(delivery.body) == bad
