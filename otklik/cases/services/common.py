@@ -15,7 +15,6 @@ from otklik.cases.choices import TRANSITIONS, CaseStatus
 from otklik.cases.models import Case, CaseEvent
 from otklik.core.exceptions import ApplicationError
 
-
 logger = logging.getLogger(__name__)
 
 

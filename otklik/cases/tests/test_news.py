@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_listeners_hear_after_commit_and_a_failing_one_hides_nothing(
-    make_case, personas, monkeypatch, django_capture_on_commit_callbacks
+    make_case, personas, volzhsky_rule, monkeypatch, django_capture_on_commit_callbacks
 ):
     heard = []
 
