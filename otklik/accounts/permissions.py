@@ -43,6 +43,7 @@ class Action(enum.StrEnum):
     MODEL_MANAGE = "model.manage"
     CHANNEL_VIEW = "channel.view"
     ANALYTICS_VIEW = "analytics.view"
+    RATING_MANAGE = "rating.manage"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -67,6 +68,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MODEL_MANAGE: "Модели классификации: обучение, включение, откат; переобработка истории",
     Action.CHANNEL_VIEW: "Состояние каналов: поступления, отправки, ошибки, задержка",
     Action.ANALYTICS_VIEW: "Аналитика: картина обращений, обработка, удовлетворённость, конфликты",
+    Action.RATING_MANAGE: "Рейтинги: методика (веса, порог) и публикация за период",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -98,6 +100,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.MODEL_MANAGE:      (A,  A,  A,   N,   A,   N,   N,   N),
     Action.CHANNEL_VIEW:      (A,  A,  A,   N,   A,   N,   N,   A),
     Action.ANALYTICS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.RATING_MANAGE:     (A,  A,  A,   N,   N,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

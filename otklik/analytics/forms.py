@@ -58,3 +58,17 @@ class SliceForm(forms.Form):
         """The default slice (the last 30 days, everything) when the form is invalid."""
         self.is_valid()
         return self.clean()
+
+
+class MethodologyForm(forms.Form):
+    quantity = forms.FloatField(label="Вес: количество (Q)", min_value=0, max_value=10)
+    speed = forms.FloatField(label="Вес: скорость (S)", min_value=0, max_value=10)
+    quality = forms.FloatField(label="Вес: качество (K)", min_value=0, max_value=10)
+    completeness = forms.FloatField(label="Вес: полнота (P)", min_value=0, max_value=10)
+    min_cases = forms.IntegerField(label="Порог: инцидентов за период", min_value=1, max_value=1000)
+    note = forms.CharField(label="Что и почему изменено", max_length=500)
+
+    def __init__(self, *args, current=None, **kwargs):
+        if current is not None:  # shown on the empty form; a posted one keeps what was typed
+            kwargs.setdefault("initial", {**current.weights, "min_cases": current.min_cases})
+        super().__init__(*args, **kwargs)

@@ -96,3 +96,70 @@ METRICS = (
     "answers_moderated", "answers_returned", "quality_sum", "quality_count", "surveys",
     "solved", "not_solved", "rating_sum", "rating_count",
 )  # fmt: skip
+
+
+class RatingMethodology(models.Model):
+    """A version of the rating methodology (weights, threshold, parameters). A change by the
+    ЦУР is a new version; published ratings keep the version they used."""
+
+    version = models.CharField("версия", max_length=32, unique=True)
+    description = models.TextField("описание и формулы")
+    weights = models.JSONField("веса показателей")
+    min_cases = models.PositiveSmallIntegerField("порог: инцидентов за период", default=2)
+    parameters = models.JSONField("параметры формул")
+    is_active = models.BooleanField("действует", default=False)
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="кем",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "методика рейтинга"
+        verbose_name_plural = "методики рейтинга"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="one_active_method"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"методика {self.version}"
+
+
+class RatingSnapshot(models.Model):
+    """A published rating of a period: frozen, shown as it was published."""
+
+    period_start = models.DateField("с")
+    period_end = models.DateField("по")
+    methodology = models.ForeignKey(
+        RatingMethodology, verbose_name="методика", on_delete=models.PROTECT, related_name="+"
+    )
+    groups = models.JSONField("группы и места")
+    published_at = models.DateTimeField("опубликован", auto_now_add=True)
+    published_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="опубликовал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "опубликованный рейтинг"
+        verbose_name_plural = "опубликованные рейтинги"
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_start", "period_end"], name="one_snapshot_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"рейтинг {self.period_start}–{self.period_end}"

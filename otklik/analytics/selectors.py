@@ -370,3 +370,156 @@ def drill_cases(*, user: Any, s: Slice, metric: str) -> QuerySet[Case]:
     return qs.select_related("sector", "topic", "municipality", "organization").order_by(
         "-received_at", "-pk"
     )
+
+
+# --------------------------------------------------------------------------- ratings
+PEER_GROUPS = (
+    ("regional", "Органы исполнительной власти области"),
+    ("urban_okrug", "Городские округа"),
+    ("municipal_district", "Муниципальные районы"),
+)
+
+
+def active_methodology():
+    from otklik.analytics.models import RatingMethodology
+
+    return RatingMethodology.objects.filter(is_active=True).first()
+
+
+def _units() -> list[dict]:
+    """What is rated: each regional executive body; each municipality with the organisations
+    that answer for it (its administration and the administrations of its city districts)."""
+    from otklik.directory.choices import MunicipalityKind, OrganizationKind
+
+    units = [
+        {
+            "key": f"org:{o.code}",
+            "name": o.short_name or o.name,
+            "group": "regional",
+            "orgs": [o.pk],
+        }
+        for o in Organization.objects.filter(
+            kind=OrganizationKind.REGIONAL_BODY, valid_to__isnull=True
+        )
+    ]
+    local: dict[int, list[int]] = {}
+    for pk, m in Organization.objects.filter(
+        kind__in=[
+            OrganizationKind.MUNICIPAL_ADMINISTRATION,
+            OrganizationKind.CITY_DISTRICT_ADMINISTRATION,
+        ],
+        municipality__isnull=False,
+    ).values_list("pk", "municipality_id"):
+        local.setdefault(m, []).append(pk)
+    for m in Municipality.objects.all():
+        group = "urban_okrug" if m.kind == MunicipalityKind.URBAN_OKRUG else "municipal_district"
+        units.append(
+            {"key": f"mo:{m.okato}", "name": m.name, "group": group, "orgs": local.get(m.pk, [])}
+        )
+    return units
+
+
+def rating_compute(period: Period, method) -> list[dict]:
+    """The leaderboard of ``period`` by ``method`` (a RatingMethodology), from the rollups of
+    the whole region: per peer group, units with figures, indicators, index and rank."""
+    from otklik.analytics.ratings import Method, evaluate, rank
+
+    m = Method.of(method.version, method.weights, method.min_cases, method.parameters)
+    qs = DailyRollup.objects.filter(day__gte=period.start, day__lte=period.end)
+    by_org = _by(qs, "organization")
+    hist: dict[int, list[int]] = {}
+    for org, h in qs.filter(answered__gt=0).values_list("organization_id", "answer_hours"):
+        acc = hist.setdefault(org, [0] * (len(HOURS_BUCKETS) + 1))
+        for i, n in enumerate(h or ()):
+            acc[i] += n
+    zero = dict.fromkeys(METRICS, 0)
+    groups = {code: {"code": code, "name": name, "rows": []} for code, name in PEER_GROUPS}
+    for unit in _units():
+        figures = dict(zero)
+        histogram = [0] * (len(HOURS_BUCKETS) + 1)
+        for org in unit["orgs"]:
+            for k, v in by_org.get(org, {}).items():
+                figures[k] += v
+            for i, n in enumerate(hist.get(org, ())):
+                histogram[i] += n
+        median = median_bound(histogram)
+        row = {
+            "key": unit["key"],
+            "name": unit["name"],
+            "orgs": unit["orgs"],
+            "figures": {
+                k: figures[k]
+                for k in (
+                    "cases_opened",
+                    "answered",
+                    "answered_on_time",
+                    "breached",
+                    "reopened",
+                    "answers_moderated",
+                    "answers_returned",
+                    "not_solved",
+                    "surveys",
+                )
+            },
+            "median_hours": median,
+            **evaluate(figures, m, median),
+        }
+        groups[unit["group"]]["rows"].append(row)
+    for g in groups.values():
+        rank(g["rows"])
+        g["rows"].sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
+    return list(groups.values())
+
+
+def rating_board(*, user: Any, period: Period) -> dict:
+    """The rating of ``period``: the published snapshot when there is one (frozen), else
+    computed now; with each unit's change of place against the period before."""
+    from otklik.analytics.models import RatingSnapshot
+
+    access_check(user, Action.ANALYTICS_VIEW)
+    snapshot = (
+        RatingSnapshot.objects.filter(period_start=period.start, period_end=period.end)
+        .select_related("methodology", "published_by")
+        .first()
+    )
+    method = snapshot.methodology if snapshot else active_methodology()
+    if method is None:
+        return {"groups": [], "method": None, "snapshot": None}
+    groups = snapshot.groups if snapshot else rating_compute(period, method)
+    before = _previous_ranks(period, method)
+    for g in groups:
+        for r in g["rows"]:
+            was = before.get(r["key"])
+            r["previous_rank"] = was
+            r["change"] = (was - r["rank"]) if (was and r["rank"]) else None
+    return {"groups": groups, "method": method, "snapshot": snapshot}
+
+
+def _previous_ranks(period: Period, method) -> dict[str, int]:
+    from otklik.analytics.models import RatingSnapshot
+
+    prev = _previous_period(period)
+    snap = RatingSnapshot.objects.filter(period_start=prev.start, period_end=prev.end).first()
+    groups = snap.groups if snap else rating_compute(prev, method)
+    return {r["key"]: r["rank"] for g in groups for r in g["rows"] if r["rank"]}
+
+
+def _previous_period(period: Period) -> Period:
+    """The calendar month before a whole month; otherwise the same length just before."""
+    if period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1:
+        end = period.start - dt.timedelta(days=1)
+        return Period(end.replace(day=1), end)
+    return period.before()
+
+
+def month(value: str | None, today: dt.date | None = None) -> Period:
+    """A calendar month from «YYYY-MM» (the last whole month by default)."""
+    today = today or timezone.localdate()
+    try:
+        year, mon = (int(x) for x in (value or "").split("-"))
+        start = dt.date(year, mon, 1)
+    except ValueError:
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        start = last.replace(day=1)
+    nxt = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return Period(start, nxt - dt.timedelta(days=1))

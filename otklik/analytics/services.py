@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
@@ -277,3 +278,109 @@ def rollups_refresh(*, full: bool = False, now: dt.datetime | None = None) -> di
     rows = sum(rollup_day(day) for day in sorted(days))
     RollupWatermark.objects.update_or_create(name=WATERMARK, defaults={"refreshed_at": now})
     return {"days": len(days), "rows": rows}
+
+
+# --------------------------------------------------------------------------- ratings
+METHODOLOGY_FILE = Path(__file__).resolve().parent / "data" / "rating_methodology.toml"
+
+
+def methodology_seed() -> bool:
+    """The shipped methodology, when the ЦУР has none yet (never overwrites its versions)."""
+    import tomllib
+
+    from otklik.analytics.models import RatingMethodology
+
+    if RatingMethodology.objects.exists():
+        return False
+    data = tomllib.loads(METHODOLOGY_FILE.read_text(encoding="utf-8"))
+    RatingMethodology.objects.create(
+        version=data["version"],
+        description=data["description"].strip(),
+        weights=data["weights"],
+        min_cases=data["min_cases"],
+        parameters=data["parameters"],
+        is_active=True,
+    )
+    return True
+
+
+@transaction.atomic
+def methodology_save(
+    *, actor, weights: dict, min_cases: int, parameters: dict | None = None, note: str = ""
+):
+    """A new version of the methodology with other weights or threshold; it becomes active."""
+    from otklik.accounts.permissions import Action, access_check
+    from otklik.analytics.models import RatingMethodology
+    from otklik.analytics.ratings import INDICATORS
+    from otklik.audit.services import audit_log
+    from otklik.core.exceptions import ApplicationError
+
+    access_check(actor, Action.RATING_MANAGE)
+    if set(weights) != set(INDICATORS) or any(float(w) < 0 for w in weights.values()):
+        raise ApplicationError("Нужны неотрицательные веса всех четырёх показателей.")
+    if sum(float(w) for w in weights.values()) <= 0:
+        raise ApplicationError("Хотя бы один вес должен быть больше нуля.")
+    if min_cases < 1:
+        raise ApplicationError("Порог — не меньше одного инцидента.")
+    current = RatingMethodology.objects.select_for_update().filter(is_active=True).first()
+    base = current.parameters if current else {}
+    n = RatingMethodology.objects.count() + 1
+    version = str(n)
+    while RatingMethodology.objects.filter(version=version).exists():
+        n += 1
+        version = str(n)
+    RatingMethodology.objects.filter(is_active=True).update(is_active=False)
+    method = RatingMethodology.objects.create(
+        version=version,
+        description=(current.description if current else "")
+        + (f"\n\nВерсия {version}: {note}" if note else ""),
+        weights={k: float(v) for k, v in weights.items()},
+        min_cases=min_cases,
+        parameters={**base, **(parameters or {})},
+        is_active=True,
+        created_by=actor,
+    )
+    audit_log(
+        actor=actor,
+        action="rating.methodology",
+        target=method,
+        data={
+            "weights": method.weights,
+            "min_cases": min_cases,
+            "from": current.version if current else None,
+        },
+    )
+    return method
+
+
+@transaction.atomic
+def rating_publish(*, actor, period):
+    """Freeze the rating of ``period`` as it is now (by the active methodology)."""
+    from otklik.accounts.permissions import Action, access_check
+    from otklik.analytics.models import RatingSnapshot
+    from otklik.analytics.selectors import active_methodology, rating_compute
+    from otklik.audit.services import audit_log
+    from otklik.core.exceptions import ApplicationError
+
+    access_check(actor, Action.RATING_MANAGE)
+    if RatingSnapshot.objects.filter(period_start=period.start, period_end=period.end).exists():
+        raise ApplicationError("Рейтинг за этот период уже опубликован и не меняется.")
+    if period.end >= timezone.localdate():
+        raise ApplicationError("Период ещё не закончился: публиковать рано.")
+    method = active_methodology()
+    if method is None:
+        raise ApplicationError("Нет действующей методики рейтинга.")
+    snapshot = RatingSnapshot.objects.create(
+        period_start=period.start,
+        period_end=period.end,
+        methodology=method,
+        groups=rating_compute(period, method),
+        published_by=actor,
+    )
+    audit_log(
+        actor=actor,
+        action="rating.publish",
+        target=snapshot,
+        data={"from": str(period.start), "to": str(period.end), "methodology": method.version},
+    )
+    return snapshot

@@ -68,6 +68,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Правила маршрутизации: добавлено {rules['created']}, уже были {rules['kept']}."
         )
+        from otklik.analytics.services import methodology_seed
+
+        if methodology_seed():
+            self.stdout.write("Методика рейтинга: загружена версия из поставки.")
         if o["demo"]:
             self._demo(o)
 
