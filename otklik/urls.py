@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("otklik.accounts.api.urls")),
     path("", include("otklik.intake.api.urls")),
     path("", include("otklik.cases.api.urls")),
+    path("", include("otklik.analytics.api.urls")),
 ]
 
 urlpatterns = [
