@@ -41,4 +41,10 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         every=timedelta(minutes=5),
         description="Обновление сводок аналитики за изменившиеся дни",
     ),
+    PeriodicJob(
+        name="analytics.alerts_refresh",
+        task="otklik.analytics.tasks.alerts_refresh",
+        every=timedelta(hours=6),
+        description="Поиск новых проблем: необычный рост темы в МО за неделю",
+    ),
 ]

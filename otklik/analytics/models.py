@@ -163,3 +163,47 @@ class RatingSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"рейтинг {self.period_start}–{self.period_end}"
+
+
+class AlertStatus(models.TextChoices):
+    NEW = "new", "Новый"
+    CONFIRMED = "confirmed", "Подтверждён: проблема"
+    DISMISSED = "dismissed", "Отклонён"
+
+
+class Alert(models.Model):
+    """An emerging problem: a topic grew unusually in an area against its own history."""
+
+    scope_lookups = {"sector": "topic__sector", "municipality": "municipality"}
+
+    topic = models.ForeignKey("directory.Topic", verbose_name="тема", on_delete=models.CASCADE)
+    municipality = models.ForeignKey(
+        "directory.Municipality", verbose_name="МО", on_delete=models.CASCADE
+    )
+    week_start = models.DateField("неделя с")
+    week_end = models.DateField("по")
+    observed = models.PositiveIntegerField("сообщений за неделю")
+    expected = models.FloatField("ожидалось")
+    seasonal = models.BooleanField("учтён прошлый год", default=False)
+    p_value = models.FloatField("вероятность случайности")
+    status = models.CharField(
+        "состояние", max_length=16, choices=AlertStatus.choices, default=AlertStatus.NEW
+    )
+    created_at = models.DateTimeField("поднят", auto_now_add=True)
+    decided_at = models.DateTimeField("решение", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "сигнал о новой проблеме"
+        verbose_name_plural = "сигналы о новых проблемах"
+        ordering = ["-week_end", "-observed"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "municipality", "week_end"], name="one_alert_per_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}@{self.municipality_id} {self.week_end}"

@@ -384,3 +384,32 @@ def rating_publish(*, actor, period):
         data={"from": str(period.start), "to": str(period.end), "methodology": method.version},
     )
     return snapshot
+
+
+# --------------------------------------------------------------------------- emerging problems
+def alerts_refresh(*, today: dt.date | None = None) -> int:
+    """Raise the alerts of the week that ended yesterday (periodic, after the rollups)."""
+    from otklik.analytics.emerging import alerts_raise
+
+    today = today or timezone.localdate()
+    return len(alerts_raise(today - dt.timedelta(days=1)))
+
+
+@transaction.atomic
+def alert_decide(*, actor, alert, confirm: bool):
+    """The ЦУР confirms an alert (a problem to work on) or dismisses it."""
+    from otklik.accounts.permissions import Action, access_check
+    from otklik.analytics.models import Alert, AlertStatus
+    from otklik.audit.services import audit_log
+    from otklik.core.exceptions import ApplicationError
+
+    alert = Alert.objects.select_for_update().select_related("topic").get(pk=alert.pk)
+    access_check(actor, Action.CASE_MODERATE, alert)
+    if alert.status != AlertStatus.NEW:
+        raise ApplicationError("По этому сигналу решение уже принято.")
+    alert.status = AlertStatus.CONFIRMED if confirm else AlertStatus.DISMISSED
+    alert.decided_at = timezone.now()
+    alert.decided_by = actor
+    alert.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_log(actor=actor, action=f"alert.{alert.status}", target=alert, data={})
+    return alert

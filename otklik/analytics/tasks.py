@@ -10,3 +10,10 @@ def rollups_refresh() -> dict:
     from otklik.analytics.services import rollups_refresh as refresh
 
     return refresh()
+
+
+@task()
+def alerts_refresh() -> int:
+    from otklik.analytics.services import alerts_refresh as refresh
+
+    return refresh()
