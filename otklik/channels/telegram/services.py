@@ -206,20 +206,17 @@ def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestRes
             return IngestResult(0, "duplicate", external_id, seen.message_id, seen.pk)
     message = update_message(update) if isinstance(update, dict) else None
     chat_id = _chat_id(message)
-    pending = None
-    if message is not None and chat_id is not None and isinstance(message.get("date"), int):
-        at = dt.datetime.fromtimestamp(message["date"], tz=dt.UTC)
-        if message.get("text") or message.get("caption"):
-            pending = _pending_location(chat_id, at)
+    sent_at = pending = None
+    if message is not None and isinstance(message.get("date"), int):
+        sent_at = dt.datetime.fromtimestamp(message["date"], tz=dt.UTC)
+        if chat_id is not None and (message.get("text") or message.get("caption")):
+            pending = _pending_location(chat_id, sent_at)
 
     def convert() -> dict:
         if update is None:
             raise ChannelParseError("Неверный JSON обновления Telegram.")
         return convert_update(update, pending_location=pending)
 
-    sent_at = None
-    if message is not None and isinstance(message.get("date"), int):
-        sent_at = dt.datetime.fromtimestamp(message["date"], tz=dt.UTC)
     result = channel_receive(
         channel_code=CHANNEL,
         external_id=external_id,

@@ -201,3 +201,34 @@ def test_area_subscription(region, bot):
     receive(load("my_chat_member"))  # the user stops the bot
     assert list(area_subscriptions()) == []
     assert AreaSubscription.objects.count() == 2  # kept, cancelled
+
+
+def test_a_rejected_case_is_told_too(opened, bot, personas, django_capture_on_commit_callbacks):
+    from otklik.cases.services.lifecycle import case_reject
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case_reject(case=opened, actor=personas["analyst"], reason="Благодарность, ответ не нужен")
+    assert texts_sent(bot)[-1] == (
+        CHAT,
+        f"Обращение № {opened.number} рассмотрено в ЦУР: отдельного ответа по нему не требуется.",
+    )
+
+
+def test_a_long_intermediate_answer_is_split(
+    opened, bot, personas, django_capture_on_commit_callbacks
+):
+    org = Organization.objects.get(code="adm-18410")
+    with django_capture_on_commit_callbacks(execute=True):
+        case_accept(case=opened, actor=personas["analyst"], organization=org)
+    long_text = "Работы идут. " * 400  # 5 200 characters
+    answer = answer_submit(
+        case=opened, actor=personas["org_operator"], text=long_text, intermediate=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_approve(answer=answer, actor=personas["analyst"])
+    assert OutboxMessage.objects.get(case=opened).status == OutboxStatus.SENT
+    parts = [m["text"] for m in bot.sent()[-2:]]
+    assert "".join(parts) == (
+        f"Промежуточный ответ по обращению № {opened.number}:\n\n{answer.text}"
+    )
+    assert [len(p) for p in parts] == [4000, len("".join(parts)) - 4000]

@@ -213,3 +213,48 @@ def test_commands_set_and_delete_the_webhook_and_poll_once(region, bot, capsys):
     call_command("telegram", "poll", "--once")
     assert "read 1 update(s)" in capsys.readouterr().out
     assert Message.objects.count() == 1
+
+
+def test_the_webhook_takes_only_post(client, region, bot):
+    url = reverse("channels_telegram:webhook")
+    assert client.get(url, HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=WEBHOOK_SECRET).status_code == 405
+    assert Delivery.objects.count() == 0
+
+
+def test_the_quarantine_retries_a_telegram_update_through_the_adapter(region, bot, personas):
+    from otklik.intake.services import delivery_retry
+
+    update = load("message_text")
+    del update["message"]["date"]
+    result = update_receive(body=json.dumps(update, ensure_ascii=False))
+    delivery = Delivery.objects.get(pk=result.delivery_id)
+    fixed = load("message_text")
+    retried = delivery_retry(
+        actor=personas["analyst"], delivery=delivery, body=json.dumps(fixed, ensure_ascii=False)
+    )
+    message = Message.objects.get(pk=retried.message_id)
+    assert message.external_id == "734561201" and message.author.channel_user_id == f"tg:{CHAT}"
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PARSED and json.loads(delivery.body) == update
+
+
+def test_an_album_photo_without_caption_joins_the_albums_message(
+    region, bot, django_capture_on_commit_callbacks
+):
+    bot.files["AgACAgIAAxkBAAIBAmYlarge"] = ("photos/file_7.jpg", b"first")
+    bot.files["AgACAgIAAxkBAAIBAmYsecond"] = ("photos/file_8.jpg", b"second")
+    first = load("photo_caption", message__media_group_id="13612345678901234")
+    second = load("photo_caption", update_id=first["update_id"] + 1)
+    second["message"].update(message_id=514, media_group_id="13612345678901234")
+    del second["message"]["caption"]
+    second["message"]["photo"] = [
+        {"file_id": "AgACAgIAAxkBAAIBAmYsecond", "file_unique_id": "AQADsecond", "file_size": 6}
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        update_receive(body=json.dumps(first, ensure_ascii=False))
+        update_receive(body=json.dumps(second, ensure_ascii=False))
+    message = Message.objects.get()
+    files = {a.name: a.file.read() for a in message.attachments.order_by("pk")}
+    assert files == {"telegram-AQADlarge.jpg": b"first", "telegram-AQADsecond.jpg": b"second"}
+    # the case's number, and no «add a caption» for the album's second photo
+    assert [m["text"][:30] for m in bot.sent()] == ["Ваше сообщение зарегистрирован"]
