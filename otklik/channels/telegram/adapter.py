@@ -5,9 +5,10 @@ Conversion choices (a citizen on a phone):
 - a private chat's text, or a photo/document with a caption, is one message (kind
   ``message``); the author is the Telegram user (``Contact.channel_user_id`` = ``tg:<id>``,
   prefixed so ids of different channels never meet);
-- a location (or venue) sent **without text** is not a message: it waits on the chat for
-  ``PENDING_LOCATION_MINUTES`` and is attached to the citizen's next text (the bot says so);
-  the bot's /start keyboard asks for the location first for this reason;
+- a location (or venue) sent **without text** is not a message of its own: shared within
+  ``PENDING_LOCATION_MINUTES`` after the citizen's text (which has no place yet), it becomes
+  that message's place; otherwise it waits on the chat for as long and is attached to the
+  citizen's next text (the bot says which happened);
 - a photo is downloaded by a background task into ``Attachment.file`` (the Bot API's file URL
   holds the token, so it is never stored); the attachment's name carries the file's
   ``file_unique_id``;

@@ -103,6 +103,36 @@ def chat_location_keep(*, chat_id: int, location: dict, at: dt.datetime) -> Tele
     return chat
 
 
+def message_locate_recent(*, chat_id: int, location: dict, at: dt.datetime) -> Message | None:
+    """A location shared just after a text (within ``PENDING_LOCATION_MINUTES``) is the place
+    of that text: it is set on the message when the message has none yet. Returns the message,
+    or None when there is no such message (the location then waits for the next text)."""
+    since = at - dt.timedelta(minutes=texts.PENDING_LOCATION_MINUTES)
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .filter(
+                channel__code=CHANNEL,
+                author__channel_user_id=user_ref(chat_id),
+                received_at__gte=since,
+                received_at__lte=at,
+            )
+            .order_by("-received_at", "-pk")
+            .first()
+        )
+        if message is None or message.latitude is not None:
+            return None
+        message.latitude = Decimal(str(round(location["lat"], 5)))
+        message.longitude = Decimal(str(round(location["lon"], 5)))
+        fields = ["latitude", "longitude", "updated_at"]
+        if location.get("address") and not message.address:
+            message.address = location["address"]
+            fields.append("address")
+        message.save(update_fields=fields)
+        audit_log(actor=None, action="message.locate", target=message, data={"channel": CHANNEL})
+    return message
+
+
 def _pending_location(chat_id: int, at: dt.datetime) -> dict | None:
     chat = TelegramChat.objects.filter(chat_id=chat_id, pending_at__isnull=False).first()
     if chat is None:
@@ -268,6 +298,11 @@ def _act(update: dict, *, api: BotApi | None) -> None:
         location = message_location(message)
         if location is not None:
             at = dt.datetime.fromtimestamp(message["date"], tz=dt.UTC)
+            located = message_locate_recent(chat_id=chat_id, location=location, at=at)
+            if located is not None:
+                case = f" (обращение № {located.case.number})" if located.case_id else ""
+                _send(chat_id, texts.LOCATION_ADDED.format(case=case), api=api)
+                return
             chat_location_keep(chat_id=chat_id, location=location, at=at)
             nearest = municipality_nearest(location["lat"], location["lon"])
             markup = None

@@ -258,3 +258,18 @@ def test_an_album_photo_without_caption_joins_the_albums_message(
     assert files == {"telegram-AQADlarge.jpg": b"first", "telegram-AQADsecond.jpg": b"second"}
     # the case's number, and no «add a caption» for the album's second photo
     assert [m["text"][:30] for m in bot.sent()] == ["Ваше сообщение зарегистрирован"]
+
+
+def test_a_location_just_after_a_text_is_that_messages_place(region, bot):
+    update_receive(body=json.dumps(load("message_text"), ensure_ascii=False))
+    location = load("location")  # 100 s after the text
+    update_receive(body=json.dumps(location))
+    message = Message.objects.get()
+    assert (message.latitude, message.longitude) == (Decimal("48.78641"), Decimal("44.77987"))
+    assert [m["text"] for m in bot.sent()] == ["Геопозиция добавлена к вашему сообщению."]
+    assert TelegramChat.objects.get(chat_id=CHAT).pending_at is None
+    # a second location does not move the place; it waits for the next text
+    update_receive(body=json.dumps(load("location", update_id=734561300)))
+    message.refresh_from_db()
+    assert message.latitude == Decimal("48.78641")
+    assert bot.sent()[-1]["text"] == texts.LOCATION_KEPT
