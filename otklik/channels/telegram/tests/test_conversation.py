@@ -15,7 +15,8 @@ from otklik.channels.telegram.models import AreaSubscription, TelegramChat
 from otklik.channels.telegram.selectors import area_subscriptions
 from otklik.channels.telegram.services import update_receive
 from otklik.channels.telegram.tests.conftest import load
-from otklik.directory.models import Municipality, Organization
+from otklik.directory.models import Municipality, Organization, Topic
+from otklik.intake.models import Message
 
 pytestmark = pytest.mark.django_db
 CHAT = 381554912
@@ -232,3 +233,22 @@ def test_a_long_intermediate_answer_is_split(
         f"Промежуточный ответ по обращению № {opened.number}:\n\n{answer.text}"
     )
     assert [len(p) for p in parts] == [4000, len("".join(parts)) - 4000]
+
+
+def test_a_second_message_on_the_same_problem_is_told_it_joined(
+    opened, bot, django_capture_on_commit_callbacks
+):
+    topic = Topic.objects.get(code="zhkh-hot-water")
+    Case.objects.filter(pk=opened.pk).update(topic=topic)
+    again = load("message_text", update_id=734561300, message__message_id=600)
+    again["message"]["text"] = "Горячей воды так и нет, ул. Мира, 12"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        receive(again)
+    second = Message.objects.get(external_id="734561300")
+    Message.objects.filter(pk=second.pk).update(topic=topic, sector=topic.sector)
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    second.refresh_from_db()
+    assert second.case_id == opened.pk and Case.objects.count() == 1
+    assert texts_sent(bot)[-1] == (CHAT, texts.JOINED.format(number=opened.number))
