@@ -147,6 +147,15 @@ def _pending_location(chat_id: int, at: dt.datetime) -> dict | None:
     }
 
 
+def pending_locations_expire(*, now: dt.datetime | None = None) -> int:
+    """Forget locations that waited longer than ``PENDING_LOCATION_MINUTES`` (personal data
+    kept no longer than it can be used)."""
+    since = (now or timezone.now()) - dt.timedelta(minutes=texts.PENDING_LOCATION_MINUTES)
+    return TelegramChat.objects.filter(pending_at__lt=since).update(
+        pending_latitude=None, pending_longitude=None, pending_address="", pending_at=None
+    )
+
+
 def _pending_clear(chat_id: int) -> None:
     TelegramChat.objects.filter(chat_id=chat_id).update(
         pending_latitude=None, pending_longitude=None, pending_address="", pending_at=None

@@ -7,11 +7,12 @@ from django_tasks import task
 
 @task()
 def poll() -> dict:
-    """The periodic job ``telegram.poll``: read waiting updates when the bot runs in polling
-    mode (``OTKLIK_TELEGRAM_MODE=polling``); otherwise nothing."""
-    from otklik.channels.telegram.services import updates_poll
+    """The periodic job ``telegram.poll``: forget expired waiting locations; read waiting
+    updates when the bot runs in polling mode (``OTKLIK_TELEGRAM_MODE=polling``)."""
+    from otklik.channels.telegram.services import pending_locations_expire, updates_poll
     from otklik.channels.telegram.settings import mode
 
+    pending_locations_expire()
     if mode() != "polling":
         return {"skipped": f"mode {mode()}"}
     return {"read": updates_poll()}

@@ -273,3 +273,15 @@ def test_a_location_just_after_a_text_is_that_messages_place(region, bot):
     message.refresh_from_db()
     assert message.latitude == Decimal("48.78641")
     assert bot.sent()[-1]["text"] == texts.LOCATION_KEPT
+
+
+def test_a_waiting_location_is_forgotten_when_it_can_no_longer_be_used(region, bot):
+    from otklik.channels.telegram.services import pending_locations_expire
+
+    update_receive(body=json.dumps(load("location")))
+    at = dt.datetime.fromtimestamp(1764268900, tz=dt.UTC)
+    minutes = texts.PENDING_LOCATION_MINUTES
+    assert pending_locations_expire(now=at + dt.timedelta(minutes=minutes - 1)) == 0
+    assert pending_locations_expire(now=at + dt.timedelta(minutes=minutes + 1)) == 1
+    chat = TelegramChat.objects.get(chat_id=CHAT)
+    assert (chat.pending_latitude, chat.pending_longitude, chat.pending_at) == (None, None, None)
