@@ -18,6 +18,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         description="Повторная отправка ответов в каналы",
     ),
     PeriodicJob(
+        name="telegram.poll",
+        task="otklik.channels.telegram.tasks.poll",
+        every=timedelta(minutes=1),
+        description="Telegram: получение сообщений (в режиме polling)",
+    ),
+    PeriodicJob(
         name="core.prune_task_results",
         task="otklik.core.tasks.prune_task_results",
         every=timedelta(hours=6),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "otklik.nlp",
     "otklik.channels",
     "otklik.analytics",
+    "otklik.channels.telegram",
     "otklik.demo",
 ]
 

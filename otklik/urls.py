@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/", include("otklik.cases.urls")),
     path("audit/", include("otklik.audit.urls")),
     path("nlp/", include("otklik.nlp.urls")),
+    path("channels/telegram/", include("otklik.channels.telegram.urls")),
     path("channels/", include("otklik.channels.urls")),
     path("analytics/", include("otklik.analytics.urls")),
     path("admin/", admin.site.urls),

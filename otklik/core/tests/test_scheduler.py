@@ -51,6 +51,7 @@ def test_registered_jobs_point_at_tasks():
         "nlp.bands_prune",
         "analytics.rollups_refresh",
         "analytics.alerts_refresh",
+        "telegram.poll",
     }
     for job in jobs:
         assert isinstance(import_string(job.task), Task)
