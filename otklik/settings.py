@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "otklik.nlp",
     "otklik.channels",
     "otklik.channels.vk",
+    "otklik.channels.ok",
     "otklik.demo",
 ]
 

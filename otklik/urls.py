@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/", include("otklik.audit.urls")),
     path("nlp/", include("otklik.nlp.urls")),
     path("channels/vk/", include("otklik.channels.vk.urls")),
+    path("channels/ok/", include("otklik.channels.ok.urls")),
     path("channels/", include("otklik.channels.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -5,16 +5,18 @@ peer), a post by ``wall.createComment`` under it, a comment by a reply to it
 (``reply_to_comment``). Each target is tried once per attempt; what was delivered is noted in
 the outbox row's payload (``vk_done``) and both methods are idempotent on VK's side
 (``random_id`` / ``guid`` derived from the outbox row and the message), so a retry after a
-partial failure sends nothing twice.
+partial failure sends nothing twice (``otklik.channels.fanout``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from otklik.cases.models import OutboxMessage
 from otklik.cases.outbox import TransportError
-from otklik.channels.secrets import MissingSecret, channel_secret
+from otklik.channels.fanout import deliver_to_each
+from otklik.channels.secrets import channel_secret
 from otklik.channels.vk import api
 from otklik.intake.models import Message
 
@@ -66,33 +68,9 @@ def vk_send(outbox: OutboxMessage) -> None:
     text = (outbox.payload or {}).get("text", "").strip()
     if not text:
         raise TransportError("Пустой текст ответа.", permanent=True)
-    targets = list(
-        Message.objects.filter(case_id=outbox.case_id, channel__code="vk").order_by("received_at")[
-            :MAX_TARGETS
-        ]
-    )
-    if not targets:
-        raise TransportError("В инциденте нет сообщений из ВКонтакте.", permanent=True)
-    done = set(outbox.payload.get("vk_done", []))
-    refused: dict[str, str] = dict(outbox.payload.get("vk_refused", {}))
-    retry: list[str] = []
-    for message in targets:
-        if message.pk in done or str(message.pk) in refused:
-            continue
-        try:
-            _send_one(outbox, message, text)
-        except MissingSecret as exc:
-            retry.append(str(exc))  # configuration: worth retrying once it is fixed
-            break
-        except api.VkError as exc:
-            if exc.permanent:
-                refused[str(message.pk)] = str(exc)
-            else:
-                retry.append(str(exc))
-            continue
-        done.add(message.pk)
-    outbox.payload = {**outbox.payload, "vk_done": sorted(done), "vk_refused": refused}
-    if retry:
-        raise TransportError("; ".join(retry))
-    if not done:
-        raise TransportError("; ".join(refused.values()), permanent=True)
+    messages = Message.objects.filter(case_id=outbox.case_id, channel__code="vk")
+    targets = [
+        (str(m.pk), functools.partial(_send_one, outbox, m, text))
+        for m in messages.order_by("received_at")[:MAX_TARGETS]
+    ]
+    deliver_to_each(outbox, targets, errors=api.VkError, key="vk")

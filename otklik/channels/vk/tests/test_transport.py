@@ -147,13 +147,24 @@ def test_an_unreachable_api_is_retried(
     assert outbox.status == OutboxStatus.PENDING and "сеть недоступна" in outbox.last_error
 
 
+@pytest.fixture
+def answered_with_comment_failing(client, personas, vk_api, django_capture_on_commit_callbacks):
+    """A case of a private message and a comment (merged); answering the comment fails once
+    with the given VK error."""
+
+    def _run(error: dict):
+        first, second = vk_case(client, "message_new", "wall_reply_new")
+        case_merge(case=second, into=first, actor=personas["analyst"])
+        vk_api.then("wall.createComment", error)
+        return approve(first, personas, django_capture_on_commit_callbacks)
+
+    return _run
+
+
 def test_every_vk_message_of_the_case_is_answered_and_a_retry_repeats_none(
-    client, personas, vk_api, django_capture_on_commit_callbacks
+    vk_api, answered_with_comment_failing
 ):
-    first, second = vk_case(client, "message_new", "wall_reply_new")
-    case_merge(case=second, into=first, actor=personas["analyst"])
-    vk_api.then("wall.createComment", vk_error(10, "Internal server error"))
-    _, outbox = approve(first, personas, django_capture_on_commit_callbacks)
+    _, outbox = answered_with_comment_failing(vk_error(10, "Internal server error"))
     assert outbox.status == OutboxStatus.PENDING
     assert [m for m, _ in vk_api.delivered] == ["messages.send"]
     assert outbox_deliver_one(outbox.pk) == OutboxStatus.SENT
@@ -161,13 +172,9 @@ def test_every_vk_message_of_the_case_is_answered_and_a_retry_repeats_none(
     assert [m for m, _ in vk_api.calls].count("messages.send") == 1  # not sent again
 
 
-def test_a_partial_refusal_still_publishes_what_was_delivered(
-    client, personas, vk_api, django_capture_on_commit_callbacks
-):
-    first, second = vk_case(client, "message_new", "wall_reply_new")
-    case_merge(case=second, into=first, actor=personas["analyst"])
-    vk_api.then("wall.createComment", vk_error(212, "Access to post comments denied"))
-    case, outbox = approve(first, personas, django_capture_on_commit_callbacks)
+def test_a_partial_refusal_still_publishes_what_was_delivered(answered_with_comment_failing):
+    error = vk_error(212, "Access to post comments denied")
+    case, outbox = answered_with_comment_failing(error)
     assert (outbox.status, case.status) == (OutboxStatus.SENT, CaseStatus.PUBLISHED)
     comment = Message.objects.get(external_id="comment:-218000001_300_77")
     assert "212" in outbox.payload["vk_refused"][str(comment.pk)]
