@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_FILE = Path(__file__).parent / "data" / "monitor.toml"
 PAGE_SIZE = 200  # newsfeed.search returns at most 200 per call
 MAX_PAGES = 5  # per search and run
+STATE_LIMIT = 255  # ChannelState.value
 FIRST_LOOK_BACK_SECONDS = 24 * 3600  # newsfeed.search's own default window
 # The next window starts a little before the last one ended: VK indexes some posts late, and
 # a post seen twice is one message anyway.
@@ -111,7 +112,10 @@ def _search_one(search: Search, token: str, run: MonitorRun) -> None:
                 continue
             if post_receive(post, names=names).status == "created":
                 run.created += 1
-        start_from = response.get("next_from") or ""
+        start_from = str(response.get("next_from") or "")
+        if len(start_from) > STATE_LIMIT:  # cannot be kept: this window ends here
+            logger.warning("vk monitor %r: next_from too long to keep", search.q)
+            start_from = ""
         if not start_from or not items:
             break
     if start_from:  # the page limit: the next run goes on in the same window

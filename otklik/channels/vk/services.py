@@ -64,7 +64,7 @@ def callback_handle(*, body: str) -> CallbackAnswer:
     external_id = events.external_id_of(event, body)
     if (
         external_id.startswith("event:")
-        and Delivery.objects.filter(source="channel:vk", external_id=external_id).exists()
+        and Delivery.objects.filter(channel_code="vk", external_id=external_id).exists()
     ):
         return CallbackAnswer(200, "ok")  # a retried service event: kept once already
     stored = dict(event)

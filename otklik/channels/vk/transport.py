@@ -69,6 +69,8 @@ def vk_send(outbox: OutboxMessage) -> None:
     if not text:
         raise TransportError("Пустой текст ответа.", permanent=True)
     messages = Message.objects.filter(case_id=outbox.case_id, channel__code="vk")
+    if outbox.payload.get("private_only"):  # a notice: private messages only, never a comment
+        messages = messages.filter(kind__code="message")
     targets = [
         (str(m.pk), functools.partial(_send_one, outbox, m, text))
         for m in messages.order_by("received_at")[:MAX_TARGETS]

@@ -3,11 +3,16 @@ from pathlib import Path
 
 import pytest
 
+from otklik.cases.models import OutboxMessage
+from otklik.cases.services.answers import answer_approve, answer_submit
+from otklik.cases.services.lifecycle import case_accept
 from otklik.channels.vk.tests.vkserver import FakeVk
+from otklik.directory.models import Organization
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GROUP = 218000001
 SECRET = "s3cr3t-callback-key"
+ANSWER = "Бригада выехала, горячая вода будет подана сегодня до 18:00."
 
 
 def fixture(name: str) -> dict:
@@ -33,3 +38,17 @@ def vk_api(monkeypatch):
     with FakeVk() as fake:
         monkeypatch.setenv("OTKLIK_VK_API_URL", fake.url)
         yield fake
+
+
+def approve(case, personas, capture):
+    """The case accepted, answered and the answer approved (the outbox runs on commit)."""
+    case = case_accept(
+        case=case,
+        actor=personas["analyst"],
+        organization=Organization.objects.get(code="adm-18410"),
+    )
+    answer = answer_submit(case=case, actor=personas["org_operator"], text=ANSWER)
+    with capture(execute=True):
+        answer_approve(answer=answer, actor=personas["analyst"])
+    case.refresh_from_db()
+    return case, OutboxMessage.objects.get(answer=answer)

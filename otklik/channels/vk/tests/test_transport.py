@@ -9,20 +9,15 @@ import pytest
 from django.urls import reverse
 
 from otklik.cases.choices import CaseStatus, OutboxStatus
-from otklik.cases.models import OutboxMessage
 from otklik.cases.outbox import outbox_deliver_one
-from otklik.cases.services.answers import answer_approve, answer_submit
-from otklik.cases.services.lifecycle import case_accept, case_merge
+from otklik.cases.services.lifecycle import case_merge
 from otklik.cases.services.opening import case_open_or_join
 from otklik.channels.models import ChannelHealth
-from otklik.channels.vk.tests.conftest import GROUP, fixture
+from otklik.channels.vk.tests.conftest import ANSWER, GROUP, approve, fixture
 from otklik.channels.vk.tests.vkserver import vk_error
-from otklik.directory.models import Organization
 from otklik.intake.models import Message
 
 pytestmark = pytest.mark.django_db
-
-ANSWER = "Бригада выехала, горячая вода будет подана сегодня до 18:00."
 
 
 def vk_case(client, *names: str):
@@ -34,19 +29,6 @@ def vk_case(client, *names: str):
         message = Message.objects.order_by("-pk").first()
         cases.append(case_open_or_join(message=message)[0])
     return cases
-
-
-def approve(case, personas, capture):
-    case = case_accept(
-        case=case,
-        actor=personas["analyst"],
-        organization=Organization.objects.get(code="adm-18410"),
-    )
-    answer = answer_submit(case=case, actor=personas["org_operator"], text=ANSWER)
-    with capture(execute=True):
-        answer_approve(answer=answer, actor=personas["analyst"])
-    case.refresh_from_db()
-    return case, OutboxMessage.objects.get(answer=answer)
 
 
 def test_a_community_message_is_answered_by_a_message_once(
