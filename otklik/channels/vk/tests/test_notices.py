@@ -58,3 +58,19 @@ def test_without_a_public_address_no_survey_is_sent(
     case = opened(client, "message_new", django_capture_on_commit_callbacks)
     approve(case, personas, django_capture_on_commit_callbacks)
     assert [p["message"] for _, p in vk_api.delivered][1:] == [ANSWER]
+
+
+def test_the_whole_path_from_the_callback_to_the_case_number_in_the_dialog(
+    client, region, vk_api, settings, django_capture_on_commit_callbacks
+):
+    settings.OTKLIK_NLP_ON_INTAKE = False  # the pipeline has its own tests; it is slow to load
+    body = json.dumps(fixture("message_new"), ensure_ascii=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("channels_vk:callback"), body, content_type="application/json"
+        )
+    assert response.content == b"ok"
+    message = Message.objects.get()
+    assert message.case is not None
+    ((method, params),) = vk_api.delivered
+    assert method == "messages.send" and message.case.number in params["message"]
