@@ -27,6 +27,7 @@ urlpatterns = [
     path("channels/vk/", include("otklik.channels.vk.urls")),
     path("channels/ok/", include("otklik.channels.ok.urls")),
     path("channels/", include("otklik.channels.urls")),
+    path("analytics/", include("otklik.analytics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -105,3 +105,7 @@ class Command(BaseCommand):
                 f"{labels[s]} — {n}" for s, n in sorted(states.items(), key=lambda kv: -kv[1])
             )
         )
+        from otklik.analytics.services import rollups_refresh
+
+        done = rollups_refresh(full=True)
+        self.stdout.write(f"Сводки аналитики: {done['days']} дней, {done['rows']} строк.")
