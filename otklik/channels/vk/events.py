@@ -99,7 +99,7 @@ def _author(from_id: Any, names: dict[int, str] | None = None) -> dict:
     return {"id": f"vk:{author_id}", "name": (names or {}).get(author_id, "")}
 
 
-def _geo(obj: dict) -> dict:
+def geo_location(obj: dict) -> dict:
     geo = obj.get("geo") if isinstance(obj.get("geo"), dict) else {}
     coordinates = geo.get("coordinates")
     if isinstance(coordinates, dict):  # newer versions: {"latitude": …, "longitude": …}
@@ -128,7 +128,7 @@ def _item(kind: str, obj: dict, *, author_id: Any, url: str = "", names=None) ->
         "author": _author(author_id, names),
         "attachments": photos,
         "url": url,
-        "location": _geo(obj),
+        "location": geo_location(obj),
     }
     return {k: v for k, v in item.items() if v not in (None, "", {}, [])}
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from otklik.channels.secrets import channel_secret
 from otklik.channels.services import health_error, state_get, state_set
 from otklik.channels.vk import api
-from otklik.channels.vk.services import post_receive
+from otklik.channels.vk.services import own_group_id, post_receive
 from otklik.config import env_str
 
 logger = logging.getLogger(__name__)
@@ -66,12 +66,15 @@ def searches_load(path: Path | None = None) -> list[Search]:
     ]
 
 
-def _in_region(post: dict) -> bool:
-    """The location stage places the post in the oblast (text or geotag)."""
-    from otklik.channels.vk.events import _geo
+def _in_region(post: dict, own_group: int) -> bool:
+    """A post on the body's own community wall, or one the location stage places in the oblast
+    (by its text or geotag)."""
+    from otklik.channels.vk.events import geo_location
     from otklik.nlp.stages.location import location_of
 
-    geo = _geo(post)
+    if own_group and str(post.get("owner_id")) == str(-own_group):
+        return True
+    geo = geo_location(post)
     result = location_of(post.get("text") or "", geo.get("lat"), geo.get("lon"))
     return bool(result.get("municipality"))
 
@@ -86,6 +89,7 @@ def _names(response: dict) -> dict[int, str]:
 
 
 def _search_one(search: Search, token: str, run: MonitorRun) -> None:
+    own_group = own_group_id()
     now = int(timezone.now().timestamp())
     since = int(state_get("vk", f"{search.key}:since") or now - FIRST_LOOK_BACK_SECONDS)
     until = int(state_get("vk", f"{search.key}:until") or now)
@@ -107,7 +111,7 @@ def _search_one(search: Search, token: str, run: MonitorRun) -> None:
         names = _names(response)
         for post in items:
             run.found += 1
-            if not _in_region(post):
+            if not _in_region(post, own_group):
                 run.outside += 1
                 continue
             if post_receive(post, names=names).status == "created":

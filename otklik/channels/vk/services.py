@@ -20,7 +20,7 @@ class CallbackAnswer:
     text: str
 
 
-def _own_group() -> int:
+def own_group_id() -> int:
     value = channel_secret("vk", "group_id", required=False)
     try:
         return abs(int(value)) if value else 0
@@ -48,7 +48,7 @@ def callback_handle(*, body: str) -> CallbackAnswer:
         return CallbackAnswer(400, "bad request")
     if not isinstance(event, dict):
         return CallbackAnswer(400, "bad request")
-    own = _own_group()
+    own = own_group_id()
     group = event.get("group_id")
     if own and str(group) != str(own):
         return CallbackAnswer(403, "forbidden")
@@ -82,7 +82,7 @@ def callback_handle(*, body: str) -> CallbackAnswer:
 
 def post_receive(post: dict, *, names: dict[int, str] | None = None) -> IngestResult:
     """A post found by the monitor (the same external id as the callback's wall_post_new)."""
-    own = _own_group()
+    own = own_group_id()
     return channel_receive(
         channel_code="vk",
         external_id=events.post_id(post.get("owner_id"), post.get("id")),

@@ -122,3 +122,13 @@ def test_the_periodic_task_runs_the_monitor(region, vk_api, monkeypatch, tmp_pat
     result = monitor_task.call()
     assert (result["searched"], result["created"]) == (1, 2)
     assert json.loads(Delivery.objects.order_by("pk").first().body)["id"] in (4120, 305)
+
+
+def test_a_post_on_the_body_s_own_wall_is_taken_without_a_place(region, vk_api):
+    own = {"id": 9, "owner_id": -218000001, "from_id": 512345691, "date": NOW - 60}
+    elsewhere = {"id": 10, "owner_id": 512345692, "from_id": 512345692, "date": NOW - 60}
+    items = [{**own, "text": "Когда дадут воду?"}, {**elsewhere, "text": "Когда дадут воду?"}]
+    vk_api.then("newsfeed.search", {"response": {"items": items, "count": 2}})
+    run = monitor_run(searches=[SEARCH])
+    assert (run.created, run.outside) == (1, 1)
+    assert Message.objects.get().external_id == "wall:-218000001_9"
