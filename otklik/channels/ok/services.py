@@ -17,7 +17,7 @@ def webhook_handle(*, key: str, body: str) -> tuple[int, str]:
         expected = channel_secret("ok", "webhook_secret")
     except MissingSecret:
         return 503, "not configured"
-    if not hmac.compare_digest(key, expected):
+    if not hmac.compare_digest(key.encode(), expected.encode()):
         return 403, "forbidden"
     try:
         event = json.loads(body)

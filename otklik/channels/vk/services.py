@@ -59,7 +59,7 @@ def callback_handle(*, body: str) -> CallbackAnswer:
     except MissingSecret:  # not configured: VK must not think the event was taken
         return CallbackAnswer(503, "not configured")
     given = event.get("secret")
-    if not isinstance(given, str) or not hmac.compare_digest(given, expected):
+    if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
         return CallbackAnswer(403, "forbidden")
     external_id = events.external_id_of(event, body)
     if (

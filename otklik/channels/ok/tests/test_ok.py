@@ -48,8 +48,9 @@ def test_a_chat_message_becomes_a_message_and_a_repeat_changes_nothing(client, r
     assert Delivery.objects.count() == 1
 
 
-def test_a_wrong_address_is_refused_and_nothing_is_stored(client, region):
-    assert post(client, fixture("message_created"), key="guess") == (403, "forbidden")
+@pytest.mark.parametrize("key", ["guess", "ключ"])
+def test_a_wrong_address_is_refused_and_nothing_is_stored(client, region, key):
+    assert post(client, fixture("message_created"), key=key) == (403, "forbidden")
     assert not Delivery.objects.exists()
 
 

@@ -33,7 +33,7 @@ def test_confirmation_for_another_community_is_refused(client, region):
     assert post(client, {"type": "confirmation", "group_id": 1}) == (403, "forbidden")
 
 
-@pytest.mark.parametrize("secret", ["wrong", None])
+@pytest.mark.parametrize("secret", ["wrong", "ключ", None])
 def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_stored(client, region, secret):
     event = fixture("message_new")
     if secret is None:
