@@ -39,7 +39,11 @@ def _photos(message: dict) -> list[dict]:
     for a in items:
         if isinstance(a, dict) and a.get("type") == "IMAGE":
             url = (a.get("payload") or {}).get("url")
-            if isinstance(url, str) and url.startswith(("https://", "http://")):
+            if (
+                isinstance(url, str)
+                and url.startswith(("https://", "http://"))
+                and len(url) <= 1024
+            ):
                 found.append({"url": url, "content_type": "image/jpeg"})
     return found
 
@@ -61,7 +65,8 @@ def convert_event(event: dict) -> dict:
     sender = event.get("sender") if isinstance(event.get("sender"), dict) else {}
     item: dict[str, Any] = {"kind": "message", "text": text, "attachments": photos}
     if sender.get("user_id"):
-        item["author"] = {"id": f"ok:{sender['user_id']}", "name": sender.get("name") or ""}
+        name = str(sender.get("name") or "")[:255]
+        item["author"] = {"id": f"ok:{sender['user_id']}"[:128], "name": name}
     stamp = event.get("timestamp")
     if isinstance(stamp, int | float):
         item["received_at"] = dt.datetime.fromtimestamp(stamp / 1000, tz=dt.UTC).isoformat()

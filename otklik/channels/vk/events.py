@@ -16,6 +16,7 @@ from otklik.intake.services import ChannelParseError, NotForIntake
 
 TAKEN = {"message_new", "wall_post_new", "wall_reply_new"}
 NO_TEXT = "(фото без текста)"
+URL_LIMIT = 1024  # Attachment.url
 
 
 def _int(value: Any) -> int | None:
@@ -66,7 +67,13 @@ def _photos(attachments: Any) -> list[dict]:
     for a in attachments if isinstance(attachments, list) else []:
         if not isinstance(a, dict) or a.get("type") != "photo":
             continue
-        sizes = [s for s in (a.get("photo") or {}).get("sizes") or [] if s.get("url")]
+        photo = a.get("photo") or {}
+        candidates = [*(photo.get("sizes") or []), photo.get("orig_photo")]  # 5.199: original
+        sizes = [
+            s
+            for s in candidates
+            if isinstance(s, dict) and 0 < len(str(s.get("url") or "")) <= URL_LIMIT
+        ]
         if sizes:
             best = max(sizes, key=lambda s: (s.get("width") or 0) * (s.get("height") or 0))
             found.append({"url": best["url"], "content_type": "image/jpeg"})
@@ -96,7 +103,7 @@ def _author(from_id: Any, names: dict[int, str] | None = None) -> dict:
     author_id = _int(from_id)
     if author_id is None:
         return {}
-    return {"id": f"vk:{author_id}", "name": (names or {}).get(author_id, "")}
+    return {"id": f"vk:{author_id}", "name": (names or {}).get(author_id, "")[:255]}
 
 
 def geo_location(obj: dict) -> dict:

@@ -133,3 +133,21 @@ def test_not_json_is_refused_and_not_stored(client, region):
 
 def test_only_post_is_served(client, region):
     assert client.get(reverse("channels_vk:callback")).status_code == 405
+
+
+def test_the_original_photo_wins_and_an_overlong_address_is_left_out():
+    from otklik.channels.vk.events import convert_event
+
+    event = fixture("message_new")
+    photo = event["object"]["message"]["attachments"][0]["photo"]
+    photo["orig_photo"] = {
+        "url": "https://sun9-1.userapi.com/impg/orig.jpg",
+        "width": 3000,
+        "height": 4000,
+    }
+    photo["sizes"].append(
+        {"type": "y", "width": 5000, "height": 5000, "url": "https://x/" + "a" * 1100}
+    )
+    assert convert_event(event)["attachments"] == [
+        {"url": "https://sun9-1.userapi.com/impg/orig.jpg", "content_type": "image/jpeg"}
+    ]
