@@ -135,3 +135,14 @@ def test_the_quarantine_retries_an_ok_body_through_the_adapter(client, region, p
         actor=personas["analyst"], delivery=delivery, body=json.dumps(fixed, ensure_ascii=False)
     )
     assert Message.objects.get(pk=result.message_id).text == "Куда писать про мусор?"
+
+
+def test_the_author_hears_the_case_number_in_the_chat(
+    client, region, ok_api, django_capture_on_commit_callbacks
+):
+    post(client, fixture("message_created"))
+    with django_capture_on_commit_callbacks(execute=True):
+        case, _ = case_open_or_join(message=Message.objects.get())
+    ((path, _, body),) = ok_api.calls
+    assert path == "/graph/me/messages/chat:C3ecb9d02a600"
+    assert case.number in body["message"]["text"]
