@@ -24,6 +24,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         description="Telegram: получение сообщений (в режиме polling)",
     ),
     PeriodicJob(
+        name="vk.monitor",
+        task="otklik.channels.vk.tasks.monitor",
+        every=timedelta(minutes=15),
+        description="ВКонтакте: поиск публикаций о проблемах региона",
+    ),
+    PeriodicJob(
         name="core.prune_task_results",
         task="otklik.core.tasks.prune_task_results",
         every=timedelta(hours=6),

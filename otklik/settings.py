@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "otklik.channels",
     "otklik.analytics",
     "otklik.channels.telegram",
+    "otklik.channels.vk",
+    "otklik.channels.ok",
     "otklik.demo",
 ]
 

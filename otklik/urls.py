@@ -26,6 +26,8 @@ urlpatterns = [
     path("audit/", include("otklik.audit.urls")),
     path("nlp/", include("otklik.nlp.urls")),
     path("channels/telegram/", include("otklik.channels.telegram.urls")),
+    path("channels/vk/", include("otklik.channels.vk.urls")),
+    path("channels/ok/", include("otklik.channels.ok.urls")),
     path("channels/", include("otklik.channels.urls")),
     path("analytics/", include("otklik.analytics.urls")),
     path("admin/", admin.site.urls),

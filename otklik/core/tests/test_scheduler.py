@@ -52,6 +52,7 @@ def test_registered_jobs_point_at_tasks():
         "analytics.rollups_refresh",
         "analytics.alerts_refresh",
         "telegram.poll",
+        "vk.monitor",
     }
     for job in jobs:
         assert isinstance(import_string(job.task), Task)
