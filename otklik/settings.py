@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "otklik.nlp",
     "otklik.channels",
     "otklik.channels.email",
+    "otklik.channels.imports",
     "otklik.demo",
 ]
 

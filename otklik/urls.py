@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/", include("otklik.cases.urls")),
     path("audit/", include("otklik.audit.urls")),
     path("nlp/", include("otklik.nlp.urls")),
+    path("channels/import/", include("otklik.channels.imports.urls")),
     path("channels/", include("otklik.channels.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     MODEL_VIEW = "model.view"
     MODEL_MANAGE = "model.manage"
     CHANNEL_VIEW = "channel.view"
+    CHANNEL_IMPORT = "channel.import"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -65,6 +66,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MODEL_VIEW: "Просмотр моделей классификации, исправлений и переобработок",
     Action.MODEL_MANAGE: "Модели классификации: обучение, включение, откат; переобработка истории",
     Action.CHANNEL_VIEW: "Состояние каналов: поступления, отправки, ошибки, задержка",
+    Action.CHANNEL_IMPORT: "Импорт выгрузок ПОС и других систем (файлы CSV, XLSX, JSON)",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -95,6 +97,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.MODEL_VIEW:        (A,  A,  A,   N,   A,   N,   N,   A),
     Action.MODEL_MANAGE:      (A,  A,  A,   N,   A,   N,   N,   N),
     Action.CHANNEL_VIEW:      (A,  A,  A,   N,   A,   N,   N,   A),
+    Action.CHANNEL_IMPORT:    (A,  A,  A,   N,   A,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {
