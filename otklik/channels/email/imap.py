@@ -4,7 +4,8 @@ Configuration (environment or ``_FILE``, see README): ``OTKLIK_EMAIL_IMAP_HOST``
 channel is off), ``_PORT``, ``_USER``, ``_PASSWORD``, ``_SECURITY`` (``ssl`` — IMAPS, the
 default; ``starttls``; ``none`` — local test servers only), ``_FOLDER`` (``INBOX``),
 ``_PROCESSED_FOLDER`` (empty: processed mail is marked ``\\Seen``; a name: it is moved there),
-``OTKLIK_EMAIL_ATTACHMENT_MAX_MB`` (10) and ``OTKLIK_EMAIL_POLL_BATCH`` (200 mails a poll).
+``_CA_FILE`` (a private CA to trust), ``OTKLIK_EMAIL_ATTACHMENT_MAX_MB`` (10) and
+``OTKLIK_EMAIL_POLL_BATCH`` (200 mails a poll).
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ class ImapSettings:
     attachment_max_bytes: int = 10 * 1024 * 1024
     batch: int = 200
     timeout: int = 60
+    ca_file: str = ""  # a private CA to trust (the system's CAs otherwise)
+
+    def ssl_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.ca_file or None)
 
     @classmethod
     def from_env(cls) -> ImapSettings | None:
@@ -82,6 +87,7 @@ class ImapSettings:
             processed_folder=env_str("OTKLIK_EMAIL_IMAP_PROCESSED_FOLDER", "") or "",
             attachment_max_bytes=env_int("OTKLIK_EMAIL_ATTACHMENT_MAX_MB", 10) * 1024 * 1024,
             batch=env_int("OTKLIK_EMAIL_POLL_BATCH", 200),
+            ca_file=env_str("OTKLIK_EMAIL_IMAP_CA_FILE", "") or "",
         )
 
 
@@ -128,12 +134,12 @@ def _check(response: tuple, what: str) -> list:
 def imap_connect(imap: ImapSettings) -> imaplib.IMAP4:
     if imap.security == "ssl":
         client = imaplib.IMAP4_SSL(
-            imap.host, imap.port, ssl_context=ssl.create_default_context(), timeout=imap.timeout
+            imap.host, imap.port, ssl_context=imap.ssl_context(), timeout=imap.timeout
         )
     else:
         client = imaplib.IMAP4(imap.host, imap.port, timeout=imap.timeout)
         if imap.security == "starttls":
-            client.starttls(ssl_context=ssl.create_default_context())
+            client.starttls(ssl_context=imap.ssl_context())
     _check(client.login(imap.user, imap.password), "LOGIN")
     return client
 

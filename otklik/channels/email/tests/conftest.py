@@ -1,7 +1,8 @@
 """Real mail servers for the e-mail channel's tests: Debian's dovecot (IMAP) and aiosmtpd (SMTP).
 
 Dovecot runs from a temporary configuration: plain login against a passwd-file, maildirs in a
-temporary directory, listening on 127.0.0.1 on a free port, no TLS. As an ordinary user every
+temporary directory, listening on 127.0.0.1 on free ports (IMAP with STARTTLS, and IMAPS) with a
+self-signed certificate made by ``openssl`` for the test. As an ordinary user every
 dovecot process runs as that user; as root (CI) the login processes run as Debian's
 ``dovenull`` and the mail as ``dovecot`` (dovecot refuses root for both). ``make mailserver``
 installs ``dovecot-imapd`` when it is missing.
@@ -40,7 +41,9 @@ state_dir = {base}/state
 log_path = {base}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{base}/cert.pem
+ssl_key = <{base}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = {login_user}
@@ -64,7 +67,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 service anvil {{
@@ -79,7 +83,8 @@ service auth-worker {{
 @dataclass
 class Dovecot:
     host: str
-    port: int
+    port: int  # IMAP, STARTTLS offered
+    imaps_port: int  # IMAP over TLS
     base: Path
     mail_uid: int
     mail_gid: int
@@ -117,12 +122,14 @@ def dovecot():
         import grp
 
         group = grp.getgrgid(gid).gr_name
-    port = free_port()
+    port, imaps_port = free_port(), free_port()
+    _self_signed_certificate(base)
     conf = base / "dovecot.conf"
     conf.write_text(
         CONFIG.format(
             base=base,
             port=port,
+            imaps_port=imaps_port,
             uid=uid,
             gid=gid,
             login_user=login_user,
@@ -137,7 +144,7 @@ def dovecot():
         stdout=subprocess.DEVNULL,
         stderr=open(base / "stderr.log", "wb"),  # noqa: SIM115 — closed with the process
     )
-    server = Dovecot("127.0.0.1", port, base, uid, gid, itertools.count(1))
+    server = Dovecot("127.0.0.1", port, imaps_port, base, uid, gid, itertools.count(1))
     try:
         _wait_ready(server, process)
         yield server
@@ -149,6 +156,19 @@ def dovecot():
             process.kill()
             process.wait()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _self_signed_certificate(base: Path) -> None:
+    """A certificate for 127.0.0.1 (the tests trust it as their CA file)."""
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout", str(base / "key.pem"), "-out", str(base / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
 
 
 def _wait_ready(server: Dovecot, process: subprocess.Popen) -> None:

@@ -252,6 +252,23 @@ def test_the_command_polls_once(region, mailbox, monkeypatch, capsys):
     assert Message.objects.count() == 1
 
 
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_to_the_mailbox(region, mailbox, security):
+    port = mailbox.server.imaps_port if security == "ssl" else mailbox.server.port
+    ca_file = str(mailbox.server.base / "cert.pem")
+    mailbox.append(mail())
+    imap = mailbox.settings(security=security, port=port, ca_file=ca_file)
+    assert email_poll(imap=imap).counts["created"] == 1
+
+
+def test_an_untrusted_certificate_is_refused(region, mailbox):
+    from otklik.channels.email.imap import EmailPollError
+
+    imap = mailbox.settings(security="ssl", port=mailbox.server.imaps_port)
+    with pytest.raises(EmailPollError, match="CERTIFICATE_VERIFY_FAILED"):
+        email_poll(imap=imap)
+
+
 def test_a_wrong_password_is_a_channel_error(region, mailbox):
     from otklik.channels.email.imap import EmailPollError
 
