@@ -165,12 +165,18 @@ def _jsonable(row: dict) -> dict:
 
 
 def row_body(row: dict, mapping: ImportMapping, *, file_name: str, line: int) -> str:
-    """The delivery body of a row: the row as read, with the mapping that reads it."""
+    """The delivery body of a row: the row as read, with the mapping that reads it. The columns
+    of the author's fields are kept apart under ``author``, so the quarantine hides them from
+    roles that may not see authors."""
+    personal = {n for target, names in mapping.columns.items() if target.startswith("author.")
+                for n in names}  # fmt: skip
+    values = _jsonable(row)
     return json.dumps(
         {
             "file": file_name,
             "line": line,
-            "row": _jsonable(row),
+            "row": {k: v for k, v in values.items() if k not in personal},
+            "author": {k: v for k, v in values.items() if k in personal},
             "mapping": mapping.as_dict(),
         },
         ensure_ascii=False,
@@ -182,7 +188,7 @@ def convert_body(body: str) -> dict:
     try:
         data = json.loads(body)
         mapping = mapping_from_dict(data["mapping"])
-        row = data["row"]
+        row = {**data["row"], **data.get("author", {})}
     except (json.JSONDecodeError, KeyError, TypeError, MappingError) as exc:
         raise ChannelParseError(f"Строка импорта не читается: {exc}") from None
     return row_item(row, mapping, _Lookups())

@@ -128,6 +128,9 @@ def test_real_run_then_reimport_changes_nothing(region):
     assert delivery.source == "import:pos-export" and delivery.channel_code == "pos"
     body = json.loads(delivery.body)
     assert body["line"] == 2 and body["row"]["Номер"] == "2954871"
+    # the author's columns are apart, so the quarantine can hide them from the auditor
+    assert body["author"] == {"Заявитель": "Иванова Мария", "Телефон": "+79610000001"}
+    assert "Заявитель" not in body["row"]
     # the bad rows wait in the quarantine with their reasons
     quarantined = Delivery.objects.filter(status=DeliveryStatus.QUARANTINED).order_by("pk")
     assert [d.error for d in quarantined] == [report.rows[2].reason, report.rows[3].reason]
@@ -161,13 +164,25 @@ def test_a_quarantined_row_is_retried_with_its_mapping(region, personas):
     import_run(actor=None, file_name="pos.csv", data=csv_bytes(), mapping=mapping)
     delivery = Delivery.objects.filter(status=DeliveryStatus.QUARANTINED).order_by("pk").first()
     body = json.loads(delivery.body)
+    assert body["author"]["Заявитель"] == "Сидорова Анна"
     body["row"]["Муниципальное образование"] = "Камышин"
     body["row"]["Дата поступления"] = "27.11.2026 11:00"
     result = delivery_retry(
         actor=personas["analyst"], delivery=delivery, body=json.dumps(body, ensure_ascii=False)
     )
     assert result.status == "created"
-    assert Message.objects.get(pk=result.message_id).municipality.name == "Камышин"
+    retried = Message.objects.get(pk=result.message_id)
+    assert retried.municipality.name == "Камышин" and retried.author.name == "Сидорова Анна"
+
+
+def test_the_auditor_does_not_see_the_author_of_a_quarantined_row(region, personas):
+    from otklik.intake.selectors import delivery_body_for
+
+    import_run(actor=None, file_name="pos.csv", data=csv_bytes(), mapping=mapping_parse(MAPPING))
+    delivery = Delivery.objects.filter(status=DeliveryStatus.QUARANTINED).order_by("pk").first()
+    shown, redacted = delivery_body_for(user=personas["auditor"], body=delivery.body)
+    assert redacted and "Сидорова" not in shown and "+79610000003" not in shown
+    assert "Яма на дороге" in shown
 
 
 def test_cp1251_csv_with_commas(region):
