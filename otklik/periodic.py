@@ -18,6 +18,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         description="Повторная отправка ответов в каналы",
     ),
     PeriodicJob(
+        name="telegram.poll",
+        task="otklik.channels.telegram.tasks.poll",
+        every=timedelta(minutes=1),
+        description="Telegram: получение сообщений (в режиме polling)",
+    ),
+    PeriodicJob(
         name="core.prune_task_results",
         task="otklik.core.tasks.prune_task_results",
         every=timedelta(hours=6),
@@ -40,5 +46,17 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         task="otklik.nlp.tasks.bands_prune",
         every=timedelta(days=1),
         description="Удаление ключей поиска похожих сообщений старше окна",
+    ),
+    PeriodicJob(
+        name="analytics.rollups_refresh",
+        task="otklik.analytics.tasks.rollups_refresh",
+        every=timedelta(minutes=5),
+        description="Обновление сводок аналитики за изменившиеся дни",
+    ),
+    PeriodicJob(
+        name="analytics.alerts_refresh",
+        task="otklik.analytics.tasks.alerts_refresh",
+        every=timedelta(hours=6),
+        description="Поиск новых проблем: необычный рост темы в МО за неделю",
     ),
 ]

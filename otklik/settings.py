@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "otklik.channels",
     "otklik.channels.email",
     "otklik.channels.imports",
+    "otklik.analytics",
+    "otklik.channels.telegram",
     "otklik.demo",
 ]
 

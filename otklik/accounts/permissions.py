@@ -43,6 +43,8 @@ class Action(enum.StrEnum):
     MODEL_MANAGE = "model.manage"
     CHANNEL_VIEW = "channel.view"
     CHANNEL_IMPORT = "channel.import"
+    ANALYTICS_VIEW = "analytics.view"
+    RATING_MANAGE = "rating.manage"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -67,6 +69,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MODEL_MANAGE: "Модели классификации: обучение, включение, откат; переобработка истории",
     Action.CHANNEL_VIEW: "Состояние каналов: поступления, отправки, ошибки, задержка",
     Action.CHANNEL_IMPORT: "Импорт выгрузок ПОС и других систем (файлы CSV, XLSX, JSON)",
+    Action.ANALYTICS_VIEW: "Аналитика: картина обращений, обработка, удовлетворённость, конфликты",
+    Action.RATING_MANAGE: "Рейтинги: методика (веса, порог) и публикация за период",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -98,6 +102,8 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.MODEL_MANAGE:      (A,  A,  A,   N,   A,   N,   N,   N),
     Action.CHANNEL_VIEW:      (A,  A,  A,   N,   A,   N,   N,   A),
     Action.CHANNEL_IMPORT:    (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.ANALYTICS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.RATING_MANAGE:     (A,  A,  A,   N,   N,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

@@ -50,6 +50,9 @@ def test_registered_jobs_point_at_tasks():
         "cases.outbox_retry",
         "nlp.bands_prune",
         "email.poll",
+        "analytics.rollups_refresh",
+        "analytics.alerts_refresh",
+        "telegram.poll",
     }
     for job in jobs:
         assert isinstance(import_string(job.task), Task)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class TelegramConfig(AppConfig):
+    name = "otklik.channels.telegram"
+    label = "channels_telegram"
+    verbose_name = "Канал: Telegram"
+
+    def ready(self) -> None:
+        from otklik.cases.outbox import register_transport
+        from otklik.cases.services.common import on_case_event
+        from otklik.channels.telegram import adapter
+        from otklik.intake.services import register_native_converter
+
+        register_transport("telegram", adapter.transport)
+        register_native_converter("telegram", adapter.convert_body)
+        on_case_event(adapter.case_news_listener)

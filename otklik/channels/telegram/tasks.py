@@ -1,0 +1,38 @@
+"""Background work of the Telegram adapter (thin: each calls a service)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def poll() -> dict:
+    """The periodic job ``telegram.poll``: forget expired waiting locations; read waiting
+    updates when the bot runs in polling mode (``OTKLIK_TELEGRAM_MODE=polling``)."""
+    from otklik.channels.telegram.services import pending_locations_expire, updates_poll
+    from otklik.channels.telegram.settings import mode
+
+    pending_locations_expire()
+    if mode() != "polling":
+        return {"skipped": f"mode {mode()}"}
+    return {"read": updates_poll()}
+
+
+@task()
+def case_news(news: dict) -> bool:
+    from otklik.channels.telegram.services import case_news_tell
+
+    return case_news_tell(
+        case_id=news["case_id"], number=news["number"], kind=news["kind"], data=news["data"]
+    )
+
+
+@task()
+def files_fetch(message_id: int, only: list | None = None, source: dict | None = None) -> int:
+    from otklik.channels.telegram.services import files_fetch as fetch
+    from otklik.intake.models import Message
+
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None:
+        return 0
+    return fetch(message=message, only=only, source=source)

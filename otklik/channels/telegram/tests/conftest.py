@@ -1,0 +1,36 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from otklik.channels.telegram.tests.fakebot import TOKEN, FakeBotApi
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WEBHOOK_SECRET = "hook-secret-7f3a"
+
+
+def load(name: str, **changes) -> dict:
+    """A recorded update; ``changes`` replace top-level keys or, with ``message__x``, keys of
+    the message."""
+    update = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        if "__" in key:
+            outer, inner = key.split("__", 1)
+            update[outer][inner] = value
+        else:
+            update[key] = value
+    return update
+
+
+@pytest.fixture
+def bot(monkeypatch, settings, tmp_path):
+    """A local Bot API server, the adapter pointed at it, media files under tmp."""
+    fake = FakeBotApi().start()
+    monkeypatch.setenv("OTKLIK_TELEGRAM_TOKEN", TOKEN)
+    monkeypatch.setenv("OTKLIK_TELEGRAM_API_URL", fake.url)
+    monkeypatch.setenv("OTKLIK_TELEGRAM_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    monkeypatch.delenv("OTKLIK_TELEGRAM_TOKEN_FILE", raising=False)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OTKLIK_NLP_ON_INTAKE = False
+    yield fake
+    fake.stop()
