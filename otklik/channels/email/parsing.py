@@ -28,6 +28,8 @@ from otklik.intake.services import ChannelParseError, NotForIntake
 CONTENT_TYPE_TEXT = "message/rfc822"
 CONTENT_TYPE_BASE64 = "message/rfc822; encoding=base64"
 MAX_EXTERNAL_ID = 128
+MAX_TEXT = 100_000  # the ingestion format's limit
+TRUNCATED = "\n\n[… письмо сокращено]"
 
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]+$")
 
@@ -251,10 +253,12 @@ def mail_convert(raw: bytes) -> dict:
         text = "(письмо без текста, только вложения: " + ", ".join(f.name for f in files) + ")"
     if subject:
         text = f"{subject}\n\n{text}"
+    if len(text) > MAX_TEXT:  # a long quoted thread: the start is what the author wrote
+        text = text[: MAX_TEXT - len(TRUNCATED)] + TRUNCATED
     item: dict = {
         "kind": "message",
         "text": text,
-        "author": {"name": author.display_name or "", "email": author.addr_spec},
+        "author": {"name": (author.display_name or "")[:255], "email": author.addr_spec},
         "attachments": [
             {
                 "name": f.name[:255],

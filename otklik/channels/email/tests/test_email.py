@@ -228,6 +228,14 @@ def test_a_59fz_appeal_cannot_come_by_email(region):
     assert result.status == "rejected" and "30.03.2025" in result.errors
 
 
+def test_a_very_long_mail_is_cut_to_the_format_limit():
+    from otklik.channels.email.parsing import MAX_TEXT, TRUNCATED, mail_convert
+
+    item = mail_convert(mail(text="Нет воды. " * 20_000))
+    assert len(item["text"]) == MAX_TEXT and item["text"].endswith(TRUNCATED)
+    assert item["text"].startswith("Мусор во дворе\n\nНет воды. ")
+
+
 def test_body_encoding_round_trip():
     raw = mail().replace(b"\r\n", b"\n")
     assert body_encode(raw) == (raw.decode(), "message/rfc822")
