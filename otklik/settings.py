@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "otklik.cases",
     "otklik.nlp",
     "otklik.channels",
+    "otklik.channels.email",
+    "otklik.channels.imports",
     "otklik.analytics",
     "otklik.channels.telegram",
     "otklik.channels.vk",

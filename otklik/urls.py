@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/", include("otklik.cases.urls")),
     path("audit/", include("otklik.audit.urls")),
     path("nlp/", include("otklik.nlp.urls")),
+    path("channels/import/", include("otklik.channels.imports.urls")),
     path("channels/telegram/", include("otklik.channels.telegram.urls")),
     path("channels/vk/", include("otklik.channels.vk.urls")),
     path("channels/ok/", include("otklik.channels.ok.urls")),
