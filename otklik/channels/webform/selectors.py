@@ -38,7 +38,9 @@ HINT_MIN_CHARS = 15
 SIMILAR_LIMIT = 5
 SIMILAR_WINDOW_DAYS = 90
 SIMILAR_CANDIDATES = 200
-SIMILAR_MIN_SCORE = 0.5
+# How alike the lemmas must be (rapidfuzz token set ratio): any topic, or the same topic.
+SIMILAR_MIN_TEXT = 0.45
+SIMILAR_MIN_TOPIC = 0.3
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ def similar_open_cases(
 ) -> list[Similar]:
     """Open cases of the last ``SIMILAR_WINDOW_DAYS`` in the same municipality (and sector,
     when known) that look like the same problem: their messages' lemmas are alike (fuzzy set
-    ratio), with a bonus for the same topic, the same address and a point within 1 km."""
+    ratio; less alike will do for the same topic), ranked higher for the same topic, the same
+    address and a point within 1 km."""
     from otklik.nlp.masking import mask
 
     text = (text or "").strip()
@@ -158,20 +161,23 @@ def similar_open_cases(
                 "message__longitude": None,
             }
         ]
-        best = 0.0
+        same_topic = topic is not None and case.topic_id == topic.pk
+        best = None
         for row in rows:
-            score = fuzz.token_set_ratio(mine, row["lemmas"] or "") / 100.0
+            text_sim = fuzz.token_set_ratio(mine, row["lemmas"] or "") / 100.0
+            # alike in words, or of the same topic and somewhat alike; place only ranks
+            if text_sim < SIMILAR_MIN_TEXT and not (same_topic and text_sim >= SIMILAR_MIN_TOPIC):
+                continue
+            score = text_sim + (0.15 if same_topic else 0.0)
             if my_addr and row["address_key"] and my_addr == row["address_key"]:
-                score += 0.25
+                score += 0.2
             if lat is not None and row["message__latitude"] is not None:
                 here = (lat, lon)
                 there = (float(row["message__latitude"]), float(row["message__longitude"]))
                 if _distance_km(here, there) <= 1.0:
                     score += 0.15
-            best = max(best, score)
-        if topic is not None and case.topic_id == topic.pk:
-            best += 0.15
-        if best >= SIMILAR_MIN_SCORE:
+            best = score if best is None else max(best, score)
+        if best is not None:
             scored.append((best, case))
     scored.sort(key=lambda pair: (-pair[0], -pair[1].received_at.timestamp()))
     return [

@@ -300,9 +300,11 @@ def _published_answer(case: Case) -> Answer | None:
 def report_survey(*, report: WebReport, case: Case) -> Survey | None:
     """The survey this citizen answers about the published answer of ``case`` (the case their
     report is in now): the case's own survey for the author who opened it, a survey of their
-    own for a citizen who followed or joined it. None while no answer is published."""
+    own for a citizen who followed or joined it. None while no answer is published (but the
+    survey already answered stays, e.g. after «не решена» reopened the case)."""
     if case.status not in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
-        return None
+        answered = report.survey if report.survey_id else None
+        return answered if answered is not None and answered.responded_at else None
     answer = _published_answer(case)
     if answer is None:
         return None
