@@ -62,8 +62,8 @@
     map.querySelectorAll("[data-box]").forEach(function (button) {
       button.addEventListener("click", function () {
         svg.setAttribute("viewBox", svg.dataset["box" + (button.dataset.box === "city" ? "City" : "Region")]);
-        var r = svg.querySelector(".wf-marker");
-        r.setAttribute("r", button.dataset.box === "city" ? "0.5" : "2.2");
+        var city = button.dataset.box === "city";
+        svg.classList.toggle("is-city", city);
       });
     });
     var lat = parseFloat(document.getElementById("id_lat").value);
