@@ -234,3 +234,15 @@ def test_a_point_is_stored_with_the_message(client, form_data):
     post(client, form_data(lat="48.78612", lon="44.77934"))
     message = WebReport.objects.get().message
     assert (str(message.latitude), str(message.longitude)) == ("48.78612", "44.77934")
+
+
+def test_the_public_pages_open_for_a_staff_user_before_the_second_factor(client, personas):
+    # given an analyst with a confirmed second factor who entered only the password
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    analyst = personas["analyst"]
+    TOTPDevice.objects.create(user=analyst, name="телефон", confirmed=True)
+    client.force_login(analyst)
+    # then staff pages want the code, the citizen's form does not
+    assert client.get("/cases/")["Location"].startswith("/accounts/otp/?next=")
+    assert client.get(URL).status_code == 200
