@@ -117,3 +117,29 @@ def test_the_city_view_of_the_map_and_a_tapped_point_outside_any_town(phone_page
     page.screenshot(path=SHOTS / "otklik-webform-city-map.png", full_page=False)
     page.get_by_role("button", name="Убрать точку").click()
     assert page.locator("#id_lat").input_value() == ""
+
+
+# A one-pixel PNG: a "tile server" that needs no network.
+TILE = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwAD"
+    "hgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def test_with_a_tile_server_the_map_draws_its_tiles_and_takes_a_tap(phone_page, region, settings):
+    settings.OTKLIK_MAP_TILE_URL = TILE
+    page = phone_page
+    page.goto(f"{page.base_url}/report/")
+    tiles = page.locator("[data-tiles]")
+    tiles.scroll_into_view_if_needed()
+    assert page.locator("svg[data-schematic]").count() == 0
+    assert tiles.locator("img").count() >= 2
+    assert tiles.locator("img").first.get_attribute("src") == TILE
+    page.get_by_role("button", name="Приблизить").click()
+    box = tiles.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # the centre of the map is where it opened: the middle of the oblast (49.6, 44.3)
+    lat = float(page.locator("#id_lat").input_value())
+    lon = float(page.locator("#id_lon").input_value())
+    assert (round(lat, 1), round(lon, 1)) == (49.6, 44.3)
+    assert tiles.locator(".wf-tiles__pin").count() == 1

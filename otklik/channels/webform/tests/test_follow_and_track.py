@@ -193,3 +193,15 @@ def test_the_tracking_page_masks_personal_data_in_the_text(client, form_data):
     )
     page = client.get(reverse("channels_webform:track", args=[report.token]))
     assert "555-44-33" not in page.context["message_text"]
+
+
+def test_hints_list_the_similar_open_cases_while_typing(client, seeded_case):
+    case = seeded_case()
+    response = client.post(
+        reverse("channels_webform:hints"),
+        {"text": MY_TEXT, "municipality": "18410", "topic": "zhkh-hot-water"},
+    )
+    html = response.content.decode()
+    assert [s.case.number for s in response.context["similar"]] == [case.number]
+    assert '<div id="similar" hx-swap-oob="true">' in html
+    assert f'id="id_similar_shown" value="{case.number}"' in html
