@@ -143,3 +143,44 @@ def test_with_a_tile_server_the_map_draws_its_tiles_and_takes_a_tap(phone_page, 
     lon = float(page.locator("#id_lon").input_value())
     assert (round(lat, 1), round(lon, 1)) == (49.6, 44.3)
     assert tiles.locator(".wf-tiles__pin").count() == 1
+
+
+@pytest.fixture
+def no_js_phone(_browser, live_server):
+    context = _browser.new_context(
+        locale="ru-RU",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        java_script_enabled=False,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def test_without_javascript_the_form_still_files_a_report(no_js_phone, seeded_case):
+    page = no_js_phone
+    neighbour = seeded_case()
+    page.goto(f"{page.base_url}/report/")
+    assert page.locator("[data-map]").is_hidden()  # the map needs the script
+    page.get_by_label("Опишите проблему").fill(TEXT)
+    page.locator("#id_topic").select_option("zhkh-hot-water")
+    page.locator("#id_municipality").select_option("18410")
+    page.get_by_label("Электронная почта").fill("sidorov@example.ru")
+    page.get_by_label("Я согласен(на) на обработку персональных данных").check()
+    page.get_by_role("button", name="Отправить", exact=True).click()
+    # the server shows the similar report once, before storing anything
+    assert page.get_by_test_id("similar-stop").is_visible()
+    assert page.locator(f'[data-case="{neighbour.number}"]').is_visible()
+    assert WebReport.objects.count() == 0
+    # the citizen decides it is another problem and sends anyway (what they typed is kept)
+    assert page.get_by_label("Я согласен(на) на обработку персональных данных").is_checked()
+    page.get_by_role("button", name="Отправить", exact=True).click()
+    page.wait_for_url(f"{page.base_url}/report/track/**")
+    report = WebReport.objects.get()
+    assert report.followed is False
+    assert report.message.author.email == "sidorov@example.ru"
+    assert Case.objects.count() == 2  # its own case opened
+    assert page.get_by_test_id("track-status").inner_text() == "Зарегистрировано, проверяется ЦУР"
