@@ -256,8 +256,11 @@ def tracking(*, report: WebReport) -> Tracking:
         data = event.data if isinstance(event.data, dict) else {}
         kind = event.kind
         if kind == "opened":
-            if data.get("message_id") == message.pk or report.followed:
+            if data.get("message_id") == message.pk:
                 milestones.append(Milestone(event.at, f"Зарегистрировано под № {case.number}"))
+            elif report.followed:
+                title = f"О проблеме уже сообщили, зарегистрировано под № {case.number}"
+                milestones.append(Milestone(event.at, title))
         elif kind == "message_joined" and data.get("message_id") == message.pk:
             title = (
                 f"Вы присоединились к сообщению № {case.number}"

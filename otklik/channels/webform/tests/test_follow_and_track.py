@@ -90,8 +90,12 @@ def test_following_joins_the_message_to_the_case_instead_of_opening_one(
     joined = CaseEvent.objects.get(case=case, kind="message_joined")
     assert joined.data == {"message_id": report.message.pk, "channel": "web", "why": "follow"}
     assert report.message.author.consent_personal_data is True
-    page = client.get(response["Location"]).content.decode()
-    assert f"Вы присоединились к сообщению № {case.number}" in page
+    page = client.get(response["Location"])
+    assert [m.title for m in page.context["info"].milestones] == [
+        f"О проблеме уже сообщили, зарегистрировано под № {case.number}",
+        "Сообщение получено",
+        f"Вы присоединились к сообщению № {case.number}",
+    ]
 
 
 def test_a_case_no_longer_open_cannot_be_followed(client, form_data, seeded_case, personas):
