@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "otklik.nlp",
     "otklik.channels",
     "otklik.channels.webform",
+    "otklik.analytics",
     "otklik.demo",
 ]
 

@@ -32,6 +32,7 @@ MENU: list[NavItem] = [
     NavItem("Инциденты", "cases:list", Action.CASE_VIEW),
     NavItem("Карантин", "intake:quarantine", Action.QUARANTINE_VIEW, count=_quarantine_count),
     NavItem("Маршрутизация", "cases:routing", Action.CASE_VIEW),
+    NavItem("Аналитика", "analytics:picture", Action.ANALYTICS_VIEW),
     NavItem("Анализ текстов", "nlp:models", Action.MODEL_VIEW),
     NavItem("Каналы", "channels:health", Action.CHANNEL_VIEW),
     NavItem("Справочники", "directory:index", Action.REFERENCE_VIEW),

@@ -42,6 +42,8 @@ class Action(enum.StrEnum):
     MODEL_VIEW = "model.view"
     MODEL_MANAGE = "model.manage"
     CHANNEL_VIEW = "channel.view"
+    ANALYTICS_VIEW = "analytics.view"
+    RATING_MANAGE = "rating.manage"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -65,6 +67,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MODEL_VIEW: "Просмотр моделей классификации, исправлений и переобработок",
     Action.MODEL_MANAGE: "Модели классификации: обучение, включение, откат; переобработка истории",
     Action.CHANNEL_VIEW: "Состояние каналов: поступления, отправки, ошибки, задержка",
+    Action.ANALYTICS_VIEW: "Аналитика: картина обращений, обработка, удовлетворённость, конфликты",
+    Action.RATING_MANAGE: "Рейтинги: методика (веса, порог) и публикация за период",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -95,6 +99,8 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.MODEL_VIEW:        (A,  A,  A,   N,   A,   N,   N,   A),
     Action.MODEL_MANAGE:      (A,  A,  A,   N,   A,   N,   N,   N),
     Action.CHANNEL_VIEW:      (A,  A,  A,   N,   A,   N,   N,   A),
+    Action.ANALYTICS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.RATING_MANAGE:     (A,  A,  A,   N,   N,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {
