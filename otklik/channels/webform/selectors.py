@@ -16,7 +16,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -48,6 +48,7 @@ class Hints:
     sector: Sector | None = None
     topic: Topic | None = None
     municipality: Municipality | None = None
+    city_district: CityDistrict | None = None
 
 
 def hints(*, text: str, lat: float | None = None, lon: float | None = None) -> Hints:
@@ -60,7 +61,7 @@ def hints(*, text: str, lat: float | None = None, lon: float | None = None) -> H
         return Hints()
     pipeline = Pipeline([s for s in registry.current().pipeline.stages if s.name in _HINT_STAGES])
     result = pipeline.run([{"text": text, "lat": lat, "lon": lon}])[0]
-    topic = sector = municipality = None
+    topic = sector = municipality = district = None
     if result.get("topic") and float(result.get("topic_confidence") or 0) >= TOPIC_MIN_CONFIDENCE:
         topic = Topic.objects.select_related("sector").filter(code=result["topic"]).first()
     if topic is not None:
@@ -75,7 +76,11 @@ def hints(*, text: str, lat: float | None = None, lon: float | None = None) -> H
         and float(result.get("location_confidence") or 0) >= LOCATION_MIN_CONFIDENCE
     ):
         municipality = Municipality.objects.filter(okato=result["municipality"]).first()
-    return Hints(sector=sector, topic=topic, municipality=municipality)
+        if municipality is not None and result.get("city_district"):
+            district = CityDistrict.objects.filter(
+                okato=result["city_district"], municipality=municipality
+            ).first()
+    return Hints(sector=sector, topic=topic, municipality=municipality, city_district=district)
 
 
 # --------------------------------------------------------------------------- similar cases
@@ -116,15 +121,16 @@ def similar_open_cases(
     municipality: Municipality | None,
     topic: Topic | None = None,
     sector: Sector | None = None,
+    city_district: CityDistrict | None = None,
     address: str = "",
     lat: float | None = None,
     lon: float | None = None,
     limit: int = SIMILAR_LIMIT,
 ) -> list[Similar]:
-    """Open cases of the last ``SIMILAR_WINDOW_DAYS`` in the same municipality (and sector,
-    when known) that look like the same problem: their messages' lemmas are alike (fuzzy set
-    ratio; less alike will do for the same topic), ranked higher for the same topic, the same
-    address and a point within 1 km."""
+    """Open cases of the last ``SIMILAR_WINDOW_DAYS`` in the same municipality (and sector and
+    city district, when known) that look like the same problem: their messages' lemmas are
+    alike (fuzzy set ratio; less alike will do for the same topic), ranked higher for the same
+    topic, the same address and a point within 1 km."""
     from otklik.nlp.masking import mask
 
     text = (text or "").strip()
@@ -137,6 +143,8 @@ def similar_open_cases(
     )
     if sector is not None:
         cases = cases.filter(sector=sector)
+    if city_district is not None:
+        cases = cases.filter(Q(city_district=city_district) | Q(city_district__isnull=True))
     cases = list(
         cases.select_related("topic")
         .annotate(reports=Count("messages"))

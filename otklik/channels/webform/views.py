@@ -148,11 +148,13 @@ def hints_view(request: HttpRequest) -> HttpResponse:
     municipality = (
         Municipality.objects.filter(okato=d["municipality"]).first() or found.municipality
     )
+    district = found.city_district if found.municipality == municipality else None
     similar = selectors.similar_open_cases(
         text=d["text"],
         municipality=municipality,
         topic=topic or found.topic,
         sector=None if topic else found.sector,
+        city_district=district,
         address=d["address"],
         lat=lat,
         lon=lon,

@@ -8,7 +8,14 @@ from django.utils import timezone
 from otklik.cases.services.answers import answer_approve, answer_submit
 from otklik.cases.services.lifecycle import case_accept, case_take
 from otklik.cases.services.opening import case_open_or_join
-from otklik.directory.models import Channel, InputKind, Municipality, Organization, Topic
+from otklik.directory.models import (
+    Channel,
+    CityDistrict,
+    InputKind,
+    Municipality,
+    Organization,
+    Topic,
+)
 from otklik.intake.services import AuthorData, message_ingest
 
 _ids = itertools.count(1)
@@ -57,7 +64,14 @@ def seeded_case(region):
     """seeded_case(text=..., topic=..., okato=...) -> an open case reported earlier by someone
     else (through the registry's own services)."""
 
-    def _make(*, text=HOT_WATER, topic="zhkh-hot-water", okato="18410", address="ул. Мира, 12"):
+    def _make(
+        *,
+        text=HOT_WATER,
+        topic="zhkh-hot-water",
+        okato="18410",
+        address="ул. Мира, 12",
+        district=None,
+    ):
         topic_obj = Topic.objects.get(code=topic)
         message, _ = message_ingest(
             # the phone line: answers are published on Otklik's own pages (no network)
@@ -70,6 +84,7 @@ def seeded_case(region):
             sector=topic_obj.sector,
             topic=topic_obj,
             municipality=Municipality.objects.get(okato=okato),
+            city_district=CityDistrict.objects.get(okato=district) if district else None,
             address=address,
             process=False,
         )

@@ -209,3 +209,18 @@ def test_hints_list_the_similar_open_cases_while_typing(client, seeded_case):
     assert [s.case.number for s in response.context["similar"]] == [case.number]
     assert '<div id="similar" hx-swap-oob="true">' in html
     assert f'id="id_similar_shown" value="{case.number}"' in html
+
+
+def test_in_volgograd_the_city_district_narrows_the_similar_cases(region, seeded_case):
+    from otklik.directory.models import CityDistrict
+
+    here = seeded_case(okato="18401", district="18401395")  # Центральный
+    seeded_case(okato="18401", district="18401385")  # Советский
+    unknown = seeded_case(okato="18401")  # district not known
+    found = similar_open_cases(
+        text=MY_TEXT,
+        municipality=Municipality.objects.get(okato="18401"),
+        topic=Topic.objects.get(code="zhkh-hot-water"),
+        city_district=CityDistrict.objects.get(okato="18401395"),
+    )
+    assert sorted(s.case.pk for s in found) == sorted([here.pk, unknown.pk])
