@@ -30,6 +30,7 @@ urlpatterns = [
     path("channels/vk/", include("otklik.channels.vk.urls")),
     path("channels/ok/", include("otklik.channels.ok.urls")),
     path("channels/", include("otklik.channels.urls")),
+    path("report/", include("otklik.channels.webform.urls")),
     path("analytics/", include("otklik.analytics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
