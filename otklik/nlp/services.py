@@ -388,12 +388,12 @@ def _current_predictions(level: str, texts: list[str]) -> list[str]:
 
 
 def model_train_from_history(
-    *, actor: Any, level: str, folds: int = 3, progress=None
+    *, actor: Any, level: str, folds: int = 3, progress=None, examples=None, source: str = ""
 ) -> ClassifierModel:
     """Train a classifier on the region's confirmed messages (ЦУР-accepted cases and operators'
-    corrections), oldest 80 % for training, the newest 20 % held out; evaluate it and what
-    runs now on the holdout; register it as a candidate. The registered model is exactly the
-    one evaluated (it is not refitted afterwards)."""
+    corrections) — or on ``examples`` read from a file —, oldest 80 % for training, the newest
+    20 % held out; evaluate it and what runs now on the holdout; register it as a candidate.
+    The registered model is exactly the one evaluated (it is not refitted afterwards)."""
     from otklik.nlp import training
     from otklik.nlp.selectors import training_examples
 
@@ -401,7 +401,7 @@ def model_train_from_history(
         access_check(actor, Action.MODEL_MANAGE)
     if level not in ("sector", "topic"):
         raise ApplicationError("Уровень классификации: sector или topic.")
-    examples = training_examples(level)
+    examples = training_examples(level) if examples is None else examples
     if len(examples) < MIN_TRAINING_EXAMPLES:
         raise ApplicationError(
             f"Подтверждённых сообщений {len(examples)}: для обучения нужно хотя бы "
@@ -435,7 +435,7 @@ def model_train_from_history(
         version=version,
         level=level,
         path=str(path),
-        source=f"Подтверждённые сообщения до {train_set[-1].received_at:%d.%m.%Y}",
+        source=source or f"Подтверждённые сообщения до {train_set[-1].received_at:%d.%m.%Y}",
         labels=clf.labels,
         n_train=len(train_set),
         n_holdout=len(holdout),
