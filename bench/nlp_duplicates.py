@@ -9,10 +9,11 @@ messages) in ``nlp_messageanalysis``, and the 21 LSH band keys of each (``band_h
 ``nlp_messageband``, all by COPY. Then, for the ``--queries`` newest messages of the same
 stream (stored as messages, not analysed):
 
-1. times ``otklik.nlp.services._stored_duplicate`` (p50/p95/p99 ms), how many candidates it
-   weighs (band keys, the same address, kept by the area) and how many it finds;
-2. times each SQL step apart (band keys, the same address, the candidates' rows) and checks
-   what the LIMIT on the band candidates costs: the same search without the limit;
+1. times ``otklik.nlp.services._stored_duplicate`` (p50/p95/p99 ms) and how many it finds,
+   and each SQL statement it runs (band keys, the same address, the candidates' rows: ms and
+   rows, through Django's execute wrapper, so the code measured is the code shipped);
+2. compares its answers with an exhaustive search (every message of the area in the window
+   that shares a band key or the address, no limits; raw SQL): what the limits cost;
 3. times ``messages_analyse`` one message at a time on ``--store`` of them (the whole store
    path: the pipeline, then the stored duplicate search and the writes), its ``_store`` part
    and the duplicate search inside it, and the same in one batch.
