@@ -288,3 +288,17 @@ def test_reprocessing_through_the_task(region, personas, django_capture_on_commi
         run = reprocess_start(actor=personas["curator"])  # the task runs on commit
     run.refresh_from_db()
     assert run.status == ReprocessStatus.DONE and run.done == 3
+
+
+def test_a_corrected_municipality_moves_the_duplicate_keys(region, personas):
+    from otklik.intake.services import message_classify
+
+    message = ingest(HOT_WATER)
+    message_analyse(message=message)
+    kamyshin = Municipality.objects.get(okato="18415")
+    message_classify(actor=personas["curator"], message=message, municipality=kamyshin)
+    assert set(
+        MessageBand.objects.filter(message=message).values_list("municipality_id", flat=True)
+    ) == {kamyshin.pk}
+    again = ingest(HOT_WATER.replace("в Волжском", "в Камышине") + "!", municipality=kamyshin)
+    assert message_analyse(message=again).analysis.duplicate_of_id == message.pk
