@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "otklik.cases",
     "otklik.nlp",
     "otklik.channels",
+    "otklik.channels.open311",
     "otklik.demo",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/", include("otklik.audit.urls")),
     path("nlp/", include("otklik.nlp.urls")),
     path("channels/", include("otklik.channels.urls")),
+    path("open311/", include("otklik.channels.open311.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
