@@ -4,6 +4,7 @@ specification (a list is an element holding one element per item: ``<services><s
 from __future__ import annotations
 
 import json
+import re
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.http import HttpResponse
@@ -22,12 +23,16 @@ ITEM_OF = {
 }
 
 
+# Characters XML 1.0 does not allow (a citizen's text may carry them): left out of XML.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_IN_XML.sub("", str(value))
 
 
 def _append(parent: Element, tag: str, value) -> None:

@@ -13,6 +13,7 @@ from otklik.channels.open311.selectors import CHANNEL, token_owner
 from otklik.channels.services import channel_receive
 from otklik.core.exceptions import ApplicationError
 from otklik.intake.models import Message
+from otklik.intake.services import ChannelParseError
 
 TOKEN = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
@@ -25,13 +26,30 @@ class Submitted:
     reason: str = ""
 
 
-def request_submit(*, api_key: ApiKey, params: list[tuple[str, str]]) -> Submitted:
+FORM = "application/x-www-form-urlencoded"
+
+
+def _not_a_form(content_type: str) -> dict:
+    raise ChannelParseError(
+        f"Тело запроса не в формате формы ({content_type or 'без типа'}): GeoReport v2 "
+        f"принимает {FORM} (или multipart/form-data)."
+    )
+
+
+def request_submit(
+    *,
+    api_key: ApiKey,
+    params: list[tuple[str, str]],
+    body: str | None = None,
+    content_type: str = FORM,
+) -> Submitted:
     """Take one posted service request of the system of ``api_key``.
 
     ``params`` are the request's parameters as received, less ``api_key``. Their form encoding
     is stored first (the raw body); the request is idempotent on its ``token`` (the client's,
     or one generated here): the same token again returns the same request. A request that
-    cannot be taken waits in the quarantine (``status="rejected"``, ``reason`` in Russian)."""
+    cannot be taken waits in the quarantine (``status="rejected"``, ``reason`` in Russian).
+    A ``body`` that is not a form (JSON, XML …) is kept as it came, in the quarantine."""
     given = [v for k, v in params if k == "token"]
     token = given[-1].strip() if given and given[-1].strip() else uuid.uuid4().hex
     if not TOKEN.match(token):
@@ -39,13 +57,17 @@ def request_submit(*, api_key: ApiKey, params: list[tuple[str, str]]) -> Submitt
     owner = token_owner(token)
     if owner is not None and owner != api_key.pk:
         raise ApplicationError("token: этот token уже использован другой системой.")
-    body = urlencode([(k, v) for k, v in params if k != "api_key"])
+    if body is None:
+        body = urlencode([(k, v) for k, v in params if k != "api_key"])
+        convert = lambda: request_convert(body)  # noqa: E731
+    else:
+        convert = lambda: _not_a_form(content_type)  # noqa: E731
     result = channel_receive(
         channel_code=CHANNEL,
         external_id=token,
         body=body,
-        content_type="application/x-www-form-urlencoded",
-        convert=lambda: request_convert(body),
+        content_type=content_type,
+        convert=convert,
         raw={
             "params": [[k, v] for k, v in params if k != "api_key"],
             "system": api_key.system,

@@ -160,8 +160,17 @@ def requests(request, *, fmt: str):
         for name, values in source.lists()
         for value in values
     ]
+    form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
     try:
-        submitted = request_submit(api_key=api_key, params=params)
+        if form:
+            submitted = request_submit(api_key=api_key, params=params)
+        else:  # kept as it came, in the quarantine
+            submitted = request_submit(
+                api_key=api_key,
+                params=params,
+                body=request.body.decode("utf-8", errors="replace"),
+                content_type=request.content_type or "",
+            )
     except ApplicationError as exc:
         raise Refused(400, exc.message) from None
     if submitted.status == "rejected":

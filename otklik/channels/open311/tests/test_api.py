@@ -355,3 +355,21 @@ def test_published_answer_closes_the_request_with_masked_notes(
     assert request["updated_datetime"] == timezone.localtime(case.published_at).isoformat(
         timespec="seconds"
     )
+
+
+def test_a_body_that_is_not_a_form_waits_in_quarantine_as_it_came(client, api_key):
+    body = '{"service_code": "roads-potholes", "lat": 48.7, "long": 44.5}'
+    response = client.post(
+        f"{BASE}/requests.json?api_key={api_key}", body, content_type="application/json"
+    )
+    (err,) = check(response, "errors", 400)
+    assert "не в формате формы (application/json)" in err["description"]
+    delivery = Delivery.objects.get(channel_code="open311")
+    assert (delivery.body, delivery.content_type) == (body, "application/json")
+    assert delivery.status == DeliveryStatus.QUARANTINED and Message.objects.count() == 0
+
+
+def test_xml_leaves_out_characters_xml_does_not_allow(client, post):
+    (answer,) = check(post(**{**REQUEST, "address_string": "ул. Мира,\x0b 10\x01"}), "post")
+    (request,) = check(client.get(f"{BASE}/requests/{number_of(client, answer)}.xml"), "requests")
+    assert request["address"] == "ул. Мира, 10"
