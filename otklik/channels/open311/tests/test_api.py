@@ -373,3 +373,22 @@ def test_xml_leaves_out_characters_xml_does_not_allow(client, post):
     (answer,) = check(post(**{**REQUEST, "address_string": "ул. Мира,\x0b 10\x01"}), "post")
     (request,) = check(client.get(f"{BASE}/requests/{number_of(client, answer)}.xml"), "requests")
     assert request["address"] == "ул. Мира, 10"
+
+
+def test_unanalysed_descriptions_are_masked_once_and_kept_masked(
+    client, post, settings, monkeypatch
+):
+    import otklik.nlp.masking
+
+    settings.OTKLIK_NLP_ON_INTAKE = False  # no pipeline: the endpoint masks by itself
+    (answer,) = check(post(**REQUEST), "post")
+    number = number_of(client, answer)
+    calls = []
+    real = otklik.nlp.masking.mask
+    monkeypatch.setattr(otklik.nlp.masking, "mask", lambda text: calls.append(text) or real(text))
+    for fmt in FORMATS:
+        (request,) = check(client.get(f"{BASE}/requests/{number}.{fmt}"), "requests")
+        assert request["description"].startswith("Третьи сутки нет отопления в доме.")
+        for personal in ("905", "123-45-67", "Иван", "Петров"):
+            assert personal not in request["description"]
+    assert len(calls) == 1
