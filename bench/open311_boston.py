@@ -4,7 +4,8 @@ then read them back through GET /open311/v2/requests, on PostgreSQL.
 Starts a throwaway database and `otklik serve` (gunicorn, no task worker), issues an API key,
 posts every row of the CSV (form-encoded, as the specification says; the row's id is the
 client's ``token``) from several client threads, then lets `otklik db_worker --batch` open the
-cases (language pipeline off: this measures the Open311 endpoint, not the NLP), then reads each
+cases (with the language pipeline, as in production, which also masks the texts the endpoint
+shows; ``--no-nlp`` leaves it out and the endpoint masks on first read), then reads each
 request back (GET /requests?service_request_id=…, after GET /tokens/{token}) and lists the
 services' requests (GET /requests?service_code=…, up to 1000 rows each). Prints requests/s,
 p50 and p99 of each phase and checks that the count posted equals the count stored.
@@ -140,11 +141,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--task-workers", type=int, default=2, help="db_worker processes")
+    parser.add_argument("--no-nlp", action="store_true", help="cases opened without the pipeline")
     args = parser.parse_args()
 
     data = rows(args.data, args.count or None)
     with throwaway_database() as url:
-        env = otklik_env(url, OTKLIK_NLP="0")
+        env = otklik_env(url, OTKLIK_NLP="0" if args.no_nlp else "1")
         otklik(env, "setup", "--skip-static")
         key = json.loads(otklik(env, "apikey", "create", "--system", "bench", "--json"))["key"]
         bodies = [form(row, key) for row in data]
@@ -223,7 +225,10 @@ def main() -> None:
         f"({args.clients} clients, {args.workers} gunicorn workers)"
     )
     report("POST /requests", *post_run)
-    print(f"cases opened           {cases} in {opening:.1f} s by {args.task_workers} task workers")
+    print(
+        f"cases opened           {cases} in {opening:.1f} s by {args.task_workers} task workers "
+        f"(language pipeline {'off' if args.no_nlp else 'on'})"
+    )
     report("GET token + request", *get_run)
     report("GET /requests by code", *list_run)
     print(f"rows per list          {dict(sorted(listed.items()))}")

@@ -8,7 +8,7 @@ did not agree to — and texts are shown with personal data masked.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -116,23 +116,19 @@ def request_get(*, jurisdiction: Jurisdiction, number: str) -> dict | None:
     return found[0] if found else None
 
 
-MASKED_TTL = 30 * 24 * 3600
+@functools.lru_cache(maxsize=20_000)
+def _masked(text: str) -> str:
+    from otklik.nlp.masking import mask
+
+    return mask(text)
 
 
 def masked_many(texts: set[str]) -> dict[str, str]:
-    """Each text with personal data masked. Masking (a name finder) costs milliseconds a text,
-    so the masked texts — nothing personal is left in them — are kept in the cache, shared by
-    the web processes, and a list of 1000 requests masks only what it has not seen."""
-    from django.core.cache import cache
-
-    from otklik.nlp.masking import mask
-
-    keys = {f"open311:masked:{hashlib.sha256(t.encode()).hexdigest()}": t for t in texts if t}
-    found = cache.get_many(list(keys))
-    missing = {key: mask(text) for key, text in keys.items() if key not in found}
-    if missing:
-        cache.set_many(missing, timeout=MASKED_TTL)
-    return {keys[key]: value for key, value in {**found, **missing}.items()}
+    """Each text with personal data masked. The language pipeline has usually masked a
+    message already (its analysis is read instead); what it has not, and the answers, are
+    masked here and remembered in the process (masking costs milliseconds a text). Not in the
+    shared cache: the database cache of the embedded profile keeps only 300 entries."""
+    return {text: _masked(text) for text in texts if text}
 
 
 def _iso(value: dt.datetime | None) -> str | None:
