@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "otklik.channels.telegram",
     "otklik.channels.vk",
     "otklik.channels.ok",
+    "otklik.channels.open311",
     "otklik.demo",
 ]
 

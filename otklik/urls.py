@@ -32,6 +32,7 @@ urlpatterns = [
     path("channels/", include("otklik.channels.urls")),
     path("report/", include("otklik.channels.webform.urls")),
     path("analytics/", include("otklik.analytics.urls")),
+    path("open311/", include("otklik.channels.open311.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
