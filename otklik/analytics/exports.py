@@ -355,7 +355,8 @@ def cases_table(*, user: Any, s: Slice, metric: str) -> Table:
     if not open_text:
         from otklik.nlp.masking import mask
     rows = []
-    for c in selectors.drill_cases(user=user, s=s, metric=metric)[:CASES_LIMIT]:
+    qs = selectors.drill_cases(user=user, s=s, metric=metric)
+    for c in qs[: CASES_LIMIT + 1]:
         title = c.title if open_text else mask(c.title)
         rows.append(
             (
@@ -369,6 +370,9 @@ def cases_table(*, user: Any, s: Slice, metric: str) -> Table:
             )
         )
     note = "" if open_text else "; персональные данные в тексте скрыты"
+    if len(rows) > CASES_LIMIT:
+        rows = rows[:CASES_LIMIT]
+        note += f"; показаны первые {CASES_LIMIT:,} инцидентов — сузьте срез".replace(",", " ")
     return Table(
         "cases",
         f"Инциденты: {selectors.DRILL[metric]}",

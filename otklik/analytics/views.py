@@ -209,8 +209,6 @@ def package_view(request: HttpRequest) -> HttpResponse:
 @require_action(Action.ANALYTICS_VIEW)
 @access_denied_as_403
 def ratings_view(request: HttpRequest) -> HttpResponse:
-    from otklik.accounts.permissions import can
-
     period = selectors.month(request.GET.get("month"))
     board = selectors.rating_board(user=request.user, period=period)
     return render(
@@ -224,6 +222,7 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
             "month": f"{period.start:%Y-%m}",
             "board": board,
             "may_manage": can(request.user, Action.RATING_MANAGE),
+            "may_export": can(request.user, Action.ANALYTICS_EXPORT),
             "slice_params": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         },
     )

@@ -159,3 +159,12 @@ def test_unknown_table_and_anonymous(client, personas, world):
     client.logout()
     url = reverse("analytics:export", args=["picture-sectors", "csv"])
     assert client.get(url).status_code == 302  # to the login page
+
+
+def test_a_long_case_list_is_cut_and_says_so(client, personas, world, monkeypatch):
+    monkeypatch.setattr(exports, "CASES_LIMIT", 2)
+    client.force_login(personas["analyst"])
+    content = _get(client, "cases", "xlsx", metric="messages")
+    ws = load_workbook(io.BytesIO(content)).active
+    assert "показаны первые 2 инцидентов" in ws.cell(2, 1).value
+    assert len(_xlsx(content)[1]) == 2
