@@ -39,9 +39,10 @@ def _slice(request: HttpRequest, query=None) -> tuple[SliceForm, selectors.Slice
     params = {
         "from": data["date_from"].isoformat(),
         "to": data["date_to"].isoformat(),
-        "sector": s.sector or "",
-        "municipality": s.municipality or "",
-        "organization": s.organization or "",
+        # the form reads these by code (SliceForm's to_field_name), so links carry codes
+        "sector": data["sector"].code if data.get("sector") else "",
+        "municipality": data["municipality"].okato if data.get("municipality") else "",
+        "organization": data["organization"].code if data.get("organization") else "",
         "topic": s.topic or "",
         "channel": s.channel or "",
     }

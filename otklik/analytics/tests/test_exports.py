@@ -168,3 +168,61 @@ def test_a_long_case_list_is_cut_and_says_so(client, personas, world, monkeypatc
     ws = load_workbook(io.BytesIO(content)).active
     assert "показаны первые 2 инцидентов" in ws.cell(2, 1).value
     assert len(_xlsx(content)[1]) == 2
+
+
+@pytest.mark.parametrize(
+    "page, keys",
+    [
+        ("picture", ["picture-sectors", "picture-weeks", "picture-top", "picture-municipalities"]),
+        ("processing", ["processing-organizations"]),
+        ("satisfaction", ["satisfaction-organizations", "satisfaction-topics"]),
+        ("conflicts", ["conflicts-municipalities"]),
+    ],
+)
+def test_each_table_links_its_downloads_in_the_slice(client, personas, world, page, keys):
+    client.force_login(personas["analyst"])
+    html = client.get(reverse(f"analytics:{page}"), {**RANGE, "sector": "zhkh"}).content.decode()
+    for key in keys:
+        for fmt in ("xlsx", "csv"):
+            url = reverse("analytics:export", args=[key, fmt])
+            assert f"{url}?from=2026-11-02&amp;to=2026-11-12&amp;sector=zhkh" in html, key
+
+
+def test_the_report_command_refuses_a_role_without_the_right(personas, world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "r.pdf"
+    with pytest.raises(CommandError, match="may not make the report"):
+        call_command("analytics", "report", "--month", "2026-11", "--out", str(out), "--user",
+                     "org_operator")  # fmt: skip
+    assert not out.exists()
+
+
+def test_links_of_a_filtered_page_keep_its_slice(client, personas, world):
+    """The drill-down and download links of a page narrowed to a sector and of a row narrowed
+    to an organisation are read back as the same slice (not the default one)."""
+    import re
+    from html import unescape
+
+    client.force_login(personas["analyst"])
+    html = client.get(reverse("analytics:processing"), {**RANGE, "sector": "zhkh"}).content.decode()
+    kamyshin = Organization.objects.get(code="adm-18415")
+    links = [unescape(u) for u in re.findall(r'href="(/analytics/cases/\?[^"]+)"', html)]
+    # the page is narrowed to ЖКХ: Камышин (roads) has no row, so no breach link of its own
+    breached = [u for u in links if "metric=breached" in u and "organization=" in u]
+    assert len(breached) == 1
+    drilled = client.get(breached[0])
+    assert {c.number for c in drilled.context["page_obj"]} == {
+        world["b"].number,
+        world["c"].number,
+    }
+    assert drilled.context["slice"].sector == Sector.objects.get(code="zhkh").pk
+    # a row link of the whole region narrowed to Камышин: its one answer, not everybody's
+    html = client.get(reverse("analytics:processing"), RANGE).content.decode()
+    links = [unescape(u) for u in re.findall(r'href="(/analytics/cases/\?[^"]+)"', html)]
+    answered = [u for u in links if u.endswith("metric=answered") and "organization=" in u]
+    numbers = [{c.number for c in client.get(u).context["page_obj"]} for u in sorted(answered)]
+    assert sorted(numbers, key=len) == [{world["d"].number}, {world["a"].number, world["b"].number}]
+    assert kamyshin.code in "".join(answered)
+    export = [unescape(u) for u in re.findall(r'href="(/analytics/export/[^"]+)"', html)]
+    assert all("from=2026-11-02" in u for u in export)
