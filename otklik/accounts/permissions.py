@@ -45,6 +45,7 @@ class Action(enum.StrEnum):
     CHANNEL_IMPORT = "channel.import"
     ANALYTICS_VIEW = "analytics.view"
     RATING_MANAGE = "rating.manage"
+    ANALYTICS_EXPORT = "analytics.export"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -71,6 +72,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CHANNEL_IMPORT: "Импорт выгрузок ПОС и других систем (файлы CSV, XLSX, JSON)",
     Action.ANALYTICS_VIEW: "Аналитика: картина обращений, обработка, удовлетворённость, конфликты",
     Action.RATING_MANAGE: "Рейтинги: методика (веса, порог) и публикация за период",
+    Action.ANALYTICS_EXPORT: "Аналитика: ежемесячный отчёт (PDF) и пакет материалов по запросу "
+    "(ZIP)",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -104,6 +107,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.CHANNEL_IMPORT:    (A,  A,  A,   N,   A,   N,   N,   N),
     Action.ANALYTICS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
     Action.RATING_MANAGE:     (A,  A,  A,   N,   N,   N,   N,   N),
+    Action.ANALYTICS_EXPORT:  (A,  A,  A,   N,   A,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from otklik.accounts.permissions import Action
-from otklik.analytics import selectors
+from otklik.accounts.permissions import Action, can
+from otklik.analytics import exports, selectors
 from otklik.analytics.forms import SliceForm
 from otklik.core.exceptions import ApplicationError
 from otklik.core.views import access_denied_as_403, require_action
@@ -23,23 +23,26 @@ PAGES = {
 }
 
 
-def _slice(request: HttpRequest) -> tuple[SliceForm, selectors.Slice, dict]:
-    form = SliceForm(request.GET or None)
+def _slice(request: HttpRequest, query=None) -> tuple[SliceForm, selectors.Slice, dict]:
+    """The slice of the request's GET (or of ``query``, a posted form)."""
+    query = request.GET if query is None else query
+    form = SliceForm(query or None)
     data = form.cleaned_data if form.is_valid() else SliceForm({}).cleaned_data_or_default()
     s = selectors.Slice(
         period=selectors.Period(data["date_from"], data["date_to"]),
         sector=data["sector"].pk if data.get("sector") else None,
         municipality=data["municipality"].pk if data.get("municipality") else None,
         organization=data["organization"].pk if data.get("organization") else None,
-        topic=_int(request.GET.get("topic")),
-        channel=_int(request.GET.get("channel")),
+        topic=_int(query.get("topic")),
+        channel=_int(query.get("channel")),
     )
     params = {
         "from": data["date_from"].isoformat(),
         "to": data["date_to"].isoformat(),
-        "sector": s.sector or "",
-        "municipality": s.municipality or "",
-        "organization": s.organization or "",
+        # the form reads these by code (SliceForm's to_field_name), so links carry codes
+        "sector": data["sector"].code if data.get("sector") else "",
+        "municipality": data["municipality"].okato if data.get("municipality") else "",
+        "organization": data["organization"].code if data.get("organization") else "",
         "topic": s.topic or "",
         "channel": s.channel or "",
     }
@@ -69,6 +72,7 @@ def _page(name: str):
                 "slice": s,
                 "slice_params": params,
                 "data": selector(user=request.user, s=s),
+                "may_export": can(request.user, Action.ANALYTICS_EXPORT),
             },
         )
 
@@ -107,13 +111,105 @@ def cases_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --------------------------------------------------------------------------- exports
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@require_action(Action.ANALYTICS_VIEW)
+@access_denied_as_403
+def export_view(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    """One table of a page as XLSX or CSV, in the page's slice."""
+    if key not in exports.KEYS or fmt not in exports.FORMATS:
+        raise Http404
+    _, s, _ = _slice(request)
+    period = selectors.month(request.GET.get("month"))
+    try:
+        table = exports.table_get(
+            user=request.user, key=key, s=s, period=period, metric=request.GET.get("metric", "")
+        )
+    except KeyError as exc:
+        raise Http404 from exc
+    span = (
+        f"{period.start:%Y-%m}"
+        if key in exports.RATING_KEYS
+        else f"{s.period.start:%Y%m%d}-{s.period.end:%Y%m%d}"
+    )
+    return _attachment(
+        exports.render(table, fmt), exports.FORMATS[fmt], f"otklik-{key}-{span}.{fmt}"
+    )
+
+
+@require_GET
+@require_action(Action.ANALYTICS_EXPORT)
+@access_denied_as_403
+def report_view(request: HttpRequest) -> HttpResponse:
+    """The monthly report (PDF) and the package of materials on request (ZIP)."""
+    period = selectors.month(request.GET.get("month"))
+    form, s, params = _slice(request)
+    if not request.GET.get("from") and not request.GET.get("date_from"):
+        s = selectors.Slice(period=period)
+        params = {**params, "from": period.start.isoformat(), "to": period.end.isoformat()}
+    return render(
+        request,
+        "analytics/report.html",
+        {
+            "title": "Отчёт и пакет материалов",
+            "page": "report",
+            "pages": [(k, v[0]) for k, v in PAGES.items()],
+            "form": form,
+            "slice": s,
+            "slice_params": params,
+            "month": f"{period.start:%Y-%m}",
+            "period": period,
+        },
+    )
+
+
+@require_GET
+@require_action(Action.ANALYTICS_EXPORT)
+@access_denied_as_403
+def report_pdf_view(request: HttpRequest) -> HttpResponse:
+    from otklik.analytics.report import monthly_report
+
+    period = selectors.month(request.GET.get("month"))
+    try:
+        content = monthly_report(user=request.user, period=period)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('analytics:report')}?month={period.start:%Y-%m}")
+    return _attachment(content, "application/pdf", f"otklik-report-{period.start:%Y-%m}.pdf")
+
+
+@require_POST
+@require_action(Action.ANALYTICS_EXPORT)
+@access_denied_as_403
+def package_view(request: HttpRequest) -> HttpResponse:
+    from otklik.analytics.services import package_issue
+
+    _, s, _ = _slice(request, request.POST)
+    period = selectors.month(request.POST.get("month"))
+    recipient = request.POST.get("recipient", "").strip()[:200]
+    try:
+        content = package_issue(actor=request.user, s=s, period=period, recipient=recipient)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('analytics:report')}?month={period.start:%Y-%m}")
+    return _attachment(
+        content,
+        "application/zip",
+        f"otklik-package-{s.period.start:%Y%m%d}-{s.period.end:%Y%m%d}.zip",
+    )
+
+
 # --------------------------------------------------------------------------- ratings
 @require_GET
 @require_action(Action.ANALYTICS_VIEW)
 @access_denied_as_403
 def ratings_view(request: HttpRequest) -> HttpResponse:
-    from otklik.accounts.permissions import can
-
     period = selectors.month(request.GET.get("month"))
     board = selectors.rating_board(user=request.user, period=period)
     return render(
@@ -127,6 +223,7 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
             "month": f"{period.start:%Y-%m}",
             "board": board,
             "may_manage": can(request.user, Action.RATING_MANAGE),
+            "may_export": can(request.user, Action.ANALYTICS_EXPORT),
             "slice_params": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         },
     )

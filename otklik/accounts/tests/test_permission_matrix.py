@@ -500,3 +500,23 @@ def test_analytics_view(role, personas, world):
     scope = expected(role, Action.ANALYTICS_VIEW)
     # the world: one message inside every scoped persona's zone, one outside all of them
     assert total["messages"] == {Scope.ALL: 2, Scope.OWN: 1}[scope]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_analytics_export(role, personas, world):
+    """The package of materials on request: issued (and recorded) for the ЦУР roles only; a
+    refusal records nothing."""
+    from otklik.analytics.selectors import Period, Slice
+    from otklik.analytics.services import package_issue, rollups_refresh
+
+    rollups_refresh(full=True)
+    today = timezone.localdate()
+    s = Slice(period=Period(today, today))
+    if expected(role, Action.ANALYTICS_EXPORT) is Scope.ALL:
+        content = package_issue(actor=personas[role], s=s, period=s.period)
+        assert content.startswith(b"PK")  # a ZIP
+        assert AuditEvent.objects.filter(action="analytics.package").count() == 1
+    else:
+        with pytest.raises(AccessDenied):
+            package_issue(actor=personas[role], s=s, period=s.period)
+        assert not AuditEvent.objects.filter(action="analytics.package").exists()
