@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "otklik.nlp",
     "otklik.channels",
     "otklik.analytics",
+    "otklik.problems",
     "otklik.channels.telegram",
     "otklik.channels.vk",
     "otklik.channels.ok",

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("otklik.intake.api.urls")),
     path("", include("otklik.cases.api.urls")),
     path("", include("otklik.analytics.api.urls")),
+    path("", include("otklik.problems.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("channels/ok/", include("otklik.channels.ok.urls")),
     path("channels/", include("otklik.channels.urls")),
     path("analytics/", include("otklik.analytics.urls")),
+    path("problems/", include("otklik.problems.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -44,6 +44,9 @@ class Action(enum.StrEnum):
     CHANNEL_VIEW = "channel.view"
     ANALYTICS_VIEW = "analytics.view"
     RATING_MANAGE = "rating.manage"
+    PROBLEM_VIEW = "problem.view"
+    PROBLEM_MANAGE = "problem.manage"
+    PROBLEM_IMPORT = "problem.import"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -69,6 +72,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CHANNEL_VIEW: "Состояние каналов: поступления, отправки, ошибки, задержка",
     Action.ANALYTICS_VIEW: "Аналитика: картина обращений, обработка, удовлетворённость, конфликты",
     Action.RATING_MANAGE: "Рейтинги: методика (веса, порог) и публикация за период",
+    Action.PROBLEM_VIEW: "Реестр региональных проблем: просмотр",
+    Action.PROBLEM_MANAGE: "Региональные проблемы: создание, инциденты, состояние, меры, "
+    "показатели",
+    Action.PROBLEM_IMPORT: "Загрузка проблем и показателей нац- и регпроектов из файлов",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -101,6 +108,9 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.CHANNEL_VIEW:      (A,  A,  A,   N,   A,   N,   N,   A),
     Action.ANALYTICS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
     Action.RATING_MANAGE:     (A,  A,  A,   N,   N,   N,   N,   N),
+    Action.PROBLEM_VIEW:      (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.PROBLEM_MANAGE:    (A,  A,  A,   O,   A,   N,   N,   N),
+    Action.PROBLEM_IMPORT:    (A,  A,  A,   N,   A,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {
