@@ -87,6 +87,15 @@ def problem_cases(*, user: Any, problem: Problem) -> QuerySet[Case]:
     )
 
 
+def cases_by_numbers(*, user: Any, numbers: list[str]) -> list[Case]:
+    """The cases of ``numbers`` the user may see (unknown or hidden numbers are left out)."""
+    return list(
+        visible_to(Case.objects.filter(number__in=numbers), user, Action.CASE_VIEW)
+        .select_related("sector", "topic", "municipality")
+        .order_by("pk")
+    )
+
+
 def problem_measures(problem: Problem) -> list[Measure]:
     return list(problem.measures.select_related("organization").order_by("deadline", "pk"))
 
@@ -189,10 +198,15 @@ def verdict(pivot, before, after, change) -> str:
     if not before:
         return "До мер жалоб по теме в этой территории не было — сравнивать не с чем."
     if change < 0:
-        return f"Приток снизился на {abs(change):g} %: коренная причина, похоже, устранена."
+        return f"Приток снизился на {_ru(abs(change))} %: коренная причина, похоже, устранена."
     if change == 0:
         return "Приток не снизился (не изменился)."
-    return f"Приток не снизился: вырос на {change:g} %."
+    return f"Приток не снизился: вырос на {_ru(change)} %."
+
+
+def _ru(number: float) -> str:
+    """A percentage as Russian text writes it (decimal comma)."""
+    return f"{number:g}".replace(".", ",")
 
 
 def chart(rows: list[Week], width: int = 640, height: int = 160, pad: int = 18) -> dict:
@@ -209,6 +223,7 @@ def chart(rows: list[Week], width: int = 640, height: int = 160, pad: int = 18) 
                 "y": round(height - pad - h, 1),
                 "w": round(step - 4, 1),
                 "h": h,
+                "label_y": max(round(height - pad - h - 3, 1), 10),
                 "week": w,
             }
         )

@@ -90,7 +90,7 @@ def problem_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def problem_create_view(request: HttpRequest) -> HttpResponse:
     """By hand; or from a cluster: ``case`` numbers posted from a list of cases."""
     numbers = request.POST.getlist("case") or _numbers(request.GET.get("cases", ""))
-    cases = list(Case.objects.filter(number__in=numbers)) if numbers else []
+    cases = selectors.cases_by_numbers(user=request.user, numbers=numbers) if numbers else []
     form = forms.ProblemForm(
         request.POST if "title" in request.POST else None, initial=_guess(cases)
     )
@@ -172,13 +172,13 @@ def problem_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
             done = "Мера отмечена выполненной."
         elif action == "cases_add":
             numbers = _numbers(post.get("numbers", ""))
-            cases = list(Case.objects.filter(number__in=numbers))
+            cases = selectors.cases_by_numbers(user=user, numbers=numbers)
             if len(cases) != len(set(numbers)):
-                raise ApplicationError("Некоторых номеров нет.")
+                raise ApplicationError("Некоторых номеров нет или они вне вашей зоны.")
             added = services.problem_cases_add(actor=user, problem=problem, cases=cases)
             done = f"Добавлено инцидентов: {len(added)}."
         elif action == "cases_remove":
-            cases = list(Case.objects.filter(number__in=post.getlist("case")))
+            cases = selectors.cases_by_numbers(user=user, numbers=post.getlist("case"))
             removed = services.problem_cases_remove(actor=user, problem=problem, cases=cases)
             done = f"Убрано инцидентов: {len(removed)}."
         elif action == "indicators":
