@@ -25,7 +25,9 @@ class ListQuery(serializers.Serializer):
     municipality = serializers.SlugRelatedField(
         slug_field="okato", queryset=Municipality.objects.all(), required=False
     )
-    owner = serializers.IntegerField(required=False, help_text="user id")
+    owner = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="user id"
+    )
 
 
 def _summary(p: Problem) -> dict:
@@ -92,6 +94,8 @@ class ProblemDetailView(APIView):
         tags=["problems"],
     )
     def get(self, request, pk: int):
+        if not 0 < pk < 2**63:  # the id column's range: anything else names no problem
+            raise Http404
         try:
             p = selectors.problem_get(user=request.user, pk=pk)
         except Problem.DoesNotExist as exc:

@@ -139,3 +139,14 @@ def test_api_list_and_detail(personas, problem):
     assert len(detail["inflow"]["weeks"]) == 8
     schema = api.get("/api/schema/").content.decode()
     assert "/api/v1/problems/{id}" in schema
+
+
+def test_drill_down_list_offers_a_cluster_to_those_who_manage(client, personas):
+    c = case("zhkh-hot-water", "18410", "adm-18410", received=at(0))
+    url = f"/analytics/cases/?from={at(0).date()}&to={at(0).date()}&metric=messages"
+    client.force_login(personas["analyst"])
+    page = client.get(url).content.decode()
+    assert 'data-testid="cluster-form"' in page and f'value="{c.number}"' in page
+    client.force_login(personas["auditor"])
+    page = client.get(url).content.decode()
+    assert 'data-testid="cluster-form"' not in page and c.number in page
