@@ -10,7 +10,7 @@ PORT ?= 8000
 OTKLIK_TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/otklik
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint check test-sqlite test-postgres browser clean docs
+.PHONY: install run test lint check test-sqlite test-postgres browser mailserver clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# Debian's dovecot for the e-mail channel's tests (started by the tests themselves, as a
+# temporary instance on a free port; the system service is never used).
+mailserver:
+	@if [ ! -x /usr/sbin/dovecot ]; then \
+	  echo "Installing Debian's dovecot-imapd for the e-mail tests…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd >/dev/null; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -49,10 +58,10 @@ check: install
 	  OTKLIK_ALLOWED_HOSTS=cur.example.ru OTKLIK_DATABASE_URL=sqlite:///:memory: \
 	  $(OTKLIK) check --deploy --fail-level WARNING
 
-test-sqlite: install browser
+test-sqlite: install browser mailserver
 	OTKLIK_DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test-postgres: install browser
+test-postgres: install browser mailserver
 	OTKLIK_DATABASE_URL=$(OTKLIK_TEST_PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test: lint check test-sqlite test-postgres

@@ -42,6 +42,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         description="Проверка производственного календаря следующего года",
     ),
     PeriodicJob(
+        name="email.poll",
+        task="otklik.channels.email.tasks.poll",
+        every=timedelta(minutes=1),
+        description="Приём писем из почтового ящика ЦУР (IMAP)",
+    ),
+    PeriodicJob(
         name="nlp.bands_prune",
         task="otklik.nlp.tasks.bands_prune",
         every=timedelta(days=1),

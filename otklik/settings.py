@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "otklik.cases",
     "otklik.nlp",
     "otklik.channels",
+    "otklik.channels.email",
+    "otklik.channels.imports",
+    "otklik.channels.webform",
     "otklik.analytics",
     "otklik.problems",
     "otklik.channels.telegram",
@@ -242,6 +245,21 @@ if not env_str("OTKLIK_EMAIL_HOST"):
 # Every new message is understood (sector, topic, place, signals, near-duplicates) by the task
 # that opens its case; off, messages keep what their channel said.
 OTKLIK_NLP_ON_INTAKE = env_bool("OTKLIK_NLP", default=True)
+
+# --- public web form (otklik.channels.webform) ---------------------------------------------------
+# The map of the form: a schematic of the oblast drawn from the municipalities' centres (works
+# in a closed network); with a tile server URL ({z}/{x}/{y}), a tile map of that server instead.
+OTKLIK_MAP_TILE_URL = env_str("OTKLIK_MAP_TILE_URL", "")
+OTKLIK_MAP_TILE_ATTRIBUTION = env_str("OTKLIK_MAP_TILE_ATTRIBUTION", "")
+# Anti-abuse: reports per address an hour, per contact (phone or e-mail) a day; hint requests
+# (topic suggestion, similar reports) per address an hour. 0 turns a limit off.
+OTKLIK_WEBFORM_LIMIT_PER_IP_HOUR = env_int("OTKLIK_WEBFORM_LIMIT_PER_IP_HOUR", 20)
+OTKLIK_WEBFORM_LIMIT_PER_CONTACT_DAY = env_int("OTKLIK_WEBFORM_LIMIT_PER_CONTACT_DAY", 10)
+OTKLIK_WEBFORM_HINTS_PER_IP_HOUR = env_int("OTKLIK_WEBFORM_HINTS_PER_IP_HOUR", 600)
+# Behind a reverse proxy: the header carrying the client's address (e.g. X-Real-IP).
+OTKLIK_WEBFORM_CLIENT_IP_HEADER = env_str("OTKLIK_WEBFORM_CLIENT_IP_HEADER", "")
+OTKLIK_WEBFORM_MAX_PHOTOS = env_int("OTKLIK_WEBFORM_MAX_PHOTOS", 5)
+OTKLIK_WEBFORM_MAX_PHOTO_MB = env_int("OTKLIK_WEBFORM_MAX_PHOTO_MB", 10)
 
 # --- security -----------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -7,8 +7,17 @@ from django.urls import reverse
 
 from otklik.accounts.selectors import user_has_second_factor
 
-# Paths a user who passed the password but not yet the second factor may open.
-_OPEN_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/static/", "/healthz")
+# Paths a user who passed the password but not yet the second factor may open (the public
+# pages among them: the citizen's web form and tracking page, the survey link).
+_OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/otp/",
+    "/static/",
+    "/healthz",
+    "/report/",
+    "/cases/survey/",
+)
 
 
 class SecondFactorRequiredMiddleware:

@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     MODEL_VIEW = "model.view"
     MODEL_MANAGE = "model.manage"
     CHANNEL_VIEW = "channel.view"
+    CHANNEL_IMPORT = "channel.import"
     ANALYTICS_VIEW = "analytics.view"
     RATING_MANAGE = "rating.manage"
     PROBLEM_VIEW = "problem.view"
@@ -70,6 +71,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MODEL_VIEW: "Просмотр моделей классификации, исправлений и переобработок",
     Action.MODEL_MANAGE: "Модели классификации: обучение, включение, откат; переобработка истории",
     Action.CHANNEL_VIEW: "Состояние каналов: поступления, отправки, ошибки, задержка",
+    Action.CHANNEL_IMPORT: "Импорт выгрузок ПОС и других систем (файлы CSV, XLSX, JSON)",
     Action.ANALYTICS_VIEW: "Аналитика: картина обращений, обработка, удовлетворённость, конфликты",
     Action.RATING_MANAGE: "Рейтинги: методика (веса, порог) и публикация за период",
     Action.PROBLEM_VIEW: "Реестр региональных проблем: просмотр",
@@ -106,6 +108,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.MODEL_VIEW:        (A,  A,  A,   N,   A,   N,   N,   A),
     Action.MODEL_MANAGE:      (A,  A,  A,   N,   A,   N,   N,   N),
     Action.CHANNEL_VIEW:      (A,  A,  A,   N,   A,   N,   N,   A),
+    Action.CHANNEL_IMPORT:    (A,  A,  A,   N,   A,   N,   N,   N),
     Action.ANALYTICS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
     Action.RATING_MANAGE:     (A,  A,  A,   N,   N,   N,   N,   N),
     Action.PROBLEM_VIEW:      (A,  A,  A,   O,   A,   O,   O,   A),

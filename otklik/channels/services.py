@@ -55,9 +55,11 @@ def channel_receive(
     raw: dict | None = None,
     sent_at: dt.datetime | None = None,
     process: bool = True,
+    source: str | None = None,
 ) -> IngestResult:
     """An adapter's one entry for inbound items (see the package docstring)."""
     result = native_receive(
+        source=source,
         channel_code=channel_code,
         external_id=external_id,
         body=body,

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from otklik.accounts.permissions import Action
+from otklik.accounts.permissions import Action, can
 from otklik.channels.selectors import channel_health_list
 from otklik.core.views import access_denied_as_403, require_action
 
@@ -15,4 +15,11 @@ from otklik.core.views import access_denied_as_403, require_action
 @require_action(Action.CHANNEL_VIEW)
 @access_denied_as_403
 def health_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "channels/health.html", {"rows": channel_health_list(user=request.user)})
+    return render(
+        request,
+        "channels/health.html",
+        {
+            "rows": channel_health_list(user=request.user),
+            "can_import": can(request.user, Action.CHANNEL_IMPORT),
+        },
+    )

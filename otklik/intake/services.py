@@ -145,6 +145,11 @@ def message_classify(*, actor: Any, message: Message, **changes: Any) -> Message
     # After the change the message must still be in the actor's scope: a sector lead cannot
     # move a message out of their sector and thereby out of sight.
     access_check(actor, Action.MESSAGE_CLASSIFY, message)
+    if "municipality" in changes:
+        # its near-duplicate keys move with it: found in the new area, not in the old one
+        from otklik.nlp.models import MessageBand
+
+        MessageBand.objects.filter(message=message).update(municipality=message.municipality)
     audit_log(
         actor=actor,
         action="message.classify",
@@ -293,8 +298,12 @@ class ChannelParseError(Exception):
 NATIVE_CONVERTERS: dict[str, Callable[[str], dict]] = {}
 
 
-def register_native_converter(channel_code: str, convert: Callable[[str], dict]) -> None:
-    NATIVE_CONVERTERS[f"channel:{channel_code}"] = convert
+def register_native_converter(
+    channel_code: str, convert: Callable[[str], dict], *, source: str | None = None
+) -> None:
+    """``source``: a delivery source other than ``channel:<code>``; ``"<prefix>:*"`` serves every
+    source of that prefix (the file import's ``import:<system>``)."""
+    NATIVE_CONVERTERS[source or f"channel:{channel_code}"] = convert
 
 
 def native_receive(
@@ -306,14 +315,16 @@ def native_receive(
     convert: Callable[[], dict],
     raw: dict | None = None,
     process: bool = True,
+    source: str | None = None,
 ) -> IngestResult:
     """A channel adapter's entry: ``body`` exactly as the channel delivered it is stored first;
     then ``convert()`` turns it into an item of the ingestion format (raising
     ``ChannelParseError`` → quarantine, ``NotForIntake`` → discarded). Idempotent on
-    channel + ``external_id``: a repeated delivery changes nothing."""
+    channel + ``external_id``: a repeated delivery changes nothing. ``source`` names where the
+    delivery came from when it is not the channel's adapter (default ``channel:<code>``)."""
     return _store_and_parse(
         index=0,
-        source=f"channel:{channel_code}",
+        source=source or f"channel:{channel_code}",
         body=body,
         content_type=content_type,
         channel_code=channel_code,
@@ -483,7 +494,9 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
         raise ApplicationError("Повторно разобрать можно только поступление из карантина.")
     original = delivery.body
     text = body if body is not None else delivery.body
-    native = NATIVE_CONVERTERS.get(delivery.source)
+    native = NATIVE_CONVERTERS.get(delivery.source) or NATIVE_CONVERTERS.get(
+        delivery.source.split(":", 1)[0] + ":*"  # a converter for a family of sources
+    )
     if native is not None:  # a channel's own format: its adapter reads it again
         try:
             item = {

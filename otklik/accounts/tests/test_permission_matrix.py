@@ -450,6 +450,33 @@ def test_model_manage(role, personas):
         assert not ReprocessRun.objects.exists()
 
 
+# --- channels ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("role", ROLES)
+def test_channel_import(role, personas):
+    from otklik.channels.imports.models import ImportBatch
+    from otklik.channels.imports.services import import_batch_confirm, import_batch_plan
+
+    data = "Номер;Текст\n77;Не вывозят мусор\n".encode()
+    mapping = 'channel = "pos"\n[columns]\nexternal_id = "Номер"\ntext = "Текст"\n'
+    user = personas[role]
+    if expected(role, Action.CHANNEL_IMPORT) is Scope.ALL:
+        batch = import_batch_plan(actor=user, file_name="pos.csv", data=data, mapping_text=mapping)
+        import_batch_confirm(actor=user, batch=batch)
+        assert Message.objects.filter(channel__code="pos", external_id="77").count() == 1
+    else:
+        with pytest.raises(AccessDenied):
+            import_batch_plan(actor=user, file_name="pos.csv", data=data, mapping_text=mapping)
+        assert not ImportBatch.objects.exists()
+        planned = import_batch_plan(
+            actor=personas["curator"], file_name="pos.csv", data=data, mapping_text=mapping
+        )
+        with pytest.raises(AccessDenied):
+            import_batch_confirm(actor=user, batch=planned)
+        planned.refresh_from_db()
+        assert planned.imported_at is None
+        assert not Message.objects.filter(external_id="77").exists()
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_channel_view(role, personas):
     from otklik.channels.selectors import channel_health_list

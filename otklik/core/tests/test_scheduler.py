@@ -49,6 +49,7 @@ def test_registered_jobs_point_at_tasks():
         "cases.deadline_sweep",
         "cases.outbox_retry",
         "nlp.bands_prune",
+        "email.poll",
         "analytics.rollups_refresh",
         "analytics.alerts_refresh",
         "telegram.poll",

@@ -11,8 +11,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from otklik.accounts.apikeys import ApiKeyAuthentication, SystemPrincipal
 from otklik.core.exceptions import ApplicationError
+from otklik.intake.api.signatures import IngestAuthentication, is_external_system
 from otklik.intake.parsing import MessageInSerializer
 from otklik.intake.services import delivery_receive
 
@@ -27,10 +27,13 @@ class RawBodyParser(BaseParser):
 
 
 class IsExternalSystem(BasePermission):
-    message = "Нужен ключ API внешней системы (заголовок Authorization: Api-Key …)."
+    message = (
+        "Нужен ключ API внешней системы (заголовок Authorization: Api-Key …) "
+        "или подпись запроса (X-Otklik-Signature)."
+    )
 
     def has_permission(self, request, view) -> bool:
-        return isinstance(request.user, SystemPrincipal)
+        return is_external_system(request.user)
 
 
 class IngestResultSerializer(serializers.Serializer):
@@ -50,7 +53,7 @@ class BatchResultSerializer(serializers.Serializer):
 
 
 class MessageIngestView(APIView):
-    authentication_classes = [ApiKeyAuthentication]
+    authentication_classes = [IngestAuthentication]
     permission_classes = [IsExternalSystem]
     parser_classes = [RawBodyParser]
 
@@ -63,7 +66,9 @@ class MessageIngestView(APIView):
             "changes nothing and answers `duplicate`. What cannot be parsed is kept in the "
             "ЦУР's quarantine with the reason and answered 400 (single) or `rejected` in the "
             "batch results (HTTP 207 when any item was rejected). Authenticate with "
-            "`Authorization: Api-Key <key>` (`otklik apikey create --system NAME`)."
+            "`Authorization: Api-Key <key>` (`otklik apikey create --system NAME`), or sign the "
+            "body (`X-Otklik-System`, `X-Otklik-Timestamp`, `X-Otklik-Signature: sha256=<hex>` "
+            "= HMAC-SHA256 over `<timestamp>.<body>` with the system's secret)."
         ),
         request=MessageInSerializer,
         responses={
@@ -73,7 +78,9 @@ class MessageIngestView(APIView):
             ),
             207: BatchResultSerializer,
             400: OpenApiResponse(description="malformed: kept in the quarantine"),
-            401: OpenApiResponse(description="no or unknown API key"),
+            401: OpenApiResponse(
+                description="no or unknown API key; a bad, stale or replayed signature"
+            ),
         },
         examples=[
             OpenApiExample(
