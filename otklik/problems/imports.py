@@ -41,8 +41,7 @@ A file with an invalid row changes nothing at all; the report lists the rows and
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from django.db import transaction
 
 from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
+from otklik.channels.imports.readers import read_table
 from otklik.core.exceptions import ApplicationError
 from otklik.directory.models import CityDistrict, Municipality, Sector, Topic
 from otklik.problems.choices import ProblemSource, ProblemStatus, ProjectKind
@@ -89,48 +89,12 @@ class _Invalid(Exception):
 
 
 def read_rows(name: str, content: bytes) -> list[dict[str, Any]]:
-    """Rows of a CSV, XLSX or JSON file as dicts with lower-case keys."""
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # a damaged or foreign file
-            raise ApplicationError(f"Не удалось прочитать файл XLSX: {exc}") from exc
-        it = sheet.iter_rows(values_only=True)
-        header = [str(h or "").strip().lower() for h in next(it, ())]
-        rows = [
-            dict(zip(header, r, strict=False)) for r in it if any(v not in (None, "") for v in r)
-        ]
-    elif lower.endswith(".json"):
-        try:
-            data = json.loads(content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ApplicationError(f"Не удалось прочитать JSON: {exc}") from exc
-        if isinstance(data, dict):
-            data = data.get("problems") or data.get("items") or []
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise ApplicationError("JSON: ожидается список объектов.")
-        rows = [{str(k).strip().lower(): v for k, v in r.items()} for r in data]
-    elif lower.endswith(".csv") or lower.endswith(".txt"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1251")
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        rows = [
-            {str(k).strip().lower(): v for k, v in r.items() if k is not None}
-            for r in reader
-            if any((v or "").strip() for v in r.values() if isinstance(v, str))
-        ]
-    else:
-        raise ApplicationError("Поддерживаются файлы CSV, XLSX и JSON.")
-    if len(rows) > MAX_ROWS:
+    """Rows of a CSV, XLSX or JSON file (the channel imports' reader: encodings, delimiters,
+    XLSX cells) as dicts with lower-case column names."""
+    table = read_table(name, content)
+    if len(table.rows) > MAX_ROWS:
         raise ApplicationError(f"В файле больше {MAX_ROWS} строк.")
-    return rows
+    return [{str(k).strip().lower(): v for k, v in row.items()} for row in table.rows]
 
 
 def _s(row: dict, key: str) -> str:
@@ -145,6 +109,9 @@ def _s(row: dict, key: str) -> str:
 def _codes(value: Any) -> list[str]:
     if value is None:
         return []
+    if isinstance(value, str) and value.strip().startswith("["):  # a JSON list
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(value)
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
     if isinstance(value, float) and value.is_integer():
