@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "otklik.channels.imports",
     "otklik.channels.webform",
     "otklik.analytics",
+    "otklik.problems",
     "otklik.channels.telegram",
     "otklik.channels.vk",
     "otklik.channels.ok",

@@ -17,4 +17,6 @@ urlpatterns = [
     path("ratings/", views.ratings_view, name="ratings"),
     path("ratings/publish/", views.rating_publish_view, name="rating_publish"),
     path("ratings/methodology/", views.methodology_view, name="methodology"),
+    path("alerts/", views.alerts_view, name="alerts"),
+    path("alerts/<int:pk>/<slug:decision>/", views.alert_decide_view, name="alert_decide"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from otklik.accounts import permissions
 from otklik.accounts.permissions import Action, can
 from otklik.analytics import exports, selectors
 from otklik.analytics.forms import SliceForm
@@ -107,6 +108,7 @@ def cases_view(request: HttpRequest) -> HttpResponse:
             "slice_params": params,
             "page_obj": page,
             "pages": [(k, v[0]) for k, v in PAGES.items()],
+            "may_make_problem": permissions.can(request.user, Action.PROBLEM_MANAGE),
         },
     )
 
@@ -284,3 +286,63 @@ def methodology_view(request: HttpRequest) -> HttpResponse:
             "form": form,
         },
     )
+
+
+# --------------------------------------------------------------------------- alerts
+@require_GET
+@require_action(Action.ANALYTICS_VIEW)
+@access_denied_as_403
+def alerts_view(request: HttpRequest) -> HttpResponse:
+    """Emerging-problem alerts: confirm (a problem opens in the registry) or dismiss."""
+    from otklik.analytics.models import AlertStatus
+
+    status = request.GET.get("status", AlertStatus.NEW)
+    if status not in AlertStatus.values and status != "all":
+        status = AlertStatus.NEW
+    qs = selectors.alert_list(user=request.user, status=None if status == "all" else status)
+    return render(
+        request,
+        "analytics/alerts.html",
+        {
+            "title": "Сигналы о новых проблемах",
+            "page": "alerts",
+            "pages": [(k, v[0]) for k, v in PAGES.items()],
+            "page_obj": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": [("all", "все"), *AlertStatus.choices],
+            "may_decide": permissions.can(request.user, Action.CASE_MODERATE),
+            "slice_params": {},
+        },
+    )
+
+
+@require_POST
+@require_action(Action.ANALYTICS_VIEW)
+@access_denied_as_403
+def alert_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    from otklik.accounts.permissions import visible_to
+    from otklik.analytics.models import Alert
+    from otklik.analytics.services import alert_decide
+    from otklik.problems.services import problem_create_from_alert
+
+    alert = get_object_or_404(
+        visible_to(Alert.objects.all(), request.user, Action.ANALYTICS_VIEW), pk=pk
+    )
+    try:
+        if decision == "confirm":
+            problem = problem_create_from_alert(actor=request.user, alert=alert)
+        elif decision == "dismiss":
+            alert_decide(actor=request.user, alert=alert, confirm=False)
+            problem = None
+        else:
+            return HttpResponse(status=404)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("analytics:alerts")
+    if problem is not None:
+        messages.success(request, "Сигнал подтверждён: проблема внесена в реестр.")
+        return redirect("problems:detail", pk=problem.pk)
+    messages.success(request, "Сигнал отклонён.")
+    return redirect("analytics:alerts")
