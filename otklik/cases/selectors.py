@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, visible_to
+from otklik.accounts.choices import ROLE_SCOPE_FIELD
+from otklik.accounts.permissions import Action, Scope, scope_for, visible_to
 from otklik.cases.choices import OPEN_STATES, CaseStatus
 from otklik.cases.models import Case
 from otklik.core.exceptions import NotFound
@@ -138,13 +140,40 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
     return qs.order_by()[: cap + 1].count()
 
 
+QUEUE_COUNTS_SECONDS = 30  # how long the tab counts of one scope are reused
+
+
+def _visibility_key(user: Any) -> str:
+    """Users with the same key see the same cases and have the same «my organisation» queue."""
+    scope = scope_for(user, Action.CASE_VIEW)
+    parts = [str(scope.value)]
+    if scope is Scope.OWN:
+        field = ROLE_SCOPE_FIELD.get(user.role)
+        parts += [str(user.role), f"{field}={getattr(user, f'{field}_id', None) if field else ''}"]
+    parts.append(f"org={getattr(user, 'organization_id', None)}")
+    return ":".join(parts)
+
+
 def queue_counts(*, user: Any, queues: list[str], cap: int = COUNT_CAP) -> dict[str, int]:
     """How many cases each named queue holds for ``user`` (the tabs of the queue page),
-    counted up to ``cap + 1``."""
-    return {
+    counted up to ``cap + 1``.
+
+    The tabs are a guide, the list under them is always current: the counts are kept in the
+    shared cache for ``QUEUE_COUNTS_SECONDS``, shared by every user who sees the same cases
+    (seven capped counts cost more than the page itself on a large registry)."""
+    keys = {
+        name: f"otklik:cases:queue-count:{_visibility_key(user)}:{name}:{cap}" for name in queues
+    }
+    cached = cache.get_many(list(keys.values()))
+    counts = {name: cached[key] for name, key in keys.items() if key in cached}
+    fresh = {
         name: capped_count(case_list(user=user, filters=CaseFilters(queue=name)), cap)
         for name in queues
+        if name not in counts
     }
+    if fresh:
+        cache.set_many({keys[name]: n for name, n in fresh.items()}, QUEUE_COUNTS_SECONDS)
+    return {name: counts.get(name, fresh.get(name, 0)) for name in queues}
 
 
 def case_messages(*, case: Case) -> QuerySet:
