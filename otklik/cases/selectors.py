@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from otklik.accounts.choices import ROLE_SCOPE_FIELD
-from otklik.accounts.permissions import Action, Scope, scope_for, visible_to
+from otklik.accounts.permissions import Action, Scope, ids_or_subquery, scope_for, visible_to
 from otklik.cases.choices import OPEN_STATES, CaseStatus
 from otklik.cases.models import Case
 from otklik.core.exceptions import NotFound
@@ -55,8 +55,10 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
             qs.filter(
                 Q(organization_id=org_id)
                 | Q(
-                    pk__in=Case.co_executors.through.objects.filter(organization_id=org_id).values(
-                        "case_id"
+                    pk__in=ids_or_subquery(
+                        Case.co_executors.through.objects.filter(
+                            organization_id=org_id
+                        ).values_list("case_id", flat=True)
                     )
                 )
             ).filter(status__in=OPEN_STATES)
