@@ -14,6 +14,7 @@ from otklik.accounts.permissions import Action, Scope, ids_or_subquery, scope_fo
 from otklik.cases.choices import OPEN_STATES, CaseStatus
 from otklik.cases.models import Case
 from otklik.core.exceptions import NotFound
+from otklik.directory.cache import reference_snapshot, with_reference_rows
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 from otklik.intake.models import Message
 
@@ -76,15 +77,21 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
     # Reference codes become ids first (small tables): the planner then sees plain equalities
     # on the case table, uses its indexes, and sees through a filter that contradicts the
     # user's scope (a sector lead asking for another sector) instead of scanning for nothing.
-    for field, model, key, value in (
-        ("sector_id", Sector, "code", filters.sector),
-        ("topic_id", Topic, "code", filters.topic),
-        ("municipality_id", Municipality, "okato", filters.municipality),
-        ("organization_id", Organization, "code", filters.organization),
-        ("channel_id", Channel, "code", filters.channel),
-    ):
-        if value:
-            ref = model.objects.filter(**{key: value}).values_list("pk", flat=True).first()
+    references = [
+        (field, model, value)
+        for field, model, value in (
+            ("sector_id", Sector, filters.sector),
+            ("topic_id", Topic, filters.topic),
+            ("municipality_id", Municipality, filters.municipality),
+            ("organization_id", Organization, filters.organization),
+            ("channel_id", Channel, filters.channel),
+        )
+        if value
+    ]
+    if references:
+        ids = reference_snapshot().ids
+        for field, model, value in references:
+            ref = ids[model].get(value)
             qs = qs.filter(**{field: ref}) if ref is not None else qs.none()
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -103,27 +110,15 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
             )
         )
     order = "resolution_due" if queue in ("overdue", "near_deadline", "mine") else "-received_at"
-    return qs.select_related(
-        "sector", "topic", "municipality", "organization", "channel", "kind"
-    ).order_by(order, "-id")
+    return with_reference_rows(qs).order_by(order, "-id")
 
 
 def case_get(*, user: Any, pk: int | str) -> Case:
     """One case the user may see; NotFound otherwise (no hint that it exists)."""
     lookup = {"number": pk} if isinstance(pk, str) and not pk.isdigit() else {"pk": pk}
     case = (
-        visible_to(Case.objects.all(), user, Action.CASE_VIEW)
-        .select_related(
-            "sector",
-            "topic",
-            "municipality",
-            "city_district",
-            "organization",
-            "channel",
-            "kind",
-            "author",
-            "merged_into",
-        )
+        with_reference_rows(visible_to(Case.objects.all(), user, Action.CASE_VIEW))
+        .select_related("author", "merged_into")
         .filter(**lookup)
         .first()
     )
@@ -183,8 +178,8 @@ def case_messages(*, case: Case) -> QuerySet:
     from otklik.intake.models import Message
 
     return (
-        Message.objects.filter(case=case)
-        .select_related("channel", "kind", "author", "municipality", "city_district")
+        with_reference_rows(Message.objects.filter(case=case))
+        .select_related("author")
         .prefetch_related("attachments")
         .order_by("received_at", "pk")
     )

@@ -24,11 +24,30 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
+from django.db.models.query import ModelIterable
 
-from otklik.directory.models import Channel, InputKind, Municipality, Organization, Sector, Topic
+from otklik.directory.models import (
+    Channel,
+    CityDistrict,
+    InputKind,
+    Municipality,
+    Organization,
+    Sector,
+    Topic,
+)
 
 VERSION_KEY = "otklik:directory:reference-version"
+# The stable key of each book (what URLs and the ingestion format use).
+CODE_FIELDS: dict[type[Model], str] = {
+    Sector: "code",
+    Topic: "code",
+    Municipality: "okato",
+    CityDistrict: "okato",
+    Organization: "code",
+    Channel: "code",
+    InputKind: "code",
+}
 
 Choices = list[tuple[str, Any]]
 
@@ -64,6 +83,8 @@ class ReferenceSnapshot:
     topics: dict[str, Topic]  # by code, active and inactive, with their sector
     sector_choices: Choices  # (code, name), in display order
     topic_groups: list[tuple[str, Choices]]  # active topics grouped under their sector's name
+    by_id: dict[type[Model], dict[int, Model]]  # every row of every book, by model and id
+    ids: dict[type[Model], dict[str, int]]  # id by code (OKATO for territory), per book
     _organizations: dict[dt.date, Choices] = field(default_factory=dict)
     # Rendered option lists of the forms, filled by ``otklik.core.widgets`` on first use.
     rendered: dict[Any, str] = field(default_factory=dict)
@@ -95,19 +116,39 @@ _snapshot: ReferenceSnapshot | None = None
 
 
 def _build(version: str) -> ReferenceSnapshot:
-    topics = list(Topic.objects.select_related("sector").order_by("sector__order", "order", "code"))
+    sectors = list(Sector.objects.order_by("order", "code"))
+    by_sector = {s.pk: s for s in sectors}
+    topics = list(Topic.objects.order_by("sector__order", "order", "code"))
     groups: dict[str, Choices] = {}
     for topic in topics:
+        topic.sector = by_sector[topic.sector_id]
         if topic.is_active:
             groups.setdefault(topic.sector.name, []).append((topic.code, topic.name))
+    channels = list(Channel.objects.order_by("order", "code"))
+    kinds = list(InputKind.objects.order_by("order", "code"))
+    municipalities = list(Municipality.objects.order_by("kind", "name"))
+    books: dict[type[Model], list[Any]] = {
+        Sector: sectors,
+        Topic: topics,
+        Channel: channels,
+        InputKind: kinds,
+        Municipality: municipalities,
+        CityDistrict: list(CityDistrict.objects.all()),
+        Organization: list(Organization.objects.all()),
+    }
     return ReferenceSnapshot(
         version=version,
-        channels={c.code: c for c in Channel.objects.order_by("order", "code")},
-        input_kinds={k.code: k for k in InputKind.objects.order_by("order", "code")},
-        municipalities={m.okato: m for m in Municipality.objects.order_by("kind", "name")},
+        channels={c.code: c for c in channels},
+        input_kinds={k.code: k for k in kinds},
+        municipalities={m.okato: m for m in municipalities},
         topics={t.code: t for t in topics},
-        sector_choices=list(Sector.objects.order_by("order", "code").values_list("code", "name")),
+        sector_choices=[(s.code, s.name) for s in sectors],
         topic_groups=list(groups.items()),
+        by_id={model: {r.pk: r for r in rows} for model, rows in books.items()},
+        ids={
+            model: {getattr(r, key): r.pk for r in books[model]}
+            for model, key in CODE_FIELDS.items()
+        },
     )
 
 
@@ -119,3 +160,34 @@ def reference_snapshot() -> ReferenceSnapshot:
     if snapshot is None or snapshot.version != version:
         snapshot = _snapshot = _build(version)
     return snapshot
+
+
+class _ReferenceRowsIterable(ModelIterable):
+    """Model rows whose foreign keys to the reference books are filled from the snapshot."""
+
+    def __iter__(self):
+        by_id = reference_snapshot().by_id
+        links = [
+            (f.name, f.attname, by_id[f.related_model])
+            for f in self.queryset.model._meta.concrete_fields
+            if f.many_to_one and f.related_model in by_id
+        ]
+        for obj in super().__iter__():
+            cached = obj._state.fields_cache
+            for name, attname, rows in links:
+                if name not in cached:
+                    row = rows.get(getattr(obj, attname))
+                    if row is not None:  # unknown here (a very new row): read when used
+                        cached[name] = row
+            yield obj
+
+
+def with_reference_rows(queryset: QuerySet) -> QuerySet:
+    """``queryset`` whose rows get their sector, topic, municipality, organisation, channel …
+    from the snapshot as they are read, instead of through joins: seven joined tables cost
+    PostgreSQL more to plan than the query costs to run, and fifty rows × seven models to build.
+    The rows are shared (read them, never change them); ``select_related`` still wins for the
+    relations it names."""
+    queryset = queryset._chain()
+    queryset._iterable_class = _ReferenceRowsIterable
+    return queryset
