@@ -8,7 +8,9 @@ of the case page, through the REST API and the HTML pages, as each kind of user.
 
     .venv/bin/python bench/case_queries.py --cases 1000000 --requests 200
 
-Prints p50/p95/p99 per request kind. Needs PostgreSQL (OTKLIK_BENCH_PG).
+Prints p50/p95/p99 per request kind, the median CPU time of this process per request (Django's
+own work; wall times on a shared machine also carry the other load) and the SQL queries per
+request. Needs PostgreSQL (OTKLIK_BENCH_PG).
 """
 
 from __future__ import annotations
@@ -148,24 +150,40 @@ def measure(n_requests: int, warmup: int) -> None:
         # the ЦУР's case page carries the action forms (organisation selects) in most states
         "HTML case page (curator)": lambda: ("curator", f"/cases/{rng.choice(numbers)}/", {}),
     }
-    print(f"{'request':36} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    from django.db import connection
+
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    print(
+        f"{'request':36} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+        f" {'cpu p50':>8} {'queries':>8}"
+    )
     for label, make in kinds.items():
         times = []
+        cpu = []  # this process's CPU time: Django's own work, less sensitive to other load
+        queries[0] = 0
         statuses = set()
         for _ in range(warmup):  # not measured: first use in the process (imports, templates)
             role, path, params = make()
             clients[role].get(path, params)
         for _ in range(n_requests):
             role, path, params = make()
-            t = time.perf_counter()
-            response = clients[role].get(path, params)
+            t, c = time.perf_counter(), time.process_time()
+            with connection.execute_wrapper(count):
+                response = clients[role].get(path, params)
             times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
             statuses.add(response.status_code)
         if statuses - {200}:
             label += f" (status {sorted(statuses)})"
         print(
             f"{label:36} {len(times):>5} {percentile(times, 50):>8.1f} "
             f"{percentile(times, 95):>8.1f} {percentile(times, 99):>8.1f} {max(times):>8.1f}"
+            f" {percentile(cpu, 50):>8.1f} {queries[0] / len(times):>8.1f}"
         )
 
 
