@@ -18,6 +18,7 @@ only costs one rebuild.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,16 +53,33 @@ CODE_FIELDS: dict[type[Model], str] = {
 Choices = list[tuple[str, Any]]
 
 
+# Within one web request the token is read once (a page asks for the books several times).
+_request = threading.local()
+
+
+def request_started(**kwargs: Any) -> None:
+    _request.active, _request.token = True, None
+
+
+def request_finished(**kwargs: Any) -> None:
+    _request.active, _request.token = False, None
+
+
 def _new_token() -> None:
+    _request.token = None
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def reference_version() -> str:
-    """The current reference version (one read of the shared cache)."""
+    """The current reference version (one read of the shared cache; once per web request)."""
+    if getattr(_request, "active", False) and _request.token:
+        return _request.token
     token = cache.get(VERSION_KEY)
     if token is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         token = cache.get(VERSION_KEY)
+    if getattr(_request, "active", False):
+        _request.token = token
     return token or ""
 
 

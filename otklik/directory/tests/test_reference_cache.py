@@ -140,3 +140,25 @@ def test_an_organisation_out_of_force_leaves_the_choices(client, personas):
     reference_changed()
 
     assert 'value="adm-18410"' not in _queue_page(client, personas["analyst"])
+
+
+def test_within_a_request_the_version_is_read_once_and_a_change_is_seen(
+    region, django_assert_max_num_queries
+):
+    from django.core import signals
+
+    signals.request_started.send(sender=None)
+    try:
+        first = reference_snapshot()
+        with django_assert_max_num_queries(0):
+            assert reference_snapshot() is first
+        # another process changes the books while this request runs: seen from the next one
+        cache.set(VERSION_KEY, "set-by-another-process", None)
+        assert reference_snapshot() is first
+        # a change in this request is seen at once
+        reference_changed()
+        assert reference_snapshot() is not first
+    finally:
+        signals.request_finished.send(sender=None)
+    cache.set(VERSION_KEY, "again-another-process", None)
+    assert reference_snapshot().version == "again-another-process"
