@@ -8,7 +8,9 @@ of the case page, through the REST API and the HTML pages, as each kind of user.
 
     .venv/bin/python bench/case_queries.py --cases 1000000 --requests 200
 
-Prints p50/p95/p99 per request kind. Needs PostgreSQL (OTKLIK_BENCH_PG).
+Prints p50/p95/p99 per request kind, the median CPU time of this process per request (Django's
+own work; wall times on a shared machine also carry the other load) and the SQL queries per
+request. Needs PostgreSQL (OTKLIK_BENCH_PG).
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def fill(url: str, n: int) -> None:
         print(f"filled {n} cases and {n} messages in {time.perf_counter() - t:.0f} s")
 
 
-def measure(n_requests: int) -> None:
+def measure(n_requests: int, warmup: int) -> None:
     import django
 
     django.setup()
@@ -100,6 +102,7 @@ def measure(n_requests: int) -> None:
             ("operator", "operator-volzhsky"),
             ("lead", "lead-zhkh"),
             ("coordinator", "coordinator-kamyshin"),
+            ("curator", "curator"),
         ]
     }
     clients = {}
@@ -142,23 +145,45 @@ def measure(n_requests: int) -> None:
         ),
         "HTML queue (analyst)": lambda: ("analyst", "/cases/", api_list("analyst")[1]),
         "HTML queue (coordinator)": lambda: ("coordinator", "/cases/", api_list("coord")[1]),
+        "HTML queue (operator, mine)": lambda: ("operator", "/cases/", {"queue": "mine"}),
         "HTML case page (analyst)": lambda: ("analyst", f"/cases/{rng.choice(numbers)}/", {}),
+        # the ЦУР's case page carries the action forms (organisation selects) in most states
+        "HTML case page (curator)": lambda: ("curator", f"/cases/{rng.choice(numbers)}/", {}),
     }
-    print(f"{'request':36} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    from django.db import connection
+
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    print(
+        f"{'request':36} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+        f" {'cpu p50':>8} {'queries':>8}"
+    )
     for label, make in kinds.items():
         times = []
+        cpu = []  # this process's CPU time: Django's own work, less sensitive to other load
+        queries[0] = 0
         statuses = set()
+        for _ in range(warmup):  # not measured: first use in the process (imports, templates)
+            role, path, params = make()
+            clients[role].get(path, params)
         for _ in range(n_requests):
             role, path, params = make()
-            t = time.perf_counter()
-            response = clients[role].get(path, params)
+            t, c = time.perf_counter(), time.process_time()
+            with connection.execute_wrapper(count):
+                response = clients[role].get(path, params)
             times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
             statuses.add(response.status_code)
         if statuses - {200}:
             label += f" (status {sorted(statuses)})"
         print(
             f"{label:36} {len(times):>5} {percentile(times, 50):>8.1f} "
             f"{percentile(times, 95):>8.1f} {percentile(times, 99):>8.1f} {max(times):>8.1f}"
+            f" {percentile(cpu, 50):>8.1f} {queries[0] / len(times):>8.1f}"
         )
 
 
@@ -166,13 +191,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--warmup", type=int, default=1, help="unmeasured requests per kind before measuring"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--database", help="reuse a filled database URL (skips the fill)")
     args = parser.parse_args()
     if args.database:
         os.environ["OTKLIK_DATABASE_URL"] = args.database
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "otklik.settings")
-        measure(args.requests)
+        measure(args.requests, args.warmup)
         return
     with throwaway_database(keep=args.keep) as url:
         env = otklik_env(url)
@@ -186,7 +214,7 @@ def main() -> None:
                 "OTKLIK_LOG_LEVEL": "WARNING",
             }
         )
-        measure(args.requests)
+        measure(args.requests, args.warmup)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.utils import timezone
 from otklik.cases.choices import CaseStatus, Priority
 from otklik.cases.models import RoutingRule
 from otklik.cases.selectors import CaseFilters
+from otklik.core.widgets import PrerenderedMixin, PrerenderedSelect, PrerenderedSelectMultiple
 from otklik.directory import selectors as directory
 
 TEXTAREA = {"rows": 3}
@@ -20,15 +21,11 @@ def _organizations(user: Any):
     return directory.organization_list(user=user, valid_on=timezone.localdate())
 
 
-def _topic_choices(user: Any, empty: str) -> list:
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for topic in directory.topic_list(user=user):
-        groups.setdefault(topic.sector.name, []).append((topic.code, topic.name))
-    return [("", empty), *groups.items()]
-
-
 class CaseFilterForm(forms.Form):
-    """The queue's filters; values in the URL are codes (``?sector=zhkh&status=in_work``)."""
+    """The queue's filters; values in the URL are codes (``?sector=zhkh&status=in_work``).
+
+    The option lists come from the process's reference books and are rendered once per version
+    of the reference data (``PrerenderedSelect``): they are most of the queue page otherwise."""
 
     q = forms.CharField(
         label="Поиск",
@@ -38,37 +35,41 @@ class CaseFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "номер, слово из текста или адрес"}
         ),
     )
-    sector = forms.ChoiceField(label="Отраслевой блок", required=False)
-    topic = forms.ChoiceField(label="Тема", required=False)
-    municipality = forms.ChoiceField(label="Муниципальное образование", required=False)
-    organization = forms.ChoiceField(label="Организация", required=False)
-    channel = forms.ChoiceField(label="Канал", required=False)
+    sector = forms.ChoiceField(label="Отраслевой блок", required=False, widget=PrerenderedSelect)
+    topic = forms.ChoiceField(label="Тема", required=False, widget=PrerenderedSelect)
+    municipality = forms.ChoiceField(
+        label="Муниципальное образование", required=False, widget=PrerenderedSelect
+    )
+    organization = forms.ChoiceField(label="Организация", required=False, widget=PrerenderedSelect)
+    channel = forms.ChoiceField(label="Канал", required=False, widget=PrerenderedSelect)
     status = forms.ChoiceField(
-        label="Состояние", required=False, choices=[("", "все состояния"), *CaseStatus.choices]
+        label="Состояние",
+        required=False,
+        choices=[("", "все состояния"), *CaseStatus.choices],
+        widget=PrerenderedSelect,
     )
     priority = forms.ChoiceField(
-        label="Приоритет", required=False, choices=[("", "любой"), *Priority.choices]
+        label="Приоритет",
+        required=False,
+        choices=[("", "любой"), *Priority.choices],
+        widget=PrerenderedSelect,
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = [
-            ("", "все блоки"),
-            *((s.code, s.name) for s in directory.sector_list(user=user)),
-        ]
-        self.fields["topic"].choices = _topic_choices(user, "все темы")
-        self.fields["municipality"].choices = [
-            ("", "все МО"),
-            *((m.okato, m.name) for m in directory.municipality_list(user=user)),
-        ]
+        books = directory.reference_books(user=user)
+        today = timezone.localdate()
+        self.fields["sector"].choices = [("", "все блоки"), *books.sector_choices]
+        self.fields["topic"].choices = [("", "все темы"), *books.topic_groups]
+        self.fields["municipality"].choices = [("", "все МО"), *books.municipality_choices]
         self.fields["organization"].choices = [
             ("", "все организации"),
-            *((o.code, o.short_name) for o in _organizations(user)),
+            *books.organization_choices(valid_on=today),
         ]
-        self.fields["channel"].choices = [
-            ("", "все каналы"),
-            *((c.code, c.name) for c in directory.channel_list(user=user)),
-        ]
+        self.fields["channel"].choices = [("", "все каналы"), *books.channel_choices]
+        for name, field in self.fields.items():
+            if isinstance(field.widget, PrerenderedSelect):
+                field.widget.prerender(store=books.rendered, key=("case-filter", name, today))
 
     def filters(self, queue: str) -> CaseFilters:
         """The valid filters of the form; an invalid one is dropped (and shown as an error)."""
@@ -80,22 +81,37 @@ class CaseFilterForm(forms.Form):
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
+    widget = PrerenderedSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return obj.short_name
 
 
 class OrganizationsChoiceField(forms.ModelMultipleChoiceField):
+    widget = PrerenderedSelectMultiple
+
     def label_from_instance(self, obj: Any) -> str:
         return obj.short_name
 
 
 class _WithOrganizations(forms.Form):
+    """Organisation choices in force today. The queryset validates what is posted; the options
+    shown by the code-valued fields come from the reference books, rendered once per version."""
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         orgs = _organizations(user)
+        books = directory.reference_books(user=user)
+        today = timezone.localdate()
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = orgs
+                if field.to_field_name == "code" and isinstance(field.widget, PrerenderedMixin):
+                    empty = [] if field.empty_label is None else [("", field.empty_label)]
+                    field.widget.choices = [*empty, *books.organization_choices(valid_on=today)]
+                    field.widget.prerender(
+                        store=books.rendered, key=("organizations", today, field.empty_label)
+                    )
 
 
 class AcceptForm(_WithOrganizations):
@@ -122,7 +138,7 @@ class AssignForm(_WithOrganizations):
         queryset=None,
         required=False,
         to_field_name="code",
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=PrerenderedSelectMultiple(attrs={"size": 5}),
         help_text="Можно выбрать несколько (Ctrl или ⌘ при щелчке).",
     )
 

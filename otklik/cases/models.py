@@ -155,6 +155,11 @@ class Case(BaseModel):
             models.Index(fields=["municipality", "resolution_due"]),
             models.Index(fields=["organization", "-received_at"]),
             models.Index(fields=["organization", "resolution_due"]),
+            # The counts (tabs, «more than 1000»): a filter column, the state and the deadline
+            # answer «open / overdue in this sector» from the index alone.
+            models.Index(fields=["sector", "status", "resolution_due"]),
+            models.Index(fields=["municipality", "status", "resolution_due"]),
+            models.Index(fields=["organization", "status", "resolution_due"]),
         ]
 
     def __str__(self) -> str:

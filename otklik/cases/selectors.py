@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, visible_to
+from otklik.accounts.choices import ROLE_SCOPE_FIELD
+from otklik.accounts.permissions import Action, Scope, ids_or_subquery, scope_for, visible_to
 from otklik.cases.choices import OPEN_STATES, CaseStatus
 from otklik.cases.models import Case
 from otklik.core.exceptions import NotFound
+from otklik.directory.cache import reference_snapshot, with_reference_rows
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 from otklik.intake.models import Message
 
@@ -53,8 +56,10 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
             qs.filter(
                 Q(organization_id=org_id)
                 | Q(
-                    pk__in=Case.co_executors.through.objects.filter(organization_id=org_id).values(
-                        "case_id"
+                    pk__in=ids_or_subquery(
+                        Case.co_executors.through.objects.filter(
+                            organization_id=org_id
+                        ).values_list("case_id", flat=True)
                     )
                 )
             ).filter(status__in=OPEN_STATES)
@@ -72,15 +77,21 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
     # Reference codes become ids first (small tables): the planner then sees plain equalities
     # on the case table, uses its indexes, and sees through a filter that contradicts the
     # user's scope (a sector lead asking for another sector) instead of scanning for nothing.
-    for field, model, key, value in (
-        ("sector_id", Sector, "code", filters.sector),
-        ("topic_id", Topic, "code", filters.topic),
-        ("municipality_id", Municipality, "okato", filters.municipality),
-        ("organization_id", Organization, "code", filters.organization),
-        ("channel_id", Channel, "code", filters.channel),
-    ):
-        if value:
-            ref = model.objects.filter(**{key: value}).values_list("pk", flat=True).first()
+    references = [
+        (field, model, value)
+        for field, model, value in (
+            ("sector_id", Sector, filters.sector),
+            ("topic_id", Topic, filters.topic),
+            ("municipality_id", Municipality, filters.municipality),
+            ("organization_id", Organization, filters.organization),
+            ("channel_id", Channel, filters.channel),
+        )
+        if value
+    ]
+    if references:
+        ids = reference_snapshot().ids
+        for field, model, value in references:
+            ref = ids[model].get(value)
             qs = qs.filter(**{field: ref}) if ref is not None else qs.none()
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -99,27 +110,15 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
             )
         )
     order = "resolution_due" if queue in ("overdue", "near_deadline", "mine") else "-received_at"
-    return qs.select_related(
-        "sector", "topic", "municipality", "organization", "channel", "kind"
-    ).order_by(order, "-id")
+    return with_reference_rows(qs).order_by(order, "-id")
 
 
 def case_get(*, user: Any, pk: int | str) -> Case:
     """One case the user may see; NotFound otherwise (no hint that it exists)."""
     lookup = {"number": pk} if isinstance(pk, str) and not pk.isdigit() else {"pk": pk}
     case = (
-        visible_to(Case.objects.all(), user, Action.CASE_VIEW)
-        .select_related(
-            "sector",
-            "topic",
-            "municipality",
-            "city_district",
-            "organization",
-            "channel",
-            "kind",
-            "author",
-            "merged_into",
-        )
+        with_reference_rows(visible_to(Case.objects.all(), user, Action.CASE_VIEW))
+        .select_related("author", "merged_into")
         .filter(**lookup)
         .first()
     )
@@ -138,13 +137,40 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
     return qs.order_by()[: cap + 1].count()
 
 
+QUEUE_COUNTS_SECONDS = 30  # how long the tab counts of one scope are reused
+
+
+def _visibility_key(user: Any) -> str:
+    """Users with the same key see the same cases and have the same «my organisation» queue."""
+    scope = scope_for(user, Action.CASE_VIEW)
+    parts = [str(scope.value)]
+    if scope is Scope.OWN:
+        field = ROLE_SCOPE_FIELD.get(user.role)
+        parts += [str(user.role), f"{field}={getattr(user, f'{field}_id', None) if field else ''}"]
+    parts.append(f"org={getattr(user, 'organization_id', None)}")
+    return ":".join(parts)
+
+
 def queue_counts(*, user: Any, queues: list[str], cap: int = COUNT_CAP) -> dict[str, int]:
     """How many cases each named queue holds for ``user`` (the tabs of the queue page),
-    counted up to ``cap + 1``."""
-    return {
+    counted up to ``cap + 1``.
+
+    The tabs are a guide, the list under them is always current: the counts are kept in the
+    shared cache for ``QUEUE_COUNTS_SECONDS``, shared by every user who sees the same cases
+    (seven capped counts cost more than the page itself on a large registry)."""
+    keys = {
+        name: f"otklik:cases:queue-count:{_visibility_key(user)}:{name}:{cap}" for name in queues
+    }
+    cached = cache.get_many(list(keys.values()))
+    counts = {name: cached[key] for name, key in keys.items() if key in cached}
+    fresh = {
         name: capped_count(case_list(user=user, filters=CaseFilters(queue=name)), cap)
         for name in queues
+        if name not in counts
     }
+    if fresh:
+        cache.set_many({keys[name]: n for name, n in fresh.items()}, QUEUE_COUNTS_SECONDS)
+    return {name: counts.get(name, fresh.get(name, 0)) for name in queues}
 
 
 def case_messages(*, case: Case) -> QuerySet:
@@ -152,8 +178,8 @@ def case_messages(*, case: Case) -> QuerySet:
     from otklik.intake.models import Message
 
     return (
-        Message.objects.filter(case=case)
-        .select_related("channel", "kind", "author", "municipality", "city_district")
+        with_reference_rows(Message.objects.filter(case=case))
+        .select_related("author")
         .prefetch_related("attachments")
         .order_by("received_at", "pk")
     )

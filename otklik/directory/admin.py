@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from otklik.accounts.permissions import Action
 from otklik.core.admin import MatrixModelAdmin
+from otklik.directory.cache import reference_changed
 from otklik.directory.models import (
     CalendarOverride,
     Channel,
@@ -16,6 +17,27 @@ from otklik.directory.models import (
     Sector,
     Topic,
 )
+
+
+class ReferenceAdmin(MatrixModelAdmin):
+    """Admin of a reference book: every change makes the processes rebuild their reference
+    snapshot (``otklik.directory.cache``)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reference_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # many-to-many fields and inlines
+        reference_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        reference_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        reference_changed()
 
 
 class CityDistrictInline(admin.TabularInline):
@@ -38,7 +60,7 @@ class CityDistrictInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(MatrixModelAdmin):
+class MunicipalityAdmin(ReferenceAdmin):
     list_display = ("name", "kind", "okato", "admin_centre", "population")
     list_filter = ("kind",)
     search_fields = ("name", "full_name", "okato", "admin_centre")
@@ -46,7 +68,7 @@ class MunicipalityAdmin(MatrixModelAdmin):
 
 
 @admin.register(CityDistrict)
-class CityDistrictAdmin(MatrixModelAdmin):
+class CityDistrictAdmin(ReferenceAdmin):
     list_display = ("name", "municipality", "okato", "population")
     list_filter = ("municipality",)
     search_fields = ("name", "okato")
@@ -72,7 +94,7 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Sector)
-class SectorAdmin(MatrixModelAdmin):
+class SectorAdmin(ReferenceAdmin):
     list_display = ("name", "code", "order")
     search_fields = ("name", "code")
     inlines = [TopicInline]
@@ -83,7 +105,7 @@ class SectorAdmin(MatrixModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(MatrixModelAdmin):
+class TopicAdmin(ReferenceAdmin):
     list_display = ("name", "sector", "code", "totk_code", "is_active")
     list_filter = ("sector", "is_active")
     search_fields = ("name", "code", "totk_code", "description")
@@ -91,7 +113,7 @@ class TopicAdmin(MatrixModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(MatrixModelAdmin):
+class OrganizationAdmin(ReferenceAdmin):
     list_display = ("short_name", "kind", "code", "serves_whole_region", "valid_from", "valid_to")
     list_filter = ("kind", "serves_whole_region", "sectors")
     search_fields = ("name", "short_name", "code", "email")
@@ -109,13 +131,13 @@ class OrganizationAdmin(MatrixModelAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(MatrixModelAdmin):
+class ChannelAdmin(ReferenceAdmin):
     list_display = ("name", "code", "is_public", "order")
     search_fields = ("name", "code")
 
 
 @admin.register(InputKind)
-class InputKindAdmin(MatrixModelAdmin):
+class InputKindAdmin(ReferenceAdmin):
     list_display = ("name", "code", "legal_basis", "order")
     search_fields = ("name", "code")
 

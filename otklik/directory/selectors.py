@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from otklik.accounts.permissions import Action, access_check
+from otklik.directory.cache import ReferenceSnapshot, reference_snapshot
 from otklik.directory.models import (
     Channel,
     CityDistrict,
@@ -18,6 +19,13 @@ from otklik.directory.models import (
     Sector,
     Topic,
 )
+
+
+def reference_books(*, user: Any) -> ReferenceSnapshot:
+    """The reference books as this process holds them (no query while they are unchanged):
+    code → row maps and the choice lists of the forms, in the orders of the lists below."""
+    access_check(user, Action.REFERENCE_VIEW)
+    return reference_snapshot()
 
 
 def municipality_list(*, user: Any) -> QuerySet[Municipality]:

@@ -14,6 +14,7 @@ from django.db import transaction
 from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
+from otklik.directory.cache import reference_changed
 from otklik.directory.choices import MunicipalityKind, OrganizationKind, SectorCode
 from otklik.directory.models import (
     CalendarOverride,
@@ -300,6 +301,7 @@ def reference_data_load(*, actor: Any = None, data_dir: Path = DATA_DIR) -> Load
         data = _read(data_dir, name)
         report.versions[name] = str(data.get("version", ""))
         _LOADERS[name](report, data)
+    reference_changed()
     audit_log(
         actor=actor,
         action="reference.load",
@@ -325,6 +327,7 @@ def topic_update(*, actor: Any, topic: Topic, **changes: Any) -> Topic:
         setattr(topic, name, value)
     topic.full_clean()
     topic.save()
+    reference_changed()
     audit_log(
         actor=actor,
         action="topic.update",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from otklik.directory.cache import ReferenceSnapshot, reference_snapshot
 from otklik.directory.models import Channel, InputKind, Municipality, Topic
 
 # Kind of input a channel brings when the item does not say.
@@ -18,6 +19,26 @@ DEFAULT_KIND = {
     "ok": "publication",
     "paper": "appeal_59fz",
 }
+
+
+def _books(field: serializers.Field) -> ReferenceSnapshot:
+    """The reference books of this parse: given once per delivery in the serializer's context
+    (``books``), else this process's current snapshot."""
+    return field.context.get("books") or reference_snapshot()
+
+
+class ReferenceCodeField(serializers.SlugRelatedField):
+    """The code of a reference row, found in the process's reference books (no query). A code
+    the books do not hold goes to the database as before (a very new row, or the error)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str | int) and not isinstance(data, bool):
+            books = _books(self)
+            model = self.queryset.model
+            pk = books.ids[model].get(str(data))
+            if pk is not None:
+                return books.by_id[model][pk]
+        return super().to_internal_value(data)
 
 
 class AuthorInSerializer(serializers.Serializer):
@@ -58,13 +79,13 @@ class AttachmentInSerializer(serializers.Serializer):
 class MessageInSerializer(serializers.Serializer):
     """One inbound message."""
 
-    channel = serializers.SlugRelatedField(
+    channel = ReferenceCodeField(
         slug_field="code",
         queryset=Channel.objects.all(),
         help_text="channel code: pos, vk, telegram, …",
     )
     external_id = serializers.CharField(max_length=128, help_text="the message's id in its channel")
-    kind = serializers.SlugRelatedField(
+    kind = ReferenceCodeField(
         slug_field="code",
         queryset=InputKind.objects.all(),
         required=False,
@@ -76,14 +97,14 @@ class MessageInSerializer(serializers.Serializer):
     )
     author = AuthorInSerializer(required=False)
     location = LocationInSerializer(required=False)
-    municipality = serializers.SlugRelatedField(
+    municipality = ReferenceCodeField(
         slug_field="okato",
         queryset=Municipality.objects.all(),
         required=False,
         allow_null=True,
         help_text="OKATO code when the channel knows it",
     )
-    topic = serializers.SlugRelatedField(
+    topic = ReferenceCodeField(
         slug_field="code",
         queryset=Topic.objects.all(),
         required=False,
@@ -101,7 +122,7 @@ class MessageInSerializer(serializers.Serializer):
     def validate(self, attrs):
         if "kind" not in attrs:
             code = DEFAULT_KIND.get(attrs["channel"].code, "message")
-            attrs["kind"] = InputKind.objects.get(code=code)
+            attrs["kind"] = _books(self).input_kinds.get(code) or InputKind.objects.get(code=code)
         if attrs["kind"].code == "appeal_59fz" and attrs["channel"].code == "email":
             raise serializers.ValidationError(
                 {

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
+from otklik.directory.cache import reference_snapshot
 from otklik.directory.models import Channel, InputKind
 from otklik.intake.models import Attachment, Contact, Delivery, DeliveryStatus, Message
 
@@ -35,17 +37,30 @@ class AuthorData:
     consent_text_version: str = ""
 
 
+CONTACT_MATCHES_MAX = 50
+
+
 def _contact_for(author: AuthorData | None, *, at: dt.datetime) -> Contact | None:
     if author is None or not (
         author.phone or author.email or author.channel_user_id or author.name
     ):
         return None
-    for field in ("phone", "email", "channel_user_id"):
-        value = getattr(author, field)
-        if value:
-            existing = Contact.objects.filter(**{field: value}).order_by("pk").first()
+    # The first contact by phone, else by e-mail, else by the channel's user id: one query.
+    keys = {f: v for f in ("phone", "email", "channel_user_id") if (v := getattr(author, f))}
+    if keys:
+        any_key = Q()
+        for field, value in keys.items():
+            any_key |= Q(**{field: value})
+        found = list(Contact.objects.filter(any_key).order_by("pk")[:CONTACT_MATCHES_MAX])
+        for field, value in keys.items():
+            existing = next((c for c in found if getattr(c, field) == value), None)
             if existing is not None:
                 return existing
+        if len(found) == CONTACT_MATCHES_MAX:  # unusually many: ask per key, as before
+            for field, value in keys.items():
+                existing = Contact.objects.filter(**{field: value}).order_by("pk").first()
+                if existing is not None:
+                    return existing
     return Contact.objects.create(
         name=author.name,
         phone=author.phone,
@@ -68,12 +83,14 @@ def message_ingest(
     author: AuthorData | None = None,
     actor: Any = None,
     process: bool = True,
+    checked: bool = False,
     **fields: Any,
 ) -> tuple[Message, bool]:
     """Store one message; a repeated delivery (same channel and external id) changes nothing.
 
     Returns ``(message, created)``. With ``process`` (the default) the message is handed to the
-    case lifecycle by a background task once the transaction commits.
+    case lifecycle by a background task once the transaction commits. ``checked``: the caller
+    has just looked for the message (the unique constraint still catches a race).
     """
     if not external_id:
         raise ApplicationError("Нет номера сообщения в канале (external_id).")
@@ -82,9 +99,10 @@ def message_ingest(
     received_at = received_at or timezone.now()
     if timezone.is_naive(received_at):
         raise ApplicationError("Время поступления должно быть с часовым поясом.")
-    existing = Message.objects.filter(channel=channel, external_id=external_id).first()
-    if existing is not None:
-        return existing, False
+    if not checked:
+        existing = Message.objects.filter(channel=channel, external_id=external_id).first()
+        if existing is not None:
+            return existing, False
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -251,26 +269,60 @@ def delivery_receive(
         reason = f"Слишком большой пакет: {len(items)} сообщений, не больше {MAX_BATCH} за раз."
         d = _quarantine(source=source, body=body, content_type=content_type, error=reason)
         raise ApplicationError(reason, extra={"delivery_id": d.pk})
-    return ReceiveOutcome(
-        batch=not single,
-        results=[
-            _receive_item(
-                index=i,
-                item=item,
-                source=source,
-                content_type=content_type,
-                body=body if single else json.dumps(item, ensure_ascii=False),
-            )
-            for i, item in enumerate(items)
-        ],
-    )
+    keys = [_item_key(item) for item in items]
+    stored = _stored_messages([k for k in keys if k is not None])
+    books = reference_snapshot()  # one look at the reference version for the whole batch
+    results = []
+    for i, item in enumerate(items):
+        result = _receive_item(
+            index=i,
+            item=item,
+            source=source,
+            content_type=content_type,
+            body=body if single else json.dumps(item, ensure_ascii=False),
+            stored=stored,
+            books=books,
+        )
+        if keys[i] is not None and result.message_id is not None:
+            stored[keys[i]] = result.message_id  # the same message again later in the batch
+        results.append(result)
+    return ReceiveOutcome(batch=not single, results=results)
+
+
+def _item_key(item: Any) -> tuple[str, str] | None:
+    """(channel code, external id) of an item that names both."""
+    if not isinstance(item, dict):
+        return None
+    channel_code, external_id = str(item.get("channel", "")), str(item.get("external_id", ""))
+    return (channel_code, external_id) if channel_code and external_id else None
+
+
+def _stored_messages(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The ids of the messages already stored under these keys: one query for a batch."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    found = Message.objects.filter(
+        channel__code__in={c for c, _ in wanted}, external_id__in={e for _, e in wanted}
+    ).values_list("channel__code", "external_id", "pk")
+    return {(c, e): pk for c, e, pk in found if (c, e) in wanted}
 
 
 def _receive_item(
-    *, index: int, item: Any, source: str, content_type: str, body: str
+    *,
+    index: int,
+    item: Any,
+    source: str,
+    content_type: str,
+    body: str,
+    stored: dict[tuple[str, str], int],
+    books: Any,
 ) -> IngestResult:
     channel_code = str(item.get("channel", "")) if isinstance(item, dict) else ""
     external_id = str(item.get("external_id", "")) if isinstance(item, dict) else ""
+    key = _item_key(item)
+    if key is not None and key in stored:  # a repeated delivery changes nothing
+        return IngestResult(index, "duplicate", external_id, stored[key])
     return _store_and_parse(
         index=index,
         source=source,
@@ -280,6 +332,8 @@ def _receive_item(
         external_id=external_id,
         item_of=lambda: item,
         raw_of=lambda: item,
+        books=books,
+        stored_checked=True,
     )
 
 
@@ -346,10 +400,15 @@ def _store_and_parse(
     item_of: Callable[[], Any],
     raw_of: Callable[[], dict],
     process: bool = True,
+    books: Any = None,
+    stored_checked: bool = False,
 ) -> IngestResult:
+    """Store the delivery, convert it, parse it, ingest the message. ``stored_checked``: the
+    caller has already looked for a stored message under the key (a batch does it in one
+    query)."""
     from otklik.intake.parsing import MessageInSerializer, errors_as_text
 
-    if channel_code and external_id:
+    if channel_code and external_id and not stored_checked:
         existing = (
             Message.objects.filter(channel__code=channel_code, external_id=external_id)
             .only("pk")
@@ -385,7 +444,7 @@ def _store_and_parse(
         if not isinstance(item, dict):
             reason = "сообщение: ожидается объект JSON."
         else:
-            serializer = MessageInSerializer(data=item)
+            serializer = MessageInSerializer(data=item, context={"books": books})
             reason = "" if serializer.is_valid() else errors_as_text(serializer.errors)
     if reason:
         set_aside(DeliveryStatus.QUARANTINED, reason)
@@ -393,7 +452,7 @@ def _store_and_parse(
     try:
         with transaction.atomic():
             message, created = _ingest_parsed(
-                serializer.validated_data, raw=raw_of(), process=process
+                serializer.validated_data, raw=raw_of(), process=process, checked=True
             )
             delivery.status = DeliveryStatus.PARSED
             delivery.message = message
@@ -411,7 +470,9 @@ def _store_and_parse(
     )
 
 
-def _ingest_parsed(data: dict, *, raw: dict, process: bool = True) -> tuple[Message, bool]:
+def _ingest_parsed(
+    data: dict, *, raw: dict, process: bool = True, checked: bool = False
+) -> tuple[Message, bool]:
     author = data.get("author") or {}
     location = data.get("location") or {}
     lat, lon = location.get("lat"), location.get("lon")
@@ -423,6 +484,7 @@ def _ingest_parsed(data: dict, *, raw: dict, process: bool = True) -> tuple[Mess
         text=data["text"],
         received_at=data.get("received_at"),
         raw=raw,
+        checked=checked,
         author=AuthorData(
             name=author.get("name", ""),
             phone=author.get("phone", ""),

@@ -3,7 +3,6 @@
 import json
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -27,14 +26,6 @@ ITEM = {
         }
     ],
 }
-
-
-@pytest.fixture
-def api(region):
-    _, key = apikey_create(system="ПОС (выгрузка)")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-    return client
 
 
 def post(client, payload):
