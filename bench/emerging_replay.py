@@ -18,10 +18,10 @@ injected:
 Reports per parameter setting (ratio, p_max, min_count): how many injected problems were
 detected (any alert on the series while the problem lasts), the median delay in weeks from its
 first week to the first alert (0 = in its first week), false alerts (an alert on a series with
-no problem that week or the week after) per week and per 100 series-weeks, and the false alerts
-that fell on a seasonal topic during its wave. The second year is replayed (the detector then
-also has the same season last year); ``--year 1`` replays the first (only the region-wave
-scaling: the platform's first year).
+no problem that week nor one that ended the week before) per week and per 100 series-weeks,
+and the false alerts that fell on a seasonal topic during its wave. The second year is
+replayed (the detector then also has the same season last year); ``--year 1`` replays the
+first (only the region-wave scaling: the platform's first year).
 
     .venv/bin/python bench/emerging_replay.py
     .venv/bin/python bench/emerging_replay.py --year 1
@@ -315,8 +315,8 @@ def main() -> None:
     print(
         "detected: problems with an alert while they lasted (by size); delay: weeks from the "
         "problem's first week to its first alert; false: alerts on a series with no problem that "
-        "week or the week before, per replayed week and per 100 series-weeks; in waves: false "
-        "alerts on a seasonal topic during its wave (per 100 series-weeks of wave)"
+        "week nor one that ended the week before, per replayed week and per 100 series-weeks; "
+        "in waves: false alerts on a seasonal topic during its wave (per 100 series-weeks of wave)"
     )
 
 
