@@ -10,7 +10,7 @@ PORT ?= 8000
 OTKLIK_TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/otklik
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint check test-sqlite test-postgres browser mailserver clean docs
+.PHONY: install run test lint check test-sqlite test-postgres browser mailserver pdftools clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ mailserver:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd >/dev/null; \
 	fi
 
+# poppler-utils (pdftoppm: the tests render the monthly PDF) and the DejaVu fonts (Cyrillic in
+# the PDF report) from Debian; nothing is downloaded at run time.
+pdftools:
+	@if [ ! -x /usr/bin/pdftoppm ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "Installing Debian's poppler-utils and fonts-dejavu-core for the PDF report…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils fonts-dejavu-core >/dev/null; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -58,10 +67,10 @@ check: install
 	  OTKLIK_ALLOWED_HOSTS=cur.example.ru OTKLIK_DATABASE_URL=sqlite:///:memory: \
 	  $(OTKLIK) check --deploy --fail-level WARNING
 
-test-sqlite: install browser mailserver
+test-sqlite: install browser mailserver pdftools
 	OTKLIK_DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test-postgres: install browser mailserver
+test-postgres: install browser mailserver pdftools
 	OTKLIK_DATABASE_URL=$(OTKLIK_TEST_PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test: lint check test-sqlite test-postgres

@@ -69,9 +69,11 @@ INSTALLED_APPS = [
     "otklik.channels.imports",
     "otklik.channels.webform",
     "otklik.analytics",
+    "otklik.problems",
     "otklik.channels.telegram",
     "otklik.channels.vk",
     "otklik.channels.ok",
+    "otklik.channels.open311",
     "otklik.demo",
 ]
 

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("otklik.intake.api.urls")),
     path("", include("otklik.cases.api.urls")),
     path("", include("otklik.analytics.api.urls")),
+    path("", include("otklik.problems.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,8 @@ urlpatterns = [
     path("channels/", include("otklik.channels.urls")),
     path("report/", include("otklik.channels.webform.urls")),
     path("analytics/", include("otklik.analytics.urls")),
+    path("open311/", include("otklik.channels.open311.urls")),
+    path("problems/", include("otklik.problems.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

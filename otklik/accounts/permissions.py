@@ -45,6 +45,10 @@ class Action(enum.StrEnum):
     CHANNEL_IMPORT = "channel.import"
     ANALYTICS_VIEW = "analytics.view"
     RATING_MANAGE = "rating.manage"
+    ANALYTICS_EXPORT = "analytics.export"
+    PROBLEM_VIEW = "problem.view"
+    PROBLEM_MANAGE = "problem.manage"
+    PROBLEM_IMPORT = "problem.import"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -71,6 +75,12 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CHANNEL_IMPORT: "Импорт выгрузок ПОС и других систем (файлы CSV, XLSX, JSON)",
     Action.ANALYTICS_VIEW: "Аналитика: картина обращений, обработка, удовлетворённость, конфликты",
     Action.RATING_MANAGE: "Рейтинги: методика (веса, порог) и публикация за период",
+    Action.ANALYTICS_EXPORT: "Аналитика: ежемесячный отчёт (PDF) и пакет материалов по запросу "
+    "(ZIP)",
+    Action.PROBLEM_VIEW: "Реестр региональных проблем: просмотр",
+    Action.PROBLEM_MANAGE: "Региональные проблемы: создание, инциденты, состояние, меры, "
+    "показатели",
+    Action.PROBLEM_IMPORT: "Загрузка проблем и показателей нац- и регпроектов из файлов",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -104,6 +114,10 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.CHANNEL_IMPORT:    (A,  A,  A,   N,   A,   N,   N,   N),
     Action.ANALYTICS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
     Action.RATING_MANAGE:     (A,  A,  A,   N,   N,   N,   N,   N),
+    Action.ANALYTICS_EXPORT:  (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.PROBLEM_VIEW:      (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.PROBLEM_MANAGE:    (A,  A,  A,   O,   A,   N,   N,   N),
+    Action.PROBLEM_IMPORT:    (A,  A,  A,   N,   A,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

@@ -15,7 +15,13 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from otklik.accounts.permissions import Action, access_check, visible_to
-from otklik.analytics.models import HOURS_BUCKETS, METRICS, DailyRollup, empty_histogram
+from otklik.analytics.models import (
+    HOURS_BUCKETS,
+    METRICS,
+    Alert,
+    DailyRollup,
+    empty_histogram,
+)
 from otklik.cases.choices import AnswerStatus, CaseStatus
 from otklik.cases.models import Case
 from otklik.directory.models import Municipality, Organization, Sector, Topic
@@ -606,3 +612,15 @@ def month(value: str | None, today: dt.date | None = None) -> Period:
         start = last.replace(day=1)
     nxt = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return Period(start, nxt - dt.timedelta(days=1))
+
+
+# --------------------------------------------------------------------------- alerts
+def alert_list(*, user: Any, status: str | None = None) -> QuerySet[Alert]:
+    """Alerts of emerging problems in the user's scope (the alerts' own scope lookups)."""
+    access_check(user, Action.ANALYTICS_VIEW)
+    qs = visible_to(Alert.objects.all(), user, Action.ANALYTICS_VIEW)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("topic", "topic__sector", "municipality", "problem").order_by(
+        "-week_end", "-observed", "-pk"
+    )

@@ -413,3 +413,33 @@ def alert_decide(*, actor, alert, confirm: bool):
     alert.save(update_fields=["status", "decided_at", "decided_by"])
     audit_log(actor=actor, action=f"alert.{alert.status}", target=alert, data={})
     return alert
+
+
+# --------------------------------------------------------------------------- packages
+def package_issue(*, actor, s, period, recipient: str = "") -> bytes:
+    """The package of materials on request (``report.package_build``), recorded in the audit log
+    with the slice, the month and who asked for it."""
+    from otklik.accounts.permissions import Action, access_check
+    from otklik.analytics.report import package_build
+    from otklik.audit.services import audit_log
+
+    access_check(actor, Action.ANALYTICS_EXPORT)
+    with transaction.atomic():
+        content = package_build(user=actor, s=s, period=period, recipient=recipient)
+        audit_log(
+            actor=actor,
+            action="analytics.package",
+            data={
+                "from": str(s.period.start),
+                "to": str(s.period.end),
+                "filters": {
+                    k: getattr(s, k)
+                    for k in ("sector", "topic", "municipality", "organization", "channel")
+                    if getattr(s, k) is not None
+                },
+                "month": f"{period.start:%Y-%m}",
+                "recipient": recipient,
+                "bytes": len(content),
+            },
+        )
+    return content

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from otklik.accounts.permissions import Action
-from otklik.analytics import selectors
+from otklik.accounts import permissions
+from otklik.accounts.permissions import Action, can
+from otklik.analytics import exports, selectors
 from otklik.analytics.forms import SliceForm
 from otklik.core.exceptions import ApplicationError
 from otklik.core.views import access_denied_as_403, require_action
@@ -23,23 +24,26 @@ PAGES = {
 }
 
 
-def _slice(request: HttpRequest) -> tuple[SliceForm, selectors.Slice, dict]:
-    form = SliceForm(request.GET or None)
+def _slice(request: HttpRequest, query=None) -> tuple[SliceForm, selectors.Slice, dict]:
+    """The slice of the request's GET (or of ``query``, a posted form)."""
+    query = request.GET if query is None else query
+    form = SliceForm(query or None)
     data = form.cleaned_data if form.is_valid() else SliceForm({}).cleaned_data_or_default()
     s = selectors.Slice(
         period=selectors.Period(data["date_from"], data["date_to"]),
         sector=data["sector"].pk if data.get("sector") else None,
         municipality=data["municipality"].pk if data.get("municipality") else None,
         organization=data["organization"].pk if data.get("organization") else None,
-        topic=_int(request.GET.get("topic")),
-        channel=_int(request.GET.get("channel")),
+        topic=_int(query.get("topic")),
+        channel=_int(query.get("channel")),
     )
     params = {
         "from": data["date_from"].isoformat(),
         "to": data["date_to"].isoformat(),
-        "sector": s.sector or "",
-        "municipality": s.municipality or "",
-        "organization": s.organization or "",
+        # the form reads these by code (SliceForm's to_field_name), so links carry codes
+        "sector": data["sector"].code if data.get("sector") else "",
+        "municipality": data["municipality"].okato if data.get("municipality") else "",
+        "organization": data["organization"].code if data.get("organization") else "",
         "topic": s.topic or "",
         "channel": s.channel or "",
     }
@@ -69,6 +73,7 @@ def _page(name: str):
                 "slice": s,
                 "slice_params": params,
                 "data": selector(user=request.user, s=s),
+                "may_export": can(request.user, Action.ANALYTICS_EXPORT),
             },
         )
 
@@ -103,7 +108,102 @@ def cases_view(request: HttpRequest) -> HttpResponse:
             "slice_params": params,
             "page_obj": page,
             "pages": [(k, v[0]) for k, v in PAGES.items()],
+            "may_make_problem": permissions.can(request.user, Action.PROBLEM_MANAGE),
         },
+    )
+
+
+# --------------------------------------------------------------------------- exports
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@require_action(Action.ANALYTICS_VIEW)
+@access_denied_as_403
+def export_view(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    """One table of a page as XLSX or CSV, in the page's slice."""
+    if key not in exports.KEYS or fmt not in exports.FORMATS:
+        raise Http404
+    _, s, _ = _slice(request)
+    period = selectors.month(request.GET.get("month"))
+    try:
+        table = exports.table_get(
+            user=request.user, key=key, s=s, period=period, metric=request.GET.get("metric", "")
+        )
+    except KeyError as exc:
+        raise Http404 from exc
+    span = (
+        f"{period.start:%Y-%m}"
+        if key in exports.RATING_KEYS
+        else f"{s.period.start:%Y%m%d}-{s.period.end:%Y%m%d}"
+    )
+    return _attachment(
+        exports.render(table, fmt), exports.FORMATS[fmt], f"otklik-{key}-{span}.{fmt}"
+    )
+
+
+@require_GET
+@require_action(Action.ANALYTICS_EXPORT)
+@access_denied_as_403
+def report_view(request: HttpRequest) -> HttpResponse:
+    """The monthly report (PDF) and the package of materials on request (ZIP)."""
+    period = selectors.month(request.GET.get("month"))
+    form, s, params = _slice(request)
+    if not request.GET.get("from") and not request.GET.get("date_from"):
+        s = selectors.Slice(period=period)
+        params = {**params, "from": period.start.isoformat(), "to": period.end.isoformat()}
+    return render(
+        request,
+        "analytics/report.html",
+        {
+            "title": "Отчёт и пакет материалов",
+            "page": "report",
+            "pages": [(k, v[0]) for k, v in PAGES.items()],
+            "form": form,
+            "slice": s,
+            "slice_params": params,
+            "month": f"{period.start:%Y-%m}",
+            "period": period,
+        },
+    )
+
+
+@require_GET
+@require_action(Action.ANALYTICS_EXPORT)
+@access_denied_as_403
+def report_pdf_view(request: HttpRequest) -> HttpResponse:
+    from otklik.analytics.report import monthly_report
+
+    period = selectors.month(request.GET.get("month"))
+    try:
+        content = monthly_report(user=request.user, period=period)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('analytics:report')}?month={period.start:%Y-%m}")
+    return _attachment(content, "application/pdf", f"otklik-report-{period.start:%Y-%m}.pdf")
+
+
+@require_POST
+@require_action(Action.ANALYTICS_EXPORT)
+@access_denied_as_403
+def package_view(request: HttpRequest) -> HttpResponse:
+    from otklik.analytics.services import package_issue
+
+    _, s, _ = _slice(request, request.POST)
+    period = selectors.month(request.POST.get("month"))
+    recipient = request.POST.get("recipient", "").strip()[:200]
+    try:
+        content = package_issue(actor=request.user, s=s, period=period, recipient=recipient)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('analytics:report')}?month={period.start:%Y-%m}")
+    return _attachment(
+        content,
+        "application/zip",
+        f"otklik-package-{s.period.start:%Y%m%d}-{s.period.end:%Y%m%d}.zip",
     )
 
 
@@ -112,8 +212,6 @@ def cases_view(request: HttpRequest) -> HttpResponse:
 @require_action(Action.ANALYTICS_VIEW)
 @access_denied_as_403
 def ratings_view(request: HttpRequest) -> HttpResponse:
-    from otklik.accounts.permissions import can
-
     period = selectors.month(request.GET.get("month"))
     board = selectors.rating_board(user=request.user, period=period)
     return render(
@@ -127,6 +225,7 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
             "month": f"{period.start:%Y-%m}",
             "board": board,
             "may_manage": can(request.user, Action.RATING_MANAGE),
+            "may_export": can(request.user, Action.ANALYTICS_EXPORT),
             "slice_params": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         },
     )
@@ -187,3 +286,63 @@ def methodology_view(request: HttpRequest) -> HttpResponse:
             "form": form,
         },
     )
+
+
+# --------------------------------------------------------------------------- alerts
+@require_GET
+@require_action(Action.ANALYTICS_VIEW)
+@access_denied_as_403
+def alerts_view(request: HttpRequest) -> HttpResponse:
+    """Emerging-problem alerts: confirm (a problem opens in the registry) or dismiss."""
+    from otklik.analytics.models import AlertStatus
+
+    status = request.GET.get("status", AlertStatus.NEW)
+    if status not in AlertStatus.values and status != "all":
+        status = AlertStatus.NEW
+    qs = selectors.alert_list(user=request.user, status=None if status == "all" else status)
+    return render(
+        request,
+        "analytics/alerts.html",
+        {
+            "title": "Сигналы о новых проблемах",
+            "page": "alerts",
+            "pages": [(k, v[0]) for k, v in PAGES.items()],
+            "page_obj": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": [("all", "все"), *AlertStatus.choices],
+            "may_decide": permissions.can(request.user, Action.CASE_MODERATE),
+            "slice_params": {},
+        },
+    )
+
+
+@require_POST
+@require_action(Action.ANALYTICS_VIEW)
+@access_denied_as_403
+def alert_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    from otklik.accounts.permissions import visible_to
+    from otklik.analytics.models import Alert
+    from otklik.analytics.services import alert_decide
+    from otklik.problems.services import problem_create_from_alert
+
+    alert = get_object_or_404(
+        visible_to(Alert.objects.all(), request.user, Action.ANALYTICS_VIEW), pk=pk
+    )
+    try:
+        if decision == "confirm":
+            problem = problem_create_from_alert(actor=request.user, alert=alert)
+        elif decision == "dismiss":
+            alert_decide(actor=request.user, alert=alert, confirm=False)
+            problem = None
+        else:
+            return HttpResponse(status=404)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("analytics:alerts")
+    if problem is not None:
+        messages.success(request, "Сигнал подтверждён: проблема внесена в реестр.")
+        return redirect("problems:detail", pk=problem.pk)
+    messages.success(request, "Сигнал отклонён.")
+    return redirect("analytics:alerts")

@@ -145,6 +145,11 @@ def message_classify(*, actor: Any, message: Message, **changes: Any) -> Message
     # After the change the message must still be in the actor's scope: a sector lead cannot
     # move a message out of their sector and thereby out of sight.
     access_check(actor, Action.MESSAGE_CLASSIFY, message)
+    if "municipality" in changes:
+        # its near-duplicate keys move with it: found in the new area, not in the old one
+        from otklik.nlp.models import MessageBand
+
+        MessageBand.objects.filter(message=message).update(municipality=message.municipality)
     audit_log(
         actor=actor,
         action="message.classify",

@@ -55,6 +55,27 @@ def training_examples(level: str) -> list[Example]:
     ]
 
 
+def file_examples(path: str, text_column: str, label_column: str, level: str) -> list[Example]:
+    """Examples from a labelled CSV (in file order; texts masked like the history's): labels
+    must be sector codes (``level="sector"``) or topic codes of the taxonomy."""
+    from django.utils import timezone
+
+    from otklik.core.exceptions import ApplicationError
+    from otklik.directory.models import Sector, Topic
+    from otklik.nlp import training
+    from otklik.nlp.masking import mask
+
+    texts, labels = training.read_labelled(path, text_column, label_column)
+    known = set((Sector if level == "sector" else Topic).objects.values_list("code", flat=True))
+    unknown = sorted(set(labels) - known)
+    if unknown:
+        raise ApplicationError(
+            f"В файле метки, которых нет в справочнике ({level}): {', '.join(unknown[:10])}"
+        )
+    now = timezone.now()
+    return [Example(0, mask(t), lab, now) for t, lab in zip(texts, labels, strict=True)]
+
+
 def model_list(*, user: Any) -> QuerySet[ClassifierModel]:
     access_check(user, Action.MODEL_VIEW)
     return ClassifierModel.objects.select_related("created_by", "activated_by")

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from otklik.accounts.permissions import Action, access_check
@@ -147,19 +148,29 @@ def _apply(
 
 
 def _stored_duplicate(message: Message, lemmas: list[str], sector: str | None) -> dict | None:
-    """The most similar earlier message of the same area among the stored ones (MinHash LSH
-    band keys in the database give candidates; the finer similarity confirms)."""
+    """The most similar earlier message of the same area among the stored ones (the MinHash LSH
+    band keys of the municipality's messages in the database give candidates, those sharing
+    the most keys first, with the earlier messages of the same address; the finer similarity
+    confirms)."""
     grams = shingles(lemmas)
     if len(grams) < 3:
         return None
     bands = band_hashes(grams)
     since = message.received_at - dt.timedelta(days=DUPLICATE_WINDOW_DAYS)
+    # The messages of the same municipality sharing the most band keys first (the more keys
+    # shared, the more alike): an index-only scan of nlp_band_area_idx.
     candidate_ids = set(
         MessageBand.objects.filter(
-            band__in=bands, received_at__gte=since, received_at__lte=message.received_at
+            band__in=bands,
+            municipality_id=message.municipality_id,
+            received_at__gte=since,
+            received_at__lte=message.received_at,
         )
         .exclude(message_id=message.pk)
-        .values_list("message_id", flat=True)[: MAX_CANDIDATES * 4]
+        .values("message_id")
+        .annotate(shared=Count("*"))
+        .order_by("-shared", "-message_id")
+        .values_list("message_id", flat=True)[:MAX_CANDIDATES]
     )
     addr = address_key(message.address or "")
     if addr:
@@ -289,7 +300,12 @@ def _store(message: Message, result: dict, lemmas: list[str], cur: Any, ref: _Re
         grams = shingles(lemmas)
         if len(grams) >= 3:
             MessageBand.objects.bulk_create(
-                MessageBand(message=message, band=b, received_at=message.received_at)
+                MessageBand(
+                    message=message,
+                    band=b,
+                    municipality_id=message.municipality_id,
+                    received_at=message.received_at,
+                )
                 for b in band_hashes(grams)
             )
     return AnalysisOutcome(analysis, before != (message.sector_id, message.topic_id))
@@ -388,12 +404,12 @@ def _current_predictions(level: str, texts: list[str]) -> list[str]:
 
 
 def model_train_from_history(
-    *, actor: Any, level: str, folds: int = 3, progress=None
+    *, actor: Any, level: str, folds: int = 3, progress=None, examples=None, source: str = ""
 ) -> ClassifierModel:
     """Train a classifier on the region's confirmed messages (ЦУР-accepted cases and operators'
-    corrections), oldest 80 % for training, the newest 20 % held out; evaluate it and what
-    runs now on the holdout; register it as a candidate. The registered model is exactly the
-    one evaluated (it is not refitted afterwards)."""
+    corrections) — or on ``examples`` read from a file —, oldest 80 % for training, the newest
+    20 % held out; evaluate it and what runs now on the holdout; register it as a candidate.
+    The registered model is exactly the one evaluated (it is not refitted afterwards)."""
     from otklik.nlp import training
     from otklik.nlp.selectors import training_examples
 
@@ -401,7 +417,7 @@ def model_train_from_history(
         access_check(actor, Action.MODEL_MANAGE)
     if level not in ("sector", "topic"):
         raise ApplicationError("Уровень классификации: sector или topic.")
-    examples = training_examples(level)
+    examples = training_examples(level) if examples is None else examples
     if len(examples) < MIN_TRAINING_EXAMPLES:
         raise ApplicationError(
             f"Подтверждённых сообщений {len(examples)}: для обучения нужно хотя бы "
@@ -435,7 +451,7 @@ def model_train_from_history(
         version=version,
         level=level,
         path=str(path),
-        source=f"Подтверждённые сообщения до {train_set[-1].received_at:%d.%m.%Y}",
+        source=source or f"Подтверждённые сообщения до {train_set[-1].received_at:%d.%m.%Y}",
         labels=clf.labels,
         n_train=len(train_set),
         n_holdout=len(holdout),

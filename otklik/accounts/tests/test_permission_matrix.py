@@ -500,3 +500,105 @@ def test_analytics_view(role, personas, world):
     scope = expected(role, Action.ANALYTICS_VIEW)
     # the world: one message inside every scoped persona's zone, one outside all of them
     assert total["messages"] == {Scope.ALL: 2, Scope.OWN: 1}[scope]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_analytics_export(role, personas, world):
+    """The package of materials on request: issued (and recorded) for the ЦУР roles only; a
+    refusal records nothing."""
+    from otklik.analytics.selectors import Period, Slice
+    from otklik.analytics.services import package_issue, rollups_refresh
+
+    rollups_refresh(full=True)
+    today = timezone.localdate()
+    s = Slice(period=Period(today, today))
+    if expected(role, Action.ANALYTICS_EXPORT) is Scope.ALL:
+        content = package_issue(actor=personas[role], s=s, period=s.period)
+        assert content.startswith(b"PK")  # a ZIP
+        assert AuditEvent.objects.filter(action="analytics.package").count() == 1
+    else:
+        with pytest.raises(AccessDenied):
+            package_issue(actor=personas[role], s=s, period=s.period)
+        assert not AuditEvent.objects.filter(action="analytics.package").exists()
+
+
+# --- problem registry --------------------------------------------------------------------------
+@pytest.fixture
+def problems(personas):
+    """A problem inside every scoped persona's zone (ЖКХ, Волжский, a measure of its
+    administration) and one outside all of them (roads, Камышин, another organisation)."""
+    from otklik.problems.services import measure_add, problem_create
+
+    curator = personas["curator"]
+    out = {}
+    for where, sector, okato, org in (
+        ("inside", "zhkh", "18410", "adm-18410"),
+        ("outside", "roads", "18415", "adm-18415"),
+    ):
+        p = problem_create(
+            actor=curator,
+            title=where,
+            sector=Sector.objects.get(code=sector),
+            municipalities=[Municipality.objects.get(okato=okato)],
+        )
+        measure_add(
+            actor=curator,
+            problem=p,
+            text="Мера",
+            deadline=dt.date(2026, 12, 1),
+            organization=Organization.objects.get(code=org),
+        )
+        out[where] = p
+    return out
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_problem_view(role, personas, problems):
+    from otklik.problems.selectors import problem_list
+
+    scope = expected(role, Action.PROBLEM_VIEW)
+    if scope is Scope.NONE:
+        with pytest.raises(AccessDenied):
+            problem_list(user=personas[role])
+        return
+    seen = set(problem_list(user=personas[role]).values_list("title", flat=True))
+    assert seen == {Scope.ALL: {"inside", "outside"}, Scope.OWN: {"inside"}}[scope]
+
+
+@pytest.mark.parametrize("where", ["inside", "outside"])
+@pytest.mark.parametrize("role", ROLES)
+def test_problem_manage(role, where, personas, problems):
+    from otklik.problems.services import problem_update
+
+    problem = problems[where]
+    events = AuditEvent.objects.count()
+    if _allowed(role, Action.PROBLEM_MANAGE, where):
+        problem_update(actor=personas[role], problem=problem, root_cause="Износ сетей")
+        problem.refresh_from_db()
+        assert problem.root_cause == "Износ сетей"
+        assert (
+            AuditEvent.objects.filter(action="problem.update").latest("id").actor
+            == (personas[role])
+        )
+    else:
+        with pytest.raises(AccessDenied):
+            problem_update(actor=personas[role], problem=problem, root_cause="Износ сетей")
+        problem.refresh_from_db()
+        assert problem.root_cause == ""
+        assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_problem_import(role, personas):
+    from otklik.problems.imports import problems_import
+    from otklik.problems.models import Problem
+
+    content = "external_id,title,sector\next-1,Мусор,tko\n".encode()
+    if expected(role, Action.PROBLEM_IMPORT) is Scope.ALL:
+        report = problems_import(actor=personas[role], name="p.csv", content=content)
+        assert report.created == ["ext-1"]
+        assert Problem.objects.filter(external_id="ext-1").count() == 1
+    else:
+        with pytest.raises(AccessDenied):
+            problems_import(actor=personas[role], name="p.csv", content=content)
+        assert not Problem.objects.exists()

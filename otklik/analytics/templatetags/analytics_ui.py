@@ -10,17 +10,57 @@ from django.urls import reverse
 register = template.Library()
 
 KEYS = ("from", "to", "sector", "topic", "municipality", "organization", "channel")
+# dimensions the slice form reads by code, not by id: (model, code field)
+BY_CODE = {
+    "sector": ("directory.Sector", "code"),
+    "municipality": ("directory.Municipality", "okato"),
+    "organization": ("directory.Organization", "code"),
+}
+
+
+def _code(context, dim: str, value):
+    """The code of a row's dimension given by id (one look-up per kind and page)."""
+    if dim not in BY_CODE or not isinstance(value, int):
+        return value
+    from django.apps import apps
+
+    cache = context.render_context.setdefault("analytics_codes", {})
+    if dim not in cache:
+        label, field = BY_CODE[dim]
+        cache[dim] = dict(apps.get_model(label).objects.values_list("pk", field))
+    return cache[dim].get(value, value)
 
 
 @register.simple_tag(takes_context=True)
 def drill(context, metric: str, **dims) -> str:
-    """The drill-down address of ``metric`` in the page's slice, narrowed by ``dims``."""
+    """The drill-down address of ``metric`` in the page's slice, narrowed by ``dims`` (ids or
+    codes)."""
     params = {k: v for k, v in context["slice_params"].items() if k in KEYS and v}
     for k, v in dims.items():
         if v is not None and v != "":
-            params[k] = v
+            params[k] = _code(context, k, v)
     params["metric"] = metric
     return f"{reverse('analytics:cases')}?{urlencode(params)}"
+
+
+@register.simple_tag(takes_context=True)
+def export_url(context, key: str, fmt: str, **extra) -> str:
+    """The download address of the table ``key`` in the page's slice (and ``extra``: the month
+    of the ratings, the metric of the drill-down)."""
+    params = {k: v for k, v in context["slice_params"].items() if k in KEYS and v}
+    params.update({k: v for k, v in extra.items() if v not in (None, "")})
+    query = urlencode(params)
+    return reverse("analytics:export", args=[key, fmt]) + (f"?{query}" if query else "")
+
+
+@register.inclusion_tag("analytics/_export.html", takes_context=True)
+def export_links(context, key: str, **extra) -> dict:
+    """«Скачать XLSX / CSV» under a table."""
+    return {
+        "key": key,
+        "xlsx": export_url(context, key, "xlsx", **extra),
+        "csv": export_url(context, key, "csv", **extra),
+    }
 
 
 @register.filter

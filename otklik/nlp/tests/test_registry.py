@@ -195,3 +195,31 @@ def test_the_commands(history):
     out = io.StringIO()
     call_command("nlp", "reprocess", "--batch", "25", stdout=out, stderr=io.StringIO())
     assert "re-processed 60 messages" in out.getvalue()
+
+
+def test_learn_from_a_file_registers_an_evaluated_candidate(region, settings, tmp_path):
+    import csv
+
+    settings.VAR_DIR = tmp_path
+    registry.reset()
+    path = tmp_path / "labelled.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        for i in range(60):
+            texts, label = (WATER, "zhkh") if i % 2 == 0 else (ROADS, "roads")
+            w.writerow([texts[i % 3].format(n=i + 1) + " звонить Петрову Ивану", label])
+    out = io.StringIO()
+    call_command(
+        "nlp", "learn", "--level", "sector", "--data", str(path), "--folds", "0", "--json",
+        stdout=out, stderr=io.StringIO(),
+    )  # fmt: skip
+    learned = json.loads(out.getvalue())
+    assert (learned["n_train"], learned["n_holdout"]) == (48, 12)
+    row = ClassifierModel.objects.get(version=learned["version"])
+    assert row.source == "Файл labelled.csv" and row.candidate_f1 is not None
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\nЯма на дороге,potholes\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="нет в справочнике"):
+        call_command("nlp", "learn", "--level", "sector", "--data", str(bad), stdout=io.StringIO())
+    registry.reset()

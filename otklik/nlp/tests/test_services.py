@@ -63,6 +63,10 @@ def test_analysis_fills_what_the_channel_did_not_say(region):
     assert a.result["text_masked"] and a.result["explanation"]
     assert a.urgency and a.sentiment
     assert MessageBand.objects.filter(message=message).count() == 21
+    # the keys carry the message's municipality: the search stays in the area in the index
+    assert set(
+        MessageBand.objects.filter(message=message).values_list("municipality_id", flat=True)
+    ) == {message.municipality_id}
     assert outcome.changed
 
 
@@ -119,6 +123,43 @@ def test_a_similar_report_is_offered_not_merged(region):
     assert opened and other.pk != case.pk
     offer = CaseEvent.objects.get(case=other, kind="duplicate_suggested")
     assert offer.data["case"] == case.number
+
+
+def test_the_messages_sharing_most_keys_are_weighed_first(region):
+    """Many messages of the area sharing nearly all keys with the new one (a common template)
+    do not crowd out the earlier message that shares all of them."""
+    text = "Третий день нет горячей воды в Волжском, дети моются в тазике, управляющая молчит."
+    first = ingest(text)
+    message_analyse(message=first)
+    first.refresh_from_db()
+    assert not first.address  # found by its keys alone, not by the address
+    keys = list(MessageBand.objects.filter(message=first))
+    channel, kind = Channel.objects.get(code="web"), InputKind.objects.get(code="message")
+    crowd = Message.objects.bulk_create(
+        Message(
+            channel=channel,
+            kind=kind,
+            external_id=f"crowd-{i}",
+            text="Нет горячей воды",
+            received_at=first.received_at - dt.timedelta(minutes=1),
+            municipality_id=first.municipality_id,
+        )
+        for i in range(900)
+    )
+    MessageBand.objects.bulk_create(
+        MessageBand(
+            message=m,
+            band=key.band,
+            municipality_id=first.municipality_id,
+            received_at=m.received_at,
+        )
+        for i, m in enumerate(crowd)
+        for k, key in enumerate(keys)
+        if k != i % len(keys)  # each shares all the keys but one
+    )
+    message_analyse(message=first)  # its keys written again: after the crowd's in every order
+    again = ingest(text + "!")
+    assert message_analyse(message=again).analysis.duplicate_of_id == first.pk
 
 
 def test_the_same_words_about_another_house_or_town_are_not_duplicates(region):
@@ -247,3 +288,17 @@ def test_reprocessing_through_the_task(region, personas, django_capture_on_commi
         run = reprocess_start(actor=personas["curator"])  # the task runs on commit
     run.refresh_from_db()
     assert run.status == ReprocessStatus.DONE and run.done == 3
+
+
+def test_a_corrected_municipality_moves_the_duplicate_keys(region, personas):
+    from otklik.intake.services import message_classify
+
+    message = ingest(HOT_WATER)
+    message_analyse(message=message)
+    kamyshin = Municipality.objects.get(okato="18415")
+    message_classify(actor=personas["curator"], message=message, municipality=kamyshin)
+    assert set(
+        MessageBand.objects.filter(message=message).values_list("municipality_id", flat=True)
+    ) == {kamyshin.pk}
+    again = ingest(HOT_WATER.replace("в Волжском", "в Камышине") + "!", municipality=kamyshin)
+    assert message_analyse(message=again).analysis.duplicate_of_id == message.pk

@@ -76,6 +76,12 @@ class Command(BaseCommand):
         p.add_argument("--folds", type=int, default=3, help="CV folds for calibration; 0 skips")
         p.add_argument("--activate", action="store_true", help="switch on if not worse")
         p.add_argument("--json", action="store_true")
+        p.add_argument(
+            "--data",
+            help="a labelled CSV[.gz] instead of the confirmed history (last 20 %% held out)",
+        )
+        p.add_argument("--text-column", default="text")
+        p.add_argument("--label-column", default="label")
         p = sub.add_parser("models", help="list the registered classifier models")
         p.add_argument("--json", action="store_true")
         p = sub.add_parser("activate", help="switch a registered model on")
@@ -152,13 +158,21 @@ class Command(BaseCommand):
 
     # ---------------------------------------------------------------------- the registry
     def _learn(self, o):
+        from otklik.nlp.selectors import file_examples
         from otklik.nlp.services import model_activate, model_train_from_history
 
+        examples = (
+            file_examples(o["data"], o["text_column"], o["label_column"], o["level"])
+            if o.get("data")
+            else None
+        )
         row = model_train_from_history(
             actor=None,
             level=o["level"],
             folds=o["folds"],
             progress=lambda msg: self.stderr.write(msg),
+            examples=examples,
+            source=f"Файл {os.path.basename(o['data'])}" if o.get("data") else "",
         )
         activated = False
         if o["activate"]:

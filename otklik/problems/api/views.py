@@ -1,0 +1,164 @@
+"""The read-only API of the registry: problems with measures, indicators and the inflow."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from otklik.accounts.permissions import Action
+from otklik.core.api import CappedCountPagination, MatrixPermission
+from otklik.directory.models import Municipality, Sector
+from otklik.problems import selectors
+from otklik.problems.choices import ProblemStatus
+from otklik.problems.models import Problem
+
+
+class ListQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ProblemStatus.choices, required=False)
+    sector = serializers.SlugRelatedField(
+        slug_field="code", queryset=Sector.objects.all(), required=False
+    )
+    municipality = serializers.SlugRelatedField(
+        slug_field="okato", queryset=Municipality.objects.all(), required=False
+    )
+    owner = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="user id"
+    )
+
+
+def _summary(p: Problem) -> dict:
+    return {
+        "id": p.pk,
+        "title": p.title,
+        "status": p.status,
+        "source": p.source,
+        "external_id": p.external_id,
+        "sector": p.sector.code,
+        "municipalities": [m.okato for m in p.municipalities.all()],
+        "city_districts": [d.okato for d in p.city_districts.all()],
+        "owner": p.owner_id,
+        "created_at": p.created_at,
+    }
+
+
+class ProblemListView(APIView):
+    permission_classes = [MatrixPermission]
+    read_action = Action.PROBLEM_VIEW
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ProblemStatus.values),
+            OpenApiParameter("sector", OpenApiTypes.STR, description="sector code"),
+            OpenApiParameter("municipality", OpenApiTypes.STR, description="OKATO"),
+            OpenApiParameter("owner", OpenApiTypes.INT, description="user id"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+        summary="Problems of the registry in the user's scope",
+        operation_id="problems_list",
+        tags=["problems"],
+    )
+    def get(self, request):
+        q = ListQuery(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        d = q.validated_data
+        qs = selectors.problem_list(
+            user=request.user,
+            filters={
+                "status": d.get("status"),
+                "sector": d["sector"].pk if d.get("sector") else None,
+                "municipality": d["municipality"].pk if d.get("municipality") else None,
+                "owner": d.get("owner"),
+            },
+        )
+        pager = CappedCountPagination()
+        page = pager.paginate_queryset(qs, request, view=self)
+        rows = [
+            {**_summary(p), "cases": p.n_cases, "measures": p.n_measures, "overdue": p.n_overdue}
+            for p in page
+        ]
+        return pager.get_paginated_response(rows)
+
+
+class ProblemDetailView(APIView):
+    permission_classes = [MatrixPermission]
+    read_action = Action.PROBLEM_VIEW
+
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        summary="A problem: facts, measures, indicators, cases and the inflow before/after",
+        operation_id="problems_retrieve",
+        tags=["problems"],
+    )
+    def get(self, request, pk: int):
+        if not 0 < pk < 2**63:  # the id column's range: anything else names no problem
+            raise Http404
+        try:
+            p = selectors.problem_get(user=request.user, pk=pk)
+        except Problem.DoesNotExist as exc:
+            raise Http404 from exc
+        inflow = selectors.problem_inflow(user=request.user, problem=p)
+        return Response(
+            {
+                **_summary(p),
+                "description": p.description,
+                "root_cause": p.root_cause,
+                "topics": [t.code for t in p.topics.all()],
+                "alert": p.alert_id,
+                "cases": list(
+                    selectors.problem_cases(user=request.user, problem=p).values_list(
+                        "number", flat=True
+                    )[:1000]
+                ),
+                "measures": [
+                    {
+                        "id": m.pk,
+                        "text": m.text,
+                        "organization": m.organization.code if m.organization else None,
+                        "deadline": m.deadline,
+                        "status": m.status,
+                        "done_at": m.done_at,
+                        "overdue": m.is_overdue,
+                    }
+                    for m in selectors.problem_measures(p)
+                ],
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "name": i.name,
+                        "project": i.project,
+                        "project_kind": i.project_kind,
+                        "unit": i.unit,
+                        "values": [
+                            {
+                                "period": v.period,
+                                "target": v.target,
+                                "actual": v.actual,
+                            }
+                            for v in i.values.all()
+                        ],
+                    }
+                    for i in p.indicators.all()
+                ],
+                "inflow": {
+                    "first_measure_done": inflow["pivot"],
+                    "before_avg": inflow["before_avg"],
+                    "after_avg": inflow["after_avg"],
+                    "change_pct": inflow["change_pct"],
+                    "verdict": inflow["verdict"],
+                    "weeks": [
+                        {
+                            "start": w.start,
+                            "end": w.end,
+                            "messages": w.messages,
+                            "after": w.after,
+                            "complete": w.complete,
+                        }
+                        for w in inflow["weeks"]
+                    ],
+                },
+            }
+        )

@@ -1,0 +1,300 @@
+"""Loading files into the registry (services: audited, one transaction, idempotent).
+
+**Indicators of national and regional projects** (CSV with a header row, ``,`` or ``;``; or
+XLSX, first sheet, header in the first row), one row per indicator and period:
+
+=============  ========================================================  ==========
+column         meaning                                                   required
+=============  ========================================================  ==========
+code           the indicator's code (the key: a re-import updates it)    yes
+name           the indicator                                             yes
+project        the project's name                                        yes
+project_kind   ``national`` / ``regional`` (or «национальный» / ...)     no (national)
+unit           unit of measurement                                       no
+period         ``2026``, ``2026-Q3`` or ``2026-09``                      no
+target         planned value for the period (``12,5`` or ``12.5``)       no
+actual         actual value for the period                               no
+=============  ========================================================  ==========
+
+**Problems from an external analytics system** (CSV / XLSX as above, or JSON: a list of
+objects with the same keys):
+
+=============  =========================================================  ==========
+column         meaning                                                    required
+=============  =========================================================  ==========
+external_id    the problem's id in the external system (the key)          yes
+title          the problem                                                yes
+sector         sector code (``zhkh``, ``roads`` ...)                      yes
+municipalities OKATO codes of municipalities or Volgograd's districts,    no
+               separated by ``,`` ``;`` or spaces (JSON: a list)
+topics         topic codes, same separators                               no
+root_cause     the root cause                                             no
+status         a status code or its Russian name («в работе» ...)         no (identified)
+description    free text                                                  no
+indicators     indicator codes to link, same separators                   no
+=============  =========================================================  ==========
+
+Both take ``dry_run``: everything runs and is then rolled back, so the report says exactly what
+a real run would change. A re-import of the same file changes nothing (all rows «unchanged»).
+A file with an invalid row changes nothing at all; the report lists the rows and reasons.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from otklik.accounts.permissions import Action, access_check
+from otklik.audit.services import audit_log
+from otklik.channels.imports.readers import read_table
+from otklik.core.exceptions import ApplicationError
+from otklik.directory.models import CityDistrict, Municipality, Sector, Topic
+from otklik.problems.choices import ProblemSource, ProblemStatus, ProjectKind
+from otklik.problems.models import IndicatorValue, Problem, ProjectIndicator
+
+MAX_ROWS = 20_000
+RANK = {"unchanged": 0, "updated": 1, "created": 2}
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+        }
+
+
+class _Invalid(Exception):
+    pass
+
+
+def read_rows(name: str, content: bytes) -> list[dict[str, Any]]:
+    """Rows of a CSV, XLSX or JSON file (the channel imports' reader: encodings, delimiters,
+    XLSX cells) as dicts with lower-case column names."""
+    table = read_table(name, content)
+    if len(table.rows) > MAX_ROWS:
+        raise ApplicationError(f"В файле больше {MAX_ROWS} строк.")
+    return [{str(k).strip().lower(): v for k, v in row.items()} for row in table.rows]
+
+
+def _s(row: dict, key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _codes(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str) and value.strip().startswith("["):  # a JSON list
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(value)
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return [c for c in re.split(r"[,;\s]+", str(value)) if c]
+
+
+def _number(value: Any) -> Decimal | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return Decimal(str(value).strip().replace(" ", "").replace(",", ".")).quantize(
+            Decimal("0.0001")
+        )
+    except InvalidOperation as exc:
+        raise _Invalid(f"не число: «{value}»") from exc
+
+
+def _kind(value: str) -> str:
+    v = value.lower()
+    if not v or v in ("national", "национальный", "нацпроект", "федеральный"):
+        return ProjectKind.NATIONAL
+    if v in ("regional", "региональный", "регпроект"):
+        return ProjectKind.REGIONAL
+    raise _Invalid(f"вид проекта «{value}»: national или regional")
+
+
+def _status(value: str) -> str:
+    v = value.strip().lower()
+    if not v:
+        return ProblemStatus.IDENTIFIED
+    for code, label in ProblemStatus.choices:
+        if v in (code, label.lower()):
+            return code
+    raise _Invalid(f"состояние «{value}»: одно из {', '.join(ProblemStatus.values)}")
+
+
+def _run(actor, dry_run: bool, body) -> ImportReport:
+    """Run ``body(report)`` in a transaction; roll back on a dry run or on any invalid row."""
+    report = ImportReport(dry_run=dry_run)
+    with transaction.atomic():
+        body(report)
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
+    if report.errors and not dry_run:
+        # nothing was written: say so in the report of a real run
+        report.created, report.updated, report.unchanged = [], [], []
+    return report
+
+
+def indicators_import(*, actor, name: str, content: bytes, dry_run: bool = False) -> ImportReport:
+    """Load indicators of national and regional projects (idempotent on code and period)."""
+    access_check(actor, Action.PROBLEM_IMPORT)
+    rows = read_rows(name, content)
+
+    def body(report: ImportReport) -> None:
+        seen: dict[str, str] = {}  # code -> created / updated / unchanged in this file
+        for n, row in enumerate(rows, start=2):
+            try:
+                code = _s(row, "code")
+                if not code or not _s(row, "name") or not _s(row, "project"):
+                    raise _Invalid("нужны code, name и project")
+                fields = {
+                    "name": _s(row, "name"),
+                    "project": _s(row, "project"),
+                    "project_kind": _kind(_s(row, "project_kind")),
+                    "unit": _s(row, "unit"),
+                }
+                target, actual = _number(row.get("target")), _number(row.get("actual"))
+            except _Invalid as exc:
+                report.errors.append(f"строка {n}: {exc}")
+                continue
+            ind = ProjectIndicator.objects.filter(code=code).first()
+            state = "unchanged"
+            if ind is None:
+                ind = ProjectIndicator.objects.create(code=code, **fields)
+                state = "created"
+            elif any(getattr(ind, k) != v for k, v in fields.items()):
+                for k, v in fields.items():
+                    setattr(ind, k, v)
+                ind.save()
+                state = "updated"
+            period = _s(row, "period")
+            if period:
+                value = IndicatorValue.objects.filter(indicator=ind, period=period).first()
+                if value is None:
+                    IndicatorValue.objects.create(
+                        indicator=ind, period=period, target=target, actual=actual
+                    )
+                    state = "created" if state == "created" else "updated"
+                elif (value.target, value.actual) != (target, actual):
+                    value.target, value.actual = target, actual
+                    value.save()
+                    state = "created" if state == "created" else "updated"
+            if RANK[state] > RANK.get(seen.get(code, ""), -1):
+                seen[code] = state
+        for code, state in seen.items():
+            getattr(report, state).append(code)
+        if report.changed:
+            audit_log(
+                actor=actor,
+                action="problem.indicators_import",
+                data={"file": name, "created": report.created, "updated": report.updated},
+            )
+
+    return _run(actor, dry_run, body)
+
+
+def problems_import(*, actor, name: str, content: bytes, dry_run: bool = False) -> ImportReport:
+    """Load problems of an external analytics system (idempotent on external id)."""
+    access_check(actor, Action.PROBLEM_IMPORT)
+    rows = read_rows(name, content)
+    sectors = {s.code: s for s in Sector.objects.all()}
+
+    def body(report: ImportReport) -> None:
+        for n, row in enumerate(rows, start=2):
+            try:
+                ext = _s(row, "external_id")
+                title = _s(row, "title")
+                if not ext or not title:
+                    raise _Invalid("нужны external_id и title")
+                sector = sectors.get(_s(row, "sector"))
+                if sector is None:
+                    raise _Invalid(f"нет отраслевого блока «{_s(row, 'sector')}»")
+                okato = _codes(row.get("municipalities"))
+                munis = list(Municipality.objects.filter(okato__in=okato))
+                districts = list(CityDistrict.objects.filter(okato__in=okato))
+                unknown = set(okato) - {m.okato for m in munis} - {d.okato for d in districts}
+                if unknown:
+                    raise _Invalid(f"неизвестные ОКАТО: {', '.join(sorted(unknown))}")
+                topic_codes = _codes(row.get("topics"))
+                topics = list(Topic.objects.filter(code__in=topic_codes))
+                if len(topics) != len(set(topic_codes)):
+                    missing = set(topic_codes) - {t.code for t in topics}
+                    raise _Invalid(f"неизвестные темы: {', '.join(sorted(missing))}")
+                ind_codes = _codes(row.get("indicators"))
+                indicators = list(ProjectIndicator.objects.filter(code__in=ind_codes))
+                if len(indicators) != len(set(ind_codes)):
+                    missing = set(ind_codes) - {i.code for i in indicators}
+                    raise _Invalid(f"неизвестные показатели: {', '.join(sorted(missing))}")
+                fields = {
+                    "title": title,
+                    "sector": sector,
+                    "root_cause": _s(row, "root_cause"),
+                    "description": _s(row, "description"),
+                    "status": _status(_s(row, "status")),
+                }
+            except _Invalid as exc:
+                report.errors.append(f"строка {n}: {exc}")
+                continue
+            m2m = {
+                "municipalities": munis,
+                "city_districts": districts,
+                "topics": topics,
+                "indicators": indicators,
+            }
+            problem = Problem.objects.filter(external_id=ext).first()
+            if problem is None:
+                problem = Problem.objects.create(
+                    external_id=ext,
+                    source=ProblemSource.IMPORTED,
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                    **fields,
+                )
+                for k, v in m2m.items():
+                    getattr(problem, k).set(v)
+                report.created.append(ext)
+                continue
+            diff = [k for k, v in fields.items() if getattr(problem, k) != v]
+            for k, v in fields.items():
+                setattr(problem, k, v)
+            if diff:
+                problem.save()
+            for k, v in m2m.items():
+                if set(getattr(problem, k).values_list("pk", flat=True)) != {o.pk for o in v}:
+                    getattr(problem, k).set(v)
+                    diff.append(k)
+            (report.updated if diff else report.unchanged).append(ext)
+        if report.changed:
+            audit_log(
+                actor=actor,
+                action="problem.import",
+                data={"file": name, "created": report.created, "updated": report.updated},
+            )
+
+    return _run(actor, dry_run, body)

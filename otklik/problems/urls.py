@@ -1,0 +1,13 @@
+from django.urls import path
+
+from otklik.problems import views
+
+app_name = "problems"
+
+urlpatterns = [
+    path("", views.problem_list_view, name="list"),
+    path("new/", views.problem_create_view, name="create"),
+    path("import/", views.import_view, name="import"),
+    path("<int:pk>/", views.problem_detail_view, name="detail"),
+    path("<int:pk>/<slug:action>/", views.problem_action_view, name="action"),
+]
