@@ -70,6 +70,8 @@ class DailyRollup(models.Model):
             models.Index(fields=["day", "sector"]),
             models.Index(fields=["day", "municipality"]),
             models.Index(fields=["day", "organization"]),
+            # the state of a period's rollups (count, newest id) for the rating cache
+            models.Index(fields=["day", "id"], name="analytics_rollup_day_id"),
         ]
 
     def __str__(self) -> str:

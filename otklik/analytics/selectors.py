@@ -4,15 +4,24 @@ raw tables (one page at a time)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from otklik.accounts.permissions import Action, access_check, visible_to
-from otklik.analytics.models import HOURS_BUCKETS, METRICS, Alert, DailyRollup
+from otklik.analytics.models import (
+    HOURS_BUCKETS,
+    METRICS,
+    Alert,
+    DailyRollup,
+    empty_histogram,
+)
 from otklik.cases.choices import AnswerStatus, CaseStatus
 from otklik.cases.models import Case
 from otklik.directory.models import Municipality, Organization, Sector, Topic
@@ -71,12 +80,53 @@ def _total(qs: QuerySet) -> dict[str, int]:
     return {k: int(v or 0) for k, v in raw.items()}
 
 
-def _histogram(qs: QuerySet, name: str) -> list[int]:
-    total = [0] * (len(HOURS_BUCKETS) + 1)
-    for hist in qs.values_list(name, flat=True):
-        for i, n in enumerate(hist or ()):
-            total[i] += n
-    return total
+HISTOGRAMS = ("answer_hours", "first_response_hours")
+
+# one row per (group, histogram, bucket) with the bucket's sum, from the JSON arrays
+_HIST_SQL = {
+    "postgresql": (
+        "SELECT r.{dim}_id, '{col}', e.i - 1, SUM(e.v::bigint) FROM analytics_dailyrollup r "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(r.{col}) WITH ORDINALITY AS e(v, i) "
+        "WHERE r.id IN ({ids}) GROUP BY 1, 3"
+    ),
+    "sqlite": (
+        "SELECT r.{dim}_id, '{col}', CAST(e.key AS INTEGER), SUM(e.value) "
+        "FROM analytics_dailyrollup r, json_each(r.{col}) AS e "
+        "WHERE r.id IN ({ids}) GROUP BY 1, 3"
+    ),
+}
+
+
+def _histograms_by(qs: QuerySet, dim: str) -> dict[int | None, dict[str, list[int]]]:
+    """Both hour histograms summed per value of ``dim`` (``sector``, ``organization`` …) over
+    the rows of ``qs``: added up by the database (PostgreSQL, SQLite), else here; only the
+    rows that have any (a histogram counts exactly the day's first responses or answers)."""
+    from django.db import connections
+
+    qs = qs.filter(Q(answered__gt=0) | Q(first_responses__gt=0))
+    out: dict[int | None, dict[str, list[int]]] = {}
+
+    def acc(key: int | None) -> dict[str, list[int]]:
+        if key not in out:
+            out[key] = {name: empty_histogram() for name in HISTOGRAMS}
+        return out[key]
+
+    connection = connections[qs.db]
+    template = _HIST_SQL.get(connection.vendor)
+    if template is None:
+        for key, *hists in qs.values_list(f"{dim}_id", *HISTOGRAMS):
+            target = acc(key)
+            for name, hist in zip(HISTOGRAMS, hists, strict=True):
+                for i, n in enumerate(hist or ()):
+                    target[name][i] += n
+        return out
+    ids, params = qs.values("pk").query.sql_with_params()
+    parts = [template.format(dim=dim, col=col, ids=ids) for col in HISTOGRAMS]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [*params, *params])
+        for key, name, i, n in cursor.fetchall():
+            acc(key)[name][int(i)] += int(n or 0)
+    return out
 
 
 def median_bound(hist: list[int]) -> int | None:
@@ -243,20 +293,23 @@ def _place(points: list[dict], width: int = 600, height: int = 520, pad: int = 3
 def processing(*, user: Any, s: Slice) -> dict:
     qs = _rollups(user, s)
     total = derived(_total(qs))
-    total["first_response_median_h"] = median_bound(_histogram(qs, "first_response_hours"))
-    total["answer_median_h"] = median_bound(_histogram(qs, "answer_hours"))
+    hists = _histograms_by(qs, "organization")
+    empty = {"answer_hours": empty_histogram(), "first_response_hours": empty_histogram()}
+    for name in ("first_response_hours", "answer_hours"):
+        total_hist = empty_histogram()
+        for h in hists.values():
+            for i, n in enumerate(h[name]):
+                total_hist[i] += n
+        total[name.replace("hours", "median_h")] = median_bound(total_hist)
     orgs = _by(qs, "organization")
     names = _names(Organization, orgs)
     rows = []
     for k, v in orgs.items():
-        per = (
-            qs.filter(organization_id=k) if k is not None else qs.filter(organization__isnull=True)
-        )
         d = derived(v)
         d["organization"] = names.get(k)
         d["id"] = k
-        d["answer_median_h"] = median_bound(_histogram(per, "answer_hours"))
-        d["first_response_median_h"] = median_bound(_histogram(per, "first_response_hours"))
+        d["answer_median_h"] = median_bound(hists.get(k, empty)["answer_hours"])
+        d["first_response_median_h"] = median_bound(hists.get(k, empty)["first_response_hours"])
         rows.append(d)
     rows.sort(key=lambda r: (-(r["breached"]), -(r["answered"])))
     return {"total": total, "by_organization": rows}
@@ -427,11 +480,10 @@ def rating_compute(period: Period, method) -> list[dict]:
     m = Method.of(method.version, method.weights, method.min_cases, method.parameters)
     qs = DailyRollup.objects.filter(day__gte=period.start, day__lte=period.end)
     by_org = _by(qs, "organization")
-    hist: dict[int, list[int]] = {}
-    for org, h in qs.filter(answered__gt=0).values_list("organization_id", "answer_hours"):
-        acc = hist.setdefault(org, [0] * (len(HOURS_BUCKETS) + 1))
-        for i, n in enumerate(h or ()):
-            acc[i] += n
+    hist = {
+        org: h["answer_hours"]
+        for org, h in _histograms_by(qs.filter(answered__gt=0), "organization").items()
+    }
     zero = dict.fromkeys(METRICS, 0)
     groups = {code: {"code": code, "name": name, "rows": []} for code, name in PEER_GROUPS}
     for unit in _units():
@@ -471,6 +523,43 @@ def rating_compute(period: Period, method) -> list[dict]:
     return list(groups.values())
 
 
+RATING_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _rollups_state(period: Period) -> str:
+    """What the rollups of ``period`` are now, in two numbers: how many rows and the newest id.
+    Refreshing a day replaces its rows (new ids, always larger) and removing rows changes the
+    count, so any change of the period's rollups changes the pair (read through the index on
+    day and id)."""
+    r = DailyRollup.objects.filter(day__gte=period.start, day__lte=period.end).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    return f"{r['n']}.{r['last'] or 0}"
+
+
+def rating_cached(period: Period, method) -> list[dict]:
+    """``rating_compute`` kept in the cache per period and methodology (its version and
+    settings) until the rollups of the period change; a fresh copy each time (callers add to
+    the rows)."""
+    from django.core.cache import cache
+
+    settings = json.dumps(
+        [method.weights, method.min_cases, method.parameters], sort_keys=True, default=str
+    )
+    key = (
+        "analytics:rating:"
+        + hashlib.sha256(
+            f"{method.pk}|{method.version}|{settings}|{period.start}|{period.end}|"
+            f"{_rollups_state(period)}".encode()
+        ).hexdigest()
+    )
+    groups = cache.get(key)
+    if groups is None:
+        groups = rating_compute(period, method)
+        cache.set(key, groups, RATING_CACHE_SECONDS)
+    return copy.deepcopy(groups)
+
+
 def rating_board(*, user: Any, period: Period) -> dict:
     """The rating of ``period``: the published snapshot when there is one (frozen), else
     computed now; with each unit's change of place against the period before."""
@@ -485,7 +574,7 @@ def rating_board(*, user: Any, period: Period) -> dict:
     method = snapshot.methodology if snapshot else active_methodology()
     if method is None:
         return {"groups": [], "method": None, "snapshot": None}
-    groups = snapshot.groups if snapshot else rating_compute(period, method)
+    groups = snapshot.groups if snapshot else rating_cached(period, method)
     before = _previous_ranks(period, method)
     for g in groups:
         for r in g["rows"]:
@@ -500,7 +589,7 @@ def _previous_ranks(period: Period, method) -> dict[str, int]:
 
     prev = _previous_period(period)
     snap = RatingSnapshot.objects.filter(period_start=prev.start, period_end=prev.end).first()
-    groups = snap.groups if snap else rating_compute(prev, method)
+    groups = snap.groups if snap else rating_cached(prev, method)
     return {r["key"]: r["rank"] for g in groups for r in g["rows"] if r["rank"]}
 
 

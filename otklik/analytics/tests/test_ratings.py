@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from otklik.analytics.models import RatingMethodology, RatingSnapshot
 from otklik.analytics.ratings import Method, evaluate
-from otklik.analytics.selectors import Period, month, rating_board, rating_compute
+from otklik.analytics.selectors import (
+    Period,
+    month,
+    rating_board,
+    rating_cached,
+    rating_compute,
+)
 from otklik.analytics.services import methodology_save, methodology_seed, rating_publish
 from otklik.analytics.tests.conftest import D
 from otklik.core.exceptions import AccessDenied, ApplicationError
@@ -90,6 +96,22 @@ def test_publication_freezes_the_period(world, method, personas):
     with pytest.raises(AccessDenied):
         rating_publish(actor=personas["analyst"], period=month("2026-10"))
     assert RatingSnapshot.objects.count() == 1
+
+
+def test_the_cached_rating_follows_the_rollups(world, method):
+    from otklik.analytics.services import rollups_refresh
+    from otklik.cases.models import Case
+
+    first = rating_cached(PERIOD, method)
+    assert first == rating_compute(PERIOD, method)
+    before = _row(first, "mo:18415")["index"]
+    _row(first, "mo:18415")["index"] = -1  # the caller's copy, not the cached one
+    assert rating_cached(PERIOD, method) == rating_compute(PERIOD, method)
+    Case.objects.filter(municipality__okato="18415").update(published_at=None)
+    rollups_refresh(full=True)
+    fresh = rating_compute(PERIOD, method)
+    assert _row(fresh, "mo:18415")["index"] != before
+    assert rating_cached(PERIOD, method) == fresh
 
 
 def test_a_period_not_over_is_not_published(method, personas):

@@ -1,0 +1,471 @@
+"""The region's picture at N messages in PostgreSQL: the cost of the rollups and the server time
+of the dashboards, the rating page and the analytics API.
+
+Fills a throwaway database (migrate + ``otklik setup`` for the reference data and demo users,
+the shipped rating methodology) with a year of data by bulk SQL (generate_series and a
+deterministic hash as the random source, so every run fills the same data):
+
+- cases: most messages have their own case, the rest join one (``--join-share``); topics
+  (with their sector) and municipalities skewed, the organisation mostly the municipality's
+  administration, else a regional body; statuses by age (an answer not due yet is still in
+  work), ``first_response_at``, ``published_at``, ``resolution_due`` (10 days),
+  ``breached_at`` when the answer came late or never;
+- answers: an approved one per published case (``moderated_at``, quality 3–5), a returned one
+  before it for some; surveys for a third of published cases (solved, rating); reopen events;
+- message analyses (sentiment, conflict) for three messages in four.
+
+Then runs the real rollup refresh (``services.rollup_day`` per day) and reports seconds per
+day of data, and the incremental refresh (``services.rollups_refresh``) after one day
+changed; then the server time (Django's whole stack in process, test Client, no network) of
+each dashboard page for 30 days (the default) and 365 days, the rating page of a month, the
+drill-down, and the API, as a curator/head and in the scoped paths (sector lead, municipal
+coordinator).
+
+    .venv/bin/python bench/analytics_queries.py --messages 10000000 --requests 100
+
+Needs PostgreSQL (OTKLIK_BENCH_PG). ``--keep`` keeps the database, ``--database URL`` measures
+an already filled one (``--skip-rollups`` when its rollups are done).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench._pg import otklik, otklik_env, percentile, throwaway_database
+
+# u(g, salt): a deterministic uniform number in [0, 1) for row g
+U = """
+CREATE OR REPLACE FUNCTION bench_u(g bigint, salt int) RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT (hashint8extended(g, salt) & 1073741823)::float8 / 1073741824 $$;
+"""
+
+REF = """
+CREATE TEMP TABLE bench_ref AS SELECT
+  (SELECT array_agg(id ORDER BY id) FROM directory_topic) AS topics,
+  (SELECT array_agg(sector_id ORDER BY id) FROM directory_topic) AS topic_sectors,
+  (SELECT array_agg(id ORDER BY id) FROM directory_municipality) AS munis,
+  (SELECT array_agg(coalesce((SELECT min(o.id) FROM directory_organization o
+                      WHERE o.municipality_id = m.id AND o.kind = 'municipal_administration'),
+                     (SELECT min(id) FROM directory_organization)) ORDER BY m.id)
+     FROM directory_municipality m) AS muni_admin,
+  (SELECT array_agg(id ORDER BY id) FROM directory_organization
+     WHERE kind IN ('regional_body', 'resource_supplier', 'regional_operator')) AS regional,
+  (SELECT array_agg(id ORDER BY id) FROM directory_channel) AS channels,
+  (SELECT id FROM directory_inputkind WHERE code = 'message') AS kind,
+  %(end)s::timestamptz AS t_end,
+  %(days)s::int AS days;
+"""
+
+# a case per g; received uniformly over the year, answered after exp(1 + 5.4u) hours
+FILL_CASES = """
+INSERT INTO cases_case (created_at, updated_at, number, status, priority, title, kind_id,
+  channel_id, sector_id, topic_id, municipality_id, organization_id, address,
+  classification_confidence, sla_policy, received_at, registered_at, clock_started_at,
+  resolution_due, first_response_due, first_response_at, published_at, closed_at,
+  extension_days, warning_level, escalation_level, reopen_count, breached_at)
+SELECT rec, rec, '1999-' || lpad(g::text, 8, '0'), status, 'normal', 'Обращение ' || g, r.kind,
+  r.channels[ci], r.topic_sectors[ti], r.topics[ti], r.munis[mi],
+  CASE WHEN uo < 0.65 THEN r.muni_admin[mi]
+       ELSE r.regional[1 + (ti * 7 + mi) %% array_length(r.regional, 1)] END,
+  'ул. Тестовая, ' || (g %% 200), 0.9, 'message', rec, rec, rec,
+  due, rec + interval '1 day', first_at, pub,
+  CASE WHEN status = 'closed' THEN pub + interval '1 day' END,
+  0, 0, 0, (status = 'reopened')::int,
+  CASE WHEN due IS NOT NULL AND due < r.t_end AND (pub IS NULL OR pub > due) THEN due END
+FROM (
+  SELECT *,
+    CASE WHEN us < 0.07 THEN 'no_answer'
+         WHEN us < 0.10 OR pub0 >= t_end THEN
+           (ARRAY['new','assigned','in_work','in_work','answer_review'])[1 + g %% 5]
+         WHEN u9 < 0.75 THEN 'closed' WHEN u9 < 0.95 THEN 'published' ELSE 'reopened' END
+      AS status
+  FROM (
+    SELECT g, r.t_end,
+      r.t_end - make_interval(secs => bench_u(g, 1) * r.days * 86400) AS rec,
+      1 + floor(array_length(r.topics, 1) * bench_u(g, 2) ^ 2)::int AS ti,
+      1 + floor(array_length(r.munis, 1) * bench_u(g, 3) ^ 1.7)::int AS mi,
+      1 + floor(array_length(r.channels, 1) * bench_u(g, 8) ^ 2)::int AS ci,
+      bench_u(g, 4) AS uo, bench_u(g, 5) AS us, bench_u(g, 9) AS u9,
+      exp(1 + 5.4 * bench_u(g, 6)) AS ans_h, exp(3.5 * bench_u(g, 7)) AS first_h
+    FROM generate_series(1, %(n)s) AS g, bench_ref r
+  ) a0, LATERAL (SELECT a0.rec + make_interval(secs => a0.ans_h * 3600) AS pub0) p0
+) a, LATERAL (SELECT
+    CASE WHEN a.status IN ('closed', 'published', 'reopened') THEN a.pub0 END AS pub,
+    CASE WHEN a.status <> 'no_answer' THEN a.rec + interval '10 days' END AS due,
+    CASE WHEN a.status <> 'no_answer' AND a.rec + make_interval(secs => a.first_h * 3600) < a.t_end
+         THEN a.rec + make_interval(secs => a.first_h * 3600) END AS first_at
+  ) b, bench_ref r;
+"""
+
+FILL_MESSAGES = """
+INSERT INTO intake_message (created_at, updated_at, channel_id, kind_id, external_id,
+  received_at, raw, text, sector_id, topic_id, municipality_id, organization_id, address,
+  case_id)
+SELECT c.received_at, c.received_at, c.channel_id, c.kind_id, 'bench-' || c.id, c.received_at,
+  '{}', 'Нет горячей воды третий день, дом ' || c.id || ', просим разобраться.',
+  c.sector_id, c.topic_id, c.municipality_id, c.organization_id, c.address, c.id
+FROM cases_case c;
+"""
+
+# the rest join a case (a second message about the same thing, within two days)
+FILL_JOINED = """
+INSERT INTO intake_message (created_at, updated_at, channel_id, kind_id, external_id,
+  received_at, raw, text, sector_id, topic_id, municipality_id, organization_id, address,
+  case_id)
+SELECT t, t, c.channel_id, c.kind_id, 'bench-j' || g, t, '{}',
+  'Присоединяюсь: ' || c.title, c.sector_id, c.topic_id, c.municipality_id, c.organization_id,
+  c.address, c.id
+FROM generate_series(1, %(n)s) AS g
+JOIN cases_case c ON c.id = %(first)s + floor(bench_u(g, 11) * %(cases)s)::bigint,
+LATERAL (SELECT least(c.received_at + make_interval(secs => bench_u(g, 12) * 172800),
+                      %(end)s::timestamptz - interval '1 second') AS t) x;
+"""
+
+FILL_ANSWERS = """
+INSERT INTO cases_answer (created_at, updated_at, case_id, organization_id, text,
+  is_intermediate, status, moderation_comment, quality_score, moderated_at, published_at)
+SELECT c.published_at, c.published_at, c.id, c.organization_id, 'Ответ по обращению',
+  false, 'approved', '', 3 + floor(bench_u(c.id, 13) * 3)::int,
+  c.published_at - interval '30 minutes', c.published_at
+FROM cases_case c WHERE c.published_at IS NOT NULL
+UNION ALL
+SELECT m, m, c.id, c.organization_id, 'Черновик ответа', false, 'returned', 'Доработать', 2, m,
+  NULL
+FROM cases_case c,
+LATERAL (SELECT c.received_at + (c.published_at - c.received_at) / 2 AS m) x
+WHERE c.published_at IS NOT NULL AND bench_u(c.id, 14) < 0.10;
+"""
+
+FILL_SURVEYS = """
+INSERT INTO cases_survey (created_at, updated_at, case_id, answer_id, token, responded_at,
+  solved, rating, comment)
+SELECT a.published_at, t, a.case_id, a.id, 'bench-' || a.id, t,
+  bench_u(a.id, 16) < 0.65, 1 + floor(bench_u(a.id, 17) ^ 0.6 * 5)::int, ''
+FROM cases_answer a,
+LATERAL (SELECT a.published_at + make_interval(secs => 3600 + bench_u(a.id, 18) * 172800) AS t) x
+WHERE a.status = 'approved' AND bench_u(a.id, 15) < 0.33 AND t < %(end)s::timestamptz;
+"""
+
+FILL_REOPENS = """
+INSERT INTO cases_caseevent (case_id, at, kind, from_status, to_status, text, data)
+SELECT c.id, c.published_at + interval '2 days', 'reopen', 'published', 'reopened',
+  'Заявитель: проблема не решена', '{}'
+FROM cases_case c
+WHERE c.status = 'reopened' AND c.published_at + interval '2 days' < %(end)s::timestamptz;
+"""
+
+FILL_ANALYSES = """
+INSERT INTO nlp_messageanalysis (message_id, analysed_at, versions, result, sector_code,
+  sector_confidence, topic_code, topic_confidence, triage, sentiment, urgency, conflict,
+  has_conflict, lemmas, address_key, applied)
+SELECT m.id, m.received_at, '{}', '{}', '', 0.9, '', 0.8, false,
+  CASE WHEN s < 0.40 THEN 'negative' WHEN s < 0.85 THEN 'neutral' ELSE 'positive' END,
+  'normal', '[]', bench_u(m.id, 22) < (CASE WHEN s < 0.40 THEN 0.12 ELSE 0.01 END), '', '', '{}'
+FROM intake_message m, LATERAL (SELECT bench_u(m.id, 21) AS s) x
+WHERE bench_u(m.id, 20) < 0.75;
+"""
+
+TABLES = (
+    "cases_case",
+    "intake_message",
+    "cases_answer",
+    "cases_survey",
+    "cases_caseevent",
+    "nlp_messageanalysis",
+)
+
+
+def fill(url: str, n_messages: int, days: int, join_share: float, end: dt.datetime) -> None:
+    import psycopg
+
+    n_cases = round(n_messages * (1 - join_share))
+    t0 = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SET maintenance_work_mem = '256MB'")
+        conn.execute(U)
+        conn.execute(REF, {"end": end, "days": days})
+
+        def step(label: str, sql: str, **params) -> None:
+            t = time.perf_counter()
+            cur = conn.execute(sql, params or None)
+            print(f"  {label:28} {cur.rowcount:>10} rows {time.perf_counter() - t:7.0f} s")
+
+        step("cases", FILL_CASES, n=n_cases)
+        first = conn.execute("SELECT min(id) FROM cases_case").fetchone()[0]
+        step("messages (own case)", FILL_MESSAGES)
+        step(
+            "messages (joining a case)",
+            FILL_JOINED,
+            n=n_messages - n_cases,
+            first=first,
+            cases=n_cases,
+            end=end,
+        )
+        step("answers", FILL_ANSWERS)
+        step("surveys", FILL_SURVEYS, end=end)
+        step("reopen events", FILL_REOPENS, end=end)
+        step("message analyses", FILL_ANALYSES)
+        t = time.perf_counter()
+        for table in TABLES:
+            conn.execute(f"VACUUM ANALYZE {table}")
+        print(f"  {'vacuum analyze':28} {'':>10}      {time.perf_counter() - t:7.0f} s")
+    print(f"filled {n_messages} messages, {n_cases} cases in {time.perf_counter() - t0:.0f} s")
+
+
+def django_setup(url: str) -> None:
+    os.environ.update(
+        {
+            "OTKLIK_DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "otklik.settings",
+            "OTKLIK_LOG_LEVEL": "WARNING",
+        }
+    )
+    import django
+
+    django.setup()
+
+
+def refresh(days: int) -> None:
+    """The full refresh day by day (as ``rollups_refresh(full=True)`` does), then an
+    incremental one after changes on one day."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from otklik.analytics.models import DailyRollup, RollupWatermark
+    from otklik.analytics.services import WATERMARK, rollup_day, rollups_refresh
+    from otklik.cases.models import Case
+
+    today = timezone.localdate()
+    first = today - dt.timedelta(days=days)
+    per_day, rows = [], 0
+    t0 = time.perf_counter()
+    d = first
+    while d <= today:
+        t = time.perf_counter()
+        rows += rollup_day(d)
+        per_day.append(time.perf_counter() - t)
+        d += dt.timedelta(days=1)
+    total = time.perf_counter() - t0
+    RollupWatermark.objects.update_or_create(
+        name=WATERMARK, defaults={"refreshed_at": timezone.now()}
+    )
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE analytics_dailyrollup")
+    print(
+        f"full refresh: {len(per_day)} days, {rows} rollup rows "
+        f"({DailyRollup.objects.count()} stored), {total:.0f} s total; per day "
+        f"mean {statistics.mean(per_day):.2f} s, p95 {percentile(per_day, 95):.2f} s, "
+        f"max {max(per_day):.2f} s"
+    )
+    # one day changed: 50 cases received 40 days ago are touched (as an edit would)
+    day = today - dt.timedelta(days=40)
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    ids = list(
+        Case.objects.filter(received_at__gte=start, received_at__lt=start + dt.timedelta(days=1))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:50]
+    )
+    Case.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    t = time.perf_counter()
+    result = rollups_refresh()
+    print(
+        f"incremental refresh after 50 cases of one day changed: {result['days']} dirty days "
+        f"recomputed in {time.perf_counter() - t:.2f} s"
+    )
+    t = time.perf_counter()
+    result = rollups_refresh()
+    print(
+        f"incremental refresh with nothing changed (the 10-minute overlap): {result['days']} days"
+        f" in {time.perf_counter() - t:.2f} s"
+    )
+
+
+def measure(n_requests: int, only: str | None = None) -> None:
+    from django.test import Client
+    from django.utils import timezone
+
+    from otklik.accounts.models import User
+    from otklik.directory.models import Municipality, Organization, Sector, Topic
+
+    rng = random.Random(1)
+    clients = {}
+    for name in ("curator", "head", "lead-zhkh", "coordinator-kamyshin"):
+        c = Client(HTTP_HOST="127.0.0.1")
+        c.force_login(User.objects.get(username=name))
+        clients[name] = c
+    sectors = list(Sector.objects.values_list("pk", "code"))
+    munis = list(Municipality.objects.values_list("pk", "okato"))
+    orgs = list(Organization.objects.values_list("pk", "code"))
+    topics = list(Topic.objects.values_list("pk", "code"))
+    today = timezone.localdate()
+    months = []
+    m = today.replace(day=1)
+    for _ in range(12):
+        m = (m - dt.timedelta(days=1)).replace(day=1)
+        months.append(f"{m:%Y-%m}")
+
+    def html_filters(days: int | None) -> dict:
+        params: dict = {}
+        if days:
+            end = today - dt.timedelta(days=rng.randint(0, 30))
+            params = {"from": (end - dt.timedelta(days=days - 1)).isoformat(), "to": end}
+        pick = rng.random()
+        if pick < 0.15:
+            params["sector"] = rng.choice(sectors)[0]
+        elif pick < 0.3:
+            params["municipality"] = rng.choice(munis)[0]
+        elif pick < 0.4:
+            params["organization"] = rng.choice(orgs)[0]
+        elif pick < 0.5:
+            params["topic"] = rng.choice(topics)[0]
+        return params
+
+    def api_filters(days: int) -> dict:
+        end = today - dt.timedelta(days=rng.randint(0, 30))
+        params = {"date_from": end - dt.timedelta(days=days - 1), "date_to": end}
+        pick = rng.random()
+        if pick < 0.15:
+            params["sector"] = rng.choice(sectors)[1]
+        elif pick < 0.3:
+            params["municipality"] = rng.choice(munis)[1]
+        elif pick < 0.4:
+            params["topic"] = rng.choice(topics)[1]
+        return params
+
+    boss = ("curator", "head")
+    kinds: dict = {}
+    for page, path in (
+        ("picture", "/analytics/"),
+        ("processing", "/analytics/processing/"),
+        ("satisfaction", "/analytics/satisfaction/"),
+        ("conflicts", "/analytics/conflicts/"),
+    ):
+        kinds[f"{page} 30 d (curator/head)"] = lambda p=path: (
+            rng.choice(boss),
+            p,
+            html_filters(None),
+        )
+        kinds[f"{page} 365 d (curator/head)"] = lambda p=path: (
+            rng.choice(boss),
+            p,
+            html_filters(365),
+        )
+        kinds[f"{page} 30 d (lead, coordinator)"] = lambda p=path: (
+            rng.choice(("lead-zhkh", "coordinator-kamyshin")),
+            p,
+            html_filters(None),
+        )
+    kinds["ratings month (curator/head)"] = lambda: (
+        rng.choice(boss),
+        "/analytics/ratings/",
+        {"month": rng.choice(months)},
+    )
+    kinds["ratings month (lead, coordinator)"] = lambda: (
+        rng.choice(("lead-zhkh", "coordinator-kamyshin")),
+        "/analytics/ratings/",
+        {"month": rng.choice(months)},
+    )
+    kinds["drill-down 30 d (curator)"] = lambda: (
+        "curator",
+        "/analytics/cases/",
+        {
+            "metric": rng.choice(["cases_opened", "answered", "breached", "not_solved"]),
+            **html_filters(None),
+        },
+    )
+    for name in ("picture", "processing", "satisfaction", "conflicts"):
+        kinds[f"API {name} 30 d (head)"] = lambda n=name: (
+            "head",
+            f"/api/v1/analytics/{n}",
+            api_filters(30),
+        )
+        kinds[f"API {name} 365 d (head)"] = lambda n=name: (
+            "head",
+            f"/api/v1/analytics/{n}",
+            api_filters(365),
+        )
+    kinds["API picture 30 d (lead)"] = lambda: (
+        "lead-zhkh",
+        "/api/v1/analytics/picture",
+        api_filters(30),
+    )
+    kinds["API ratings month (head)"] = lambda: (
+        "head",
+        "/api/v1/analytics/ratings",
+        {"month": rng.choice(months)},
+    )
+    kinds["API drill-down 30 d (head)"] = lambda: (
+        "head",
+        "/api/v1/analytics/cases",
+        {"metric": rng.choice(["cases_opened", "answered", "breached"]), **api_filters(30)},
+    )
+    print(f"{'request':40} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for label, make in kinds.items():
+        if only and only not in label:
+            continue
+        times, statuses = [], set()
+        for _ in range(n_requests):
+            user, path, params = make()
+            t = time.perf_counter()
+            response = clients[user].get(path, params)
+            times.append((time.perf_counter() - t) * 1000)
+            statuses.add(response.status_code)
+        if statuses - {200}:
+            label += f" (status {sorted(statuses)})"
+        print(
+            f"{label:40} {len(times):>4} {percentile(times, 50):>8.1f} "
+            f"{percentile(times, 95):>8.1f} {percentile(times, 99):>8.1f} {max(times):>8.1f}",
+            flush=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=10_000_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--join-share", type=float, default=0.15)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--database", help="reuse a filled database URL (skips the fill)")
+    parser.add_argument("--skip-rollups", action="store_true", help="with --database")
+    parser.add_argument("--only", help="measure only the requests whose label contains this")
+    args = parser.parse_args()
+    print(f"load before: {os.getloadavg()}")
+    if args.database:
+        django_setup(args.database)
+        if not args.skip_rollups:
+            refresh(args.days)
+        measure(args.requests, args.only)
+        print(f"load after: {os.getloadavg()}")
+        return
+    with throwaway_database(keep=args.keep) as url:
+        env = otklik_env(url)
+        otklik(env, "setup", "--skip-static")
+        otklik(env, "setup", "--skip-static", "--demo", "--demo-messages", "0")
+        from zoneinfo import ZoneInfo
+
+        # the fill ends at the start of the current hour in the region's time
+        end = dt.datetime.now(ZoneInfo("Europe/Volgograd")).replace(
+            minute=0, second=0, microsecond=0
+        )
+        fill(url, args.messages, args.days, args.join_share, end)
+        django_setup(url)
+        from otklik.analytics.services import methodology_seed
+
+        methodology_seed()
+        refresh(args.days)
+        measure(args.requests, args.only)
+    print(f"load after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
