@@ -28,7 +28,9 @@ def _drill(page, base, dashboard: str, testid: str, expected: str, cases: set[st
     number.click()
     page.wait_for_url(f"{base}/analytics/cases/**")
     assert page.get_by_test_id("drill-count").inner_text() == str(len(cases))
-    shown = page.locator("[data-testid=drill-cases] tbody tr td:first-child a").all_inner_texts()
+    shown = page.locator(
+        "[data-testid=drill-cases] tbody tr td[data-label='№'] a"
+    ).all_inner_texts()
     assert set(shown) == cases
 
 
