@@ -363,22 +363,11 @@ class AnswerAttachment(BaseModel):
         return self.name
 
 
-class RedirectRequest(BaseModel):
-    """Переадресация по компетенции, which the ЦУР may refuse when unjustified."""
+class CaseRequest(BaseModel):
+    """What an organisation asks of the ЦУР about a case, and the ЦУР's decision: the shared
+    part of a redirect (``RedirectRequest``) and an extension (``ExtensionRequest``)."""
 
-    case = models.ForeignKey(
-        Case, verbose_name="инцидент", on_delete=models.CASCADE, related_name="redirects"
-    )
-    from_organization = models.ForeignKey(
-        "directory.Organization", verbose_name="от кого", on_delete=models.PROTECT, related_name="+"
-    )
-    to_organization = models.ForeignKey(
-        "directory.Organization", verbose_name="кому", on_delete=models.PROTECT, related_name="+"
-    )
     reason = models.TextField("обоснование")
-    status = models.CharField(
-        "решение", max_length=16, choices=RedirectStatus.choices, default=RedirectStatus.PENDING
-    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто просит",
@@ -397,6 +386,26 @@ class RedirectRequest(BaseModel):
     decision_comment = models.TextField("комментарий ЦУР", blank=True)
 
     class Meta:
+        abstract = True
+
+
+class RedirectRequest(CaseRequest):
+    """Переадресация по компетенции, which the ЦУР may refuse when unjustified."""
+
+    case = models.ForeignKey(
+        Case, verbose_name="инцидент", on_delete=models.CASCADE, related_name="redirects"
+    )
+    from_organization = models.ForeignKey(
+        "directory.Organization", verbose_name="от кого", on_delete=models.PROTECT, related_name="+"
+    )
+    to_organization = models.ForeignKey(
+        "directory.Organization", verbose_name="кому", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "решение", max_length=16, choices=RedirectStatus.choices, default=RedirectStatus.PENDING
+    )
+
+    class Meta:
         verbose_name = "переадресация"
         verbose_name_plural = "переадресации"
 
@@ -404,29 +413,13 @@ class RedirectRequest(BaseModel):
         return f"{self.case.number}: {self.from_organization} → {self.to_organization}"
 
 
-class ExtensionRequest(BaseModel):
+class ExtensionRequest(CaseRequest):
     case = models.ForeignKey(
         Case, verbose_name="инцидент", on_delete=models.CASCADE, related_name="extensions"
     )
     days = models.PositiveSmallIntegerField("на сколько дней")
-    reason = models.TextField("обоснование")
     status = models.CharField(
         "решение", max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто просит",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто решил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     class Meta:

@@ -643,15 +643,30 @@ case_redirect_view = _verb(
     ),
     "Запрос на переадресацию отправлен в ЦУР.",
 )
-case_redirect_decide_view = _verb(
+
+
+def _decision(
+    key: str, pending: Callable[..., Any], what: str, decide: Callable[..., Any], done: Callable
+) -> Callable:
+    """The view of a ЦУР decision on the case's pending request (redirect or extension)."""
+    return _verb(
+        key,
+        lambda r, c: forms.DecisionForm(r.POST),
+        lambda r, c, d: decide(
+            request=_pending(pending, what)(c),
+            actor=r.user,
+            accept=d["decision"] == "accept",
+            comment=d["comment"],
+        ),
+        done,
+    )
+
+
+case_redirect_decide_view = _decision(
     "redirect_decide",
-    lambda r, c: forms.DecisionForm(r.POST),
-    lambda r, c, d: lifecycle.redirect_decide(
-        request=_pending(case_pending_redirect, "переадресацию")(c),
-        actor=r.user,
-        accept=d["decision"] == "accept",
-        comment=d["comment"],
-    ),
+    case_pending_redirect,
+    "переадресацию",
+    lifecycle.redirect_decide,
     lambda req: (
         f"Переадресация принята: инцидент передан {req.to_organization.short_name}."
         if req.status == "accepted"
@@ -666,15 +681,11 @@ case_extend_view = _verb(
     ),
     "Запрос на продление срока отправлен в ЦУР.",
 )
-case_extension_decide_view = _verb(
+case_extension_decide_view = _decision(
     "extension_decide",
-    lambda r, c: forms.DecisionForm(r.POST),
-    lambda r, c, d: lifecycle.extension_decide(
-        request=_pending(case_pending_extension, "продление")(c),
-        actor=r.user,
-        approve=d["decision"] == "accept",
-        comment=d["comment"],
-    ),
+    case_pending_extension,
+    "продление",
+    lambda accept, **kw: lifecycle.extension_decide(approve=accept, **kw),
     lambda req: (
         f"Срок продлён на {req.days} дн." if req.status == "approved" else "В продлении отказано."
     ),
