@@ -20,7 +20,7 @@ from otklik.cases.selectors import (
     case_pending_extension,
     case_pending_redirect,
 )
-from otklik.cases.services import answers, lifecycle
+from otklik.cases.services import answers, lifecycle, waiting
 from otklik.cases.services.routing import routing_rule_delete, routing_rule_save
 from otklik.core.api import CappedCountPagination, MatrixPermission
 from otklik.core.exceptions import ApplicationError, NotFound
@@ -162,6 +162,27 @@ class CaseViewSet(viewsets.GenericViewSet):
             pending=case_pending_redirect,
             missing="Нет запроса на переадресацию, ждущего решения.",
             decide=lifecycle.redirect_decide,
+        )
+
+    @_verb(
+        s.RequestInfoIn,
+        "Запросить сведения у заявителя (срок приостанавливается, если это допускает правило)",
+    )
+    @action(detail=True, methods=["post"], url_path="request-info")
+    def request_info(self, request, pk=None):
+        d = self._data(s.RequestInfoIn)
+        return self._done(
+            waiting.case_request_info(
+                case=self._case(pk), actor=request.user, question=d["question"]
+            )
+        )
+
+    @_verb(s.ResumeIn, "Возобновить работу без ответа заявителя (срок идёт дальше)")
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        d = self._data(s.ResumeIn)
+        return self._done(
+            waiting.case_resume(case=self._case(pk), actor=request.user, reason=d["reason"])
         )
 
     @_verb(s.ExtendIn, "Организация: запросить продление срока")

@@ -12,6 +12,7 @@ from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case
 from otklik.cases.services.common import lock, record
 from otklik.cases.services.deadlines import deadlines_recompute
+from otklik.cases.services.waiting import awaiting_reply_of, case_resume
 from otklik.intake.models import Message
 
 # The same author about the same topic within this many days is the same problem.
@@ -47,7 +48,7 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.case_id is not None:
         return message.case, False
-    existing = repeat_of(message)
+    existing = awaiting_reply_of(message) or repeat_of(message)
     if existing is not None:
         case = lock(existing)
         message.case = case
@@ -58,7 +59,9 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
             kind="message_joined",
             data={"message_id": message.pk, "channel": message.channel.code},
         )
-        if case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
+        if case.status == CaseStatus.AWAITING_CITIZEN:
+            case_resume(case=case, actor=actor, reply=message)
+        elif case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
             from otklik.cases.services.lifecycle import case_reopen
 
             case_reopen(case=case, actor=actor, reason="Повторное сообщение о той же проблеме.")
