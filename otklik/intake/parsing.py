@@ -14,6 +14,8 @@ import json
 import re
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from otklik.directory.models import Channel, InputKind, Municipality, Topic
@@ -60,6 +62,7 @@ def _size_text(n: int) -> str:
     return f"{value:.1f}".replace(".", ",").removesuffix(",0") + " " + unit
 
 
+@extend_schema_field(OpenApiTypes.BYTE)  # a string, format "byte" (base64)
 class Base64FileField(serializers.Field):
     """A file sent inline as base64 (RFC 4648, line breaks allowed): becomes its bytes.
 

@@ -293,3 +293,9 @@ def test_the_quarantine_page_shows_a_note_for_a_file_and_a_corrected_body_keeps_
         assert handle.read() == DOC
     delivery.refresh_from_db()
     assert json.loads(delivery.body) == no_text  # the original stays as it arrived
+
+
+def test_the_schema_documents_the_inline_file(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    content = schema["components"]["schemas"]["AttachmentInRequest"]["properties"]["content"]
+    assert (content["type"], content["format"]) == ("string", "byte")
