@@ -29,4 +29,16 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         every=timedelta(days=1),
         description="Проверка производственного календаря следующего года",
     ),
+    PeriodicJob(
+        name="nlp.bands_prune",
+        task="otklik.nlp.tasks.bands_prune",
+        every=timedelta(days=1),
+        description="Удаление ключей поиска похожих сообщений старше окна",
+    ),
+    PeriodicJob(
+        name="analytics.rollups_refresh",
+        task="otklik.analytics.tasks.rollups_refresh",
+        every=timedelta(minutes=5),
+        description="Обновление сводок аналитики за изменившиеся дни",
+    ),
 ]

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "otklik.sla",
     "otklik.cases",
     "otklik.nlp",
+    "otklik.channels",
+    "otklik.analytics",
     "otklik.demo",
 ]
 
@@ -237,6 +239,11 @@ if not env_str("OTKLIK_EMAIL_HOST"):
     # No mail server configured: mail is written to var/mail/ instead of being lost or crashing.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# --- language pipeline --------------------------------------------------------------------------
+# Every new message is understood (sector, topic, place, signals, near-duplicates) by the task
+# that opens its case; off, messages keep what their channel said.
+OTKLIK_NLP_ON_INTAKE = env_bool("OTKLIK_NLP", default=True)
 
 # --- security -----------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("otklik.accounts.api.urls")),
     path("", include("otklik.intake.api.urls")),
     path("", include("otklik.cases.api.urls")),
+    path("", include("otklik.analytics.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,9 @@ urlpatterns = [
     path("messages/", include("otklik.intake.urls")),
     path("cases/", include("otklik.cases.urls")),
     path("audit/", include("otklik.audit.urls")),
+    path("nlp/", include("otklik.nlp.urls")),
+    path("channels/", include("otklik.channels.urls")),
+    path("analytics/", include("otklik.analytics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

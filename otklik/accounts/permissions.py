@@ -39,6 +39,11 @@ class Action(enum.StrEnum):
     CASE_WORK = "case.work"
     ANSWER_MODERATE = "answer.moderate"
     ROUTING_EDIT = "routing.edit"
+    MODEL_VIEW = "model.view"
+    MODEL_MANAGE = "model.manage"
+    CHANNEL_VIEW = "channel.view"
+    ANALYTICS_VIEW = "analytics.view"
+    RATING_MANAGE = "rating.manage"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -59,6 +64,11 @@ ACTION_LABELS: dict[Action, str] = {
     "заявителя и возобновить, запросить переадресацию или продление",
     Action.ANSWER_MODERATE: "Модерация ответов: вернуть на доработку, одобрить, оценить",
     Action.ROUTING_EDIT: "Правила маршрутизации и шаблоны ответов",
+    Action.MODEL_VIEW: "Просмотр моделей классификации, исправлений и переобработок",
+    Action.MODEL_MANAGE: "Модели классификации: обучение, включение, откат; переобработка истории",
+    Action.CHANNEL_VIEW: "Состояние каналов: поступления, отправки, ошибки, задержка",
+    Action.ANALYTICS_VIEW: "Аналитика: картина обращений, обработка, удовлетворённость, конфликты",
+    Action.RATING_MANAGE: "Рейтинги: методика (веса, порог) и публикация за период",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -86,6 +96,11 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.CASE_WORK:         (A,  A,  A,   O,   A,   O,   O,   N),
     Action.ANSWER_MODERATE:   (A,  A,  A,   O,   A,   N,   N,   N),
     Action.ROUTING_EDIT:      (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.MODEL_VIEW:        (A,  A,  A,   N,   A,   N,   N,   A),
+    Action.MODEL_MANAGE:      (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.CHANNEL_VIEW:      (A,  A,  A,   N,   A,   N,   N,   A),
+    Action.ANALYTICS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.RATING_MANAGE:     (A,  A,  A,   N,   N,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus, OutboxStatus
 from otklik.cases.models import OutboxMessage
+from otklik.channels.services import health_error, health_outbound
 
 logger = logging.getLogger(__name__)
 
@@ -89,12 +90,14 @@ def outbox_deliver_one(outbox_id: int) -> str:
                 outbox.next_attempt_at = timezone.now() + _backoff(outbox.attempts)
             outbox.save()
             logger.warning("outbox %s: %s", outbox.pk, exc)
+            health_error(outbox.channel.code, f"Отправка ответа {outbox.case.number}: {exc}")
             return outbox.status
         outbox.status = OutboxStatus.SENT
         outbox.sent_at = timezone.now()
         outbox.next_attempt_at = None
         outbox.last_error = ""
         outbox.save()
+        health_outbound(outbox.channel.code)
         answer = outbox.answer
         if (
             answer is not None

@@ -7,13 +7,20 @@ from django_tasks import task
 
 @task()
 def message_process(message_id: int) -> dict:
-    """A new message: open a case or join one (the language pipeline runs before, when on)."""
+    """A new message: the language pipeline understands it (when on), then it opens a case or
+    joins one."""
+    from django.conf import settings
+
     from otklik.cases.services.opening import case_open_or_join
     from otklik.intake.models import Message
 
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
         return {"missing": message_id}
+    if settings.OTKLIK_NLP_ON_INTAKE and message.case_id is None:
+        from otklik.nlp.services import message_analyse
+
+        message_analyse(message=message)
     case, opened = case_open_or_join(message=message)
     return {"case": case.number, "opened": opened}
 

@@ -64,6 +64,7 @@ from otklik.cases.templatetags.cases_ui import case_deadline, timeline
 from otklik.core.exceptions import AccessDenied, ApplicationError, NotFound
 from otklik.core.views import PAGE_SIZE, require_action
 from otklik.intake.selectors import AUTHOR_HIDDEN, message_author_visible
+from otklik.nlp.selectors import case_analysis
 
 # --- the queues -----------------------------------------------------------------------------
 TAB_LABELS = {**QUEUES, "triage": "Модерация ЦУР"}
@@ -298,6 +299,10 @@ def _detail(
             return None
         return bound.get(name) or factory()
 
+    analysis = case_analysis(case=case, user=user)
+    # The similar case the language pipeline found is the likely merge target.
+    similar = analysis["similar"] if analysis else None
+    merge_initial = {"into": similar.number} if similar is not None else {}
     routed = route_case(case) if available["accept"] or available["assign"] else None
     templates = list(answer_template_list(case=case)) if available["answer"] else []
     answer_initial: dict[str, Any] = {}
@@ -332,7 +337,7 @@ def _detail(
             "answer", lambda: forms.AnswerForm(templates=templates, initial=answer_initial)
         ),
         "publish": form("publish", django_forms.Form),
-        "merge": form("merge", forms.MergeForm),
+        "merge": form("merge", lambda: forms.MergeForm(initial=merge_initial)),
         "split": form("split", lambda: forms.SplitForm(messages=case_msgs)),
         "redirect": form("redirect", lambda: forms.RedirectForm(user=user)),
         "redirect_decide": form("redirect_decide", forms.DecisionForm),
@@ -379,6 +384,7 @@ def _detail(
         "forms": action_forms,
         "has_actions": any(action_forms.values()) or any(row["form"] for row in answer_rows),
         "answer_template_url": reverse("cases:answer_template", args=[case.number]),
+        "analysis": analysis,
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

@@ -15,6 +15,7 @@ import random
 from collections.abc import Iterator
 from unittest import mock
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from otklik.cases.services.opening import case_open_or_join
 from otklik.core.exceptions import ApplicationError
 from otklik.directory.models import Organization
 from otklik.intake.models import Message
+from otklik.nlp.services import messages_analyse
 
 _real_now = timezone.now
 
@@ -98,6 +100,14 @@ def demo_drive(*, seed: int = 34, now: dt.datetime | None = None) -> dict[str, i
         .select_related("channel", "kind")
         .order_by("received_at", "pk")
     )
+    if settings.OTKLIK_NLP_ON_INTAKE:  # as the intake task would have, oldest first
+        batch: list[Message] = []
+        for message in messages.filter(analysis__isnull=True).iterator(chunk_size=500):
+            batch.append(message)
+            if len(batch) == 256:
+                messages_analyse(messages=batch)
+                batch = []
+        messages_analyse(messages=batch)
     for message in messages.iterator(chunk_size=500):
         t = message.received_at + dt.timedelta(minutes=rng.randint(1, 20))
         with demo_clock(min(t, now)):

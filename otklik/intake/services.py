@@ -9,8 +9,10 @@ quarantine with its reason.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,8 @@ from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
 from otklik.directory.models import Channel, InputKind
 from otklik.intake.models import Attachment, Contact, Delivery, DeliveryStatus, Message
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ def _enqueue_processing(message_id: int) -> None:
 @dataclass(frozen=True)
 class IngestResult:
     index: int
-    status: str  # created | duplicate | rejected
+    status: str  # created | duplicate | rejected | ignored
     external_id: str = ""
     message_id: int | None = None
     delivery_id: int | None = None
@@ -265,10 +269,80 @@ def delivery_receive(
 def _receive_item(
     *, index: int, item: Any, source: str, content_type: str, body: str
 ) -> IngestResult:
-    from otklik.intake.parsing import MessageInSerializer, errors_as_text
-
     channel_code = str(item.get("channel", "")) if isinstance(item, dict) else ""
     external_id = str(item.get("external_id", "")) if isinstance(item, dict) else ""
+    return _store_and_parse(
+        index=index,
+        source=source,
+        body=body,
+        content_type=content_type,
+        channel_code=channel_code,
+        external_id=external_id,
+        item_of=lambda: item,
+        raw_of=lambda: item,
+    )
+
+
+class NotForIntake(Exception):
+    """A channel's delivery that carries no message (a service event, an edit we do not take):
+    kept as received and marked discarded with this reason."""
+
+
+class ChannelParseError(Exception):
+    """A channel's delivery that cannot be understood: it waits in the quarantine with this
+    reason (in Russian)."""
+
+
+# Delivery source ("channel:<code>") → the adapter's converter of a stored raw body into an
+# item of the ingestion format; adapters register theirs so the quarantine can retry them.
+NATIVE_CONVERTERS: dict[str, Callable[[str], dict]] = {}
+
+
+def register_native_converter(channel_code: str, convert: Callable[[str], dict]) -> None:
+    NATIVE_CONVERTERS[f"channel:{channel_code}"] = convert
+
+
+def native_receive(
+    *,
+    channel_code: str,
+    external_id: str,
+    body: str,
+    content_type: str,
+    convert: Callable[[], dict],
+    raw: dict | None = None,
+    process: bool = True,
+) -> IngestResult:
+    """A channel adapter's entry: ``body`` exactly as the channel delivered it is stored first;
+    then ``convert()`` turns it into an item of the ingestion format (raising
+    ``ChannelParseError`` → quarantine, ``NotForIntake`` → discarded). Idempotent on
+    channel + ``external_id``: a repeated delivery changes nothing."""
+    return _store_and_parse(
+        index=0,
+        source=f"channel:{channel_code}",
+        body=body,
+        content_type=content_type,
+        channel_code=channel_code,
+        external_id=external_id,
+        item_of=lambda: {**convert(), "channel": channel_code, "external_id": external_id},
+        raw_of=lambda: raw if raw is not None else {},
+        process=process,
+    )
+
+
+def _store_and_parse(
+    *,
+    index: int,
+    source: str,
+    body: str,
+    content_type: str,
+    channel_code: str,
+    external_id: str,
+    item_of: Callable[[], Any],
+    raw_of: Callable[[], dict],
+    process: bool = True,
+) -> IngestResult:
+    from otklik.intake.parsing import MessageInSerializer, errors_as_text
+
     if channel_code and external_id:
         existing = (
             Message.objects.filter(channel__code=channel_code, external_id=external_id)
@@ -277,29 +351,55 @@ def _receive_item(
         )
         if existing is not None:  # a repeated delivery changes nothing
             return IngestResult(index, "duplicate", external_id, existing.pk)
-    with transaction.atomic():
-        delivery = Delivery.objects.create(
-            source=source,
-            body=body,
-            content_type=content_type,
-            channel_code=channel_code[:32],
-            external_id=external_id[:128],
-        )
+    # What arrived is kept first, in its own transaction: a failure while parsing loses nothing.
+    delivery = Delivery.objects.create(
+        source=source,
+        body=body,
+        content_type=content_type,
+        channel_code=channel_code[:32],
+        external_id=external_id[:128],
+    )
+
+    def set_aside(status: str, reason: str) -> None:
+        delivery.status, delivery.error = status, reason
+        delivery.save(update_fields=["status", "error"])
+
+    serializer = None
+    try:
+        item = item_of()
+    except NotForIntake as exc:
+        set_aside(DeliveryStatus.DISCARDED, str(exc))
+        return IngestResult(index, "ignored", external_id, None, delivery.pk, str(exc))
+    except ChannelParseError as exc:
+        reason = str(exc)
+    except Exception as exc:  # a fault of the adapter: kept, with the reason, for a retry
+        logger.exception("delivery %s could not be converted", delivery.pk)
+        reason = f"Внутренняя ошибка при разборе: {exc.__class__.__name__}. Повторите позже."
+    else:
         if not isinstance(item, dict):
-            serializer = None
             reason = "сообщение: ожидается объект JSON."
         else:
             serializer = MessageInSerializer(data=item)
             reason = "" if serializer.is_valid() else errors_as_text(serializer.errors)
-        if reason:
-            delivery.status = DeliveryStatus.QUARANTINED
-            delivery.error = reason
-            delivery.save(update_fields=["status", "error"])
-            return IngestResult(index, "rejected", external_id, None, delivery.pk, reason)
-        message, created = _ingest_parsed(serializer.validated_data, raw=item)
-        delivery.status = DeliveryStatus.PARSED
-        delivery.message = message
-        delivery.save(update_fields=["status", "message"])
+    if reason:
+        set_aside(DeliveryStatus.QUARANTINED, reason)
+        return IngestResult(index, "rejected", external_id, None, delivery.pk, reason)
+    try:
+        with transaction.atomic():
+            message, created = _ingest_parsed(
+                serializer.validated_data, raw=raw_of(), process=process
+            )
+            delivery.status = DeliveryStatus.PARSED
+            delivery.message = message
+            delivery.save(update_fields=["status", "message"])
+    except ApplicationError as exc:
+        set_aside(DeliveryStatus.QUARANTINED, exc.message)
+        return IngestResult(index, "rejected", external_id, None, delivery.pk, exc.message)
+    except Exception as exc:  # a fault of ours: the delivery waits for a retry, with the reason
+        logger.exception("delivery %s could not be ingested", delivery.pk)
+        reason = f"Внутренняя ошибка при разборе: {exc.__class__.__name__}. Повторите позже."
+        set_aside(DeliveryStatus.QUARANTINED, reason)
+        return IngestResult(index, "rejected", external_id, None, delivery.pk, reason)
     return IngestResult(
         index, "created" if created else "duplicate", external_id, message.pk, delivery.pk
     )
@@ -347,9 +447,9 @@ def _attachment(a: dict, index: int) -> Attachment:
 def _raw_without_files(raw: dict, attachments: list[dict]) -> dict:
     """The item as it arrived, each inline file replaced by its SHA-256: the bytes are kept in
     the file storage (and in the delivery's body, as they arrived), not a third time here."""
-    if not any(a.get("content") is not None for a in attachments):
-        return raw
-    items = raw.get("attachments") or []
+    items = raw.get("attachments")
+    if not isinstance(items, list) or not any(a.get("content") is not None for a in attachments):
+        return raw  # nothing inline (a channel's own raw data has no such list)
     return {
         **raw,
         "attachments": [
@@ -364,7 +464,7 @@ def _raw_without_files(raw: dict, attachments: list[dict]) -> dict:
     }
 
 
-def _ingest_parsed(data: dict, *, raw: dict) -> tuple[Message, bool]:
+def _ingest_parsed(data: dict, *, raw: dict, process: bool = True) -> tuple[Message, bool]:
     author = data.get("author") or {}
     location = data.get("location") or {}
     lat, lon = location.get("lat"), location.get("lon")
@@ -392,6 +492,7 @@ def _ingest_parsed(data: dict, *, raw: dict) -> tuple[Message, bool]:
         municipality=data.get("municipality"),
         topic=topic,
         sector=topic.sector if topic is not None else None,
+        process=process,
     )
     if created:
         attachments = [_attachment(a, i) for i, a in enumerate(data.get("attachments", []))]
@@ -437,12 +538,23 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
         raise ApplicationError("Повторно разобрать можно только поступление из карантина.")
     original = delivery.body
     text = body if body is not None else delivery.body
-    try:
-        item = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ApplicationError(f"Неверный JSON: {exc.msg}.") from None
-    if body is not None:  # the files shown as notes on the quarantine page come back
-        item = files_restored(item, original)
+    native = NATIVE_CONVERTERS.get(delivery.source)
+    if native is not None:  # a channel's own format: its adapter reads it again
+        try:
+            item = {
+                **native(text),
+                "channel": delivery.channel_code,
+                "external_id": delivery.external_id,
+            }
+        except (ChannelParseError, NotForIntake) as exc:
+            raise ApplicationError(f"Сообщение всё ещё не разбирается: {exc}") from None
+    else:
+        try:
+            item = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ApplicationError(f"Неверный JSON: {exc.msg}.") from None
+        if body is not None:  # the files shown as notes on the quarantine page come back
+            item = files_restored(item, original)
     serializer = MessageInSerializer(data=item) if isinstance(item, dict) else None
     if serializer is None or not serializer.is_valid():
         reason = (

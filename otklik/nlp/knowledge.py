@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,6 +124,8 @@ class Prediction:
     topic: str
     topic_confidence: float
     words: list[str]
+    # The next likeliest topics [(code, probability)]: what a one-click correction offers.
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
 
 
 class BuiltinClassifier:
@@ -193,6 +195,11 @@ class BuiltinClassifier:
             j = int(tp.argmax())
             topic_conf = float(p_topic[i, j] / max(float(p_topic[i][mask].sum()), 1e-9))
             words = self._explain(F[i], j) if explain else []
+            alternatives = [
+                (str(self.topics[a]), round(float(p_topic[i, a]), 4))
+                for a in np.argsort(-p_topic[i])[:4]
+                if a != j
+            ][:3]
             out.append(
                 Prediction(
                     sector=sector,
@@ -200,6 +207,7 @@ class BuiltinClassifier:
                     topic=str(self.topics[j]),
                     topic_confidence=round(topic_conf * float(p[i, k]), 4),
                     words=words,
+                    alternatives=alternatives,
                 )
             )
         return out

@@ -44,19 +44,20 @@ class Pipeline:
         model=None,
         duplicates: DuplicateIndex | None = None,
         use_ner: bool = True,
+        with_duplicates: bool = True,
     ) -> Pipeline:
-        return cls(
-            [
-                NormaliseStage(),
-                LanguageStage(),
-                ClassifyStage(model=model),
-                LocationStage(),
-                ToneUrgencyStage(),
-                ConflictStage(),
-                PiiStage(use_ner=use_ner),
-                DuplicateStage(duplicates),
-            ]
-        )
+        stages: list[Stage] = [
+            NormaliseStage(),
+            LanguageStage(),
+            ClassifyStage(model=model),
+            LocationStage(),
+            ToneUrgencyStage(),
+            ConflictStage(),
+            PiiStage(use_ner=use_ner),
+        ]
+        if with_duplicates:
+            stages.append(DuplicateStage(duplicates))
+        return cls(stages)
 
     @property
     def versions(self) -> dict[str, str]:
@@ -69,17 +70,20 @@ class Pipeline:
 
     def run(self, items: Sequence[dict]) -> list[dict]:
         """Results (dicts of the output fields) for inputs {"text", "lat"?, "lon"?, "date"?}."""
-        docs = [
-            Doc(
-                text=str(it.get("text") or ""),
-                lat=it.get("lat"),
-                lon=it.get("lon"),
-                received=it.get("date") if isinstance(it.get("date"), date) else None,
-                facts={"id": it["id"]} if it.get("id") is not None else {},
-            )
-            for it in items
-        ]
-        return [result_of(d) for d in self.process(docs)]
+        return [result_of(d) for d in self.process(docs_of(items))]
+
+
+def docs_of(items: Sequence[dict]) -> list[Doc]:
+    return [
+        Doc(
+            text=str(it.get("text") or ""),
+            lat=it.get("lat"),
+            lon=it.get("lon"),
+            received=it.get("date") if isinstance(it.get("date"), date) else None,
+            facts={"id": it["id"]} if it.get("id") is not None else {},
+        )
+        for it in items
+    ]
 
 
 def result_of(doc: Doc) -> dict:

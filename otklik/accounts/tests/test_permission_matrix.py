@@ -420,3 +420,56 @@ def test_routing_edit(role, personas):
         with pytest.raises(AccessDenied):
             routing_rule_save(actor=personas[role], name="Камышин", organization=org)
         assert not RoutingRule.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_model_view(role, personas):
+    from otklik.nlp.selectors import correction_summary, model_list
+
+    user = personas[role]
+    if expected(role, Action.MODEL_VIEW) is Scope.ALL:
+        assert list(model_list(user=user)) == []
+        assert correction_summary(user=user)["total"] == 0
+    else:
+        with pytest.raises(AccessDenied):
+            model_list(user=user)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_model_manage(role, personas):
+    from otklik.nlp.models import ReprocessRun
+    from otklik.nlp.services import reprocess_start
+
+    user = personas[role]
+    if expected(role, Action.MODEL_MANAGE) is Scope.ALL:
+        reprocess_start(actor=user, enqueue=False)
+        assert ReprocessRun.objects.count() == 1
+    else:
+        with pytest.raises(AccessDenied):
+            reprocess_start(actor=user, enqueue=False)
+        assert not ReprocessRun.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_channel_view(role, personas):
+    from otklik.channels.selectors import channel_health_list
+
+    user = personas[role]
+    if expected(role, Action.CHANNEL_VIEW) is Scope.ALL:
+        assert {r.channel.code for r in channel_health_list(user=user)} >= {"web", "telegram"}
+    else:
+        with pytest.raises(AccessDenied):
+            channel_health_list(user=user)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_analytics_view(role, personas, world):
+    from otklik.analytics.selectors import Period, Slice, picture
+    from otklik.analytics.services import rollups_refresh
+
+    rollups_refresh(full=True)
+    today = timezone.localdate()
+    total = picture(user=personas[role], s=Slice(period=Period(today, today)))["total"]
+    scope = expected(role, Action.ANALYTICS_VIEW)
+    # the world: one message inside every scoped persona's zone, one outside all of them
+    assert total["messages"] == {Scope.ALL: 2, Scope.OWN: 1}[scope]

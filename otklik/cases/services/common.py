@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from otklik.accounts.permissions import Action, access_check
@@ -12,9 +16,43 @@ from otklik.cases.choices import TRANSITIONS, WAITING_STATES, CaseStatus
 from otklik.cases.models import Case, CaseEvent, CasePause
 from otklik.core.exceptions import ApplicationError
 
+logger = logging.getLogger(__name__)
+
 
 class TransitionNotAllowed(ApplicationError):
     status_code = 409
+
+
+@dataclass(frozen=True)
+class CaseNews:
+    """What happened to a case, told to listeners after the transaction commits."""
+
+    case_id: int
+    number: str
+    channel: str  # the channel code of the case
+    kind: str  # the event kind (a transition name, "opened", "message_joined" …)
+    from_status: str
+    to_status: str
+    data: dict
+
+
+# Channel adapters listen to tell authors about their case (number, status changes). A
+# listener must be quick: it enqueues a task, it does not talk to the network itself.
+_LISTENERS: list[Callable[[CaseNews], None]] = []
+
+
+def on_case_event(listener: Callable[[CaseNews], None]) -> Callable[[CaseNews], None]:
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+    return listener
+
+
+def _tell(news: CaseNews) -> None:
+    for listener in list(_LISTENERS):
+        try:
+            listener(news)
+        except Exception:  # one listener's fault must not hide the news from the others
+            logger.exception("case event listener %r failed on %s", listener, news)
 
 
 def lock(case: Case) -> Case:
@@ -64,6 +102,16 @@ def record(
         target=case,
         data={"from": from_status, "to": to_status, **(data or {})},
     )
+    news = CaseNews(
+        case_id=case.pk,
+        number=case.number,
+        channel=case.channel.code if case.channel_id else "",
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        data=dict(data or {}),
+    )
+    transaction.on_commit(lambda: _tell(news))
     return event
 
 

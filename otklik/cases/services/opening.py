@@ -42,30 +42,96 @@ def repeat_of(message: Message) -> Case | None:
     )
 
 
+def _live(case: Case | None) -> Case | None:
+    """The case a message belongs to now (following merges); None if set aside as needing no
+    answer."""
+    seen = set()
+    while case is not None and case.status == CaseStatus.MERGED and case.merged_into_id:
+        if case.pk in seen:
+            return None
+        seen.add(case.pk)
+        case = case.merged_into
+    if case is None or case.status in (CaseStatus.MERGED, CaseStatus.NO_ANSWER):
+        return None
+    return case
+
+
+def near_duplicate_of(message: Message) -> tuple[Case | None, dict | None]:
+    """The case of the earlier message the language pipeline found most similar (another
+    author, another channel): ``(case, finding)`` where ``finding["merge"]`` says it is close
+    enough to join automatically; ``(None, None)`` when nothing was found."""
+    from otklik.nlp.models import MessageAnalysis
+
+    analysis = (
+        MessageAnalysis.objects.filter(message=message).select_related("duplicate_of__case").first()
+    )
+    if analysis is None or analysis.duplicate_of is None:
+        return None, None
+    case = _live(analysis.duplicate_of.case)
+    if case is None:
+        return None, None
+    finding = dict(analysis.result.get("duplicate_of") or {})
+    finding.setdefault("similarity", analysis.duplicate_similarity)
+    return case, finding
+
+
+def classification_confidence(message: Message) -> float | None:
+    """How sure the pipeline was of the sector it gave the message; None when the channel
+    (or an operator) named the sector, or the message was not analysed."""
+    from otklik.nlp.models import MessageAnalysis
+
+    analysis = MessageAnalysis.objects.filter(message=message).first()
+    if analysis is None:
+        return None
+    if analysis.triage:
+        return analysis.sector_confidence
+    return analysis.sector_confidence if "sector" in analysis.applied else None
+
+
+def _join(case: Case, message: Message, actor: Any, data: dict) -> Case:
+    case = lock(case)
+    message.case = case
+    message.save(update_fields=["case", "updated_at"])
+    record(
+        case,
+        actor=actor,
+        kind="message_joined",
+        data={"message_id": message.pk, "channel": message.channel.code, **data},
+    )
+    from_author = message.author_id is not None and message.author_id == case.author_id
+    if case.status == CaseStatus.AWAITING_CITIZEN and from_author:
+        case_resume(case=case, actor=actor, reply=message)  # the reply to the question
+    elif case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
+        from otklik.cases.services.lifecycle import case_reopen
+
+        case_reopen(case=case, actor=actor, reason="Повторное сообщение о той же проблеме.")
+    return case
+
+
 @transaction.atomic
 def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, bool]:
-    """Attach ``message`` to a case; returns ``(case, opened)``. Idempotent per message."""
+    """Attach ``message`` to a case; returns ``(case, opened)``. Idempotent per message.
+
+    The same author about the same topic, or a near-duplicate above the merge threshold,
+    joins the earlier case; a near-duplicate below it opens a case that offers the merge."""
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.case_id is not None:
         return message.case, False
-    existing = awaiting_reply_of(message) or repeat_of(message)
+    waiting = awaiting_reply_of(message)
+    if waiting is not None:  # the author answers what the case asked
+        return _join(waiting, message, actor, {"why": "reply"}), False
+    existing = repeat_of(message)
     if existing is not None:
-        case = lock(existing)
-        message.case = case
-        message.save(update_fields=["case", "updated_at"])
-        record(
-            case,
-            actor=actor,
-            kind="message_joined",
-            data={"message_id": message.pk, "channel": message.channel.code},
+        return _join(existing, message, actor, {"why": "same_author"}), False
+    similar, finding = near_duplicate_of(message)
+    if similar is not None and finding.get("merge"):
+        joined = _join(
+            similar,
+            message,
+            actor,
+            {"why": "near_duplicate", "similarity": finding.get("similarity")},
         )
-        if case.status == CaseStatus.AWAITING_CITIZEN:
-            case_resume(case=case, actor=actor, reply=message)
-        elif case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
-            from otklik.cases.services.lifecycle import case_reopen
-
-            case_reopen(case=case, actor=actor, reason="Повторное сообщение о той же проблеме.")
-        return case, False
+        return joined, False
 
     case = Case.objects.create(
         number=f"tmp-{message.pk}",
@@ -80,6 +146,7 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
         author=message.author,
         received_at=message.received_at,
         registered_at=timezone.now(),
+        classification_confidence=classification_confidence(message),
     )
     case.number = f"{timezone.localdate(case.received_at):%Y}-{case.pk:07d}"
     case.save(update_fields=["number"])
@@ -92,5 +159,41 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
         to_status=case.status,
         data={"message_id": message.pk, "channel": message.channel.code},
     )
+    if similar is not None:
+        record(
+            case,
+            actor=None,
+            kind="duplicate_suggested",
+            text=f"Похоже на инцидент № {similar.number}",
+            data={"case": similar.number, "similarity": finding.get("similarity")},
+        )
     deadlines_recompute(case)
     return case, True
+
+
+_FOLLOWED = ("sector", "topic", "municipality", "city_district", "address")
+
+
+def case_classification_follow(*, case: Case, message: Message, actor: Any = None) -> Case:
+    """After a message of the case was corrected: a case still awaiting ЦУР moderation takes
+    the corrected sector and topic (and place) of the message that opened it; later the case's
+    own fields are the ЦУР's decision and stay. Recorded on the timeline."""
+    case = lock(case)
+    first = case.messages.order_by("received_at", "pk").first()
+    if first is None or first.pk != message.pk or case.status != CaseStatus.NEW:
+        return case
+    changed = [f for f in _FOLLOWED if getattr(case, f) != getattr(message, f)]
+    if not changed:
+        return case
+    for f in changed:
+        setattr(case, f, getattr(message, f))
+    case.classification_confidence = None  # a person said it
+    case.save(update_fields=[*changed, "classification_confidence", "updated_at"])
+    record(
+        case,
+        actor=actor,
+        kind="reclassified",
+        text=", ".join(str(getattr(case, f) or "—") for f in ("sector", "topic")),
+        data={"fields": changed},
+    )
+    return case

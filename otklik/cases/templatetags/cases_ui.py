@@ -150,7 +150,15 @@ def describe(event: CaseEvent, names: dict[str, str]) -> tuple[str, str]:
             return f"Инцидент выделен из {d['split_from']}", "new"
         return "Поступило сообщение, инцидент открыт", "new"
     if k == "message_joined":
+        if d.get("why") == "near_duplicate":
+            share = d.get("similarity")
+            share = f" (сходство {round(share * 100)} %)" if isinstance(share, int | float) else ""
+            return f"Присоединено похожее сообщение другого заявителя{share}", "new"
         return "Новое сообщение о той же проблеме присоединено", "new"
+    if k == "duplicate_suggested":
+        return f"Похоже на инцидент {d.get('case', '')}: проверьте и объедините", "review"
+    if k == "reclassified":
+        return "Классификация исправлена оператором", "work"
     if k == "accept":
         return f"Принят ЦУР и направлен: {_org(d, 'organization', names)}", "work"
     if k == "reject":

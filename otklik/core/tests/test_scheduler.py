@@ -48,6 +48,8 @@ def test_registered_jobs_point_at_tasks():
         "core.production_calendar_check",
         "cases.deadline_sweep",
         "cases.outbox_retry",
+        "nlp.bands_prune",
+        "analytics.rollups_refresh",
     }
     for job in jobs:
         assert isinstance(import_string(job.task), Task)

@@ -39,6 +39,7 @@ class ClassifyStage(Stage):
             r["sector"], r["sector_confidence"] = p.sector, p.sector_confidence
             r["topic"], r["topic_confidence"] = p.topic, p.topic_confidence
             r["explanation"] = p.words
+            r["alternatives"] = [{"topic": t, "confidence": c} for t, c in p.alternatives]
             r["classifier"] = self.builtin.version
         if self.model is not None:
             predictions = self.model.predict_explained(texts)

@@ -13,6 +13,8 @@ automatically.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import pairwise
@@ -62,12 +64,12 @@ class DuplicateIndex:
     def find_and_add(
         self, key: str, lemmas: list[str], area, address: str | None, sector: str | None = None
     ) -> dict | None:
-        shingles = set(lemmas) | {f"{a} {b}" for a, b in pairwise(lemmas)}
-        if len(shingles) < 3:
+        grams = shingles(lemmas)
+        if len(grams) < 3:
             return None
-        mh = self._minhash(shingles)
+        mh = self._minhash(grams)
         text = " ".join(lemmas)
-        addr = _addr(address or "")
+        addr = address_key(address or "")
         addr_key = (area[0], addr)
         candidates = set(self.lsh.query(mh))
         if addr:
@@ -75,18 +77,11 @@ class DuplicateIndex:
         best: tuple[float, str] | None = None
         for cand in candidates:
             e = self.entries.get(cand)
-            if e is None or cand == key or not _same_area(area, e.area):
+            if e is None or cand == key or not same_area(area, e.area):
                 continue
-            if addr and e.address:
-                if addr != e.address:
-                    continue
-                sim = 0.55 + 0.45 * fuzz.token_set_ratio(text, e.lemmas) / 100.0
-            else:
-                sim = fuzz.token_sort_ratio(text, e.lemmas) / 100.0
-                if sim < 0.97:  # without an address only nearly the same words count
-                    sim *= 0.8
-            if sector and e.sector and sector != e.sector:
-                sim *= 0.8
+            sim = similarity(text, addr, sector, e.lemmas, e.address, e.sector)
+            if sim is None:
+                continue
             if best is None or sim > best[0] or (sim == best[0] and cand > best[1]):
                 best = (sim, cand)
         self._remove(key)
@@ -113,17 +108,46 @@ class DuplicateIndex:
                 self.by_address.pop((e.area[0], e.address), None)
 
 
-def _same_area(a, b) -> bool:
+def shingles(lemmas: list[str]) -> set[str]:
+    """Lemma uni- and bigrams: what the MinHash is taken over."""
+    return set(lemmas) | {f"{a} {b}" for a, b in pairwise(lemmas)}
+
+
+def similarity(
+    text: str, addr: str, sector: str | None, other: str, other_addr: str, other_sector: str | None
+) -> float | None:
+    """The finer similarity of two messages' lemma texts (see the module docstring); None when
+    both give an address and the addresses differ (another house is another problem)."""
+    if addr and other_addr:
+        if addr != other_addr:
+            return None
+        sim = 0.55 + 0.45 * fuzz.token_set_ratio(text, other) / 100.0
+    else:
+        sim = fuzz.token_sort_ratio(text, other) / 100.0
+        if sim < 0.97:  # without an address only nearly the same words count
+            sim *= 0.8
+    if sector and other_sector and sector != other_sector:
+        sim *= 0.8
+    return sim
+
+
+def same_area(a, b) -> bool:
+    """(municipality, city district): the same municipality, and the same district when both
+    are known."""
     if a[0] != b[0]:
         return False
     return a[1] is None or b[1] is None or a[1] == b[1]
 
 
-def _addr(s: str) -> str:
+def address_key(s: str) -> str:
+    """An address reduced to letters and digits, for comparison."""
     return "".join(ch for ch in s.lower() if ch.isalnum())
 
 
 class DuplicateStage(Stage):
+    """Near-duplicates among this process's recent messages (an in-memory index); a stage that
+    knows the database (otklik.nlp.services.StoredDuplicateStage) replaces ``find``."""
+
     name = "duplicates"
     version = "1"
 
@@ -132,21 +156,46 @@ class DuplicateStage(Stage):
         self._n = 0
 
     def process_one(self, doc: Doc) -> None:
-        key = str(doc.facts.get("id", self._n))
-        self._n += 1
         r = doc.result
         lemmas = doc.facts.get("lemmas") or lemma_tokens(doc.analysed)
         lemmas = [lm for lm in lemmas if len(lm) > 2][:400]
-        found = self.index.find_and_add(
+        doc.facts["duplicate_lemmas"] = lemmas
+        found = self.find(doc, lemmas)
+        r["duplicate_of"] = found
+        if found and "repeated" not in r.get("conflict", []):
+            r.setdefault("conflict", []).append("repeated")
+
+    def find(self, doc: Doc, lemmas: list[str]) -> dict | None:
+        key = str(doc.facts.get("id", self._n))
+        self._n += 1
+        r = doc.result
+        return self.index.find_and_add(
             key,
             lemmas,
             (r.get("municipality"), r.get("city_district")),
             r.get("address"),
             r.get("sector"),
         )
-        r["duplicate_of"] = found
-        if found and "repeated" not in r.get("conflict", []):
-            r.setdefault("conflict", []).append("repeated")
 
 
-__all__ = ["DuplicateIndex", "DuplicateStage"]
+@functools.cache
+def _permutations():
+    proto = MinHash(num_perm=NUM_PERM, seed=1)
+    return proto.permutations, proto.scheme
+
+
+def band_hashes(grams: set[str], bands: int = 21, rows: int = 3) -> list[int]:
+    """LSH band keys of a MinHash over ``grams`` as signed 64-bit integers (for a database
+    index): two sets share a band with the probability the LSH threshold (≈ 0.3) describes."""
+    perm, scheme = _permutations()
+    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=perm, scheme=scheme)
+    mh.update_batch([g.encode("utf-8") for g in grams])
+    out = []
+    for b in range(bands):
+        chunk = mh.hashvalues[b * rows : (b + 1) * rows].tobytes()
+        digest = hashlib.blake2b(bytes([b]) + chunk, digest_size=8).digest()
+        out.append(int.from_bytes(digest, "big", signed=True))
+    return out
+
+
+__all__ = ["DuplicateIndex", "DuplicateStage", "band_hashes", "same_area", "shingles", "similarity"]

@@ -25,7 +25,7 @@ from otklik.nlp.text import WORD_RE, fold, is_known, lemma
 VOLGOGRAD = "18401"
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*\.?|\S", re.UNICODE)
 _HOUSE_RE = re.compile(
-    r"\s*,?\s*(?:(?:д|дом)\.?\s*)?№?\s*(\d{1,4}(?:\s?[а-еА-Еж-яЖ-Я](?![а-яё]))?(?:/\d{1,3})?"
+    r"\s*,?\s*(?:(?:д|дом)\.?\s*)?№?\s*(\d{1,4}(?:(?:[а-еА-Еж-яЖ-Я]|\s[А-ЕЖ-Я])(?![а-яё]))?(?:/\d{1,3})?"
     r"(?:\s*(?:к|корп|корпус|стр)\.?\s*\d{1,2})?)(?![\d\w])"
 )
 _STREET_ABBR = {
@@ -91,7 +91,7 @@ def _is_marker(tok: _Tok | None) -> bool:
 
 class LocationStage(Stage):
     name = "location"
-    version = "1"
+    version = "2"
 
     def __init__(self):
         self.gz = gazetteer()

@@ -175,7 +175,7 @@ def mask(text: str, spans: list[tuple[str, int, int]]) -> str:
 
 class PiiStage(Stage):
     name = "pii"
-    version = "1"
+    version = "2"
 
     def __init__(self, use_ner: bool = True):
         self.ner = resources.ner() if use_ner else None
@@ -194,9 +194,10 @@ class PiiStage(Stage):
                         if _STREET_BEFORE_RE.search(before):
                             continue  # «ул. Хользунова», «школа им. Гагарина»
                         found[id(doc)].append(("name", span.start, span.stop))
-            else:
-                for doc in gated:
-                    found[id(doc)] += _morph_names(doc.clean)
+            # Runs of name words by morphology as well: NER misses a name glued to the end of
+            # a sentence without a stop («глубиной 2 см Иванов Пётр»).
+            for doc in gated:
+                found[id(doc)] += _morph_names(doc.clean)
         for doc in docs:
             spans = resolve(merge_names(doc.clean, found[id(doc)]))
             doc.result["pii"] = [{"type": k, "start": s, "end": e} for k, s, e in spans]

@@ -89,3 +89,16 @@ def test_text_and_coordinates_that_agree_raise_the_confidence():
     assert both["municipality"] == KAMYSHIN
     assert both["location_source"] == "text+coordinates"
     assert both["location_confidence"] > alone["location_confidence"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Нет воды на ул. Мира, 12 в Волжском", "ул. Мира, 12"),
+        ("Нет воды на ул. Мира, 12а, третий день", "ул. Мира, 12а"),
+        ("Нет воды на ул. Мира, д. 12 А.", "ул. Мира, 12 А"),
+        ("Яма на ул. Мира, 7 у школы", "ул. Мира, 7"),
+    ],
+)
+def test_a_preposition_after_the_house_number_is_not_its_letter(analyse, text, address):
+    assert analyse(text)["address"] == address

@@ -74,3 +74,8 @@ def test_empty_and_huge_text(pii_stage):
     text = "Нет воды. " * 100_000 + "Звоните 89021234567"
     r = mask(pii_stage, text)
     assert r["text_masked"].endswith("Звоните [ТЕЛЕФОН]")
+
+
+def test_a_name_after_a_sentence_without_a_stop_is_masked(analyse):
+    masked = analyse("Ямы глубиной 2 см Иванов Пётр, тел. +79021234567")["text_masked"]
+    assert "Иванов" not in masked and "[ФИО]" in masked

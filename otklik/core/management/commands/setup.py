@@ -68,6 +68,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Правила маршрутизации: добавлено {rules['created']}, уже были {rules['kept']}."
         )
+        from otklik.analytics.services import methodology_seed
+
+        if methodology_seed():
+            self.stdout.write("Методика рейтинга: загружена версия из поставки.")
         if o["demo"]:
             self._demo(o)
 
@@ -105,3 +109,7 @@ class Command(BaseCommand):
                 f"{labels[s]} — {n}" for s, n in sorted(states.items(), key=lambda kv: -kv[1])
             )
         )
+        from otklik.analytics.services import rollups_refresh
+
+        done = rollups_refresh(full=True)
+        self.stdout.write(f"Сводки аналитики: {done['days']} дней, {done['rows']} строк.")

@@ -4,7 +4,13 @@
     otklik nlp evaluate --data FILE.csv[.gz] --model DIR --text-column text --label-column label --json
     otklik nlp classify --json [--model DIR] < messages.jsonl > results.jsonl
 
-None of them needs the database.
+None of these three needs the database. The registry of the running platform:
+
+    otklik nlp learn --level topic|sector [--activate] [--json]   train on confirmed history
+    otklik nlp models [--json]                                    the registered models
+    otklik nlp activate VERSION [--force]                         switch a model on
+    otklik nlp rollback                                           back to the previous one
+    otklik nlp reprocess [--since DATE] [--until DATE] [--unanalysed] [--batch N]
 """  # noqa: E501
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from otklik.core.exceptions import ApplicationError
+
 logger = logging.getLogger(__name__)
 
 BATCH = 256
@@ -34,7 +42,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(
-            dest="action", required=True, metavar="{train,evaluate,classify}"
+            dest="action",
+            required=True,
+            metavar="{train,evaluate,classify,learn,models,activate,rollback,reprocess}",
         )
         p = sub.add_parser("train", help="train a classifier on a labelled CSV")
         p.add_argument("--data", required=True, help="CSV or CSV.GZ with a text and a label column")
@@ -61,11 +71,30 @@ class Command(BaseCommand):
         p.add_argument("--model", help="directory written by `nlp train` (else built-in only)")
         p.add_argument("--no-ner", action="store_true", help="names by morphology only (faster)")
 
+        p = sub.add_parser("learn", help="train on the region's confirmed messages, register")
+        p.add_argument("--level", choices=["sector", "topic"], default="topic")
+        p.add_argument("--folds", type=int, default=3, help="CV folds for calibration; 0 skips")
+        p.add_argument("--activate", action="store_true", help="switch on if not worse")
+        p.add_argument("--json", action="store_true")
+        p = sub.add_parser("models", help="list the registered classifier models")
+        p.add_argument("--json", action="store_true")
+        p = sub.add_parser("activate", help="switch a registered model on")
+        p.add_argument("version")
+        p.add_argument("--force", action="store_true", help="even if worse on the holdout")
+        sub.add_parser("rollback", help="switch the active model off, the previous one on")
+        p = sub.add_parser("reprocess", help="run the pipeline again over stored messages")
+        p.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
+        p.add_argument("--until", type=date.fromisoformat, help="YYYY-MM-DD (exclusive)")
+        p.add_argument("--unanalysed", action="store_true", help="only never analysed messages")
+        p.add_argument("--batch", type=int, default=200)
+
     def handle(self, *args, **options):
         from otklik.nlp.training import DataError
 
         try:
             return getattr(self, f"_{options['action']}")(options)
+        except ApplicationError as e:
+            raise CommandError(str(e)) from e
         except DataError as e:
             raise CommandError(str(e)) from e
 
@@ -121,6 +150,88 @@ class Command(BaseCommand):
                 f"F1 {v['f1']:.3f} n={v['support']}"
             )
 
+    # ---------------------------------------------------------------------- the registry
+    def _learn(self, o):
+        from otklik.nlp.services import model_activate, model_train_from_history
+
+        row = model_train_from_history(
+            actor=None,
+            level=o["level"],
+            folds=o["folds"],
+            progress=lambda msg: self.stderr.write(msg),
+        )
+        activated = False
+        if o["activate"]:
+            try:
+                model_activate(actor=None, model=row)
+                activated = True
+            except ApplicationError as e:
+                self.stderr.write(f"not switched on: {e}")
+        if o["json"]:
+            self.stdout.write(json.dumps({**_model_json(row), "activated": activated}))
+            return
+        ev = row.evaluation
+        self.stdout.write(
+            f"model {row.version}: {row.n_train} messages, holdout {row.n_holdout}: "
+            f"macro-F1 {ev['candidate']['macro_f1']:.4f} against "
+            f"{ev['current']['macro_f1']:.4f} of {ev['current_name']}"
+            + ("; switched on" if activated else "")
+        )
+
+    def _models(self, o):
+        from otklik.nlp.models import ClassifierModel
+
+        rows = list(ClassifierModel.objects.all())
+        if o["json"]:
+            self.stdout.write(json.dumps([_model_json(r) for r in rows], ensure_ascii=False))
+            return
+        for r in rows:
+            self.stdout.write(
+                f"{r.version:40s} {r.status:9s} {r.level:6s} n={r.n_train:<6d} "
+                f"holdout F1 {r.candidate_f1} (was {r.current_f1})"
+            )
+
+    def _activate(self, o):
+        from otklik.nlp.models import ClassifierModel
+        from otklik.nlp.services import model_activate
+
+        row = ClassifierModel.objects.filter(version=o["version"]).first()
+        if row is None:
+            raise CommandError(f"no model {o['version']}")
+        model_activate(actor=None, model=row, force=o["force"])
+        self.stdout.write(f"model {row.version} switched on")
+
+    def _rollback(self, o):
+        from otklik.nlp.services import model_rollback
+
+        now = model_rollback(actor=None)
+        self.stdout.write(f"now active: {now.version if now else 'built-in knowledge only'}")
+
+    def _reprocess(self, o):
+        from django.utils import timezone
+
+        from otklik.nlp.services import reprocess_start, reprocess_step
+
+        def moment(d):
+            return timezone.make_aware(datetime.combine(d, datetime.min.time())) if d else None
+
+        run = reprocess_start(
+            actor=None,
+            since=moment(o["since"]),
+            until=moment(o["until"]),
+            only_unanalysed=o["unanalysed"],
+            enqueue=False,
+        )
+        t0 = time.perf_counter()
+        while reprocess_step(run=run, batch=o["batch"]):
+            run.refresh_from_db()
+            rate = run.done / max(time.perf_counter() - t0, 1e-9)
+            self.stderr.write(f"{run.done}/{run.total} ({run.percent} %), {rate:.0f} msg/s")
+        run.refresh_from_db()
+        self.stdout.write(
+            f"re-processed {run.done} messages, sector or topic changed for {run.changed}"
+        )
+
     # ---------------------------------------------------------------------- classify
     def _classify(self, o):
         from otklik.nlp import training
@@ -147,6 +258,18 @@ class Command(BaseCommand):
             for r in results:
                 out.write(json.dumps(r, ensure_ascii=False, allow_nan=False))
             out.flush()
+
+
+def _model_json(row) -> dict:
+    return {
+        "version": row.version,
+        "level": row.level,
+        "status": row.status,
+        "n_train": row.n_train,
+        "n_holdout": row.n_holdout,
+        "evaluation": row.evaluation,
+        "path": row.path,
+    }
 
 
 def _run_guarded(pipeline, items: list[dict]) -> list[dict]:

@@ -1,0 +1,57 @@
+"""Reads of the channels: their health for the ЦУР page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from otklik.accounts.permissions import Action, access_check
+from otklik.channels.models import ChannelHealth
+from otklik.directory.models import Channel
+from otklik.intake.models import Delivery, DeliveryStatus
+
+# A channel with no intake for this long is shown as quiet (not necessarily broken).
+QUIET_AFTER = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel: Channel
+    health: ChannelHealth | None
+    quarantined: int  # waiting in the quarantine now
+    state: str  # ok | error | quiet | never
+    state_label: str
+
+
+def channel_health_list(*, user: Any, now: datetime | None = None) -> list[ChannelRow]:
+    access_check(user, Action.CHANNEL_VIEW)
+    now = now or timezone.now()
+    health = {h.channel_id: h for h in ChannelHealth.objects.all()}
+    waiting = dict(
+        Delivery.objects.filter(status=DeliveryStatus.QUARANTINED)
+        .exclude(channel_code="")
+        .values_list("channel_code")
+        .annotate(n=Count("id", filter=Q(status=DeliveryStatus.QUARANTINED)))
+    )
+    rows = []
+    for channel in Channel.objects.all():
+        h = health.get(channel.pk)
+        last_ok = (
+            max((t for t in (h.last_inbound_at, h.last_outbound_at) if t), default=None)
+            if h
+            else None
+        )
+        if h is None or (last_ok is None and h.last_error_at is None):
+            state, label = "never", "нет данных"
+        elif h.last_error_at and (last_ok is None or h.last_error_at > last_ok):
+            state, label = "error", "ошибка"
+        elif last_ok and now - last_ok > QUIET_AFTER:
+            state, label = "quiet", "тишина больше суток"
+        else:
+            state, label = "ok", "работает"
+        rows.append(ChannelRow(channel, h, waiting.get(channel.code, 0), state, label))
+    return rows

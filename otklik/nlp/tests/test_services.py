@@ -1,0 +1,249 @@
+"""The pipeline wired into the registry: analysis stored per message, what it fills, stored
+near-duplicates joining cases, corrections, re-processing with progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from otklik.audit.models import AuditEvent
+from otklik.cases.choices import CaseStatus
+from otklik.cases.models import Case, CaseEvent
+from otklik.cases.services.opening import case_open_or_join
+from otklik.core.exceptions import AccessDenied
+from otklik.directory.models import Channel, InputKind, Municipality, Topic
+from otklik.intake.models import Message
+from otklik.intake.services import AuthorData, message_ingest
+from otklik.nlp.models import Correction, MessageAnalysis, MessageBand, ReprocessStatus
+from otklik.nlp.services import (
+    analysis_correct,
+    bands_prune,
+    message_analyse,
+    reprocess_start,
+    reprocess_step,
+)
+
+pytestmark = pytest.mark.django_db
+_ids = itertools.count(1)
+
+HOT_WATER = "Третий день нет горячей воды в доме на ул. Мира, 12 в Волжском. Дети моются в тазике."
+
+
+def ingest(text, *, channel="web", received_at=None, process=False, **fields):
+    message, created = message_ingest(
+        channel=Channel.objects.get(code=channel),
+        kind=InputKind.objects.get(code="message"),
+        external_id=f"nlp-{next(_ids)}",
+        text=text,
+        received_at=received_at or timezone.now(),
+        author=AuthorData(name="Иванов Пётр", phone=f"+7902{next(_ids):07d}"),
+        process=process,
+        **fields,
+    )
+    assert created
+    return message
+
+
+def test_analysis_fills_what_the_channel_did_not_say(region):
+    message = ingest(HOT_WATER)
+    outcome = message_analyse(message=message)
+    message.refresh_from_db()
+    a = outcome.analysis
+    assert message.sector.code == "zhkh"
+    assert message.topic is not None and message.topic.sector.code == "zhkh"
+    assert message.municipality.okato == "18410"  # Волжский, from the text
+    assert "ул. Мира" in message.address
+    assert set(a.applied) >= {"sector", "municipality", "address"}
+    # every stage wrote its version; the stored near-duplicate search replaced the in-memory one
+    assert {"normalise", "classify", "location", "pii"} <= set(a.versions)
+    assert a.versions["duplicates"] == "stored-1"
+    assert a.result["text_masked"] and a.result["explanation"]
+    assert a.urgency and a.sentiment
+    assert MessageBand.objects.filter(message=message).count() == 21
+    assert outcome.changed
+
+
+def test_the_channels_own_topic_and_place_are_kept(region):
+    topic = Topic.objects.get(code="roads-potholes")
+    kamyshin = Municipality.objects.get(okato="18415")
+    message = ingest(HOT_WATER, sector=topic.sector, topic=topic, municipality=kamyshin)
+    a = message_analyse(message=message).analysis
+    message.refresh_from_db()
+    assert (message.topic, message.sector, message.municipality) == (topic, topic.sector, kamyshin)
+    assert a.sector_code == "zhkh"  # what the pipeline thought is still on record
+    assert "topic" not in a.applied and "municipality" not in a.applied
+
+
+def test_not_russian_goes_to_triage_with_nothing_filled(region):
+    message = ingest("The hot water has been off for three days, please help us")
+    a = message_analyse(message=message).analysis
+    message.refresh_from_db()
+    assert a.triage
+    assert message.sector is None and message.topic is None
+    case, _ = case_open_or_join(message=message)
+    assert case.classification_confidence is not None and case.classification_confidence < 0.5
+
+
+def test_a_near_duplicate_from_another_author_joins_the_case(region):
+    first = ingest(HOT_WATER)
+    message_analyse(message=first)
+    case, opened = case_open_or_join(message=first)
+    assert opened
+    again = ingest(
+        "Третий день нет горячей воды в доме на ул. Мира, 12 в Волжском! Дети моются в тазике.",
+        channel="telegram",
+    )
+    a = message_analyse(message=again).analysis
+    assert a.duplicate_of_id == first.pk and a.duplicate_similarity >= 0.9
+    assert "repeated" in a.conflict
+    joined, opened = case_open_or_join(message=again)
+    assert not opened and joined.pk == case.pk
+    event = CaseEvent.objects.filter(case=case, kind="message_joined").get()
+    assert event.data["why"] == "near_duplicate"
+
+
+def test_a_similar_report_is_offered_not_merged(region):
+    first = ingest(HOT_WATER)
+    message_analyse(message=first)
+    case, _ = case_open_or_join(message=first)
+    similar = ingest(
+        "В Волжском на ул. Мира, 12 опять отключили горячую воду, уже третий день без неё."
+    )
+    a = message_analyse(message=similar).analysis
+    assert a.duplicate_of_id == first.pk
+    assert 0.7 <= a.duplicate_similarity < 0.9
+    other, opened = case_open_or_join(message=similar)
+    assert opened and other.pk != case.pk
+    offer = CaseEvent.objects.get(case=other, kind="duplicate_suggested")
+    assert offer.data["case"] == case.number
+
+
+def test_the_same_words_about_another_house_or_town_are_not_duplicates(region):
+    first = ingest(HOT_WATER)
+    message_analyse(message=first)
+    other_house = ingest(HOT_WATER.replace("Мира, 12", "Мира, 40"))
+    assert message_analyse(message=other_house).analysis.duplicate_of_id is None
+    other_town = ingest(HOT_WATER.replace("в Волжском", "в Камышине"))
+    assert message_analyse(message=other_town).analysis.duplicate_of_id is None
+
+
+def test_a_duplicate_of_a_merged_case_joins_where_it_was_merged(region, personas):
+    from otklik.cases.services.lifecycle import case_merge
+
+    first = ingest(HOT_WATER)
+    message_analyse(message=first)
+    case, _ = case_open_or_join(message=first)
+    target, _ = case_open_or_join(message=ingest("Яма на дороге у дома 5 в Волжском"))
+    case_merge(case=case, into=target, actor=personas["curator"])
+    again = ingest(HOT_WATER + "!")
+    message_analyse(message=again)
+    joined, opened = case_open_or_join(message=again)
+    assert not opened and joined.pk == target.pk
+
+
+def test_old_messages_are_not_candidates_and_their_keys_are_pruned(region):
+    long_ago = timezone.now() - dt.timedelta(days=60)
+    first = ingest(HOT_WATER, received_at=long_ago)
+    message_analyse(message=first)
+    again = ingest(HOT_WATER + "!")
+    assert message_analyse(message=again).analysis.duplicate_of_id is None
+    assert bands_prune() == 21
+    assert not MessageBand.objects.filter(message=first).exists()
+
+
+def test_intake_task_analyses_then_opens_the_case(region, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = ingest(HOT_WATER, process=True)  # the task runs on commit
+    message.refresh_from_db()
+    assert MessageAnalysis.objects.filter(message=message).exists()
+    assert message.case is not None
+    assert message.case.sector.code == "zhkh"
+    assert message.case.classification_confidence is not None
+
+
+def test_a_correction_is_one_call_recorded_and_followed_by_a_new_case(region, personas):
+    message = ingest(HOT_WATER)
+    message_analyse(message=message)
+    case, _ = case_open_or_join(message=message)
+    heating = Topic.objects.get(code="zhkh-heating-outage")
+    analysis_correct(actor=personas["curator"], message=message, topic=heating)
+    message.refresh_from_db()
+    case.refresh_from_db()
+    assert message.topic == heating and case.topic == heating
+    assert case.classification_confidence is None
+    assert Correction.objects.filter(message=message, field="topic", corrected=heating.code)
+    assert CaseEvent.objects.filter(case=case, kind="reclassified").exists()
+    assert AuditEvent.objects.filter(action="message.classify").exists()
+    # re-processing keeps the person's word
+    message_analyse(message=message)
+    message.refresh_from_db()
+    assert message.topic == heating
+
+
+def test_an_accepted_case_keeps_the_ЦУР_decision(region, personas):
+    message = ingest(HOT_WATER)
+    message_analyse(message=message)
+    case, _ = case_open_or_join(message=message)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.ASSIGNED)
+    before = case.topic
+    analysis_correct(
+        actor=personas["curator"],
+        message=message,
+        topic=Topic.objects.get(code="zhkh-heating-outage"),
+    )
+    case.refresh_from_db()
+    assert case.topic == before
+
+
+def test_an_operator_may_not_correct(region, personas):
+    message = ingest(HOT_WATER)
+    message_analyse(message=message)
+    before = Message.objects.get(pk=message.pk).topic
+    with pytest.raises(AccessDenied):
+        analysis_correct(
+            actor=personas["org_operator"],
+            message=message,
+            topic=Topic.objects.get(code="zhkh-heating-outage"),
+        )
+    assert Message.objects.get(pk=message.pk).topic == before
+    assert not Correction.objects.exists()
+
+
+def test_reprocessing_goes_through_history_in_batches_with_progress(region, personas):
+    messages = [ingest(f"{HOT_WATER} Сообщение {i}.") for i in range(5)]
+    messages.append(ingest("Яма на дороге у школы в Камышине"))
+    run = reprocess_start(actor=personas["curator"], enqueue=False)
+    assert run.total == 6
+    steps = 0
+    while reprocess_step(run=run, batch=4):
+        steps += 1
+        run.refresh_from_db()
+        assert run.done == 4 and run.status == ReprocessStatus.RUNNING
+    run.refresh_from_db()
+    assert steps == 1 and run.done == 6 and run.status == ReprocessStatus.DONE
+    assert run.changed == 6  # none had a sector before
+    assert MessageAnalysis.objects.count() == 6
+    # the later copies found the first
+    assert MessageAnalysis.objects.filter(duplicate_of=messages[0]).count() >= 1
+
+
+def test_reprocessing_needs_the_right_and_runs_once(region, personas):
+    with pytest.raises(AccessDenied):
+        reprocess_start(actor=personas["org_operator"], enqueue=False)
+    reprocess_start(actor=personas["curator"], enqueue=False)
+    from otklik.core.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        reprocess_start(actor=personas["curator"], enqueue=False)
+
+
+def test_reprocessing_through_the_task(region, personas, django_capture_on_commit_callbacks):
+    for i in range(3):
+        ingest(f"Нет света на улице Ленина, {i + 1} в Михайловке")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = reprocess_start(actor=personas["curator"])  # the task runs on commit
+    run.refresh_from_db()
+    assert run.status == ReprocessStatus.DONE and run.done == 3
