@@ -214,7 +214,13 @@ OTKLIK_WORKING_HOURS = env_str("OTKLIK_WORKING_HOURS", "09:00-18:00") or "09:00-
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "otklik" / "static"]
 STATIC_ROOT = Path(env_str("OTKLIK_STATIC_ROOT") or VAR_DIR / "static")
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served as is: files go out through views that check the scope
+# Files sent inside ingestion items (base64 ``content`` of an attachment): the limit of one file
+# and of all the files of one message, in MiB. What exceeds them is refused into the quarantine.
+OTKLIK_ATTACHMENT_MAX_BYTES = env_int("OTKLIK_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+OTKLIK_MESSAGE_ATTACHMENTS_MAX_BYTES = (
+    env_int("OTKLIK_MESSAGE_ATTACHMENTS_MAX_MB", 25) * 1024 * 1024
+)
 MEDIA_ROOT = Path(env_str("OTKLIK_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

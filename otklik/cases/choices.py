@@ -9,6 +9,7 @@ class CaseStatus(models.TextChoices):
     MERGED = "merged", "Объединён с другим"
     ASSIGNED = "assigned", "Назначен"
     IN_WORK = "in_work", "В работе"
+    AWAITING_CITIZEN = "awaiting_citizen", "Запрошены сведения у заявителя"
     ANSWER_REVIEW = "answer_review", "Ответ на модерации"
     APPROVED = "approved", "Ответ одобрен, публикуется"
     PUBLISHED = "published", "Ответ опубликован"
@@ -22,10 +23,20 @@ S = CaseStatus
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "accept": (frozenset({S.NEW}), S.ASSIGNED),
     "reject": (frozenset({S.NEW}), S.NO_ANSWER),
-    "merge": (frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.REOPENED}), S.MERGED),
-    "assign": (frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.REOPENED}), S.ASSIGNED),
+    "merge": (frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.REOPENED}), S.MERGED),
+    "assign": (
+        frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.REOPENED}),
+        S.ASSIGNED,
+    ),
     "take": (frozenset({S.ASSIGNED, S.REOPENED}), S.IN_WORK),
-    "submit_answer": (frozenset({S.ASSIGNED, S.IN_WORK, S.REOPENED}), S.ANSWER_REVIEW),
+    # the author is asked for what is missing; the reply (or the organisation by hand) resumes
+    "request_info": (frozenset({S.ASSIGNED, S.IN_WORK, S.REOPENED}), S.AWAITING_CITIZEN),
+    "resume": (frozenset({S.AWAITING_CITIZEN}), S.IN_WORK),
+    # answering without the reply is allowed (the author may never write back)
+    "submit_answer": (
+        frozenset({S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.REOPENED}),
+        S.ANSWER_REVIEW,
+    ),
     "return_answer": (frozenset({S.ANSWER_REVIEW}), S.IN_WORK),
     "approve_answer": (frozenset({S.ANSWER_REVIEW}), S.APPROVED),
     "publish": (frozenset({S.APPROVED}), S.PUBLISHED),
@@ -33,8 +44,14 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "reopen": (frozenset({S.PUBLISHED, S.CLOSED, S.NO_ANSWER}), S.REOPENED),
 }
 
-# States in which the case is with an organisation (its clock runs, it appears in its queue).
-OPEN_STATES = frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.ANSWER_REVIEW, S.APPROVED, S.REOPENED})
+# States in which the case is with an organisation (it appears in its queue).
+OPEN_STATES = frozenset(
+    {S.NEW, S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.ANSWER_REVIEW, S.APPROVED, S.REOPENED}
+)
+# States in which the case waits for someone outside the organisation. A deadline policy may
+# list them in ``pause_states`` (sla/data/policies.toml): then its clock stops while the case
+# is in one of them, and the due times move forward by the paused time when it resumes.
+WAITING_STATES = frozenset({S.AWAITING_CITIZEN})
 FINAL_STATES = frozenset({S.NO_ANSWER, S.MERGED, S.CLOSED})
 
 

@@ -231,6 +231,22 @@ class DecisionForm(forms.Form):
     )
 
 
+class RequestInfoForm(forms.Form):
+    question = forms.CharField(
+        label="Вопрос заявителю (что нужно уточнить)",
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text="Уйдёт заявителю в канал обращения. Пока ждём ответа, срок приостанавливается, "
+        "если это допускает правило сроков.",
+    )
+
+
+class ResumeForm(forms.Form):
+    reason = forms.CharField(
+        label="Почему возобновляем без ответа заявителя",
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+
+
 class ExtendForm(forms.Form):
     days = forms.IntegerField(label="На сколько дней", min_value=1, max_value=365)
     reason = forms.CharField(

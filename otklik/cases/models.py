@@ -128,6 +128,13 @@ class Case(BaseModel):
     published_at = models.DateTimeField("ответ опубликован", null=True, blank=True)
     closed_at = models.DateTimeField("закрыт", null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField("продлено, дней", default=0)
+    clock_paused_at = models.DateTimeField(
+        "срок приостановлен с",
+        null=True,
+        blank=True,
+        help_text="Пока ждём сведений от заявителя, если правило сроков это допускает; "
+        "промежутки ожидания — в «ожиданиях сведений».",
+    )
     warning_level = models.PositiveSmallIntegerField("уровень предупреждения", default=0)
     breached_at = models.DateTimeField("просрочен", null=True, blank=True, db_index=True)
     escalation_level = models.PositiveSmallIntegerField("уровень эскалации", default=0)
@@ -194,6 +201,64 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.kind}"
+
+
+class CasePause(models.Model):
+    """A stretch of time the case waited in a waiting state (``WAITING_STATES``: the author was
+    asked for missing information). Kept for every wait; whether it stopped the clock is the
+    policy's say (``DeadlinePolicy.pause_states``), decided when the due times are computed."""
+
+    case = models.ForeignKey(
+        Case, verbose_name="инцидент", on_delete=models.CASCADE, related_name="pauses"
+    )
+    status = models.CharField("состояние", max_length=16, choices=CaseStatus.choices)
+    started_at = models.DateTimeField("с")
+    ended_at = models.DateTimeField("по", null=True, blank=True)
+    question = models.TextField("вопрос заявителю", blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто спросил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто возобновил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reply = models.ForeignKey(
+        "intake.Message",
+        verbose_name="ответ заявителя",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "ожидание сведений"
+        verbose_name_plural = "ожидания сведений"
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(ended_at__isnull=True),
+                name="case_pause_one_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(ended_at__gte=models.F("started_at")),
+                name="case_pause_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: ожидание с {self.started_at:%d.%m.%Y %H:%M}"
 
 
 class RoutingRule(BaseModel):
@@ -368,22 +433,11 @@ class AnswerAttachment(BaseModel):
         return self.name
 
 
-class RedirectRequest(BaseModel):
-    """Переадресация по компетенции, which the ЦУР may refuse when unjustified."""
+class CaseRequest(BaseModel):
+    """What an organisation asks of the ЦУР about a case, and the ЦУР's decision: the shared
+    part of a redirect (``RedirectRequest``) and an extension (``ExtensionRequest``)."""
 
-    case = models.ForeignKey(
-        Case, verbose_name="инцидент", on_delete=models.CASCADE, related_name="redirects"
-    )
-    from_organization = models.ForeignKey(
-        "directory.Organization", verbose_name="от кого", on_delete=models.PROTECT, related_name="+"
-    )
-    to_organization = models.ForeignKey(
-        "directory.Organization", verbose_name="кому", on_delete=models.PROTECT, related_name="+"
-    )
     reason = models.TextField("обоснование")
-    status = models.CharField(
-        "решение", max_length=16, choices=RedirectStatus.choices, default=RedirectStatus.PENDING
-    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="кто просит",
@@ -402,6 +456,26 @@ class RedirectRequest(BaseModel):
     decision_comment = models.TextField("комментарий ЦУР", blank=True)
 
     class Meta:
+        abstract = True
+
+
+class RedirectRequest(CaseRequest):
+    """Переадресация по компетенции, which the ЦУР may refuse when unjustified."""
+
+    case = models.ForeignKey(
+        Case, verbose_name="инцидент", on_delete=models.CASCADE, related_name="redirects"
+    )
+    from_organization = models.ForeignKey(
+        "directory.Organization", verbose_name="от кого", on_delete=models.PROTECT, related_name="+"
+    )
+    to_organization = models.ForeignKey(
+        "directory.Organization", verbose_name="кому", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "решение", max_length=16, choices=RedirectStatus.choices, default=RedirectStatus.PENDING
+    )
+
+    class Meta:
         verbose_name = "переадресация"
         verbose_name_plural = "переадресации"
 
@@ -409,29 +483,13 @@ class RedirectRequest(BaseModel):
         return f"{self.case.number}: {self.from_organization} → {self.to_organization}"
 
 
-class ExtensionRequest(BaseModel):
+class ExtensionRequest(CaseRequest):
     case = models.ForeignKey(
         Case, verbose_name="инцидент", on_delete=models.CASCADE, related_name="extensions"
     )
     days = models.PositiveSmallIntegerField("на сколько дней")
-    reason = models.TextField("обоснование")
     status = models.CharField(
         "решение", max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто просит",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="кто решил",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     class Meta:

@@ -66,10 +66,15 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
             if org_id
             else qs.none()
         )
-    elif queue == "overdue":
-        qs = qs.filter(status__in=OPEN_STATES, resolution_due__lt=now)
+    elif queue == "overdue":  # a case whose clock stands still is not overdue meanwhile
+        qs = qs.filter(status__in=OPEN_STATES, resolution_due__lt=now, clock_paused_at=None)
     elif queue == "near_deadline":
-        qs = qs.filter(status__in=OPEN_STATES, warning_level__gte=1, resolution_due__gte=now)
+        qs = qs.filter(
+            status__in=OPEN_STATES,
+            warning_level__gte=1,
+            resolution_due__gte=now,
+            clock_paused_at=None,
+        )
     elif queue == "answer_review":
         qs = qs.filter(status=CaseStatus.ANSWER_REVIEW)
     elif queue == "open":
@@ -230,6 +235,27 @@ def case_pending_extension(*, case: Case):
         .select_related("requested_by")
         .first()
     )
+
+
+def case_pauses(*, case: Case) -> QuerySet:
+    """The waits of a case for its author's information, oldest first."""
+    from otklik.cases.models import CasePause
+
+    return (
+        CasePause.objects.filter(case=case).select_related("asked_by").order_by("started_at", "pk")
+    )
+
+
+def case_pause_states(*, case: Case) -> frozenset[str]:
+    """The states in which the deadline policy of ``case`` stops its clock (none without one)."""
+    from otklik.sla.selectors import PolicyNotFound, policy_get
+
+    if not case.sla_policy:
+        return frozenset()
+    try:
+        return frozenset(policy_get(code=case.sla_policy).pause_states)
+    except PolicyNotFound:
+        return frozenset()
 
 
 def case_surveys(*, case: Case) -> QuerySet:

@@ -41,4 +41,6 @@ urlpatterns = [
     verb("extend", views.case_extend_view, "extend"),
     verb("extension-decision", views.case_extension_decide_view, "extension_decide"),
     verb("reopen", views.case_reopen_view, "reopen"),
+    verb("request-info", views.case_request_info_view, "request_info"),
+    verb("resume", views.case_resume_view, "resume"),
 ]

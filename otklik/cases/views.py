@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -47,6 +48,7 @@ from otklik.cases.selectors import (
     case_list,
     case_messages,
     case_outbox,
+    case_pauses,
     case_pending_extension,
     case_pending_redirect,
     case_surveys,
@@ -55,7 +57,7 @@ from otklik.cases.selectors import (
     routing_rule_list,
     survey_by_token,
 )
-from otklik.cases.services import answers, lifecycle
+from otklik.cases.services import answers, lifecycle, waiting
 from otklik.cases.services.deadlines import extension_limit_days
 from otklik.cases.services.routing import route_case, routing_rule_delete, routing_rule_save
 from otklik.cases.templatetags.cases_ui import case_deadline, timeline
@@ -288,6 +290,8 @@ def _detail(
         and case.extension_days < limit,
         "extension_decide": may_moderate and pending_extension is not None,
         "reopen": may_moderate and _in(case, "reopen"),
+        "request_info": may_work and _in(case, "request_info") and case.organization_id is not None,
+        "resume": may_work and _in(case, "resume"),
     }
 
     def form(name: str, factory: Callable[[], django_forms.Form]) -> django_forms.Form | None:
@@ -340,6 +344,8 @@ def _detail(
         "extend": form("extend", forms.ExtendForm),
         "extension_decide": form("extension_decide", forms.DecisionForm),
         "reopen": form("reopen", forms.ReasonForm),
+        "request_info": form("request_info", forms.RequestInfoForm),
+        "resume": form("resume", forms.ResumeForm),
     }
     answer_rows = []
     for answer in case_ans:
@@ -370,6 +376,7 @@ def _detail(
         "outbox": list(case_outbox(case=case)),
         "outbox_pending": OutboxStatus.PENDING,
         "surveys": list(case_surveys(case=case)),
+        "pauses": list(case_pauses(case=case)),
         "pending_redirect": pending_redirect,
         "pending_extension": pending_extension,
         "extension_limit": limit,
@@ -649,15 +656,30 @@ case_redirect_view = _verb(
     ),
     "Запрос на переадресацию отправлен в ЦУР.",
 )
-case_redirect_decide_view = _verb(
+
+
+def _decision(
+    key: str, pending: Callable[..., Any], what: str, decide: Callable[..., Any], done: Callable
+) -> Callable:
+    """The view of a ЦУР decision on the case's pending request (redirect or extension)."""
+    return _verb(
+        key,
+        lambda r, c: forms.DecisionForm(r.POST),
+        lambda r, c, d: decide(
+            request=_pending(pending, what)(c),
+            actor=r.user,
+            accept=d["decision"] == "accept",
+            comment=d["comment"],
+        ),
+        done,
+    )
+
+
+case_redirect_decide_view = _decision(
     "redirect_decide",
-    lambda r, c: forms.DecisionForm(r.POST),
-    lambda r, c, d: lifecycle.redirect_decide(
-        request=_pending(case_pending_redirect, "переадресацию")(c),
-        actor=r.user,
-        accept=d["decision"] == "accept",
-        comment=d["comment"],
-    ),
+    case_pending_redirect,
+    "переадресацию",
+    lifecycle.redirect_decide,
     lambda req: (
         f"Переадресация принята: инцидент передан {req.to_organization.short_name}."
         if req.status == "accepted"
@@ -672,17 +694,33 @@ case_extend_view = _verb(
     ),
     "Запрос на продление срока отправлен в ЦУР.",
 )
-case_extension_decide_view = _verb(
+case_extension_decide_view = _decision(
     "extension_decide",
-    lambda r, c: forms.DecisionForm(r.POST),
-    lambda r, c, d: lifecycle.extension_decide(
-        request=_pending(case_pending_extension, "продление")(c),
-        actor=r.user,
-        approve=d["decision"] == "accept",
-        comment=d["comment"],
-    ),
+    case_pending_extension,
+    "продление",
+    lambda accept, **kw: lifecycle.extension_decide(approve=accept, **kw),
     lambda req: (
         f"Срок продлён на {req.days} дн." if req.status == "approved" else "В продлении отказано."
+    ),
+)
+case_request_info_view = _verb(
+    "request_info",
+    lambda r, c: forms.RequestInfoForm(r.POST),
+    lambda r, c, d: waiting.case_request_info(case=c, actor=r.user, question=d["question"]),
+    lambda c: (
+        "Вопрос отправлен заявителю; срок приостановлен до его ответа."
+        if c.clock_paused_at
+        else "Вопрос отправлен заявителю. Срок по этому правилу не приостанавливается."
+    ),
+)
+case_resume_view = _verb(
+    "resume",
+    lambda r, c: forms.ResumeForm(r.POST),
+    lambda r, c, d: waiting.case_resume(case=c, actor=r.user, reason=d["reason"]),
+    lambda c: (
+        f"Работа возобновлена; срок ответа — {timezone.localtime(c.resolution_due):%d.%m.%Y}."
+        if c.resolution_due
+        else "Работа возобновлена."
     ),
 )
 case_reopen_view = _verb(

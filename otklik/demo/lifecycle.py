@@ -1,6 +1,7 @@
 """Drive the demo messages through the case lifecycle, so that the demo region has cases in every
-state: waiting in the ЦУР triage, in work, answered late, overdue, returned by moderation,
-published, closed by a satisfied citizen, reopened by an unhappy one.
+state: waiting in the ЦУР triage, in work, waiting for the author's information, answered
+late, overdue, returned by moderation, published, closed by a satisfied citizen, reopened by an
+unhappy one.
 
 Every step goes through the real services, at the moment it "happened": the demo clock sets
 ``timezone.now()`` to that moment while the service runs (demo only; nothing else does this).
@@ -23,7 +24,7 @@ from otklik.accounts.models import User
 from otklik.accounts.services import user_create
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import AnswerTemplate, Case, Survey
-from otklik.cases.services import answers, lifecycle
+from otklik.cases.services import answers, lifecycle, waiting
 from otklik.cases.services.deadlines import deadline_sweep
 from otklik.cases.services.opening import case_open_or_join
 from otklik.core.exceptions import ApplicationError
@@ -32,6 +33,21 @@ from otklik.intake.models import Message
 from otklik.nlp.services import messages_analyse
 
 _real_now = timezone.now
+
+# Share of the cases in work whose author is asked for missing information (decided per case
+# from its content, so the rest of the demo stream does not change with it).
+ASK_SHARE = 0.1
+QUESTIONS = [
+    "Уточните, пожалуйста, точный адрес: номер дома и подъезда.",
+    "Пришлите, пожалуйста, фотографию места, где обнаружена проблема.",
+    "Укажите, пожалуйста, номер лицевого счёта и контактный телефон.",
+    "С какого числа наблюдается проблема и обращались ли вы в управляющую компанию?",
+]
+RESUMES = [
+    "Заявитель уточнил адрес по телефону.",
+    "Сведения получены от управляющей компании.",
+    "Заявитель не ответил; ответ готовим по имеющимся сведениям.",
+]
 
 
 @contextlib.contextmanager
@@ -145,6 +161,21 @@ def _drive_case(
         return
     with demo_clock(t):
         case = lifecycle.case_take(case=case, actor=operator)
+    # Some authors are asked for what is missing; the newest still have not answered.
+    asker = random.Random(f"ask:{case.received_at.isoformat()}:{case.title}")
+    if asker.random() < ASK_SHARE:
+        t += _hours(asker, 0.5, 6)
+        if t >= now:
+            return
+        with demo_clock(t):
+            case = waiting.case_request_info(
+                case=case, actor=operator, question=asker.choice(QUESTIONS)
+            )
+        t += _hours(asker, 4, 120)
+        if t >= now:
+            return  # still waiting for the author
+        with demo_clock(t):
+            case = waiting.case_resume(case=case, actor=operator, reason=asker.choice(RESUMES))
     allowed = max((case.resolution_due - case.received_at), dt.timedelta(hours=2))
     t = max(t + dt.timedelta(minutes=30), case.received_at + allowed * speed)
     if t >= now:

@@ -7,6 +7,15 @@ quarantine reason.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import json
+import re
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from otklik.directory.cache import ReferenceSnapshot, reference_snapshot
@@ -66,6 +75,52 @@ class LocationInSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
+def _size_text(n: int) -> str:
+    """A file size for people, in Russian: «812 байт», «35 КБ», «12,3 МБ»."""
+    if n < 1024:
+        return f"{n} байт"
+    value, unit = (n / 1024, "КБ") if n < 1024 * 1024 else (n / (1024 * 1024), "МБ")
+    return f"{value:.1f}".replace(".", ",").removesuffix(",0") + " " + unit
+
+
+@extend_schema_field(OpenApiTypes.BYTE)  # a string, format "byte" (base64)
+class Base64FileField(serializers.Field):
+    """A file sent inline as base64 (RFC 4648, line breaks allowed): becomes its bytes.
+
+    The size limit of one file (``OTKLIK_ATTACHMENT_MAX_MB``) is checked on the encoded length
+    first, so an oversized file is refused without being decoded.
+    """
+
+    default_error_messages = {
+        "type": "ожидается строка base64.",
+        "invalid": "не base64: {reason}.",
+        "empty": "пустой файл.",
+        "too_big": "файл {size} — больше допустимых {limit} на файл.",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("type")
+        text = "".join(data.split())
+        limit = settings.OTKLIK_ATTACHMENT_MAX_BYTES
+        approx = len(text) // 4 * 3
+        if approx - 2 > limit:
+            self.fail("too_big", size=_size_text(approx), limit=_size_text(limit))
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            reason = "длина не кратна 4" if "padding" in str(exc).lower() else "лишние символы"
+            self.fail("invalid", reason=reason)
+        if not raw:
+            self.fail("empty")
+        if len(raw) > limit:
+            self.fail("too_big", size=_size_text(len(raw)), limit=_size_text(limit))
+        return raw
+
+    def to_representation(self, value):
+        return base64.b64encode(value).decode("ascii")
+
+
 class AttachmentInSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=1024, required=False, allow_blank=True, default="")
     name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
@@ -74,6 +129,27 @@ class AttachmentInSerializer(serializers.Serializer):
     )
     size = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", required=False, allow_blank=True, default="")
+    content = Base64FileField(
+        required=False,
+        help_text="the file itself, base64; at most OTKLIK_ATTACHMENT_MAX_MB a file and "
+        "OTKLIK_MESSAGE_ATTACHMENTS_MAX_MB for all files of a message",
+    )
+
+    def validate(self, attrs):
+        data = attrs.get("content")
+        if data is None:
+            return attrs
+        digest = hashlib.sha256(data).hexdigest()
+        if attrs.get("sha256") and attrs["sha256"] != digest:
+            raise serializers.ValidationError(
+                {"sha256": ["не совпадает с SHA-256 присланного файла (файл повреждён?)."]}
+            )
+        if attrs.get("size") is not None and attrs["size"] != len(data):
+            raise serializers.ValidationError(
+                {"size": [f"указано {attrs['size']} байт, в файле {len(data)}."]}
+            )
+        attrs["sha256"], attrs["size"] = digest, len(data)
+        return attrs
 
 
 class MessageInSerializer(serializers.Serializer):
@@ -120,6 +196,17 @@ class MessageInSerializer(serializers.Serializer):
     attachments = AttachmentInSerializer(many=True, required=False)
 
     def validate(self, attrs):
+        files = [a["content"] for a in attrs.get("attachments", []) if a.get("content")]
+        total, limit = sum(len(f) for f in files), settings.OTKLIK_MESSAGE_ATTACHMENTS_MAX_BYTES
+        if total > limit:
+            raise serializers.ValidationError(
+                {
+                    "attachments": [
+                        f"файлы сообщения вместе — {_size_text(total)}, больше допустимых "
+                        f"{_size_text(limit)} на сообщение."
+                    ]
+                }
+            )
         if "kind" not in attrs:
             code = DEFAULT_KIND.get(attrs["channel"].code, "message")
             attrs["kind"] = _books(self).input_kinds.get(code) or InputKind.objects.get(code=code)
@@ -154,3 +241,53 @@ def errors_as_text(errors) -> str:
 
     walk("", errors)
     return "\n".join(lines)
+
+
+# --- inline files in a stored body, for people ---------------------------------------------
+# The quarantine page shows a delivery's body and lets the ЦУР correct it; megabytes of base64
+# would bury the rest. Each long ``content`` is shown as this note; a corrected body that keeps
+# the note gets the file back from the original body (``delivery_retry``).
+FILE_KEPT = "[файл base64: {n} символов — сохраняется как пришёл]"
+FILE_KEPT_RE = re.compile(r"^\[файл base64: \d+ символов — сохраняется как пришёл\]$")
+SHOWN_CONTENT_MAX = 200
+
+
+def _items(data):
+    if isinstance(data, dict) and isinstance(data.get("messages"), list):
+        return data["messages"]
+    return data if isinstance(data, list) else [data]
+
+
+def _attachments(item) -> list:
+    atts = item.get("attachments") if isinstance(item, dict) else None
+    return [a for a in atts if isinstance(a, dict)] if isinstance(atts, list) else []
+
+
+def body_files_shortened(body: str) -> str:
+    """``body`` with each inline file longer than ``SHOWN_CONTENT_MAX`` replaced by a note."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    changed = False
+    for item in _items(data):
+        for att in _attachments(item):
+            content = att.get("content")
+            if isinstance(content, str) and len(content) > SHOWN_CONTENT_MAX:
+                att["content"] = FILE_KEPT.format(n=len(content))
+                changed = True
+    return json.dumps(data, ensure_ascii=False, indent=2) if changed else body
+
+
+def files_restored(item, original_body: str):
+    """A corrected single item whose attachments keep the note get the files of the original
+    body back (matched by position)."""
+    try:
+        original = _attachments(json.loads(original_body))
+    except ValueError:
+        return item
+    for i, att in enumerate(_attachments(item)):
+        content = att.get("content")
+        if isinstance(content, str) and FILE_KEPT_RE.match(content) and i < len(original):
+            att["content"] = original[i].get("content")
+    return item

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import mimetypes
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -470,6 +475,65 @@ def _store_and_parse(
     )
 
 
+def _file_store(data: bytes, *, sha256: str, name: str, content_type: str) -> str:
+    """Put a file that came inline into the storage; returns its storage name.
+
+    Files are kept by content (``attachments/<ab>/<sha256><ext>``): the same photo sent again
+    is stored once, and a file written by a transaction that then rolled back is not an orphan
+    for long — the retry finds it and uses it.
+    """
+    ext = Path(name).suffix.lower() or mimetypes.guess_extension(content_type or "") or ""
+    ext = ext if re.fullmatch(r"\.[a-z0-9]{1,10}", ext) else ""
+    path = f"attachments/{sha256[:2]}/{sha256}{ext}"
+    if default_storage.exists(path):
+        return path
+    return default_storage.save(path, ContentFile(data))
+
+
+def _attachment(a: dict, index: int) -> Attachment:
+    name = Path(a.get("name", "").replace("\\", "/")).name
+    content_type = a.get("content_type", "")
+    data = a.get("content")
+    if data is None:
+        return Attachment(
+            name=name,
+            content_type=content_type,
+            size=a.get("size"),
+            sha256=a.get("sha256", ""),
+            url=a.get("url", ""),
+        )
+    content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    stored = _file_store(data, sha256=a["sha256"], name=name, content_type=content_type)
+    return Attachment(
+        name=name or f"вложение-{index + 1}{Path(stored).suffix}",
+        content_type=content_type,
+        size=a["size"],
+        sha256=a["sha256"],
+        url=a.get("url", ""),
+        file=stored,
+    )
+
+
+def _raw_without_files(raw: dict, attachments: list[dict]) -> dict:
+    """The item as it arrived, each inline file replaced by its SHA-256: the bytes are kept in
+    the file storage (and in the delivery's body, as they arrived), not a third time here."""
+    items = raw.get("attachments")
+    if not isinstance(items, list) or not any(a.get("content") is not None for a in attachments):
+        return raw  # nothing inline (a channel's own raw data has no such list)
+    return {
+        **raw,
+        "attachments": [
+            {
+                **{k: v for k, v in item.items() if k != "content"},
+                "content_sha256": parsed["sha256"],
+            }
+            if isinstance(item, dict) and parsed.get("content") is not None
+            else item
+            for item, parsed in zip(items, attachments, strict=False)
+        ],
+    }
+
+
 def _ingest_parsed(
     data: dict, *, raw: dict, process: bool = True, checked: bool = False
 ) -> tuple[Message, bool]:
@@ -483,7 +547,7 @@ def _ingest_parsed(
         external_id=data["external_id"],
         text=data["text"],
         received_at=data.get("received_at"),
-        raw=raw,
+        raw=_raw_without_files(raw, data.get("attachments", [])),
         checked=checked,
         author=AuthorData(
             name=author.get("name", ""),
@@ -504,19 +568,10 @@ def _ingest_parsed(
         process=process,
     )
     if created:
-        Attachment.objects.bulk_create(
-            [
-                Attachment(
-                    message=message,
-                    name=a.get("name", ""),
-                    content_type=a.get("content_type", ""),
-                    size=a.get("size"),
-                    sha256=a.get("sha256", ""),
-                    url=a.get("url", ""),
-                )
-                for a in data.get("attachments", [])
-            ]
-        )
+        attachments = [_attachment(a, i) for i, a in enumerate(data.get("attachments", []))]
+        for attachment in attachments:
+            attachment.message = message
+        Attachment.objects.bulk_create(attachments)
     return message, created
 
 
@@ -548,7 +603,7 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
     import json
 
     from otklik.accounts.permissions import Action, access_check
-    from otklik.intake.parsing import MessageInSerializer, errors_as_text
+    from otklik.intake.parsing import MessageInSerializer, errors_as_text, files_restored
 
     access_check(actor, Action.QUARANTINE_MANAGE)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
@@ -573,6 +628,8 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
             item = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ApplicationError(f"Неверный JSON: {exc.msg}.") from None
+        if body is not None:  # the files shown as notes on the quarantine page come back
+            item = files_restored(item, original)
     serializer = MessageInSerializer(data=item) if isinstance(item, dict) else None
     if serializer is None or not serializer.is_valid():
         reason = (

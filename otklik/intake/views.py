@@ -16,6 +16,7 @@ from otklik.core.exceptions import AccessDenied, ApplicationError
 from otklik.core.views import paginate, require_action
 from otklik.directory import selectors as directory
 from otklik.directory.models import Topic
+from otklik.intake.parsing import body_files_shortened
 from otklik.intake.selectors import (
     MessageFilters,
     delivery_body_for,
@@ -167,8 +168,9 @@ def quarantine_view(request: HttpRequest) -> HttpResponse:
     page = paginate(request, quarantine_list(user=user))
     rows = []
     for delivery in page:
-        body, redacted = delivery_body_for(user=user, body=delivery.body)
-        rows.append({"delivery": delivery, "body": body, "redacted": redacted})
+        shown = body_files_shortened(delivery.body)
+        body, redacted = delivery_body_for(user=user, body=shown)
+        rows.append({"delivery": delivery, "body": body, "redacted": redacted, "editable": shown})
     return render(
         request,
         "intake/quarantine.html",
@@ -194,7 +196,10 @@ def quarantine_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = RetryForm(request.POST)
     form.is_valid()
     body = form.cleaned_data.get("body") or None
-    if body is not None and body.strip() == delivery.body.strip():
+    if body is not None and body.strip() in (
+        delivery.body.strip(),
+        body_files_shortened(delivery.body).strip(),
+    ):
         body = None
     try:
         result = delivery_retry(actor=request.user, delivery=delivery, body=body)

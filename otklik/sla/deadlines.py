@@ -28,7 +28,7 @@ from typing import Any
 
 from otklik.core.calendar import WorkingCalendar
 from otklik.core.exceptions import ApplicationError
-from otklik.sla.choices import Basis, Unit
+from otklik.sla.choices import DAY_UNITS, Basis, Unit
 
 Interval = tuple[dt.datetime, dt.datetime | None]
 
@@ -98,10 +98,21 @@ def compute_due(
     received_at: dt.datetime,
     registered_at: dt.datetime | None = None,
     calendar: WorkingCalendar,
+    extended_by: int = 0,
+    paused: Iterable[Interval] = (),
 ) -> DueTimes:
-    """Registration, first-response and answer deadlines of one input under ``policy``."""
+    """Registration, first-response and answer deadlines of one input under ``policy``.
+
+    ``extended_by``: approved extensions of the answer period, in the policy's unit (the caller
+    keeps them within ``policy.max_extension_length``, see ``deadline_extend``). ``paused``:
+    the intervals in which the clock stood still (see ``due_after_pauses``); the registration
+    deadline is never paused.
+    """
     received_at, registered_at = _moments(received_at, registered_at)
     basis_at = _basis_moment(policy, received_at, registered_at)
+    if extended_by < 0:
+        raise ValueError(f"extended_by must not be negative, got {extended_by}")
+    paused = list(paused)
     registration_due = first_response_due = None
     if policy.registration_length is not None:
         registration_due = due_after(
@@ -111,16 +122,90 @@ def compute_due(
             calendar=calendar,
         )
     if policy.first_response_length is not None:
-        first_response_due = due_after(
+        first_response_due = due_after_pauses(
             start=basis_at,
             length=policy.first_response_length,
             unit=policy.first_response_unit,
+            paused=paused,
             calendar=calendar,
         )
-    resolution_due = due_after(
-        start=basis_at, length=policy.resolution_length, unit=policy.unit, calendar=calendar
+    resolution_due = due_after_pauses(
+        start=basis_at,
+        length=policy.resolution_length + extended_by,
+        unit=policy.unit,
+        paused=paused,
+        calendar=calendar,
     )
     return DueTimes(registration_due, first_response_due, resolution_due)
+
+
+def pause_length(
+    *, unit: str, start: dt.datetime, end: dt.datetime, calendar: WorkingCalendar
+) -> int | dt.timedelta:
+    """How far a pause from ``start`` to ``end`` moves a period counted in ``unit``.
+
+    Day units count whole days, as periods do (ГК РФ ст. 191): the day the clock stopped still
+    counts, the days after it up to and including the day it resumed do not — calendar days
+    for calendar-day periods, working days of the calendar for working-day periods (a pause
+    over a weekend or the May holidays moves a working-day period only by the working days in
+    it). Hour units: the working time between the two moments (working hours), or the absolute
+    time (calendar hours).
+    """
+    _aware(start, "start")
+    _aware(end, "end")
+    if end <= start:
+        return 0 if unit in DAY_UNITS else dt.timedelta(0)
+    if unit == Unit.CALENDAR_DAYS:
+        return (calendar.local_date(end) - calendar.local_date(start)).days
+    if unit == Unit.WORKING_DAYS:
+        return calendar.working_days_between(calendar.local_date(start), calendar.local_date(end))
+    if unit == Unit.WORKING_HOURS:
+        return calendar.working_time_between(start, end)
+    if unit == Unit.CALENDAR_HOURS:
+        return end - start
+    raise ValueError(f"unknown unit {unit!r}; expected one of {Unit.values}")
+
+
+def _due_shifted(
+    *, start: dt.datetime, length: int, unit: str, shift: Any, calendar: WorkingCalendar
+) -> dt.datetime:
+    if unit in DAY_UNITS:
+        return due_after(start=start, length=length + shift, unit=unit, calendar=calendar)
+    if unit == Unit.WORKING_HOURS:
+        return calendar.add_working_hours(start, dt.timedelta(hours=length) + shift)
+    due = due_after(start=start, length=length, unit=unit, calendar=calendar)
+    return (due.astimezone(dt.UTC) + shift).astimezone(calendar.tz)
+
+
+def due_after_pauses(
+    *,
+    start: dt.datetime,
+    length: int,
+    unit: str,
+    paused: Iterable[Interval] = (),
+    calendar: WorkingCalendar,
+) -> dt.datetime:
+    """``due_after`` with the clock stopped during ``paused`` (from, to) intervals.
+
+    Each finished pause that began after ``start`` and before the due moment reached so far
+    moves the due moment by its ``pause_length`` in ``unit``; the period is then counted again
+    from ``start`` over the whole length (so a day-period's end is rolled to a working day
+    once, as in ``deadline_extend``). A pause still going on (``to`` None) moves nothing yet:
+    the due moment moves when the clock resumes. A pause that began after the deadline had
+    passed does not revive it.
+    """
+    _aware(start, "start")
+    due = due_after(start=start, length=length, unit=unit, calendar=calendar)
+    finished = [(a, b) for a, b in paused if b is not None]
+    shift: Any = 0 if unit in DAY_UNITS else dt.timedelta(0)
+    for a, b in _merged(finished, start):
+        if b <= start:
+            continue
+        if a > due:
+            break
+        shift += pause_length(unit=unit, start=max(a, start), end=b, calendar=calendar)
+        due = _due_shifted(start=start, length=length, unit=unit, shift=shift, calendar=calendar)
+    return due
 
 
 def redirect_due(

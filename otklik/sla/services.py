@@ -122,10 +122,20 @@ def _thresholds(value: Any, where: str) -> list[float]:
 
 
 def _states(value: Any, where: str) -> list[str]:
+    # Only the states in which a case waits for someone outside the organisation may stop the
+    # clock (a typo would otherwise silently never pause).
+    from otklik.cases.choices import WAITING_STATES
+
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(s, str) and s for s in value):
         raise PolicyDataError(f"{where}: «pause_states» — список кодов состояний")
+    unknown = sorted(set(value) - set(WAITING_STATES))
+    if unknown:
+        raise PolicyDataError(
+            f"{where}: «pause_states»: {', '.join(unknown)} — не состояние ожидания; "
+            f"допустимы: {', '.join(sorted(WAITING_STATES))}"
+        )
     return list(value)
 
 

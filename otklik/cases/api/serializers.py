@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from otklik.cases.choices import Priority
-from otklik.cases.models import Answer, Case, CaseEvent, RoutingRule
+from otklik.cases.models import Answer, Case, CaseEvent, CasePause, RoutingRule
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 
 
@@ -63,10 +63,26 @@ class AnswerSerializer(serializers.ModelSerializer):
         ]
 
 
+class CasePauseSerializer(serializers.ModelSerializer):
+    reply = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="message id"
+    )
+
+    class Meta:
+        model = CasePause
+        fields = ["status", "started_at", "ended_at", "question", "reply"]
+
+
 class CaseDetailSerializer(CaseListSerializer):
     co_executors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
+    pauses = CasePauseSerializer(
+        many=True,
+        read_only=True,
+        help_text="waits for the author's information; they stop the clock when the policy "
+        "lists their state in its pause states",
+    )
     message_ids = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
@@ -84,6 +100,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "message_ids",
             "events",
             "answers",
+            "pauses",
         ]
 
     def get_message_ids(self, case) -> list[int]:
@@ -125,6 +142,14 @@ class RedirectIn(serializers.Serializer):
 class DecisionIn(serializers.Serializer):
     accept = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequestInfoIn(serializers.Serializer):
+    question = serializers.CharField(help_text="what the author is asked (sent through the outbox)")
+
+
+class ResumeIn(serializers.Serializer):
+    reason = serializers.CharField(help_text="why work resumes without the author's reply")
 
 
 class ExtendIn(serializers.Serializer):

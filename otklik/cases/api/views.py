@@ -11,9 +11,16 @@ from rest_framework.views import APIView
 
 from otklik.accounts.permissions import Action
 from otklik.cases.api import serializers as s
-from otklik.cases.models import Answer, ExtensionRequest, RedirectRequest, RoutingRule
-from otklik.cases.selectors import QUEUES, CaseFilters, case_get, case_list
-from otklik.cases.services import answers, lifecycle
+from otklik.cases.models import Answer, RoutingRule
+from otklik.cases.selectors import (
+    QUEUES,
+    CaseFilters,
+    case_get,
+    case_list,
+    case_pending_extension,
+    case_pending_redirect,
+)
+from otklik.cases.services import answers, lifecycle, waiting
 from otklik.cases.services.routing import routing_rule_delete, routing_rule_save
 from otklik.core.api import CappedCountPagination, MatrixPermission
 from otklik.core.exceptions import ApplicationError, NotFound
@@ -137,18 +144,46 @@ class CaseViewSet(viewsets.GenericViewSet):
         )
         return self._done(case)
 
+    def _decide(self, pk, *, pending, missing: str, decide):
+        """A ЦУР decision on the case's pending request (redirect or extension)."""
+        d = self._data(s.DecisionIn)
+        case = self._case(pk)
+        req = pending(case=case)
+        if req is None:
+            raise NotFound(missing)
+        decide(request=req, actor=self.request.user, accept=d["accept"], comment=d["comment"])
+        return self._done(case)
+
     @_verb(s.DecisionIn, "ЦУР: решение по переадресации")
     @action(detail=True, methods=["post"], url_path="redirect-decision")
     def redirect_decision(self, request, pk=None):
-        d = self._data(s.DecisionIn)
-        case = self._case(pk)
-        req = RedirectRequest.objects.filter(case=case, status="pending").first()
-        if req is None:
-            raise NotFound("Нет запроса на переадресацию, ждущего решения.")
-        lifecycle.redirect_decide(
-            request=req, actor=request.user, accept=d["accept"], comment=d["comment"]
+        return self._decide(
+            pk,
+            pending=case_pending_redirect,
+            missing="Нет запроса на переадресацию, ждущего решения.",
+            decide=lifecycle.redirect_decide,
         )
-        return self._done(case)
+
+    @_verb(
+        s.RequestInfoIn,
+        "Запросить сведения у заявителя (срок приостанавливается, если это допускает правило)",
+    )
+    @action(detail=True, methods=["post"], url_path="request-info")
+    def request_info(self, request, pk=None):
+        d = self._data(s.RequestInfoIn)
+        return self._done(
+            waiting.case_request_info(
+                case=self._case(pk), actor=request.user, question=d["question"]
+            )
+        )
+
+    @_verb(s.ResumeIn, "Возобновить работу без ответа заявителя (срок идёт дальше)")
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        d = self._data(s.ResumeIn)
+        return self._done(
+            waiting.case_resume(case=self._case(pk), actor=request.user, reason=d["reason"])
+        )
 
     @_verb(s.ExtendIn, "Организация: запросить продление срока")
     @action(detail=True, methods=["post"])
@@ -163,15 +198,12 @@ class CaseViewSet(viewsets.GenericViewSet):
     @_verb(s.DecisionIn, "ЦУР: решение по продлению")
     @action(detail=True, methods=["post"], url_path="extension-decision")
     def extension_decision(self, request, pk=None):
-        d = self._data(s.DecisionIn)
-        case = self._case(pk)
-        req = ExtensionRequest.objects.filter(case=case, status="pending").first()
-        if req is None:
-            raise NotFound("Нет запроса на продление, ждущего решения.")
-        lifecycle.extension_decide(
-            request=req, actor=request.user, approve=d["accept"], comment=d["comment"]
+        return self._decide(
+            pk,
+            pending=case_pending_extension,
+            missing="Нет запроса на продление, ждущего решения.",
+            decide=lambda accept, **kw: lifecycle.extension_decide(approve=accept, **kw),
         )
-        return self._done(case)
 
     @_verb(s.AnswerIn, "Организация: ответ (окончательный или промежуточный) на модерацию")
     @action(detail=True, methods=["post"])

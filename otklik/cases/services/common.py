@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
-from otklik.cases.choices import TRANSITIONS, CaseStatus
-from otklik.cases.models import Case, CaseEvent
+from otklik.cases.choices import TRANSITIONS, WAITING_STATES, CaseStatus
+from otklik.cases.models import Case, CaseEvent, CasePause
 from otklik.core.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -115,13 +116,45 @@ def record(
 
 
 def move(case: Case, name: str, *, actor: Any, text: str = "", data: dict | None = None) -> Case:
-    """Apply transition ``name`` to the locked ``case`` and record it."""
+    """Apply transition ``name`` to the locked ``case`` and record it.
+
+    Leaving a waiting state (whatever the transition: resume, an answer, a reassignment …)
+    ends the open pause and recomputes the due times, so a stopped clock never stays stopped;
+    ``data["message_id"]`` names the author's reply that ended it, if one did.
+    """
     target = check_transition(case, name)
     before = case.status
     case.status = target
     case.save()
+    data = dict(data or {})
+    if before in WAITING_STATES and target != before:
+        data.update(_pause_end(case, actor=actor, reply_id=data.get("message_id")))
     record(case, actor=actor, kind=name, text=text, data=data, from_status=before, to_status=target)
     return case
+
+
+def _pause_end(case: Case, *, actor: Any, reply_id: int | None) -> dict[str, Any]:
+    """Close the open pause of ``case`` (its status has already left the waiting state) and move
+    the due times; returns what the timeline says about it."""
+    from otklik.cases.services.deadlines import deadlines_recompute
+
+    now = timezone.now()
+    pause = CasePause.objects.filter(case=case, ended_at__isnull=True).first()
+    if pause is None:
+        return {}
+    pause.ended_at = now
+    pause.ended_by = actor if getattr(actor, "pk", None) else None
+    pause.reply_id = reply_id
+    pause.save(update_fields=["ended_at", "ended_by", "reply"])
+    before, stopped = case.resolution_due, case.clock_paused_at is not None
+    deadlines_recompute(case)
+    return {
+        "pause": pause.pk,
+        "waited_from": pause.started_at.isoformat(),
+        "clock_stopped": stopped,
+        "resolution_due_before": before.isoformat() if before else None,
+        "resolution_due": case.resolution_due.isoformat() if case.resolution_due else None,
+    }
 
 
 def require(actor: Any, action: Action, case: Case) -> None:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus
-from otklik.cases.models import Case
+from otklik.cases.models import Case, CasePause
 from otklik.core.calendar import WorkingCalendar, calendar_from_db
 from otklik.sla.choices import Unit
-from otklik.sla.deadlines import compute_due, deadline_extend
+from otklik.sla.deadlines import compute_due
 from otklik.sla.selectors import PolicyNotFound, policy_for
 
 logger = logging.getLogger(__name__)
@@ -27,8 +28,15 @@ logger = logging.getLogger(__name__)
 # later (the sector lead), level 3 two working days after that (the curator).
 ESCALATION_WORKING_DAYS = {2: 1, 3: 2}
 # States whose deadline the organisation is answerable for (a final answer resolves it).
+# A waiting state is among them: whether it stops the clock is the policy's ``pause_states``.
 CLOCK_STATES = frozenset(
-    {CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_WORK, CaseStatus.REOPENED}
+    {
+        CaseStatus.NEW,
+        CaseStatus.ASSIGNED,
+        CaseStatus.IN_WORK,
+        CaseStatus.AWAITING_CITIZEN,
+        CaseStatus.REOPENED,
+    }
 )
 
 
@@ -55,26 +63,72 @@ def _threshold_moment(
     *,
     working: bool,
     calendar: WorkingCalendar,
+    paused: Sequence[tuple[dt.datetime, dt.datetime]] = (),
 ) -> dt.datetime:
-    if working:
-        total = calendar.working_time_between(start, due)
-        return calendar.add_working_hours(start, total * fraction)
-    return start + (due - start) * fraction
+    """The moment ``fraction`` of the allowed time [start, due] is used up, the time of the
+    finished ``paused`` intervals (sorted, not overlapping) not counting as used."""
+
+    def span(a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+        if b <= a:
+            return dt.timedelta(0)
+        return calendar.working_time_between(a, b) if working else b - a
+
+    def advance(a: dt.datetime, by: dt.timedelta) -> dt.datetime:
+        return calendar.add_working_hours(a, by) if working else a + by
+
+    inside = [(max(a, start), min(b, due)) for a, b in paused if b > start and a < due]
+    allowed = span(start, due) - sum((span(a, b) for a, b in inside), dt.timedelta(0))
+    remaining = allowed * fraction
+    at = start
+    for a, b in inside:
+        before = span(at, a)
+        if remaining <= before:
+            break
+        remaining -= before
+        at = max(at, b)
+    return advance(at, remaining)
+
+
+def _pauses(case: Case, policy) -> list[tuple[dt.datetime, dt.datetime | None]]:
+    """The waits of ``case`` in the states that stop the clock of ``policy``, oldest first."""
+    if not policy.pause_states or case.pk is None:
+        return []
+    return list(
+        CasePause.objects.filter(case=case, status__in=policy.pause_states)
+        .order_by("started_at", "pk")
+        .values_list("started_at", "ended_at")
+    )
+
+
+def _finished(pauses):
+    return [(a, b) for a, b in pauses if b is not None]
+
+
+def case_is_paused(case: Case, policy) -> bool:
+    return case.status in (policy.pause_states or ())
 
 
 def _next_alert(
-    case: Case, policy, calendar: WorkingCalendar, now: dt.datetime
+    case: Case, policy, calendar: WorkingCalendar, now: dt.datetime, pauses=None
 ) -> dt.datetime | None:
     """The next moment at which the warning level or the escalation of ``case`` changes."""
     if case.status not in CLOCK_STATES or case.resolution_due is None:
         return None
+    if case_is_paused(case, policy):
+        return None  # the clock stands still: nothing to warn about until it resumes
     start = case.clock_started_at or case.received_at
     working = policy.unit in (Unit.WORKING_DAYS, Unit.WORKING_HOURS)
     thresholds = sorted(policy.warning_thresholds)
+    paused = _finished(_pauses(case, policy) if pauses is None else pauses)
     for level, fraction in enumerate(thresholds, start=1):
         if case.warning_level < level:
             return _threshold_moment(
-                start, case.resolution_due, fraction, working=working, calendar=calendar
+                start,
+                case.resolution_due,
+                fraction,
+                working=working,
+                calendar=calendar,
+                paused=paused,
             )
     if case.breached_at is None:
         return case.resolution_due
@@ -98,9 +152,11 @@ def deadlines_recompute(case: Case, *, restart: bool = False) -> Case:
     except PolicyNotFound as exc:
         logger.warning("case %s: %s", case.number, exc.message)
         case.sla_policy = ""
+        case.clock_paused_at = None
         case.save()
         return case
     registered = case.registered_at if not restart else now
+    pauses = _pauses(case, policy)
     if registered is not None and registered < case.clock_started_at:
         registered = case.clock_started_at
     due = compute_due(
@@ -108,24 +164,19 @@ def deadlines_recompute(case: Case, *, restart: bool = False) -> Case:
         received_at=case.clock_started_at,
         registered_at=registered,
         calendar=calendar,
+        extended_by=case.extension_days,
+        paused=pauses,
     )
-    resolution_due = due.resolution_due
-    if case.extension_days:
-        resolution_due = deadline_extend(
-            policy=policy,
-            received_at=case.clock_started_at,
-            registered_at=registered,
-            by=case.extension_days,
-            calendar=calendar,
-        )
     case.sla_policy = policy.code
+    open_pause = next((a for a, b in pauses if b is None), None)
+    case.clock_paused_at = open_pause if case_is_paused(case, policy) else None
     case.registration_due = due.registration_due if not restart else case.registration_due
     case.first_response_due = due.first_response_due
-    case.resolution_due = resolution_due
+    case.resolution_due = due.resolution_due
     if case.breached_at is not None and case.resolution_due > now:
         case.breached_at = None
         case.escalation_level = 0
-    case.next_alert_at = _next_alert(case, policy, calendar, now)
+    case.next_alert_at = _next_alert(case, policy, calendar, now, pauses)
     case.save()
     return case
 
@@ -136,7 +187,7 @@ def deadline_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> dict
 
     now = now or timezone.now()
     calendar = calendar_from_db()
-    counts = {"warnings": 0, "breaches": 0, "escalations": 0, "skipped": 0}
+    counts = {"warnings": 0, "breaches": 0, "escalations": 0, "skipped": 0, "paused": 0}
     due_ids = list(
         Case.objects.filter(next_alert_at__lte=now, status__in=CLOCK_STATES)
         .order_by("next_alert_at")
@@ -160,14 +211,23 @@ def deadline_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> dict
                 policy = _policy(case)
             except PolicyNotFound:
                 continue
+            if case_is_paused(case, policy):
+                counts["paused"] += 1
+                continue  # claimed with next_alert_at cleared: resuming sets it again
             thresholds = sorted(policy.warning_thresholds)
             start = case.clock_started_at or case.received_at
             working = policy.unit in (Unit.WORKING_DAYS, Unit.WORKING_HOURS)
+            paused = _finished(_pauses(case, policy))
             reached = [
                 i
                 for i, f in enumerate(thresholds, start=1)
                 if _threshold_moment(
-                    start, case.resolution_due, f, working=working, calendar=calendar
+                    start,
+                    case.resolution_due,
+                    f,
+                    working=working,
+                    calendar=calendar,
+                    paused=paused,
                 )
                 <= now
             ]

@@ -16,7 +16,7 @@ from otklik.cases.choices import (
     Priority,
     RedirectStatus,
 )
-from otklik.cases.models import Case, ExtensionRequest, RedirectRequest
+from otklik.cases.models import Case, CaseRequest, ExtensionRequest, RedirectRequest
 from otklik.cases.services.common import check_transition, lock, move, record, require
 from otklik.cases.services.deadlines import deadlines_recompute, extension_limit_days
 from otklik.cases.services.routing import route_case
@@ -181,6 +181,24 @@ def case_close(*, case: Case, actor: Any, reason: str = "") -> Case:
     return move(case, "close", actor=actor, text=reason)
 
 
+# --- requests the ЦУР decides (redirect, extension) ------------------------------------------
+def _pending_request(model: type[CaseRequest], request: CaseRequest, *, actor: Any):
+    """The request and its case, both locked, once the actor may decide and it still waits."""
+    request = model.objects.select_for_update().get(pk=request.pk)
+    case = lock(request.case)
+    require(actor, Action.CASE_MODERATE, case)
+    if request.status not in (RedirectStatus.PENDING, ExtensionStatus.PENDING):
+        raise ApplicationError("По этому запросу уже принято решение.")
+    return request, case
+
+
+def _decided(request: CaseRequest, *, actor: Any, status: str, comment: str) -> None:
+    request.status = status
+    request.decided_by = actor if getattr(actor, "pk", None) else None
+    request.decision_comment = comment
+    request.save()
+
+
 # --- redirect by competence ----------------------------------------------------------------
 @transaction.atomic
 def redirect_request(
@@ -214,17 +232,15 @@ def redirect_decide(
     *, request: RedirectRequest, actor: Any, accept: bool, comment: str = ""
 ) -> RedirectRequest:
     """The ЦУР accepts the redirect (the case moves) or refuses an unjustified one."""
-    request = RedirectRequest.objects.select_for_update().get(pk=request.pk)
-    case = lock(request.case)
-    require(actor, Action.CASE_MODERATE, case)
-    if request.status != RedirectStatus.PENDING:
-        raise ApplicationError("По этому запросу уже принято решение.")
+    request, case = _pending_request(RedirectRequest, request, actor=actor)
     if not accept:
         _need_reason(comment, "почему переадресация не обоснована")
-    request.status = RedirectStatus.ACCEPTED if accept else RedirectStatus.REFUSED
-    request.decided_by = actor if getattr(actor, "pk", None) else None
-    request.decision_comment = comment
-    request.save()
+    _decided(
+        request,
+        actor=actor,
+        status=RedirectStatus.ACCEPTED if accept else RedirectStatus.REFUSED,
+        comment=comment,
+    )
     if accept:
         case.organization = request.to_organization
         move(
@@ -274,16 +290,15 @@ def extension_request(*, case: Case, actor: Any, days: int, reason: str) -> Exte
 def extension_decide(
     *, request: ExtensionRequest, actor: Any, approve: bool, comment: str = ""
 ) -> ExtensionRequest:
-    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-    case = lock(request.case)
-    require(actor, Action.CASE_MODERATE, case)
-    if request.status != ExtensionStatus.PENDING:
-        raise ApplicationError("По этому запросу уже принято решение.")
+    request, case = _pending_request(ExtensionRequest, request, actor=actor)
     if approve and case.extension_days + request.days > extension_limit_days(case):
         raise ApplicationError("Продление превысит допустимый законом срок.")
-    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    request.decided_by = actor if getattr(actor, "pk", None) else None
-    request.save()
+    _decided(
+        request,
+        actor=actor,
+        status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
+        comment=comment,
+    )
     if approve:
         case.extension_days += request.days
         case.breached_at = None

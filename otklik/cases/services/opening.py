@@ -12,6 +12,7 @@ from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case
 from otklik.cases.services.common import lock, record
 from otklik.cases.services.deadlines import deadlines_recompute
+from otklik.cases.services.waiting import awaiting_reply_of, case_resume
 from otklik.intake.models import Message
 
 # The same author about the same topic within this many days is the same problem.
@@ -97,7 +98,10 @@ def _join(case: Case, message: Message, actor: Any, data: dict) -> Case:
         kind="message_joined",
         data={"message_id": message.pk, "channel": message.channel.code, **data},
     )
-    if case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
+    from_author = message.author_id is not None and message.author_id == case.author_id
+    if case.status == CaseStatus.AWAITING_CITIZEN and from_author:
+        case_resume(case=case, actor=actor, reply=message)  # the reply to the question
+    elif case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
         from otklik.cases.services.lifecycle import case_reopen
 
         case_reopen(case=case, actor=actor, reason="Повторное сообщение о той же проблеме.")
@@ -113,6 +117,9 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.case_id is not None:
         return message.case, False
+    waiting = awaiting_reply_of(message)
+    if waiting is not None:  # the author answers what the case asked
+        return _join(waiting, message, actor, {"why": "reply"}), False
     existing = repeat_of(message)
     if existing is not None:
         return _join(existing, message, actor, {"why": "same_author"}), False

@@ -15,7 +15,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from otklik.cases.choices import CaseStatus, Priority
+from otklik.cases.choices import WAITING_STATES, CaseStatus, Priority
 from otklik.cases.models import Case, CaseEvent
 
 register = template.Library()
@@ -25,15 +25,14 @@ S = CaseStatus
 
 @dataclass(frozen=True)
 class DeadlineState:
-    level: str  # ok | warn | breach | done | late | none
+    level: str  # ok | warn | breach | done | late | paused | none
     text: str
     title: str = ""
 
     @property
     def icon(self) -> str:
-        return {"ok": "●", "warn": "▲", "breach": "✖", "done": "✓", "late": "✓"}.get(
-            self.level, "–"
-        )
+        icons = {"ok": "●", "warn": "▲", "breach": "✖", "done": "✓", "late": "✓", "paused": "Ⅱ"}
+        return icons.get(self.level, "–")
 
 
 def span_text(delta: dt.timedelta) -> str:
@@ -84,6 +83,9 @@ def case_deadline(case: Case, *, now: dt.datetime | None = None) -> DeadlineStat
         if state.level == "late":
             return DeadlineState("late", state.text.replace("выполнено", "ответ дан"), state.title)
         return state
+    if case.clock_paused_at is not None and case.status in WAITING_STATES:
+        title = f"приостановлен с {timezone.localtime(case.clock_paused_at):%d.%m.%Y %H:%M}"
+        return DeadlineState("paused", "срок приостановлен", title)
     return due_state(
         case.resolution_due, warning=case.warning_level >= 1 or bool(case.breached_at), now=now
     )
@@ -103,6 +105,7 @@ STATUS_TONE = {
     S.NEW: "new",
     S.ASSIGNED: "work",
     S.IN_WORK: "work",
+    S.AWAITING_CITIZEN: "review",
     S.REOPENED: "alert",
     S.ANSWER_REVIEW: "review",
     S.APPROVED: "review",
@@ -192,6 +195,16 @@ def describe(event: CaseEvent, names: dict[str, str]) -> tuple[str, str]:
         solved = "проблема решена" if d.get("solved") else "проблема не решена"
         rating = f", оценка {d['rating']} из 5" if d.get("rating") else ""
         return f"Ответ заявителя на опрос: {solved}{rating}", "done" if d.get("solved") else "alert"
+    if k == "request_info":
+        stopped = "срок приостановлен" if d.get("clock_stopped") else "срок не приостанавливается"
+        return f"Запрошены сведения у заявителя ({stopped})", "review"
+    if k == "resume":
+        how = "получен ответ заявителя" if d.get("message_id") else "вручную"
+        moved = ""
+        if d.get("clock_stopped") and d.get("resolution_due"):
+            due = dt.datetime.fromisoformat(d["resolution_due"])
+            moved = f"; срок ответа перенесён на {timezone.localtime(due):%d.%m.%Y}"
+        return f"Работа возобновлена ({how}){moved}", "work"
     if k == "redirect_requested":
         return f"Запрошена переадресация: {_org(d, 'to', names)}", "review"
     if k == "redirect_refused":

@@ -38,6 +38,7 @@ def test_sweep_warns_then_breaches_then_escalates(case):
         "breaches": 0,
         "escalations": 0,
         "skipped": 0,
+        "paused": 0,
     }
     assert sweep_at(2026, 3, 13, 12)["warnings"] == 1  # past 70 %
     case.refresh_from_db()
@@ -85,7 +86,13 @@ def test_a_step_is_claimed_once(case, monkeypatch):
 
     monkeypatch.setattr(deadlines.Case.objects, "filter", filter_then_race)
     result = deadline_sweep(now=now)
-    assert result == {"warnings": 0, "breaches": 0, "escalations": 0, "skipped": 1}
+    assert result == {
+        "warnings": 0,
+        "breaches": 0,
+        "escalations": 0,
+        "skipped": 1,
+        "paused": 0,
+    }
     case.refresh_from_db()
     assert case.warning_level == 0
     assert not CaseEvent.objects.filter(case=case, kind="deadline_warning").exists()

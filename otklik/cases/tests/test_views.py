@@ -342,7 +342,7 @@ def _actions(response) -> set[str]:
         ("sector_lead", "new", {"accept", "reject", "assign", "merge"}),
         ("auditor", "new", set()),
         ("municipal_coordinator", "new", set()),
-        ("org_operator", "all_three", {"take", "answer", "redirect"}),
+        ("org_operator", "all_three", {"take", "answer", "redirect", "request_info"}),
         ("auditor", "all_three", set()),
     ],
 )

@@ -34,7 +34,21 @@ def test_setup_demo_twice(db):
     from otklik.cases.models import Case
 
     states = set(Case.objects.values_list("status", flat=True))
-    assert {"new", "assigned", "in_work", "published", "closed", "reopened", "no_answer"} <= states
+    assert {
+        "new",
+        "assigned",
+        "in_work",
+        "awaiting_citizen",
+        "published",
+        "closed",
+        "reopened",
+        "no_answer",
+    } <= states
+    # asked authors: some answered (the wait is over), some still waited for
+    from otklik.cases.models import CasePause
+
+    assert CasePause.objects.filter(ended_at__isnull=False).exists()
+    assert CasePause.objects.filter(ended_at__isnull=True).exists()
     assert Case.objects.filter(breached_at__isnull=False).exists()
     assert Case.objects.filter(answers__status="returned").exists()
     assert Message.objects.filter(case__isnull=True).count() == 0

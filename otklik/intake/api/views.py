@@ -65,7 +65,12 @@ class MessageIngestView(APIView):
             "at most 1000). Idempotent on `channel` + `external_id`: a repeated delivery "
             "changes nothing and answers `duplicate`. What cannot be parsed is kept in the "
             "ЦУР's quarantine with the reason and answered 400 (single) or `rejected` in the "
-            "batch results (HTTP 207 when any item was rejected). Authenticate with "
+            "batch results (HTTP 207 when any item was rejected). An attachment is a link "
+            "(`url`) or the file itself as base64 (`content`, with `name` and `content_type`): "
+            "it is checked against the size limits (`OTKLIK_ATTACHMENT_MAX_MB` a file, "
+            "`OTKLIK_MESSAGE_ATTACHMENTS_MAX_MB` a message), hashed (SHA-256; a `sha256` or "
+            "`size` sent along must match) and stored; bad base64 or an oversized file is "
+            "answered 400 and the item stays in the quarantine. Authenticate with "
             "`Authorization: Api-Key <key>` (`otklik apikey create --system NAME`), or sign the "
             "body (`X-Otklik-System`, `X-Otklik-Timestamp`, `X-Otklik-Signature: sha256=<hex>` "
             "= HMAC-SHA256 over `<timestamp>.<body>` with the system's secret)."
@@ -95,7 +100,24 @@ class MessageIngestView(APIView):
                     "author": {"name": "Иванова Мария", "phone": "+79610000000", "consent": True},
                     "location": {"lat": 48.7519, "lon": 44.4621, "address": "ул. Землячки, 16"},
                 },
-            )
+            ),
+            OpenApiExample(
+                "Веб-форма с фото",
+                request_only=True,
+                value={
+                    "channel": "web",
+                    "external_id": "web-30017",
+                    "text": "Яма на дороге у остановки «Школа № 5», фото прилагаю",
+                    "attachments": [
+                        {
+                            "name": "yama.png",
+                            "content_type": "image/png",
+                            "content": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
+                            "2mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+                        }
+                    ],
+                },
+            ),
         ],
     )
     def post(self, request):

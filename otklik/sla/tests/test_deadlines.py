@@ -13,7 +13,9 @@ from otklik.sla.deadlines import (
     compute_due,
     deadline_extend,
     due_after,
+    due_after_pauses,
     elapsed_fraction,
+    pause_length,
     redirect_due,
     warning_level,
 )
@@ -248,3 +250,99 @@ def test_elapsed_fraction_refuses_an_empty_period():
 def test_warning_level(fraction, level):
     policy = DeadlinePolicy(warning_thresholds=[0.7, 0.9])
     assert warning_level(policy=policy, fraction=fraction) == level
+
+
+# --- the clock stopped while the author is asked for information ---------------------------------
+# A message registered on Monday 27.04.2026 10:00; the clock stops on Thursday 30.04 at 12:00 and
+# resumes on Tuesday 12.05 at 10:00 — over the May holidays (01–03.05, 09–11.05 are days off).
+MAY_START = at(2026, 4, 27, 10)
+MAY_PAUSE = (at(2026, 4, 30, 12), at(2026, 5, 12, 10))
+
+
+@pytest.mark.parametrize(
+    ("unit", "length"),
+    [
+        # working days after 30.04 up to and including 12.05: 04–08.05 and 12.05
+        (Unit.WORKING_DAYS, 6),
+        # calendar days: 01.05 … 12.05
+        (Unit.CALENDAR_DAYS, 12),
+        # working time: 30.04 12–18 (6 h), 04–08.05 (45 h), 12.05 9–10 (1 h)
+        (Unit.WORKING_HOURS, dt.timedelta(hours=52)),
+        (Unit.CALENDAR_HOURS, dt.timedelta(days=11, hours=22)),
+    ],
+)
+def test_pause_length_in_the_unit_of_the_period(unit, length):
+    assert pause_length(unit=unit, start=MAY_PAUSE[0], end=MAY_PAUSE[1], calendar=CAL) == length
+
+
+def test_a_pause_within_one_day_moves_a_day_period_by_nothing():
+    same_day = (at(2026, 5, 12, 10), at(2026, 5, 12, 17))
+    assert (
+        pause_length(unit=Unit.WORKING_DAYS, start=same_day[0], end=same_day[1], calendar=CAL) == 0
+    )
+    assert pause_length(
+        unit=Unit.WORKING_HOURS, start=same_day[0], end=same_day[1], calendar=CAL
+    ) == dt.timedelta(hours=7)
+
+
+@pytest.mark.parametrize(
+    ("unit", "length", "without", "with_pause"),
+    [
+        # 10 working days: 13.05 without the pause; 6 working days later with it
+        (Unit.WORKING_DAYS, 10, end_of(2026, 5, 13), end_of(2026, 5, 21)),
+        # 30 calendar days: 27.05; 12 days later is Monday 08.06
+        (Unit.CALENDAR_DAYS, 30, end_of(2026, 5, 27), end_of(2026, 6, 8)),
+        # 40 working hours: 27.04 8 h, 28–30.04 27 h, 04.05 5 h → 14:00; with the pause, 29 h
+        # are used before it (30.04 9–12), the other 11 run from 12.05 10:00 → 13.05 12:00
+        (Unit.WORKING_HOURS, 40, at(2026, 5, 4, 14), at(2026, 5, 13, 12)),
+    ],
+)
+def test_a_pause_moves_the_due_moment_over_the_may_holidays(unit, length, without, with_pause):
+    assert due_after(start=MAY_START, length=length, unit=unit, calendar=CAL) == without
+    assert (
+        due_after_pauses(
+            start=MAY_START, length=length, unit=unit, paused=[MAY_PAUSE], calendar=CAL
+        )
+        == with_pause
+    )
+
+
+def test_pauses_add_up_and_unfinished_or_late_ones_move_nothing():
+    first = (at(2026, 4, 28, 11), at(2026, 4, 29, 16))  # 1 working day
+    second = (at(2026, 5, 5, 10), at(2026, 5, 7, 10))  # 2 working days
+    args = {"start": MAY_START, "length": 10, "unit": Unit.WORKING_DAYS, "calendar": CAL}
+    assert due_after_pauses(paused=[second, first], **args) == end_of(2026, 5, 18)
+    # still paused: the due moment moves only when the clock resumes
+    assert due_after_pauses(paused=[first, (at(2026, 5, 5, 10), None)], **args) == end_of(
+        2026, 5, 14
+    )
+    # a pause that began after the deadline had passed does not revive it
+    assert due_after_pauses(paused=[(at(2026, 5, 14, 9), at(2026, 5, 20, 9))], **args) == end_of(
+        2026, 5, 13
+    )
+    # a pause before the start of the period (an earlier round, before a reopening) is ignored
+    assert due_after_pauses(paused=[(at(2026, 4, 20), at(2026, 4, 27, 9))], **args) == end_of(
+        2026, 5, 13
+    )
+
+
+def test_compute_due_pauses_first_response_and_answer_but_not_registration(region):
+    policy = policy_get(code="message")  # 10 working days, first response 1 working day
+    plain = compute_due(policy=policy, received_at=MAY_START, calendar=CAL)
+    paused = compute_due(
+        policy=policy,
+        received_at=MAY_START,
+        calendar=CAL,
+        paused=[(at(2026, 4, 27, 15), at(2026, 4, 29, 9))],  # 2 working days
+    )
+    assert (plain.first_response_due, plain.resolution_due) == (
+        end_of(2026, 4, 28),
+        end_of(2026, 5, 13),
+    )
+    assert (paused.first_response_due, paused.resolution_due) == (
+        end_of(2026, 4, 30),
+        end_of(2026, 5, 15),
+    )
+    assert paused.registration_due == plain.registration_due
+    extended = compute_due(policy=policy, received_at=MAY_START, calendar=CAL, extended_by=2)
+    assert extended.resolution_due == end_of(2026, 5, 15)

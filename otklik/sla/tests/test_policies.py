@@ -137,6 +137,9 @@ legal_basis = "тест"
         (GOOD + "registration = { length = 3 }\n", "«registration» пишется как"),
         (GOOD + "warning_thresholds = [0.9, 0.7]\n", "«warning_thresholds»"),
         (GOOD + "warning_thresholds = [0.5, 1.5]\n", "«warning_thresholds»"),
+        # a state in which the case does not wait for anyone (or a typo) cannot stop the clock
+        (GOOD + 'pause_states = ["in_work"]\n', "«pause_states»: in_work — не состояние ожидания"),
+        (GOOD + 'pause_states = ["awaiting_citizne"]\n', "допустимы: awaiting_citizen"),
         (GOOD + "valid_from = 2026-02-01\nvalid_to = 2026-01-01\n", "«valid_to» раньше"),
         (GOOD + GOOD, "код «x» встречается дважды"),
         (GOOD + GOOD.replace('code = "x"', 'code = "y"'), "«x» и «y» действуют одновременно"),
@@ -271,3 +274,17 @@ def test_policy_get_unknown(region):
     with pytest.raises(PolicyNotFound) as caught:
         policy_get(code="nope")
     assert caught.value.message == "Срок «nope» не найден."
+
+
+def test_which_policies_stop_the_clock_while_the_author_is_asked(region):
+    """The law's periods (59-ФЗ, 210-ФЗ) and the social-network day never stop; the regional
+    periods of ПОС and of other messages stop while the author is asked (policies.toml)."""
+    pausing = dict(DeadlinePolicy.objects.values_list("code", "pause_states"))
+    assert {code for code, states in pausing.items() if states} == {
+        "pos_message",
+        "pos_heating_outage",
+        "pos_water_outage",
+        "pos_power_outage",
+        "message",
+    }
+    assert {tuple(states) for states in pausing.values() if states} == {("awaiting_citizen",)}

@@ -1,0 +1,90 @@
+"""The two requests an organisation puts to the ЦУР through the API — redirect by competence and
+deadline extension — and the ЦУР's decisions on them (one code path for both)."""
+
+from rest_framework.test import APIClient
+
+from otklik.cases.choices import ExtensionStatus, RedirectStatus
+from otklik.cases.models import ExtensionRequest, RedirectRequest
+from otklik.cases.services.lifecycle import case_accept
+from otklik.core.calendar import calendar_from_db
+from otklik.directory.models import Organization
+from otklik.sla.deadlines import deadline_extend
+from otklik.sla.selectors import policy_get
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_redirect_decision_refused_with_comment(personas, volzhsky_rule, make_case):
+    case = case_accept(case=make_case(), actor=personas["analyst"])
+    operator, analyst = client_for(personas["org_operator"]), client_for(personas["analyst"])
+    url = f"/api/v1/cases/{case.number}/redirect-decision"
+    r = analyst.post(url, {"accept": False, "comment": "x"}, format="json")
+    assert (r.status_code, r.json()["detail"]) == (
+        404,
+        "Нет запроса на переадресацию, ждущего решения.",
+    )
+    water = Organization.objects.filter(kind="resource_supplier").order_by("pk").first()
+    r = operator.post(
+        f"/api/v1/cases/{case.number}/redirect",
+        {"organization": water.code, "reason": "Сети принадлежат РСО"},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    # the organisation cannot decide its own request
+    assert operator.post(url, {"accept": True}, format="json").status_code == 403
+    assert RedirectRequest.objects.get(case=case).status == RedirectStatus.PENDING
+
+    r = analyst.post(
+        url, {"accept": False, "comment": "Внутридомовые сети — зона УК"}, format="json"
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["organization"] == "adm-18410"
+    request = RedirectRequest.objects.get(case=case)
+    assert (request.status, request.decision_comment, request.decided_by) == (
+        RedirectStatus.REFUSED,
+        "Внутридомовые сети — зона УК",
+        personas["analyst"],
+    )
+    assert analyst.post(url, {"accept": True}, format="json").status_code == 404
+
+
+def test_extension_decision_approved_keeps_the_comment(personas, make_case):
+    # a 59-ФЗ appeal: up to 30 more days
+    case = make_case(channel="paper", kind="appeal_59fz")
+    case = case_accept(
+        case=case,
+        actor=personas["analyst"],
+        organization=Organization.objects.get(code="adm-18410"),
+    )
+    due_before = case.resolution_due
+    operator, analyst = client_for(personas["org_operator"]), client_for(personas["analyst"])
+    r = operator.post(
+        f"/api/v1/cases/{case.number}/extend",
+        {"days": 10, "reason": "Нужен выезд комиссии"},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    url = f"/api/v1/cases/{case.number}/extension-decision"
+    r = analyst.post(url, {"accept": True, "comment": "Согласовано"}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["extension_days"] == 10
+    request = ExtensionRequest.objects.get(case=case)
+    assert (request.status, request.decision_comment) == (ExtensionStatus.APPROVED, "Согласовано")
+    case.refresh_from_db()
+    assert case.resolution_due == deadline_extend(
+        policy=policy_get(code="appeal_59fz"),
+        received_at=case.received_at,
+        registered_at=case.registered_at,
+        by=10,
+        calendar=calendar_from_db(),
+    )
+    assert case.resolution_due > due_before
+    r = analyst.post(url, {"accept": True}, format="json")
+    assert (r.status_code, r.json()["detail"]) == (
+        404,
+        "Нет запроса на продление, ждущего решения.",
+    )
