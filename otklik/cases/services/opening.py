@@ -12,7 +12,7 @@ from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case
 from otklik.cases.services.common import lock, record
 from otklik.cases.services.deadlines import deadlines_recompute
-from otklik.cases.services.waiting import awaiting_reply_of, case_resume
+from otklik.cases.services.waiting import awaiting_reply_of, case_resume, is_reply
 from otklik.intake.models import Message
 
 # The same author about the same topic within this many days is the same problem.
@@ -98,8 +98,7 @@ def _join(case: Case, message: Message, actor: Any, data: dict) -> Case:
         kind="message_joined",
         data={"message_id": message.pk, "channel": message.channel.code, **data},
     )
-    from_author = message.author_id is not None and message.author_id == case.author_id
-    if case.status == CaseStatus.AWAITING_CITIZEN and from_author:
+    if is_reply(case, message):
         case_resume(case=case, actor=actor, reply=message)  # the reply to the question
     elif case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
         from otklik.cases.services.lifecycle import case_reopen

@@ -80,6 +80,19 @@ def case_resume(*, case: Case, actor: Any, reason: str = "", reply: Message | No
     )
 
 
+def is_reply(case: Case, message: Message) -> bool:
+    """``message`` answers what ``case`` asked: the case waits, the message is its author's and
+    was written after the question (a late delivery of an older message is not the reply)."""
+    return (
+        case.status == CaseStatus.AWAITING_CITIZEN
+        and message.author_id is not None
+        and message.author_id == case.author_id
+        and CasePause.objects.filter(
+            case=case, ended_at__isnull=True, started_at__lte=message.received_at
+        ).exists()
+    )
+
+
 def awaiting_reply_of(message: Message) -> Case | None:
     """The case that waits for information from the author of ``message`` (asked before the
     message arrived): the message is taken as the reply, whatever its topic."""

@@ -285,3 +285,24 @@ def test_a_policy_that_starts_pausing_stops_the_sweep_on_a_waiting_case(personas
     with clock(at(2026, 6, 1, 10)):
         case = case_resume(case=case, actor=personas["org_operator"], reason="Ответ получен")
     assert case.resolution_due == end_of(2026, 6, 8)
+
+
+def test_an_older_message_of_the_author_delivered_late_is_not_the_reply(
+    personas, volzhsky_rule, make_case, make_message
+):
+    operator = personas["org_operator"]
+    with clock(at(2026, 5, 12, 10)):
+        case = case_accept(
+            case=make_case(phone="+79610001122", received_at=at(2026, 5, 12, 9)),
+            actor=personas["analyst"],
+        )
+    with clock(at(2026, 5, 14, 10)):
+        case = case_request_info(case=case, actor=operator, question=QUESTION)
+    # written on 13.05 (same author, same topic), delivered after the question
+    with clock(at(2026, 5, 14, 12)):
+        late = make_message(phone="+79610001122", received_at=at(2026, 5, 13, 18))
+        joined, opened = case_open_or_join(message=late)
+    assert (joined.pk, opened) == (case.pk, False)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_CITIZEN
+    assert CasePause.objects.get(case=case).ended_at is None
