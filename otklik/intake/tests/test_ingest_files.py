@@ -18,10 +18,9 @@ from otklik.directory.models import Organization
 from otklik.intake.models import Attachment, Delivery, DeliveryStatus, Message
 from otklik.intake.parsing import body_files_shortened
 from otklik.intake.services import delivery_retry
-from otklik.intake.tests import test_ingest_api
 from otklik.intake.tests.test_ingest_api import post
 
-api = test_ingest_api.api  # the fixture: a client with an external system's API key
+# ``api`` (a client with an external system's API key) comes from the package's conftest.
 
 # A 1×1 PNG and a small PDF-like document: real bytes, not text.
 PNG = base64.b64decode(
