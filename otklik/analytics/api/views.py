@@ -19,24 +19,26 @@ from otklik.core.api import CappedCountPagination, MatrixPermission
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A reference row by its code; a value no code can be (a NUL byte, too long) is simply not
+    found, before it reaches the database."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or len(data) > 64:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:64])
+        return super().to_internal_value(data)
+
+
 class SliceQuery(serializers.Serializer):
     date_from = serializers.DateField(required=False, help_text="first day (default: 30 days back)")
     date_to = serializers.DateField(required=False, help_text="last day (default: today)")
-    sector = serializers.SlugRelatedField(
-        slug_field="code", queryset=Sector.objects.all(), required=False
-    )
-    topic = serializers.SlugRelatedField(
-        slug_field="code", queryset=Topic.objects.all(), required=False
-    )
-    municipality = serializers.SlugRelatedField(
+    sector = CodeField(slug_field="code", queryset=Sector.objects.all(), required=False)
+    topic = CodeField(slug_field="code", queryset=Topic.objects.all(), required=False)
+    municipality = CodeField(
         slug_field="okato", queryset=Municipality.objects.all(), required=False
     )
-    organization = serializers.SlugRelatedField(
-        slug_field="code", queryset=Organization.objects.all(), required=False
-    )
-    channel = serializers.SlugRelatedField(
-        slug_field="code", queryset=Channel.objects.all(), required=False
-    )
+    organization = CodeField(slug_field="code", queryset=Organization.objects.all(), required=False)
+    channel = CodeField(slug_field="code", queryset=Channel.objects.all(), required=False)
 
     def validate(self, attrs):
         from django.utils import timezone
