@@ -205,7 +205,10 @@ def report_submit(*, data: ReportInput, follow: Case | None = None) -> tuple[Web
         )
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update().select_related("author").get(pk=result.message_id)
+            # the author is nullable: PostgreSQL locks no outer-joined row, so lock the message only
+            Message.objects.select_for_update(of=("self",))
+            .select_related("author")
+            .get(pk=result.message_id)
         )
         report, created = WebReport.objects.get_or_create(
             message=message,
