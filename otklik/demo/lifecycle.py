@@ -89,6 +89,20 @@ def _hours(rng: random.Random, low: float, high: float) -> dt.timedelta:
     return dt.timedelta(hours=rng.uniform(low, high))
 
 
+def _keep_some_waiting(*, now: dt.datetime, rng: random.Random, operators: dict) -> None:
+    """Whether the newest asked authors have answered depends on the moment the demo is set up;
+    the demo region always shows a few cases waiting for the author (the newest in work)."""
+    if Case.objects.filter(status=CaseStatus.AWAITING_CITIZEN).count() >= 3:
+        return
+    newest = Case.objects.filter(status=CaseStatus.IN_WORK, organization__isnull=False).order_by(
+        "-received_at"
+    )[:3]
+    for case in newest:
+        operator = _operator_for(case.organization, operators)
+        with demo_clock(now - dt.timedelta(minutes=rng.randint(5, 120))), transaction.atomic():
+            waiting.case_request_info(case=case, actor=operator, question=rng.choice(QUESTIONS))
+
+
 def demo_drive(*, seed: int = 34, now: dt.datetime | None = None) -> dict[str, int]:
     """Open cases for the demo messages and move them along; returns counts per final state."""
     rng = random.Random(seed)
@@ -115,6 +129,7 @@ def demo_drive(*, seed: int = 34, now: dt.datetime | None = None) -> dict[str, i
         if opened:
             with transaction.atomic():
                 _drive_case(case, rng=rng, now=now, analyst=analyst, operators=operators)
+    _keep_some_waiting(now=now, rng=rng, operators=operators)
     with demo_clock(now):
         for _ in range(4):  # warnings, breach, then the escalation steps
             deadline_sweep(now=now, limit=100_000)
