@@ -131,6 +131,14 @@ def _guess(cases: list[Case]) -> dict:
     }
 
 
+def _valid(form_class, post, error: str) -> dict:
+    """The cleaned data of ``form_class`` over ``post``, or the Russian ``error``."""
+    form = form_class(post)
+    if not form.is_valid():
+        raise ApplicationError(error)
+    return form.cleaned_data
+
+
 @require_POST
 @require_action(Action.PROBLEM_MANAGE)
 def problem_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -138,36 +146,30 @@ def problem_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
     user, post = request.user, request.POST
     try:
         if action == "status":
-            form = forms.StatusForm(post)
-            if not form.is_valid():
-                raise ApplicationError("Выберите состояние и укажите причину.")
-            services.problem_update(actor=user, problem=problem, **form.cleaned_data)
+            data = _valid(forms.StatusForm, post, "Выберите состояние и укажите причину.")
+            services.problem_update(actor=user, problem=problem, **data)
             done = "Состояние изменено."
         elif action == "cause":
-            form = forms.RootCauseForm(post)
-            if not form.is_valid():
-                raise ApplicationError("Проверьте поля.")
-            services.problem_update(actor=user, problem=problem, **form.cleaned_data)
+            data = _valid(forms.RootCauseForm, post, "Проверьте поля.")
+            services.problem_update(actor=user, problem=problem, **data)
             done = "Сохранено."
         elif action == "measure":
-            form = forms.MeasureForm(post)
-            if not form.is_valid():
-                raise ApplicationError("Опишите меру и укажите срок.")
-            services.measure_add(actor=user, problem=problem, **form.cleaned_data)
+            data = _valid(forms.MeasureForm, post, "Опишите меру и укажите срок.")
+            services.measure_add(actor=user, problem=problem, **data)
             done = "Мера добавлена."
         elif action == "measure_done":
             measure = Measure.objects.filter(problem=problem, pk=post.get("measure")).first()
-            form = forms.MeasureDoneForm(post)
-            if measure is None or not form.is_valid():
+            data = _valid(forms.MeasureDoneForm, post, "Нет такой меры.")
+            if measure is None:
                 raise ApplicationError("Нет такой меры.")
-            day = form.cleaned_data["done_on"]
+            day = data["done_on"]
             done_at = (
                 timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
                 if day and day < timezone.localdate()
                 else None
             )
             services.measure_complete(
-                actor=user, measure=measure, done_at=done_at, note=form.cleaned_data["note"]
+                actor=user, measure=measure, done_at=done_at, note=data["note"]
             )
             done = "Мера отмечена выполненной."
         elif action == "cases_add":
@@ -182,11 +184,9 @@ def problem_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
             removed = services.problem_cases_remove(actor=user, problem=problem, cases=cases)
             done = f"Убрано инцидентов: {len(removed)}."
         elif action == "indicators":
-            form = forms.IndicatorsForm(post)
-            if not form.is_valid():
-                raise ApplicationError("Нет таких показателей.")
+            data = _valid(forms.IndicatorsForm, post, "Нет таких показателей.")
             services.problem_indicators_set(
-                actor=user, problem=problem, indicators=form.cleaned_data["indicators"]
+                actor=user, problem=problem, indicators=data["indicators"]
             )
             done = "Показатели сохранены."
         else:
