@@ -4,25 +4,24 @@
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from otklik.channels.tests.localapi import LocalApi
 
 
 def ok_error(code: int, text: str) -> dict:
     return {"error_code": code, "error_msg": text, "error_data": None}
 
 
-class FakeOk:
+class FakeOk(LocalApi):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[tuple[str, dict, dict]] = []  # path, query, JSON body
         self.queued: list[dict] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}/graph"
+        return f"{self.base}/graph"
 
     def _answer(self, path: str, query: dict, body: dict) -> dict:
         if not query.get("access_token"):
@@ -37,32 +36,9 @@ class FakeOk:
             return {"success": True}
         return ok_error(3, "METHOD : Method not found")
 
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                parts = urllib.parse.urlsplit(self.path)
-                query = {k: v[-1] for k, v in urllib.parse.parse_qs(parts.query).items()}
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                fake.calls.append((parts.path, query, body))
-                payload = json.dumps(fake._answer(parts.path, query, body)).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json;charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
-
-    def __enter__(self) -> FakeOk:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, path: str, body: bytes) -> tuple[int, dict]:
+        parts = urllib.parse.urlsplit(path)
+        query = {k: v[-1] for k, v in urllib.parse.parse_qs(parts.query).items()}
+        payload = json.loads(body or b"{}")
+        self.calls.append((parts.path, query, payload))
+        return 200, self._answer(parts.path, query, payload)

@@ -9,29 +9,24 @@ nothing new. Answers can be queued per method (``then``); ``delivered`` lists wh
 
 from __future__ import annotations
 
-import json
-import threading
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from otklik.channels.tests.localapi import LocalApi, form
 
 
 def vk_error(code: int, text: str) -> dict:
     return {"error": {"error_code": code, "error_msg": text, "request_params": []}}
 
 
-class FakeVk:
+class FakeVk(LocalApi):
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[tuple[str, dict]] = []
         self.delivered: list[tuple[str, dict]] = []
         self.queued: dict[str, list[dict | int]] = {}
         self.seen: dict[str, dict] = {}
-        self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}/method"
+        return f"{self.base}/method"
 
     def then(self, method: str, *answers: dict | int) -> None:
         """Queue answers for ``method`` (a dict is sent as is; an int is an HTTP status)."""
@@ -68,34 +63,7 @@ class FakeVk:
             return 200, {"response": {"items": [], "count": 0, "total_count": 0}}
         return 200, vk_error(3, "Unknown method passed.")
 
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
-                params = {k: v[-1] for k, v in urllib.parse.parse_qs(raw).items()}
-                method = self.path.rsplit("/", 1)[-1]
-                with fake._lock:
-                    fake.calls.append((method, params))
-                    status, payload = fake._answer(method, params)
-                body = json.dumps(payload, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
-
-    def __enter__(self) -> FakeVk:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, path: str, body: bytes) -> tuple[int, dict]:
+        method, params = path.rsplit("/", 1)[-1], form(body)
+        self.calls.append((method, params))
+        return self._answer(method, params)
