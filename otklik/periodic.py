@@ -30,6 +30,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         description="ВКонтакте: поиск публикаций о проблемах региона",
     ),
     PeriodicJob(
+        name="ok.poll",
+        task="otklik.channels.ok.tasks.poll",
+        every=timedelta(minutes=10),
+        description="Одноклассники: новые темы и комментарии на странице группы",
+    ),
+    PeriodicJob(
         name="core.prune_task_results",
         task="otklik.core.tasks.prune_task_results",
         every=timedelta(hours=6),

@@ -54,6 +54,7 @@ def test_registered_jobs_point_at_tasks():
         "analytics.alerts_refresh",
         "telegram.poll",
         "vk.monitor",
+        "ok.poll",
     }
     for job in jobs:
         assert isinstance(import_string(job.task), Task)

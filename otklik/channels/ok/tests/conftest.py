@@ -3,7 +3,12 @@ from pathlib import Path
 
 import pytest
 
+from otklik.cases.models import OutboxMessage
+from otklik.cases.services.answers import answer_approve, answer_submit
+from otklik.cases.services.lifecycle import case_accept
+from otklik.channels.ok.tests import fbserver
 from otklik.channels.ok.tests.okserver import FakeOk
+from otklik.directory.models import Organization
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KEY = "w3bh00k-s3cret"
@@ -21,6 +26,11 @@ def event(name: str) -> dict:
 def ok_env(monkeypatch):
     monkeypatch.setenv("OTKLIK_OK_TOKEN", "tkn1-group-key")
     monkeypatch.setenv("OTKLIK_OK_WEBHOOK_SECRET", KEY)
+    # The group's REST credentials (its page: topics and comments), as the ЦУР would give them.
+    monkeypatch.setenv("OTKLIK_OK_APPLICATION_KEY", fbserver.APP_KEY)
+    monkeypatch.setenv("OTKLIK_OK_SECRET_KEY", fbserver.SECRET_KEY)
+    monkeypatch.setenv("OTKLIK_OK_ACCESS_TOKEN", fbserver.TOKEN)
+    monkeypatch.setenv("OTKLIK_OK_GROUP_ID", fbserver.GROUP)
 
 
 @pytest.fixture
@@ -28,3 +38,25 @@ def ok_api(monkeypatch):
     with FakeOk() as fake:
         monkeypatch.setenv("OTKLIK_OK_API_URL", fake.url)
         yield fake
+
+
+@pytest.fixture
+def ok_rest(monkeypatch):
+    """The REST API (``fb.do``) with the group's page loaded from ``fixtures/group_page.json``."""
+    with fbserver.FakeOkRest() as fake:
+        page = event("group_page")
+        fake.topics, fake.users, fake.comments = page["topics"], page["users"], page["comments"]
+        monkeypatch.setenv("OTKLIK_OK_REST_URL", fake.url)
+        yield fake
+
+
+def approve(case, personas, capture, text: str):
+    """The case accepted, answered with ``text`` and the answer approved (the outbox runs on
+    commit)."""
+    org = Organization.objects.get(code="adm-18410")
+    case = case_accept(case=case, actor=personas["analyst"], organization=org)
+    answer = answer_submit(case=case, actor=personas["org_operator"], text=text)
+    with capture(execute=True):
+        answer_approve(answer=answer, actor=personas["analyst"])
+    case.refresh_from_db()
+    return case, OutboxMessage.objects.get(answer=answer)

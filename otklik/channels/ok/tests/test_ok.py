@@ -9,14 +9,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from otklik.cases.choices import CaseStatus, OutboxStatus
-from otklik.cases.models import OutboxMessage
 from otklik.cases.outbox import outbox_deliver_one
-from otklik.cases.services.answers import answer_approve, answer_submit
-from otklik.cases.services.lifecycle import case_accept
 from otklik.cases.services.opening import case_open_or_join
-from otklik.channels.ok.tests.conftest import KEY, event, fixture
+from otklik.channels.ok.tests.conftest import KEY, approve, event, fixture
 from otklik.channels.ok.tests.okserver import ok_error
-from otklik.directory.models import Organization
 from otklik.intake.models import Delivery, DeliveryStatus, Message
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +71,7 @@ def ok_case(client, personas, capture, *names):
     for name in names:
         post(client, fixture(name))
     case, _ = case_open_or_join(message=Message.objects.order_by("pk").first())
-    org = Organization.objects.get(code="adm-18410")
-    case = case_accept(case=case, actor=personas["analyst"], organization=org)
-    answer = answer_submit(case=case, actor=personas["org_operator"], text=ANSWER)
-    with capture(execute=True):
-        answer_approve(answer=answer, actor=personas["analyst"])
-    case.refresh_from_db()
-    return case, OutboxMessage.objects.get(answer=answer)
+    return approve(case, personas, capture, ANSWER)
 
 
 def test_the_answer_goes_into_the_chat(

@@ -1,0 +1,219 @@
+"""Reading the group's page in OK: new topics (posts) and new comments under them, polled through
+the REST API (OK pushes neither to a server).
+
+- **Topics**: ``group.getStatTopics`` lists the group's topics of a time window (``start_time``,
+  ``end_time`` in milliseconds, paged by ``anchor``); the window starts at the cursor
+  ``topics:since`` in ``ChannelState`` (first run: the last 24 hours) and, while a window is
+  read page by page, ``topics:until`` and ``topics:anchor`` are kept too, so a run stopped at
+  the page limit resumes where it stopped. Topics not kept before are fetched whole with
+  ``mediatopic.getByIds`` and received raw-first (``services.topic_receive``).
+- **Comments**: for each topic of the group kept in the last ``COMMENT_WINDOW_DAYS`` days (the
+  group's own posts included: that is where people comment most), ``discussions.getComments``
+  (``discussionType=GROUP_TOPIC``, ``direction=FORWARD``) from the topic's own cursor
+  ``c:<topic id>`` (OK's ``anchor``; the first read starts at ``FIRST``).
+
+Every item is idempotent on OK's ids and a repeated poll stores nothing: an item already kept
+(taken, discarded or quarantined) is not received again. A failed call is reported in the
+channel's health and its cursor stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from otklik.channels.ok import events, rest
+from otklik.channels.ok.services import comment_receive, item_seen, topic_receive
+from otklik.channels.services import health_error, state_get, state_set
+from otklik.intake.models import Delivery
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+MAX_PAGES = 5  # per list and run
+FIRST_LOOK_BACK = dt.timedelta(hours=24)
+# The next window starts a little before the last one ended: a topic counted late is then still
+# seen, and one seen twice is kept once anyway.
+OVERLAP = dt.timedelta(minutes=10)
+COMMENT_WINDOW_DAYS = 7
+MAX_WATCHED_TOPICS = 200
+STATE_LIMIT = 255  # ChannelState.value
+TOPIC_FIELDS = (
+    "media_topic.id,media_topic.created_ms,media_topic.author_ref,media_topic.media,"
+    "user.uid,user.name"
+)
+COMMENT_FIELDS = "comment.id,comment.author_id,comment.author_name,comment.text,comment.date_ms"
+
+
+@dataclass
+class GroupPoll:
+    topics_found: int = 0
+    topics_created: int = 0
+    comments_found: int = 0
+    comments_created: int = 0
+    quarantined: int = 0
+    errors: int = 0
+
+    def count(self, result, *, kind: str) -> None:
+        if result is None:
+            return
+        if result.status == "created":
+            setattr(self, f"{kind}_created", getattr(self, f"{kind}_created") + 1)
+        elif result.status == "rejected":
+            self.quarantined += 1
+
+
+def _ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _ms_delta(delta: dt.timedelta) -> int:
+    return int(delta.total_seconds() * 1000)
+
+
+def _listed(answer, key: str, method: str) -> list:
+    if not isinstance(answer, dict):
+        raise rest.OkError(f"{method}: неожиданный ответ API (ожидался объект)")
+    items = answer.get(key) or []
+    if not isinstance(items, list):
+        raise rest.OkError(f"{method}: неожиданный ответ API ({key} не список)")
+    return items
+
+
+def _keep(key: str, value: str) -> None:
+    if len(value) > STATE_LIMIT:  # cannot be kept: the next run reads again (nothing doubles)
+        logger.warning("ok poll: %s too long to keep", key)
+        value = ""
+    state_set("ok", key, value)
+
+
+def _authors(answer: dict) -> dict[str, str]:
+    entities = answer.get("entities") if isinstance(answer.get("entities"), dict) else {}
+    users = entities.get("users") if isinstance(entities.get("users"), list) else []
+    return {
+        f"user:{u.get('uid')}": str(u.get("name") or "")
+        for u in users
+        if isinstance(u, dict) and u.get("uid")
+    }
+
+
+def _topics_fetch(ids: list[str], creds: rest.Credentials, run: GroupPoll) -> None:
+    answer = rest.call(
+        "mediatopic.getByIds",
+        creds,
+        topic_ids=",".join(ids),
+        media_limit=3 if len(ids) > 1 else None,  # required for several topics, 1..3
+        fields=TOPIC_FIELDS,
+    )
+    topics = _listed(answer, "media_topics", "mediatopic.getByIds")
+    names = _authors(answer)
+    for topic in topics:
+        if not isinstance(topic, dict):
+            topic = {"unexpected": topic}
+        author = topic.get("author_ref")
+        result = topic_receive(
+            topic=topic, group_id=creds.group_id, author_name=names.get(str(author), "")
+        )
+        run.count(result, kind="topics")
+
+
+def _topics_poll(creds: rest.Credentials, run: GroupPoll) -> None:
+    now = _ms(timezone.now())
+    since = int(state_get("ok", "topics:since") or now - _ms_delta(FIRST_LOOK_BACK))
+    until = int(state_get("ok", "topics:until") or now)
+    anchor = state_get("ok", "topics:anchor")
+    more = False
+    for _ in range(MAX_PAGES):
+        answer = rest.call(
+            "group.getStatTopics",
+            creds,
+            gid=creds.group_id,
+            start_time=since,
+            end_time=until,
+            anchor=anchor,
+            count=PAGE_SIZE,
+        )
+        listed = _listed(answer, "topics", "group.getStatTopics")
+        ids = [events.ok_id(t.get("id")) for t in listed if isinstance(t, dict)]
+        run.topics_found += len(ids)
+        fresh = [i for i in dict.fromkeys(ids) if i and not item_seen(events.topic_external_id(i))]
+        if fresh:
+            _topics_fetch(fresh, creds, run)
+        anchor = str(answer.get("anchor") or "")
+        more = bool(answer.get("has_more")) and bool(listed) and bool(anchor)
+        if not more:
+            break
+    if more:  # the page limit: the next run goes on in the same window
+        _keep("topics:anchor", anchor)
+        state_set("ok", "topics:until", str(until))
+        return
+    state_set("ok", "topics:since", str(max(since, until - _ms_delta(OVERLAP))))
+    state_set("ok", "topics:until", "")
+    state_set("ok", "topics:anchor", "")
+
+
+def watched_topics() -> list[str]:
+    """Topics of the group kept in the comment window, newest first."""
+    since = timezone.now() - dt.timedelta(days=COMMENT_WINDOW_DAYS)
+    ids = (
+        Delivery.objects.filter(
+            channel_code="ok", external_id__startswith="topic:", received_at__gte=since
+        )
+        .order_by("-received_at")
+        .values_list("external_id", flat=True)[:MAX_WATCHED_TOPICS]
+    )
+    return [i.removeprefix("topic:") for i in ids]
+
+
+def _comments_poll(topic_id: str, creds: rest.Credentials, run: GroupPoll) -> None:
+    key = f"c:{topic_id}"[:64]
+    anchor = state_get("ok", key) or "FIRST"
+    for _ in range(MAX_PAGES):
+        answer = rest.call(
+            "discussions.getComments",
+            creds,
+            discussionId=topic_id,
+            discussionType="GROUP_TOPIC",
+            anchor=anchor,
+            direction="FORWARD",
+            count=PAGE_SIZE,
+            fields=COMMENT_FIELDS,
+        )
+        comments = _listed(answer, "comments", "discussions.getComments")
+        for comment in comments:
+            if not isinstance(comment, dict):
+                comment = {"unexpected": comment}
+            run.comments_found += 1
+            result = comment_receive(comment=comment, topic_id=topic_id, group_id=creds.group_id)
+            run.count(result, kind="comments")
+        anchor = str(answer.get("anchor") or anchor)
+        if not answer.get("has_more") or not comments:
+            break
+    _keep(key, anchor)
+
+
+def group_poll() -> GroupPoll:
+    """One pass over the group's page; off (nothing called) until its credentials are given."""
+    run = GroupPoll()
+    creds = rest.credentials(required=False)
+    if creds is None:
+        return run
+    try:
+        _topics_poll(creds, run)
+    except rest.OkError as exc:
+        run.errors += 1
+        logger.warning("ok poll topics: %s", exc)
+        health_error("ok", f"Темы группы: {exc}")
+    for topic_id in watched_topics():
+        try:
+            _comments_poll(topic_id, creds, run)
+        except rest.OkError as exc:
+            run.errors += 1
+            logger.warning("ok poll comments of %s: %s", topic_id, exc)
+            health_error("ok", f"Комментарии к теме {topic_id}: {exc}")
+            if not exc.permanent:
+                break  # OK is unavailable or limiting: the next run tries again
+    return run
