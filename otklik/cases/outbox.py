@@ -1,4 +1,5 @@
-"""Delivery of approved answers through the channel of the case (the outbox).
+"""Delivery of approved answers (and of the author's notices, kind ``notice``) through the
+channel of the case (the outbox).
 
 Each channel has a transport; the channel adapters (Telegram, VK, OK, e-mail …) register theirs
 in ``TRANSPORTS``. A transport raises ``TransportError`` saying whether the failure is permanent
@@ -90,7 +91,8 @@ def outbox_deliver_one(outbox_id: int) -> str:
                 outbox.next_attempt_at = timezone.now() + _backoff(outbox.attempts)
             outbox.save()
             logger.warning("outbox %s: %s", outbox.pk, exc)
-            health_error(outbox.channel.code, f"Отправка ответа {outbox.case.number}: {exc}")
+            what = "уведомления" if outbox.kind == "notice" else "ответа"
+            health_error(outbox.channel.code, f"Отправка {what} {outbox.case.number}: {exc}")
             return outbox.status
         outbox.status = OutboxStatus.SENT
         outbox.sent_at = timezone.now()

@@ -362,6 +362,7 @@ def _detail(
         own_org is not None
         and (own_org == case.organization_id or own_org in {o.pk for o in co_executors})
     )
+    outbox = list(case_outbox(case=case))
     context = {
         "case": case,
         "deadline": case_deadline(case),
@@ -373,7 +374,8 @@ def _detail(
         "author_hidden": AUTHOR_HIDDEN,
         "answer_rows": answer_rows,
         "timeline": timeline(case_events(case=case)),
-        "outbox": list(case_outbox(case=case)),
+        "outbox": [o for o in outbox if o.kind != "notice"],
+        "notices": [o for o in outbox if o.kind == "notice"],
         "outbox_pending": OutboxStatus.PENDING,
         "surveys": list(case_surveys(case=case)),
         "pauses": list(case_pauses(case=case)),

@@ -43,7 +43,8 @@ def author_notice_queue(*, case_id: int, event: str) -> OutboxMessage | None:
         return None
     if not case.messages.filter(channel=case.channel, kind__code="message").exists():
         return None  # public posts and comments get the answer, not notices
-    if OutboxMessage.objects.filter(case=case, kind="notice", payload__event=event).exists():
+    queued = OutboxMessage.objects.filter(case=case, channel=case.channel, kind="notice")
+    if queued.filter(payload__event=event).exists():
         return None
     text = notice_text(case=case, event=event)
     if not text:

@@ -82,6 +82,10 @@ class Contact(BaseModel):
     consent_personal_data = models.BooleanField("согласие на обработку ПДн", default=False)
     consent_text_version = models.CharField("версия текста согласия", max_length=32, blank=True)
     consent_at = models.DateTimeField("согласие дано", null=True, blank=True)
+    consent_channel = models.CharField(
+        "канал согласия", max_length=32, blank=True, help_text="Где дано согласие: веб-форма, бот …"
+    )
+    consent_withdrawn_at = models.DateTimeField("согласие отозвано", null=True, blank=True)
 
     class Meta:
         verbose_name = "заявитель"

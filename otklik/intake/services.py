@@ -45,7 +45,9 @@ class AuthorData:
 CONTACT_MATCHES_MAX = 50
 
 
-def _contact_for(author: AuthorData | None, *, at: dt.datetime) -> Contact | None:
+def _contact_for(
+    author: AuthorData | None, *, at: dt.datetime, channel: str = ""
+) -> Contact | None:
     if author is None or not (
         author.phone or author.email or author.channel_user_id or author.name
     ):
@@ -74,7 +76,71 @@ def _contact_for(author: AuthorData | None, *, at: dt.datetime) -> Contact | Non
         consent_personal_data=author.consent_personal_data,
         consent_text_version=author.consent_text_version,
         consent_at=at if author.consent_personal_data else None,
+        consent_channel=channel if author.consent_personal_data else "",
     )
+
+
+def contact_of_channel_user(*, channel_user_id: str, name: str = "") -> Contact:
+    """The contact of a channel's user (found by ``channel_user_id``, else created)."""
+    return _contact_for(AuthorData(name=name, channel_user_id=channel_user_id), at=timezone.now())
+
+
+@transaction.atomic
+def contact_consent_give(*, contact: Contact, version: str, channel: str) -> bool:
+    """Record the citizen's consent to personal-data processing (152-ФЗ): the flag, the time,
+    the version of the text they were shown and the channel where they agreed; audited.
+    Returns False when exactly this consent is already recorded (a repeated tap or form)."""
+    if not version:
+        raise ApplicationError("Нет версии текста согласия.")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if (
+        contact.consent_personal_data
+        and contact.consent_text_version == version
+        and contact.consent_channel == channel
+    ):
+        return False
+    contact.consent_personal_data = True
+    contact.consent_text_version = version
+    contact.consent_channel = channel
+    contact.consent_at = timezone.now()
+    contact.consent_withdrawn_at = None
+    contact.save(
+        update_fields=[
+            "consent_personal_data",
+            "consent_text_version",
+            "consent_channel",
+            "consent_at",
+            "consent_withdrawn_at",
+            "updated_at",
+        ]
+    )
+    audit_log(
+        actor=None,
+        action="contact.consent",
+        target=contact,
+        data={"version": version, "channel": channel},
+    )
+    return True
+
+
+@transaction.atomic
+def contact_consent_withdraw(*, contact: Contact, channel: str) -> bool:
+    """The citizen withdraws the consent (152-ФЗ ст. 9 ч. 2): the flag is cleared, the time of
+    the withdrawal kept beside the version they had agreed to; audited. False when there was
+    no consent to withdraw."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if not contact.consent_personal_data:
+        return False
+    contact.consent_personal_data = False
+    contact.consent_withdrawn_at = timezone.now()
+    contact.save(update_fields=["consent_personal_data", "consent_withdrawn_at", "updated_at"])
+    audit_log(
+        actor=None,
+        action="contact.consent_withdraw",
+        target=contact,
+        data={"version": contact.consent_text_version, "channel": channel},
+    )
+    return True
 
 
 def message_ingest(
@@ -117,7 +183,7 @@ def message_ingest(
                 text=text,
                 received_at=received_at,
                 raw=raw or {},
-                author=_contact_for(author, at=received_at),
+                author=_contact_for(author, at=received_at, channel=channel.code),
                 **fields,
             )
             audit_log(

@@ -34,6 +34,7 @@ class CaseNews:
     from_status: str
     to_status: str
     data: dict
+    event_id: int | None = None  # the timeline entry (``CaseEvent``): one occurrence of the news
 
 
 # Channel adapters listen to tell authors about their case (number, status changes). A
@@ -110,6 +111,7 @@ def record(
         from_status=from_status,
         to_status=to_status,
         data=dict(data or {}),
+        event_id=event.pk,
     )
     transaction.on_commit(lambda: _tell(news))
     return event

@@ -13,7 +13,13 @@ Conversion choices (a citizen on a phone):
   holds the token, so it is never stored); the attachment's name carries the file's
   ``file_unique_id``;
 - commands, button presses, edits, chat-member events, stickers and voice notes are kept as
-  deliveries and marked discarded (``NotForIntake``): the bot answers them itself.
+  deliveries and marked discarded (``NotForIntake``): the bot answers them itself;
+- a message of a chat without consent to personal-data processing is converted and stored the
+  same way, but held until the consent question is answered (``consent.py``).
+
+Out: the approved answer and the author's notices (status news, the survey question; outbox
+rows of kind ``notice``) go through ``transport``; an author who withdrew consent gets neither
+(the row fails with that reason).
 """
 
 from __future__ import annotations
@@ -180,27 +186,46 @@ def convert_body(body: str) -> dict:
 
 
 # --- out ---------------------------------------------------------------------------------------
+CONSENT_WITHDRAWN = (
+    "Заявитель отозвал согласие на обработку персональных данных: в Telegram не отправляется."
+)
+BLOCKED = "Пользователь заблокировал бота: в Telegram не отправляется."
+
+
 def _chunks(text: str, size: int = 4000) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
 def transport(outbox) -> None:
-    """The outbox's transport: the approved answer to the author's chat."""
+    """The outbox's transport: the approved answer to the author's chat, or a notice (kind
+    ``notice``: status news, the survey question) to the chat named in its payload."""
     from otklik.channels.telegram import texts
     from otklik.channels.telegram.client import BotApi, BotApiError
     from otklik.channels.telegram.services import chat_blocked
 
     case = outbox.case
-    chat_id = chat_of(case.author.channel_user_id) if case.author_id else None
-    if chat_id is None:
-        raise TransportError("У инцидента нет автора в Telegram.", permanent=True)
-    answer = outbox.answer
-    template = texts.INTERMEDIATE if answer and answer.is_intermediate else texts.ANSWER
-    text = template.format(number=case.number, text=outbox.payload.get("text", ""))
+    markup = None
+    if outbox.kind == "notice":
+        chat_id = outbox.payload.get("chat_id")
+        text, markup = outbox.payload.get("text", ""), outbox.payload.get("reply_markup")
+        if not isinstance(chat_id, int) or not text:
+            raise TransportError("Уведомление без чата или текста.", permanent=True)
+    else:
+        author = case.author if case.author_id else None
+        chat_id = chat_of(author.channel_user_id) if author is not None else None
+        if chat_id is None:
+            raise TransportError("У инцидента нет автора в Telegram.", permanent=True)
+        if author.consent_withdrawn_at is not None and not author.consent_personal_data:
+            raise TransportError(CONSENT_WITHDRAWN, permanent=True)
+        answer = outbox.answer
+        template = texts.INTERMEDIATE if answer and answer.is_intermediate else texts.ANSWER
+        text = template.format(number=case.number, text=outbox.payload.get("text", ""))
     try:
         api = BotApi()
-        for chunk in _chunks(text):
-            api.send_message(chat_id=chat_id, text=chunk)
+        chunks = _chunks(text)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            api.send_message(chat_id=chat_id, text=chunk, reply_markup=markup if last else None)
     except BotApiError as exc:
         if exc.code == 403:
             chat_blocked(chat_id=chat_id)
@@ -225,5 +250,6 @@ def case_news_listener(news: CaseNews) -> None:
             "number": news.number,
             "kind": news.kind,
             "data": news.data,
+            "event_id": news.event_id,
         }
     )

@@ -22,6 +22,16 @@ class TelegramChat(models.Model):
     )
     pending_address = models.CharField("ожидающий адрес", max_length=255, blank=True)
     pending_at = models.DateTimeField("геопозиция получена", null=True, blank=True)
+    consent_asked_at = models.DateTimeField(
+        "вопрос о согласии задан", null=True, blank=True, help_text="Последний раз."
+    )
+    consent_refused_at = models.DateTimeField(
+        "согласие не дано",
+        null=True,
+        blank=True,
+        help_text="Нажато «Не согласен» или согласие отозвано (/stop): сообщения чата "
+        "регистрируются обезличенно.",
+    )
 
     class Meta:
         verbose_name = "чат Telegram"
@@ -56,3 +66,36 @@ class AreaSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chat_id} → {self.municipality_id}"
+
+
+class HoldOutcome(models.TextChoices):
+    PERSONAL = "personal", "передано с данными автора (согласие дано)"
+    ANONYMOUS = "anonymous", "передано обезличенно"
+
+
+class ConsentHold(models.Model):
+    """A message of a chat without consent, kept (registered, not yet processed) until the
+    citizen answers the consent question, or ``consent_wait_minutes`` pass."""
+
+    message = models.OneToOneField(
+        "intake.Message",
+        verbose_name="сообщение",
+        on_delete=models.CASCADE,
+        related_name="telegram_hold",
+    )
+    chat = models.ForeignKey(
+        TelegramChat, verbose_name="чат", on_delete=models.CASCADE, related_name="holds"
+    )
+    held_at = models.DateTimeField("ждёт согласия с", auto_now_add=True, db_index=True)
+    released_at = models.DateTimeField("передано", null=True, blank=True, db_index=True)
+    outcome = models.CharField("итог", max_length=16, choices=HoldOutcome.choices, blank=True)
+    reason = models.CharField(
+        "почему", max_length=16, blank=True, help_text="consent, refused, timeout, withdrawn"
+    )
+
+    class Meta:
+        verbose_name = "сообщение, ждущее согласия"
+        verbose_name_plural = "сообщения, ждущие согласия"
+
+    def __str__(self) -> str:
+        return f"hold {self.message_id} ({self.outcome or 'ждёт'})"

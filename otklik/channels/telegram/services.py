@@ -245,6 +245,8 @@ def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestRes
             return IngestResult(0, "duplicate", external_id, seen.message_id, seen.pk)
     message = update_message(update) if isinstance(update, dict) else None
     chat_id = _chat_id(message)
+    # A chat without consent (152-ФЗ): its message is stored, then held (see consent.py).
+    consented = chat_id is None or _consented(chat_id)
     sent_at = pending = None
     if message is not None and isinstance(message.get("date"), int):
         sent_at = dt.datetime.fromtimestamp(message["date"], tz=dt.UTC)
@@ -263,6 +265,7 @@ def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestRes
         convert=convert,
         raw=update if isinstance(update, dict) else None,
         sent_at=sent_at,
+        process=consented,
     )
     if result.status == "created":
         if chat_id is not None:
@@ -271,11 +274,21 @@ def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestRes
                 _pending_clear(chat_id)
         if message_files(message or {}):
             _enqueue_files(result.message_id)
+        if not consented:
+            from otklik.channels.telegram.consent import message_hold
+
+            message_hold(chat_id=chat_id, message_id=result.message_id, api=api)
     elif result.status == "rejected" and chat_id is not None:
         _send(chat_id, texts.REJECTED, api=api)
     elif result.status == "ignored":
         _act(update, api=api)
     return result
+
+
+def _consented(chat_id: int) -> bool:
+    from otklik.channels.telegram.consent import chat_consented
+
+    return chat_consented(chat_id)
 
 
 def _chat_id(message: dict | None) -> int | None:
@@ -399,8 +412,17 @@ def _command(chat_id: int, text: str, *, api: BotApi | None) -> None:
         rows = [[{"text": name, "callback_data": f"unsub:{okato}"}] for okato, name in active]
         rows.append([{"text": texts.UNSUBSCRIBE_ALL, "callback_data": "unsub:all"}])
         _send(chat_id, texts.UNSUBSCRIBE_CHOOSE, {"inline_keyboard": rows}, api=api)
+    elif command == "/stop":
+        from otklik.channels.telegram.consent import consent_withdraw
+
+        withdrawn = consent_withdraw(chat_id=chat_id)
+        _send(chat_id, texts.CONSENT_WITHDRAWN if withdrawn else texts.CONSENT_NONE, api=api)
     else:  # /start, /help and anything unknown
         _send(chat_id, texts.GREETING, texts.location_keyboard(), api=api)
+        if not _consented(chat_id):
+            from otklik.channels.telegram.consent import consent_ask
+
+            consent_ask(chat_id=chat_id, api=api)
 
 
 def _callback(query: dict, *, api: BotApi | None) -> None:
@@ -412,6 +434,11 @@ def _callback(query: dict, *, api: BotApi | None) -> None:
     message_id = message.get("message_id")
     reply = ""
     edit: tuple[str, dict | None] | None = None
+    if data.startswith("cs:") and chat_id is not None:
+        from otklik.channels.telegram.consent import consent_button
+
+        consent_button(query=query, chat_id=chat_id, api=api)
+        return
     if data.startswith("sv:") and isinstance(user_id, int):
         reply, edit = _survey_button(data, user_id)
     elif data.startswith("subp:") and chat_id is not None:
@@ -533,10 +560,53 @@ def files_fetch(
 
 
 # --- telling the author -------------------------------------------------------------------------
-def case_news_tell(*, case_id: int, number: str, kind: str, data: dict) -> bool:
-    """Tell the Telegram author of a case (or of the message that joined it) what happened."""
-    from otklik.cases.models import Case
+def _news_text(*, kind: str, number: str, data: dict) -> tuple[str, dict | None]:
+    """What the author is told of a case event (plain Russian), with its buttons."""
     from otklik.directory.models import Organization
+
+    org = ""
+    if data.get("organization"):
+        name = (
+            Organization.objects.filter(code=data["organization"])
+            .values_list("name", flat=True)
+            .first()
+        )
+        org = f": {name}" if name else ""
+    simple = {
+        "opened": texts.OPENED,
+        "message_joined": texts.JOINED,
+        "take": texts.TAKEN,
+        "reject": texts.REJECTED_CASE,
+        "reopen": texts.REOPENED,
+    }
+    if kind in simple:
+        return simple[kind].format(number=number), None
+    if kind == "accept":
+        return texts.ACCEPTED.format(number=number, org=org), None
+    if kind == "assign":
+        return texts.ASSIGNED.format(number=number, org=org), None
+    if kind == "merge":
+        return texts.MERGED.format(number=number, into=data.get("into", "")), None
+    if kind == "extended":
+        return texts.EXTENDED.format(number=number, days=data.get("days", "")), None
+    if kind == "publish" and data.get("survey"):
+        survey = int(data["survey"])
+        return texts.SURVEY_QUESTION.format(number=number), texts.survey_keyboard(survey)
+    return "", None
+
+
+def case_news_queue(
+    *, case_id: int, number: str, kind: str, data: dict, event_id: int | None = None
+):
+    """Queue the notice of a case event for its Telegram author (of the case, or of the message
+    that joined it) as an outbox row of kind ``notice``: one row per case, event and chat, so a
+    repeated task queues nothing more; the outbox sends it and retries with its backoff. A chat
+    that blocked the bot or an author who withdrew consent gets a row failed at once, with the
+    reason (the ЦУР sees why the author was not told). Returns the row, or None."""
+    from otklik.cases.choices import OutboxStatus
+    from otklik.cases.models import Case, OutboxMessage
+    from otklik.channels.telegram.adapter import BLOCKED, CONSENT_WITHDRAWN
+    from otklik.directory.models import Channel
 
     if kind == "message_joined":
         message = Message.objects.select_related("author").filter(pk=data.get("message_id")).first()
@@ -546,42 +616,50 @@ def case_news_tell(*, case_id: int, number: str, kind: str, data: dict) -> bool:
         contact = case.author if case is not None else None
     chat_id = chat_of(contact.channel_user_id) if contact is not None else None
     if chat_id is None:
-        return False
-    if TelegramChat.objects.filter(chat_id=chat_id, blocked_at__isnull=False).exists():
-        return False
-    org = ""
-    if data.get("organization"):
-        name = (
-            Organization.objects.filter(code=data["organization"])
-            .values_list("name", flat=True)
-            .first()
+        return None
+    text, markup = _news_text(kind=kind, number=number, data=data)
+    if not text:
+        return None
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).filter(pk=case_id).first()
+        if case is None:
+            return None
+        key = {"payload__event": kind, "payload__chat_id": chat_id}
+        if event_id is not None:
+            key["payload__event_id"] = event_id
+        rows = OutboxMessage.objects.filter(case=case, kind="notice", channel__code=CHANNEL)
+        if rows.filter(**key).exists():
+            return None
+        refusal = ""
+        if TelegramChat.objects.filter(chat_id=chat_id, blocked_at__isnull=False).exists():
+            refusal = BLOCKED
+        elif contact.consent_withdrawn_at is not None and not contact.consent_personal_data:
+            refusal = CONSENT_WITHDRAWN
+        outbox = OutboxMessage.objects.create(
+            case=case,
+            channel=Channel.objects.get(code=CHANNEL),
+            kind="notice",
+            payload={
+                "text": text,
+                "reply_markup": markup,
+                "event": kind,
+                "event_id": event_id,
+                "chat_id": chat_id,
+                "private_only": True,
+            },
+            status=OutboxStatus.FAILED if refusal else OutboxStatus.PENDING,
+            last_error=refusal,
+            next_attempt_at=None if refusal else timezone.now(),
         )
-        org = f": {name}" if name else ""
-    markup = None
-    if kind == "opened":
-        text = texts.OPENED.format(number=number)
-    elif kind == "message_joined":
-        text = texts.JOINED.format(number=number)
-    elif kind == "accept":
-        text = texts.ACCEPTED.format(number=number, org=org)
-    elif kind == "assign":
-        text = texts.ASSIGNED.format(number=number, org=org)
-    elif kind == "take":
-        text = texts.TAKEN.format(number=number)
-    elif kind == "reject":
-        text = texts.REJECTED_CASE.format(number=number)
-    elif kind == "merge":
-        text = texts.MERGED.format(number=number, into=data.get("into", ""))
-    elif kind == "extended":
-        text = texts.EXTENDED.format(number=number, days=data.get("days", ""))
-    elif kind == "reopen":
-        text = texts.REOPENED.format(number=number)
-    elif kind == "publish" and data.get("survey"):
-        text = texts.SURVEY_QUESTION.format(number=number)
-        markup = texts.survey_keyboard(int(data["survey"]))
-    else:
-        return False
-    return _send(chat_id, text, markup)
+        if not refusal:
+            transaction.on_commit(lambda: _outbox_deliver(outbox.pk))
+    return outbox
+
+
+def _outbox_deliver(outbox_id: int) -> None:
+    from otklik.cases.tasks import outbox_deliver
+
+    outbox_deliver.enqueue(outbox_id)
 
 
 # --- webhook ------------------------------------------------------------------------------------

@@ -7,12 +7,15 @@ from django_tasks import task
 
 @task()
 def poll() -> dict:
-    """The periodic job ``telegram.poll``: forget expired waiting locations; read waiting
-    updates when the bot runs in polling mode (``OTKLIK_TELEGRAM_MODE=polling``)."""
+    """The periodic job ``telegram.poll``: forget expired waiting locations, pass on messages
+    that waited for consent too long (anonymously); read waiting updates when the bot runs in
+    polling mode (``OTKLIK_TELEGRAM_MODE=polling``)."""
+    from otklik.channels.telegram.consent import consent_holds_expire
     from otklik.channels.telegram.services import pending_locations_expire, updates_poll
     from otklik.channels.telegram.settings import mode
 
     pending_locations_expire()
+    consent_holds_expire()
     if mode() != "polling":
         return {"skipped": f"mode {mode()}"}
     return {"read": updates_poll()}
@@ -20,10 +23,18 @@ def poll() -> dict:
 
 @task()
 def case_news(news: dict) -> bool:
-    from otklik.channels.telegram.services import case_news_tell
+    """Queue the author's notice of a case event in the outbox (sent, retried there)."""
+    from otklik.channels.telegram.services import case_news_queue
 
-    return case_news_tell(
-        case_id=news["case_id"], number=news["number"], kind=news["kind"], data=news["data"]
+    return (
+        case_news_queue(
+            case_id=news["case_id"],
+            number=news["number"],
+            kind=news["kind"],
+            data=news["data"],
+            event_id=news.get("event_id"),
+        )
+        is not None
     )
 
 

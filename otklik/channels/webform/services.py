@@ -36,7 +36,7 @@ from otklik.channels.webform.models import WebReport
 from otklik.core.exceptions import ApplicationError
 from otklik.directory.models import Municipality, Topic
 from otklik.intake.models import Attachment, Message
-from otklik.intake.services import ChannelParseError, NotForIntake
+from otklik.intake.services import ChannelParseError, NotForIntake, contact_consent_give
 
 CHANNEL = "web"
 
@@ -245,15 +245,8 @@ def report_submit(*, data: ReportInput, follow: Case | None = None) -> tuple[Web
 def _record_consent(message: Message, version: str) -> None:
     """The consent given with this report, on the contact (an existing contact found by phone
     or e-mail gets the current version and time)."""
-    contact = message.author
-    if contact is None:
-        return
-    contact.consent_personal_data = True
-    contact.consent_text_version = version
-    contact.consent_at = timezone.now()
-    contact.save(
-        update_fields=["consent_personal_data", "consent_text_version", "consent_at", "updated_at"]
-    )
+    if message.author is not None:
+        contact_consent_give(contact=message.author, version=version, channel=CHANNEL)
 
 
 def _join_followed(case: Case, message: Message) -> bool:

@@ -6,6 +6,7 @@ import pytest
 from otklik.channels.telegram.tests.fakebot import TOKEN, FakeBotApi
 
 FIXTURES = Path(__file__).parent / "fixtures"
+CHAT = 381554912  # the citizen of the recorded updates (a private chat: chat id = user id)
 WEBHOOK_SECRET = "hook-secret-7f3a"
 
 
@@ -34,3 +35,15 @@ def bot(monkeypatch, settings, tmp_path):
     settings.OTKLIK_NLP_ON_INTAKE = False
     yield fake
     fake.stop()
+
+
+@pytest.fixture
+def consented(region, bot):
+    """The citizen of the recorded updates has pressed «Согласен» (through the service)."""
+    from otklik.channels.telegram.consent import consent_give
+    from otklik.channels.webform.consent import consent_text
+
+    assert consent_give(chat_id=CHAT, name="Анна Петрова", version=consent_text().version) == (
+        "given"
+    )
+    return CHAT

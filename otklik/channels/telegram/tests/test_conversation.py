@@ -32,8 +32,8 @@ def texts_sent(bot):
 
 
 @pytest.fixture
-def opened(region, bot, django_capture_on_commit_callbacks):
-    """A citizen's text came in; its case opened."""
+def opened(region, bot, consented, django_capture_on_commit_callbacks):
+    """A citizen who gave consent wrote; the case opened."""
     with django_capture_on_commit_callbacks(execute=True):
         receive(load("message_text"))
     return Case.objects.get()
@@ -82,7 +82,7 @@ def test_the_answer_goes_through_the_outbox_then_the_survey(
     opened, bot, personas, django_capture_on_commit_callbacks
 ):
     _answered(opened, personas, django_capture_on_commit_callbacks)
-    outbox = OutboxMessage.objects.get(case=opened)
+    outbox = OutboxMessage.objects.get(case=opened, kind="answer")
     assert outbox.status == OutboxStatus.SENT and outbox.attempts == 1
     opened.refresh_from_db()
     assert opened.status == CaseStatus.PUBLISHED
@@ -93,7 +93,14 @@ def test_the_answer_goes_through_the_outbox_then_the_survey(
         f"Проблема по обращению № {opened.number} решена?",
     ]
     assert sent[-1]["reply_markup"] == texts.survey_keyboard(survey.pk)
-    assert ChannelHealth.objects.get(channel__code="telegram").outbound_total == 1
+    # the number, «accepted», the answer and the survey question: four outbox rows sent
+    assert ChannelHealth.objects.get(channel__code="telegram").outbound_total == 4
+    assert [(o.kind, o.payload.get("event"), o.status) for o in opened.outbox.order_by("pk")] == [
+        ("notice", "opened", OutboxStatus.SENT),
+        ("notice", "accept", OutboxStatus.SENT),
+        ("answer", None, OutboxStatus.SENT),
+        ("notice", "publish", OutboxStatus.SENT),
+    ]
 
 
 def test_a_blocked_bot_fails_the_delivery_for_good(
@@ -105,7 +112,7 @@ def test_a_blocked_bot_fails_the_delivery_for_good(
         django_capture_on_commit_callbacks,
         lambda: bot.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user"),
     )
-    outbox = OutboxMessage.objects.get(case=opened)
+    outbox = OutboxMessage.objects.get(case=opened, kind="answer")
     assert outbox.status == OutboxStatus.FAILED and outbox.next_attempt_at is None
     assert "bot was blocked" in outbox.last_error
     opened.refresh_from_db()
@@ -125,7 +132,7 @@ def test_a_busy_or_broken_api_is_retried(
         django_capture_on_commit_callbacks,
         lambda: bot.fail_next("sendMessage", code, text),
     )
-    outbox = OutboxMessage.objects.get(case=opened)
+    outbox = OutboxMessage.objects.get(case=opened, kind="answer")
     assert outbox.status == OutboxStatus.PENDING and outbox.next_attempt_at is not None
     assert str(code) in outbox.last_error
 
@@ -227,7 +234,7 @@ def test_a_long_intermediate_answer_is_split(
     )
     with django_capture_on_commit_callbacks(execute=True):
         answer_approve(answer=answer, actor=personas["analyst"])
-    assert OutboxMessage.objects.get(case=opened).status == OutboxStatus.SENT
+    assert OutboxMessage.objects.get(case=opened, kind="answer").status == OutboxStatus.SENT
     parts = [m["text"] for m in bot.sent()[-2:]]
     assert "".join(parts) == (
         f"Промежуточный ответ по обращению № {opened.number}:\n\n{answer.text}"

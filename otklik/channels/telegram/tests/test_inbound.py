@@ -43,7 +43,7 @@ def test_webhook_is_refused_when_no_secret_is_configured(client, region, bot, mo
     assert Delivery.objects.count() == 0
 
 
-def test_webhook_text_becomes_a_message_once(client, region, bot):
+def test_webhook_text_becomes_a_message_once(client, region, bot, consented):
     update = load("message_text")
     assert post(client, update).status_code == 200
     message = Message.objects.get()
@@ -66,7 +66,11 @@ def test_a_repeated_command_is_answered_once(client, region, bot):
     start = load("message_text", message__text="/start")
     post(client, start)
     post(client, start)
-    assert [m["text"] for m in bot.sent()] == [texts.GREETING]
+    # no consent yet: the greeting, then the consent question (once: the repeat is ignored)
+    assert [m["text"][:40] for m in bot.sent()] == [
+        texts.GREETING[:40],
+        texts.CONSENT_QUESTION[:40],
+    ]
     assert bot.sent()[0]["reply_markup"]["keyboard"][0][0] == {
         "text": texts.LOCATION_BUTTON,
         "request_location": True,
@@ -239,7 +243,7 @@ def test_the_quarantine_retries_a_telegram_update_through_the_adapter(region, bo
 
 
 def test_an_album_photo_without_caption_joins_the_albums_message(
-    region, bot, django_capture_on_commit_callbacks
+    region, bot, consented, django_capture_on_commit_callbacks
 ):
     bot.files["AgACAgIAAxkBAAIBAmYlarge"] = ("photos/file_7.jpg", b"first")
     bot.files["AgACAgIAAxkBAAIBAmYsecond"] = ("photos/file_8.jpg", b"second")
@@ -260,7 +264,7 @@ def test_an_album_photo_without_caption_joins_the_albums_message(
     assert [m["text"][:30] for m in bot.sent()] == ["Ваше сообщение зарегистрирован"]
 
 
-def test_a_location_just_after_a_text_is_that_messages_place(region, bot):
+def test_a_location_just_after_a_text_is_that_messages_place(region, bot, consented):
     update_receive(body=json.dumps(load("message_text"), ensure_ascii=False))
     location = load("location")  # 100 s after the text
     update_receive(body=json.dumps(location))
