@@ -392,6 +392,10 @@ class Answer(BaseModel):
         related_name="+",
     )
     text = models.TextField("текст ответа")
+    # ``text`` with personal data masked, stored when the answer is published (public reads:
+    # Open311's status_notes); empty: not published, or published before this column existed
+    # and not yet shown (masked once when first read).
+    text_masked = models.TextField("обезличенный текст", blank=True, default="")
     is_intermediate = models.BooleanField("промежуточный", default=False)
     status = models.CharField(
         "состояние", max_length=16, choices=AnswerStatus.choices, default=AnswerStatus.SUBMITTED

@@ -111,6 +111,10 @@ class Message(BaseModel):
     received_at = models.DateTimeField("поступило", db_index=True)
     raw = models.JSONField("исходные данные", default=dict, blank=True)
     text = models.TextField("текст")
+    # ``text`` with personal data masked (``otklik.nlp.masking``): written by the language
+    # pipeline with its analysis, or masked once when first shown without one (empty: not yet).
+    # Public reads (Open311) take it from here instead of masking per request.
+    text_masked = models.TextField("обезличенный текст", blank=True, default="")
     author = models.ForeignKey(
         Contact,
         verbose_name="заявитель",

@@ -351,6 +351,8 @@ def test_published_answer_closes_the_request_with_masked_notes(
     assert request["status"] == "closed"
     assert "отопление в доме включено 27.11" in request["status_notes"]
     assert "Петров" not in request["status_notes"]
+    reply.refresh_from_db()
+    assert reply.text_masked == request["status_notes"]  # masked when published, and kept
     assert request["agency_responsible"] == Organization.objects.get(code="adm-18410").short_name
     assert request["updated_datetime"] == timezone.localtime(case.published_at).isoformat(
         timespec="seconds"
@@ -375,21 +377,36 @@ def test_xml_leaves_out_characters_xml_does_not_allow(client, post):
     assert request["address"] == "ул. Мира, 10"
 
 
-def test_unanalysed_descriptions_are_masked_once_per_process(client, post, settings, monkeypatch):
+def test_unanalysed_descriptions_are_masked_once_and_stored(client, post, settings, monkeypatch):
     import otklik.nlp.masking
 
     settings.OTKLIK_NLP_ON_INTAKE = False  # no pipeline: the endpoint masks by itself
     (answer,) = check(post(**REQUEST), "post")
     number = number_of(client, answer)
-    from otklik.channels.open311.selectors import _masked
-
-    _masked.cache_clear()
+    message = Message.objects.get(channel__code="open311")
+    assert message.text_masked == ""  # not analysed: nothing masked yet
     calls = []
-    real = otklik.nlp.masking.mask
-    monkeypatch.setattr(otklik.nlp.masking, "mask", lambda text: calls.append(text) or real(text))
+    real = otklik.nlp.masking.mask_many
+    monkeypatch.setattr(
+        otklik.nlp.masking, "mask_many", lambda texts: calls.append(list(texts)) or real(texts)
+    )
     for fmt in FORMATS:
         (request,) = check(client.get(f"{BASE}/requests/{number}.{fmt}"), "requests")
         assert request["description"].startswith("Третьи сутки нет отопления в доме.")
         for personal in ("905", "123-45-67", "Иван", "Петров"):
             assert personal not in request["description"]
-    assert len(calls) == 1
+    assert calls == [[message.text]]  # masked on the first read only
+    message.refresh_from_db()
+    assert message.text_masked == request["description"]  # stored: no other process masks it
+
+
+def test_analysed_description_is_read_from_the_stored_column(client, post, monkeypatch):
+    import otklik.nlp.masking
+
+    check(post(**REQUEST), "post")  # the pipeline runs: it stores the masked text
+    message = Message.objects.get(channel__code="open311")
+    assert message.text_masked == message.analysis.result["text_masked"]
+    assert "Петров" not in message.text_masked and "Третьи сутки" in message.text_masked
+    monkeypatch.setattr(otklik.nlp.masking, "mask_many", lambda texts: pytest.fail("masked"))
+    (request,) = check(client.get(f"{BASE}/requests.json"), "requests")
+    assert request["description"] == message.text_masked
