@@ -162,6 +162,8 @@ class Case(BaseModel):
             models.Index(fields=["municipality", "resolution_due"]),
             models.Index(fields=["organization", "-received_at"]),
             models.Index(fields=["organization", "resolution_due"]),
+            # Open311's lists by service_code (a topic), newest first.
+            models.Index(fields=["topic", "-received_at"]),
             # The counts (tabs, «more than 1000»): a filter column, the state and the deadline
             # answer «open / overdue in this sector» from the index alone.
             models.Index(fields=["sector", "status", "resolution_due"]),

@@ -190,6 +190,9 @@ class Message(BaseModel):
             models.Index(fields=["sector", "received_at"]),
             models.Index(fields=["municipality", "received_at"]),
             models.Index(fields=["organization", "received_at"]),
+            # The cases a channel opened or joined (Open311 shows only its own): the check of a
+            # case, or the list of the channel's cases, from the index alone.
+            models.Index(fields=["channel", "case"]),
         ]
 
     def __str__(self) -> str:
