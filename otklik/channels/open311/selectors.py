@@ -131,8 +131,8 @@ def request_get(*, jurisdiction: Jurisdiction, number: str) -> dict | None:
     return found[0] if found else None
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+def _iso(value: dt.datetime | None, tz: dt.tzinfo) -> str | None:
+    return value.astimezone(tz).isoformat(timespec="seconds") if value else None
 
 
 def _as_requests(cases: list[dict]) -> list[dict]:
@@ -177,6 +177,7 @@ def _as_requests(cases: list[dict]) -> list[dict]:
     _mask_missing(first, answers)
     books = reference_snapshot().by_id
     topics, organizations = books[Topic], books[Organization]
+    tz = timezone.get_current_timezone()  # once, not for each of the thousands of dates
     requests = []
     for case in cases:
         message = first.get(case["pk"]) or {}
@@ -187,6 +188,7 @@ def _as_requests(cases: list[dict]) -> list[dict]:
                 topic=topics.get(case["topic_id"] or message.get("topic_id")),
                 organization=organizations.get(case["organization_id"]),
                 answer=answers[case["pk"]][1] if case["pk"] in answers else None,
+                tz=tz,
             )
         )
     return requests
@@ -223,6 +225,7 @@ def _as_request(
     topic: Topic | None,
     organization: Organization | None,
     answer: str | None,
+    tz: dt.tzinfo,
 ) -> dict:
     """One case (its ``CASE_FIELDS``) and its first Open311 message as a GeoReport v2 request
     (``message["text_masked"]`` and ``answer`` already masked)."""
@@ -243,11 +246,11 @@ def _as_request(
         "description": (message.get("text_masked") or "")[:DESCRIPTION_MAX],
         "agency_responsible": organization.short_name if organization else None,
         "service_notice": (
-            f"Ответ будет дан до {timezone.localtime(due):%d.%m.%Y %H:%M}." if due else None
+            f"Ответ будет дан до {due.astimezone(tz):%d.%m.%Y %H:%M}." if due else None
         ),
-        "requested_datetime": _iso(case["received_at"]),
-        "updated_datetime": _iso(updated),
-        "expected_datetime": _iso(case["resolution_due"]),
+        "requested_datetime": _iso(case["received_at"], tz),
+        "updated_datetime": _iso(updated, tz),
+        "expected_datetime": _iso(case["resolution_due"], tz),
         "address": case["address"] or message.get("address") or None,
         "address_id": None,
         "zipcode": None,
@@ -285,11 +288,12 @@ def token_lookup(token: str) -> TokenState | None:
     return None
 
 
-def token_owner(token: str) -> int | None:
-    """The id of the API key whose request holds ``token`` (None: no such request)."""
-    raw = (
-        Message.objects.filter(channel__code=CHANNEL, external_id=token)
-        .values_list("raw", flat=True)
+def token_stored(token: str) -> tuple[int | None, str | None] | None:
+    """(the id of the API key whose request holds ``token``, the number of its case) — None:
+    no such request. One statement: what a repeated POST needs."""
+    channel_id = reference_snapshot().ids[Channel].get(CHANNEL)
+    return (
+        Message.objects.filter(channel_id=channel_id, external_id=token)
+        .values_list("raw__api_key_id", "case__number")
         .first()
     )
-    return (raw or {}).get("api_key_id") if raw is not None else None

@@ -178,11 +178,13 @@ def test_malformed_request_waits_in_quarantine(post, change, reason):
 
 
 def test_quarantined_request_is_taken_after_a_fix(post, personas):
+    from otklik.directory.services import topic_update
     from otklik.intake.services import delivery_retry
 
-    Topic.objects.filter(code="zhkh-heating-outage").update(is_active=False)
+    heating = Topic.objects.get(code="zhkh-heating-outage")
+    topic_update(actor=personas["curator"], topic=heating, is_active=False)
     check(post(token="late-1", **REQUEST), "errors", 400)
-    Topic.objects.filter(code="zhkh-heating-outage").update(is_active=True)
+    topic_update(actor=personas["curator"], topic=heating, is_active=True)
     delivery = Delivery.objects.get(channel_code="open311")
     result = delivery_retry(actor=personas["curator"], delivery=delivery)
     assert result.status == "created"
