@@ -24,6 +24,7 @@ import os
 import random
 import sys
 import time
+import uuid
 from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -180,6 +181,7 @@ def measure(n_requests: int, warmup: int, explain: bool) -> None:
     munis = sorted({m for _, m in used})
     key = apikey_create(system="bench-queries")[1]
     posted = iter(range(10**9))
+    run = uuid.uuid4().hex[:8]
 
     def window():
         end = timezone.now() - dt.timedelta(days=rng.randint(0, 300))
@@ -203,7 +205,7 @@ def measure(n_requests: int, warmup: int, explain: bool) -> None:
             {
                 "api_key": key,
                 "service_code": rng.choice(codes),
-                "token": f"bench-q-{next(posted)}",
+                "token": f"bench-q-{run}-{next(posted)}",  # new in every run of the bench
                 "description": "Car parked on the sidewalk for three days near the school.",
                 "address_string": "ул. Мира, 10",
                 "lat": "48.7861",
