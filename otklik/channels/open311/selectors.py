@@ -269,13 +269,14 @@ class TokenState:
 
 
 def token_lookup(token: str) -> TokenState | None:
+    channel_id = reference_snapshot().ids[Channel].get(CHANNEL)
     message = (
-        Message.objects.filter(channel__code=CHANNEL, external_id=token)
-        .select_related("case")
+        Message.objects.filter(channel_id=channel_id, external_id=token)
+        .values_list("pk", "case__number")
         .first()
     )
     if message is not None:
-        return TokenState(token, message.case.number if message.case else None)
+        return TokenState(token, message[1])
     delivery = (
         Delivery.objects.filter(
             channel_code=CHANNEL, external_id=token, status=DeliveryStatus.QUARANTINED
