@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus
-from otklik.cases.models import Case
+from otklik.cases.models import Answer, Case
 from otklik.channels.open311.tests.conftest import BASE, REQUEST
 from otklik.channels.open311.tests.spec import check
 from otklik.directory.models import Topic
@@ -355,6 +355,11 @@ def test_published_answer_closes_the_request_with_masked_notes(
     assert "Петров" not in request["status_notes"]
     reply.refresh_from_db()
     assert reply.text_masked == request["status_notes"]  # masked when published, and kept
+    # An answer published before the column existed is masked when first shown, and kept.
+    Answer.objects.filter(pk=reply.pk).update(text_masked="")
+    (again,) = check(client.get(f"{BASE}/requests/{case.number}.{fmt}"), "requests")
+    assert again["status_notes"] == request["status_notes"]
+    assert Answer.objects.get(pk=reply.pk).text_masked == request["status_notes"]
     assert request["agency_responsible"] == Organization.objects.get(code="adm-18410").short_name
     assert request["updated_datetime"] == timezone.localtime(case.published_at).isoformat(
         timespec="seconds"
