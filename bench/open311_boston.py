@@ -86,14 +86,40 @@ def form(row: dict, key: str) -> bytes:
     return urlencode(params).encode()
 
 
+PROGRESS_SECONDS = 15  # a progress line at most this often
+
+
+def say(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def progress(name: str, done: Callable[[], int], total: int, stop: threading.Event) -> None:
+    """Print ``done()`` of ``total`` with the rate so far until ``stop`` is set."""
+    started = time.perf_counter()
+    while not stop.wait(PROGRESS_SECONDS):
+        n, elapsed = done(), time.perf_counter() - started
+        rate = n / elapsed if elapsed else 0.0
+        left = f", ~{(total - n) / rate:.0f} s left" if rate and n < total else ""
+        say(f"{name}: {n}/{total} in {elapsed:.0f} s ({rate:.1f}/s{left}; load {load()})")
+
+
 def run(
-    base: str, jobs: list, clients: int, send: Callable[[http.client.HTTPConnection, object], int]
+    name: str,
+    base: str,
+    jobs: list,
+    clients: int,
+    send: Callable[[http.client.HTTPConnection, object], int],
 ) -> tuple[float, list[float], dict[int, int]]:
     """Send ``jobs`` from ``clients`` threads over keep-alive connections."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     todo = iter(jobs)
+    sent = [0]
 
     def client() -> None:
         target = urlparse(base)
@@ -102,6 +128,7 @@ def run(
         while True:
             with lock:
                 job = next(todo, None)
+                sent[0] += job is not None
             if job is None:
                 break
             t0 = time.perf_counter()
@@ -114,12 +141,20 @@ def run(
                 statuses[status] = statuses.get(status, 0) + n
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    stop = threading.Event()
+    reporter = threading.Thread(target=progress, args=(name, lambda: sent[0], len(jobs), stop))
+    say(f"{name}: {len(jobs)} requests from {clients} clients (load {load()})")
     started = time.perf_counter()
+    reporter.start()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return time.perf_counter() - started, latencies, statuses
+    elapsed = time.perf_counter() - started
+    stop.set()
+    reporter.join()
+    say(f"{name}: done in {elapsed:.1f} s (load {load()})")
+    return elapsed, latencies, statuses
 
 
 def report(name: str, elapsed: float, latencies: list[float], statuses: dict[int, int]) -> None:
@@ -145,9 +180,11 @@ def main() -> None:
     args = parser.parse_args()
 
     data = rows(args.data, args.count or None)
+    say(f"{len(data)} rows of {args.data} (load {load()})")
     with throwaway_database() as url:
         env = otklik_env(url, OTKLIK_NLP="0" if args.no_nlp else "1")
         otklik(env, "setup", "--skip-static")
+        say("database set up")
         key = json.loads(otklik(env, "apikey", "create", "--system", "bench", "--json"))["key"]
         bodies = [form(row, key) for row in data]
         tokens = [f"boston-{row['service_request_id']}" for row in data]
@@ -160,9 +197,25 @@ def main() -> None:
                 response.read()
                 return response.status
 
-            post_run = run(base, bodies, args.clients, post)
+            post_run = run("POST /requests", base, bodies, args.clients, post)
 
             # The cases open in the background (as with `otklik serve` and its task workers).
+            import psycopg
+
+            def cases_open() -> int:
+                with psycopg.connect(url) as conn:
+                    return conn.execute(
+                        "SELECT count(*) FROM intake_message m JOIN directory_channel c "
+                        "ON c.id = m.channel_id WHERE c.code = 'open311' "
+                        "AND m.case_id IS NOT NULL"
+                    ).fetchone()[0]
+
+            say(f"opening the cases: {args.task_workers} task workers (load {load()})")
+            stop = threading.Event()
+            reporter = threading.Thread(
+                target=progress, args=("requests with a case", cases_open, len(data), stop)
+            )
+            reporter.start()
             t0 = time.perf_counter()
             workers = [
                 threading.Thread(
@@ -176,6 +229,9 @@ def main() -> None:
             for w in workers:
                 w.join()
             opening = time.perf_counter() - t0
+            stop.set()
+            reporter.join()
+            say(f"cases opened in {opening:.1f} s (load {load()})")
 
             numbers: dict[str, str] = {}
 
@@ -195,7 +251,7 @@ def main() -> None:
                     numbers[token] = found[0]["service_request_id"]
                 return response.status
 
-            get_run = run(base, tokens, args.clients, follow)
+            get_run = run("GET token + request", base, tokens, args.clients, follow)
 
             codes = sorted({topic_of(row["service_name"]) for row in data})
             listed: dict[str, int] = {}
@@ -206,9 +262,7 @@ def main() -> None:
                 listed[code] = len(json.loads(response.read()))
                 return response.status
 
-            list_run = run(base, codes * 5, args.clients, listing)
-
-        import psycopg
+            list_run = run("GET /requests by code", base, codes * 5, args.clients, listing)
 
         with psycopg.connect(url) as conn:
             stored = conn.execute(

@@ -162,6 +162,8 @@ class Case(BaseModel):
             models.Index(fields=["municipality", "resolution_due"]),
             models.Index(fields=["organization", "-received_at"]),
             models.Index(fields=["organization", "resolution_due"]),
+            # Open311's lists by service_code (a topic), newest first.
+            models.Index(fields=["topic", "-received_at"]),
             # The counts (tabs, «more than 1000»): a filter column, the state and the deadline
             # answer «open / overdue in this sector» from the index alone.
             models.Index(fields=["sector", "status", "resolution_due"]),
@@ -392,6 +394,10 @@ class Answer(BaseModel):
         related_name="+",
     )
     text = models.TextField("текст ответа")
+    # ``text`` with personal data masked, stored when the answer is published (public reads:
+    # Open311's status_notes); empty: not published, or published before this column existed
+    # and not yet shown (masked once when first read).
+    text_masked = models.TextField("обезличенный текст", blank=True, default="")
     is_intermediate = models.BooleanField("промежуточный", default=False)
     status = models.CharField(
         "состояние", max_length=16, choices=AnswerStatus.choices, default=AnswerStatus.SUBMITTED

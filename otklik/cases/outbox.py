@@ -62,7 +62,7 @@ def _backoff(attempts: int) -> dt.timedelta:
 
 def outbox_deliver_one(outbox_id: int) -> str:
     """Try to deliver one outbox row; returns its status afterwards."""
-    from otklik.cases.services.answers import case_publish
+    from otklik.cases.services.answers import answer_mark_published, case_publish
 
     with transaction.atomic():
         outbox = (
@@ -108,8 +108,7 @@ def outbox_deliver_one(outbox_id: int) -> str:
         ):
             case_publish(case=outbox.case, actor=None, answer=answer)
         elif answer is not None and answer.is_intermediate and answer.published_at is None:
-            answer.published_at = outbox.sent_at
-            answer.save(update_fields=["published_at", "updated_at"])
+            answer_mark_published(answer=answer, at=outbox.sent_at)
         return outbox.status
 
 

@@ -9,14 +9,20 @@ from django.db.models import F
 from django.utils import timezone
 
 from otklik.channels.models import ChannelHealth, ChannelState
+from otklik.directory.cache import reference_snapshot
 from otklik.directory.models import Channel
 from otklik.intake.services import IngestResult, native_receive
 
 
-def _health(channel_code: str):
-    channel = Channel.objects.only("pk").get(code=channel_code)
-    ChannelHealth.objects.get_or_create(channel=channel)
-    return ChannelHealth.objects.filter(channel=channel)
+def _health(channel_code: str, **changes) -> None:
+    """Apply ``changes`` to the channel's health row (one UPDATE; the row is made the first
+    time)."""
+    channel_id = reference_snapshot().ids[Channel].get(channel_code)
+    if channel_id is None:  # a channel newer than this process's books
+        channel_id = Channel.objects.only("pk").get(code=channel_code).pk
+    if not ChannelHealth.objects.filter(channel_id=channel_id).update(**changes):
+        ChannelHealth.objects.get_or_create(channel_id=channel_id)
+        ChannelHealth.objects.filter(channel_id=channel_id).update(**changes)
 
 
 def health_inbound(
@@ -29,19 +35,20 @@ def health_inbound(
         changes["rejected_total"] = F("rejected_total") + 1
     if sent_at is not None:
         changes["last_lag_seconds"] = max(0.0, (now - sent_at).total_seconds())
-    _health(channel_code).update(**changes)
+    _health(channel_code, **changes)
 
 
 def health_outbound(channel_code: str) -> None:
-    _health(channel_code).update(
-        last_outbound_at=timezone.now(), outbound_total=F("outbound_total") + 1
-    )
+    _health(channel_code, last_outbound_at=timezone.now(), outbound_total=F("outbound_total") + 1)
 
 
 def health_error(channel_code: str, error: str) -> None:
     """A failure talking to the channel (either direction)."""
-    _health(channel_code).update(
-        last_error_at=timezone.now(), last_error=error[:2000], error_total=F("error_total") + 1
+    _health(
+        channel_code,
+        last_error_at=timezone.now(),
+        last_error=error[:2000],
+        error_total=F("error_total") + 1,
     )
 
 
@@ -56,8 +63,11 @@ def channel_receive(
     sent_at: dt.datetime | None = None,
     process: bool = True,
     source: str | None = None,
+    stored_checked: bool = False,
 ) -> IngestResult:
-    """An adapter's one entry for inbound items (see the package docstring)."""
+    """An adapter's one entry for inbound items (see the package docstring). ``stored_checked``:
+    the adapter has already looked for a stored message under ``external_id`` (and found
+    none)."""
     result = native_receive(
         source=source,
         channel_code=channel_code,
@@ -67,6 +77,7 @@ def channel_receive(
         convert=convert,
         raw=raw,
         process=process,
+        stored_checked=stored_checked,
     )
     if result.status != "duplicate":
         health_inbound(channel_code, sent_at=sent_at, rejected=result.status == "rejected")

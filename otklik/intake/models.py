@@ -115,6 +115,10 @@ class Message(BaseModel):
     received_at = models.DateTimeField("поступило", db_index=True)
     raw = models.JSONField("исходные данные", default=dict, blank=True)
     text = models.TextField("текст")
+    # ``text`` with personal data masked (``otklik.nlp.masking``): written by the language
+    # pipeline with its analysis, or masked once when first shown without one (empty: not yet).
+    # Public reads (Open311) take it from here instead of masking per request.
+    text_masked = models.TextField("обезличенный текст", blank=True, default="")
     author = models.ForeignKey(
         Contact,
         verbose_name="заявитель",
@@ -190,6 +194,9 @@ class Message(BaseModel):
             models.Index(fields=["sector", "received_at"]),
             models.Index(fields=["municipality", "received_at"]),
             models.Index(fields=["organization", "received_at"]),
+            # The cases a channel opened or joined (Open311 shows only its own): the check of a
+            # case, or the list of the channel's cases, from the index alone.
+            models.Index(fields=["channel", "case"]),
         ]
 
     def __str__(self) -> str:

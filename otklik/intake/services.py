@@ -441,12 +441,15 @@ def native_receive(
     raw: dict | None = None,
     process: bool = True,
     source: str | None = None,
+    stored_checked: bool = False,
 ) -> IngestResult:
     """A channel adapter's entry: ``body`` exactly as the channel delivered it is stored first;
     then ``convert()`` turns it into an item of the ingestion format (raising
     ``ChannelParseError`` → quarantine, ``NotForIntake`` → discarded). Idempotent on
     channel + ``external_id``: a repeated delivery changes nothing. ``source`` names where the
-    delivery came from when it is not the channel's adapter (default ``channel:<code>``)."""
+    delivery came from when it is not the channel's adapter (default ``channel:<code>``).
+    ``stored_checked``: the adapter has already looked for the stored message (a race is still
+    caught by the unique key)."""
     return _store_and_parse(
         index=0,
         source=source or f"channel:{channel_code}",
@@ -457,6 +460,7 @@ def native_receive(
         item_of=lambda: {**convert(), "channel": channel_code, "external_id": external_id},
         raw_of=lambda: raw if raw is not None else {},
         process=process,
+        stored_checked=stored_checked,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from otklik.nlp.pipeline import Pipeline
 from otklik.nlp.stages.normalise import NormaliseStage
@@ -16,4 +17,12 @@ def _masker() -> Pipeline:
 
 def mask(text: str) -> str:
     """``text`` with names, phones, e-mails, document numbers and flats replaced by labels."""
-    return _masker().run([{"text": text}])[0]["text_masked"]
+    return mask_many([text])[0]
+
+
+def mask_many(texts: Sequence[str]) -> list[str]:
+    """``mask`` of each text, in one pass of the pipeline (the name finder works on a batch
+    several times faster than text by text)."""
+    if not texts:
+        return []
+    return [r["text_masked"] for r in _masker().run([{"text": t} for t in texts])]

@@ -15,7 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case as DbCase
+from django.db.models import Count, QuerySet, Value, When
 from django.utils import timezone
 
 from otklik.accounts.permissions import Action, access_check
@@ -88,8 +89,26 @@ class _Reference:
         self.districts = {d.okato: d for d in CityDistrict.objects.all()}
 
 
-def _corrected_fields(message: Message) -> set[str]:
-    return set(Correction.objects.filter(message=message).values_list("field", flat=True))
+class _Corrections:
+    """The fields operators corrected, for a batch of messages: one query for the batch.
+
+    A correction (``analysis_correct``) saves its message in the same transaction, so a message
+    whose ``updated_at`` under the row lock differs from the one loaded with the batch may have
+    been corrected since the batch was read: only then is it read again, under the lock."""
+
+    def __init__(self, messages: list[Message]):
+        self.seen = {m.pk: m.updated_at for m in messages}
+        self.fields: dict[int, set[str]] = {m.pk: set() for m in messages}
+        for message_id, field in Correction.objects.filter(
+            message_id__in=list(self.seen)
+        ).values_list("message_id", "field"):
+            self.fields[message_id].add(field)
+
+    def of(self, locked: Message) -> set[str]:
+        seen = self.seen.get(locked.pk)
+        if seen is None or seen != locked.updated_at:
+            return set(Correction.objects.filter(message=locked).values_list("field", flat=True))
+        return self.fields[locked.pk]
 
 
 def _apply(
@@ -237,13 +256,21 @@ def messages_analyse(*, messages: list[Message]) -> list[AnalysisOutcome]:
         return []
     analysed, cur = _analyse_texts(messages)
     ref = _Reference()
+    corrections = _Corrections(messages)
     return [
-        _store(message, result, lemmas, cur, ref)
+        _store(message, result, lemmas, cur, ref, corrections)
         for message, (result, lemmas) in zip(messages, analysed, strict=True)
     ]
 
 
-def _store(message: Message, result: dict, lemmas: list[str], cur: Any, ref: _Reference):
+def _store(
+    message: Message,
+    result: dict,
+    lemmas: list[str],
+    cur: Any,
+    ref: _Reference,
+    corrections: _Corrections,
+):
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
         previous = MessageAnalysis.objects.filter(message=message).first()
@@ -252,9 +279,12 @@ def _store(message: Message, result: dict, lemmas: list[str], cur: Any, ref: _Re
             message,
             result,
             list(previous.applied) if previous else [],
-            _corrected_fields(message),
+            corrections.of(message),
             ref,
         )
+        if isinstance(result.get("text_masked"), str):
+            # Public reads (Open311) take the masked text from the message's own column.
+            message.text_masked = result["text_masked"]
         message.save(
             update_fields=[
                 "sector",
@@ -262,6 +292,7 @@ def _store(message: Message, result: dict, lemmas: list[str], cur: Any, ref: _Re
                 "municipality",
                 "city_district",
                 "address",
+                "text_masked",
                 "updated_at",
             ]
         )
@@ -309,6 +340,28 @@ def _store(message: Message, result: dict, lemmas: list[str], cur: Any, ref: _Re
                 for b in band_hashes(grams)
             )
     return AnalysisOutcome(analysis, before != (message.sector_id, message.topic_id))
+
+
+MASK_CHUNK = 200  # texts masked and stored per statement
+
+
+def texts_mask_store(*, rows: QuerySet) -> dict[int, str]:
+    """Mask the ``text`` of the rows of ``rows`` (messages or answers) whose ``text_masked`` is
+    still empty, store it, and return it by primary key: each text is masked once and kept, not
+    per read nor per process. A row masked meanwhile by someone else keeps that text."""
+    from otklik.nlp.masking import mask_many
+
+    missing = list(rows.filter(text_masked="").exclude(text="").values_list("pk", "text"))
+    done: dict[int, str] = {}
+    for i in range(0, len(missing), MASK_CHUNK):
+        chunk = missing[i : i + MASK_CHUNK]
+        masked = mask_many([text or "" for _, text in chunk])
+        values = dict(zip((pk for pk, _ in chunk), masked, strict=True))
+        rows.model.objects.filter(pk__in=list(values), text_masked="").update(
+            text_masked=DbCase(*(When(pk=pk, then=Value(m)) for pk, m in values.items()))
+        )
+        done.update(values)
+    return done
 
 
 def bands_prune(*, older_than_days: int = DUPLICATE_WINDOW_DAYS + 5) -> int:

@@ -163,6 +163,18 @@ def _enqueue_delivery(outbox_id: int) -> None:
     outbox_deliver.enqueue(outbox_id)
 
 
+def answer_mark_published(*, answer: Answer, at) -> Answer:
+    """The answer is out in the channel: its publication time (the first one is kept) and its
+    text with personal data masked, kept for public reads (Open311) that must not mask per
+    request. Part of ``case_publish`` and of the outbox's intermediate answers."""
+    from otklik.nlp.masking import mask
+
+    answer.published_at = answer.published_at or at
+    answer.text_masked = mask(answer.text)
+    answer.save(update_fields=["published_at", "text_masked", "updated_at"])
+    return answer
+
+
 @transaction.atomic
 def case_publish(*, case: Case, actor: Any, answer: Answer | None = None) -> Case:
     """The approved answer is out in the channel: the case is published and the citizen gets
@@ -181,8 +193,7 @@ def case_publish(*, case: Case, actor: Any, answer: Answer | None = None) -> Cas
     if answer is None:
         raise ApplicationError("Нет одобренного ответа для публикации.")
     now = timezone.now()
-    answer.published_at = answer.published_at or now
-    answer.save(update_fields=["published_at", "updated_at"])
+    answer_mark_published(answer=answer, at=now)
     case.published_at = now
     survey = Survey.objects.create(case=case, answer=answer, token=secrets.token_urlsafe(24))
     move(case, "publish", actor=actor, data={"answer": answer.pk, "survey": survey.pk})

@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl
 
 from otklik.channels.open311.attributes import attributes_for
 from otklik.channels.open311.jurisdictions import UnknownJurisdiction, jurisdiction_resolve
-from otklik.directory.models import Topic
+from otklik.directory.cache import reference_snapshot
 from otklik.intake.services import ChannelParseError
 
 # The parameters of POST /requests (GeoReport v2) and our one extension, ``token``: a client's
@@ -61,11 +61,8 @@ def request_convert(body: str) -> dict:
     params, values = form_params(body)
     errors: list[str] = []
     code = params.get("service_code", "")
-    topic = (
-        Topic.objects.select_related("sector").filter(code=code, is_active=True).first()
-        if code
-        else None
-    )
+    topic = reference_snapshot().topics.get(code) if code else None  # with its sector
+    topic = topic if topic is not None and topic.is_active else None
     if not code:
         errors.append("service_code: обязательный параметр.")
     elif topic is None:

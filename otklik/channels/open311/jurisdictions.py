@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from otklik.directory.cache import reference_snapshot
 from otklik.directory.models import Municipality
 
 # The whole of Volgograd Oblast; also what a request without jurisdiction_id means.
@@ -25,7 +26,7 @@ def jurisdiction_resolve(value: str | None) -> Jurisdiction:
     value = (value or "").strip()
     if not value or value == OBLAST:
         return Jurisdiction(OBLAST)
-    municipality = Municipality.objects.filter(okato=value).first() if value.isdigit() else None
+    municipality = reference_snapshot().municipalities.get(value) if value.isdigit() else None
     if municipality is None:
         raise UnknownJurisdiction(
             f"jurisdiction_id «{value[:64]}» не найден: укажите {OBLAST} или код ОКАТО "

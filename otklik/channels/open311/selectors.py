@@ -8,17 +8,17 @@ did not agree to — and texts are shown with personal data masked.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Answer, Case
 from otklik.channels.open311.attributes import attributes_for
 from otklik.channels.open311.jurisdictions import Jurisdiction
-from otklik.directory.models import Channel, Topic
+from otklik.directory.cache import reference_snapshot
+from otklik.directory.models import Channel, Organization, Topic
 from otklik.intake.models import Attachment, Delivery, DeliveryStatus, Message
 
 CHANNEL = "open311"
@@ -75,13 +75,30 @@ class RequestFilters:
 
 
 def _cases(jurisdiction: Jurisdiction) -> QuerySet[Case]:
-    channel_id = Channel.objects.filter(code=CHANNEL).values_list("pk", flat=True).first()
+    channel_id = reference_snapshot().ids[Channel].get(CHANNEL)
     qs = Case.objects.filter(
         Exists(Message.objects.filter(case=OuterRef("pk"), channel_id=channel_id))
     )
     if jurisdiction.municipality is not None:
-        qs = qs.filter(municipality=jurisdiction.municipality)
+        qs = qs.filter(municipality_id=jurisdiction.municipality.pk)
     return qs
+
+
+# The case columns a request shows (its topic and organisation come from the reference books).
+CASE_FIELDS = (
+    "pk",
+    "number",
+    "status",
+    "topic_id",
+    "organization_id",
+    "merged_into__number",
+    "address",
+    "received_at",
+    "updated_at",
+    "published_at",
+    "closed_at",
+    "resolution_due",
+)
 
 
 def request_list(*, jurisdiction: Jurisdiction, filters: RequestFilters) -> list[dict]:
@@ -97,18 +114,16 @@ def request_list(*, jurisdiction: Jurisdiction, filters: RequestFilters) -> list
         start = filters.start or end - WINDOW
         qs = qs.filter(received_at__gte=start, received_at__lte=end)
         if filters.service_codes:
-            qs = qs.filter(topic__code__in=filters.service_codes)
+            topic_ids = reference_snapshot().ids[Topic]
+            qs = qs.filter(
+                topic_id__in=[topic_ids[c] for c in filters.service_codes if c in topic_ids]
+            )
         if filters.statuses and set(filters.statuses) != {"open", "closed"}:
             if filters.statuses == ["closed"]:
                 qs = qs.filter(status__in=CLOSED_STATES)
             else:
                 qs = qs.exclude(status__in=CLOSED_STATES)
-    cases = list(
-        qs.select_related("topic", "organization", "merged_into").order_by("-received_at", "-pk")[
-            :LIMIT
-        ]
-    )
-    return _as_requests(cases)
+    return _as_requests(list(qs.order_by("-received_at", "-pk").values(*CASE_FIELDS)[:LIMIT]))
 
 
 def request_get(*, jurisdiction: Jurisdiction, number: str) -> dict | None:
@@ -116,119 +131,132 @@ def request_get(*, jurisdiction: Jurisdiction, number: str) -> dict | None:
     return found[0] if found else None
 
 
-@functools.lru_cache(maxsize=20_000)
-def _masked(text: str) -> str:
-    from otklik.nlp.masking import mask
-
-    return mask(text)
+def _iso(value: dt.datetime | None, tz: dt.tzinfo) -> str | None:
+    return value.astimezone(tz).isoformat(timespec="seconds") if value else None
 
 
-def masked_many(texts: set[str]) -> dict[str, str]:
-    """Each text with personal data masked. The language pipeline has usually masked a
-    message already (its analysis is read instead); what it has not, and the answers, are
-    masked here and remembered in the process (masking costs milliseconds a text). Not in the
-    shared cache: the database cache of the embedded profile keeps only 300 entries."""
-    return {text: _masked(text) for text in texts if text}
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
-
-
-def _as_requests(cases: list[Case]) -> list[dict]:
+def _as_requests(cases: list[dict]) -> list[dict]:
+    """The cases as requests. Texts are shown masked from their stored column
+    (``Message.text_masked``, ``Answer.text_masked``); one never masked yet (not analysed, or
+    published before the column existed) is masked and stored now, once."""
     if not cases:
         return []
-    ids = [c.pk for c in cases]
+    ids = [c["pk"] for c in cases]
+    channel_id = reference_snapshot().ids[Channel].get(CHANNEL)
     first: dict[int, dict] = {}
     for row in (
-        Message.objects.filter(case_id__in=ids, channel__code=CHANNEL)
+        Message.objects.filter(case_id__in=ids, channel_id=channel_id)
+        .annotate(
+            media_url=Subquery(
+                Attachment.objects.filter(message_id=OuterRef("pk"))
+                .exclude(url="")
+                .order_by("pk")
+                .values("url")[:1]
+            )
+        )
         .order_by("received_at", "pk")
         .values(
             "pk",
             "case_id",
-            "text",
+            "text_masked",
             "address",
             "latitude",
             "longitude",
-            "topic__code",
-            "topic__name",
-            "analysis__result__text_masked",
+            "topic_id",
+            "media_url",
         )
     ):
         first.setdefault(row["case_id"], row)
-    media: dict[int, str] = {}
-    for case_id, url in (
-        Attachment.objects.filter(message_id__in=[r["pk"] for r in first.values()])
-        .exclude(url="")
-        .order_by("pk")
-        .values_list("message__case_id", "url")
-    ):
-        media.setdefault(case_id, url)
-    answers: dict[int, str] = {}
-    for case_id, text in (
+    answers: dict[int, tuple[int, str]] = {}
+    for case_id, pk, masked in (
         Answer.objects.filter(case_id__in=ids, published_at__isnull=False)
         .order_by("published_at", "pk")
-        .values_list("case_id", "text")
+        .values_list("case_id", "pk", "text_masked")
     ):
-        answers[case_id] = text  # the latest published answer
-    # The pipeline's masked text when the message was analysed; masked here otherwise.
-    analysed = {pk: row.get("analysis__result__text_masked") for pk, row in first.items()}
-    raw = {c.pk: (first.get(c.pk) or {}).get("text") or c.title for c in cases}
-    masked = masked_many(
-        {raw[c.pk] for c in cases if not analysed.get(c.pk)} | set(answers.values())
-    )
-    return [
-        _as_request(
-            c,
-            first.get(c.pk) or {},
-            description=analysed.get(c.pk) or masked.get(raw[c.pk], ""),
-            media_url=media.get(c.pk),
-            answer=masked.get(answers[c.pk], "") if c.pk in answers else None,
+        answers[case_id] = (pk, masked)  # the latest published answer
+    _mask_missing(first, answers)
+    books = reference_snapshot().by_id
+    topics, organizations = books[Topic], books[Organization]
+    tz = timezone.get_current_timezone()  # once, not for each of the thousands of dates
+    requests = []
+    for case in cases:
+        message = first.get(case["pk"]) or {}
+        requests.append(
+            _as_request(
+                case,
+                message,
+                topic=topics.get(case["topic_id"] or message.get("topic_id")),
+                organization=organizations.get(case["organization_id"]),
+                answer=answers[case["pk"]][1] if case["pk"] in answers else None,
+                tz=tz,
+            )
         )
-        for c in cases
-    ]
+    return requests
 
 
-def _status_notes(case: Case, answer: str | None) -> str:
+def _mask_missing(first: dict[int, dict], answers: dict[int, tuple[int, str]]) -> None:
+    """Fill in place the masked texts not stored yet, masking and storing them once."""
+    from otklik.nlp.services import texts_mask_store
+
+    messages = [row["pk"] for row in first.values() if not row["text_masked"]]
+    if messages:
+        masked = texts_mask_store(rows=Message.objects.filter(pk__in=messages))
+        for row in first.values():
+            row["text_masked"] = row["text_masked"] or masked.get(row["pk"], "")
+    missing = [pk for pk, text in answers.values() if not text]
+    if missing:
+        masked = texts_mask_store(rows=Answer.objects.filter(pk__in=missing))
+        for case_id, (pk, text) in list(answers.items()):
+            answers[case_id] = (pk, text or masked.get(pk, ""))
+
+
+def _status_notes(case: dict, answer: str | None) -> str:
     if answer:
         return answer
-    if case.status == CaseStatus.MERGED and case.merged_into is not None:
-        return f"Объединён с заявкой {case.merged_into.number}: следите за ней."
-    return CaseStatus(case.status).label
+    if case["status"] == CaseStatus.MERGED and case["merged_into__number"]:
+        return f"Объединён с заявкой {case['merged_into__number']}: следите за ней."
+    return CaseStatus(case["status"]).label
 
 
 def _as_request(
-    case: Case, message: dict, *, description: str, media_url: str | None, answer: str | None
+    case: dict,
+    message: dict,
+    *,
+    topic: Topic | None,
+    organization: Organization | None,
+    answer: str | None,
+    tz: dt.tzinfo,
 ) -> dict:
-    """One case as a GeoReport v2 request (``description`` and ``answer`` already masked)."""
-    closed = case.status in CLOSED_STATES
+    """One case (its ``CASE_FIELDS``) and its first Open311 message as a GeoReport v2 request
+    (``message["text_masked"]`` and ``answer`` already masked)."""
+    closed = case["status"] in CLOSED_STATES
     lat, lon = message.get("latitude"), message.get("longitude")
-    topic_code = case.topic.code if case.topic else message.get("topic__code") or ""
-    topic_name = case.topic.name if case.topic else message.get("topic__name")
     updated = (
-        (case.closed_at or case.published_at or case.updated_at) if closed else case.updated_at
+        (case["closed_at"] or case["published_at"] or case["updated_at"])
+        if closed
+        else case["updated_at"]
     )
-    due = case.resolution_due if not closed else None
+    due = case["resolution_due"] if not closed else None
     return {
-        "service_request_id": case.number,
+        "service_request_id": case["number"],
         "status": "closed" if closed else "open",
         "status_notes": _status_notes(case, answer),
-        "service_name": topic_name,
-        "service_code": topic_code,
-        "description": description[:DESCRIPTION_MAX],
-        "agency_responsible": case.organization.short_name if case.organization else None,
+        "service_name": topic.name if topic else None,
+        "service_code": topic.code if topic else "",
+        "description": (message.get("text_masked") or "")[:DESCRIPTION_MAX],
+        "agency_responsible": organization.short_name if organization else None,
         "service_notice": (
-            f"Ответ будет дан до {timezone.localtime(due):%d.%m.%Y %H:%M}." if due else None
+            f"Ответ будет дан до {due.astimezone(tz):%d.%m.%Y %H:%M}." if due else None
         ),
-        "requested_datetime": _iso(case.received_at),
-        "updated_datetime": _iso(updated),
-        "expected_datetime": _iso(case.resolution_due),
-        "address": case.address or message.get("address") or None,
+        "requested_datetime": _iso(case["received_at"], tz),
+        "updated_datetime": _iso(updated, tz),
+        "expected_datetime": _iso(case["resolution_due"], tz),
+        "address": case["address"] or message.get("address") or None,
         "address_id": None,
         "zipcode": None,
         "lat": float(lat) if lat is not None else None,
         "long": float(lon) if lon is not None else None,
-        "media_url": media_url,
+        "media_url": message.get("media_url"),
     }
 
 
@@ -241,13 +269,14 @@ class TokenState:
 
 
 def token_lookup(token: str) -> TokenState | None:
+    channel_id = reference_snapshot().ids[Channel].get(CHANNEL)
     message = (
-        Message.objects.filter(channel__code=CHANNEL, external_id=token)
-        .select_related("case")
+        Message.objects.filter(channel_id=channel_id, external_id=token)
+        .values_list("pk", "case__number")
         .first()
     )
     if message is not None:
-        return TokenState(token, message.case.number if message.case else None)
+        return TokenState(token, message[1])
     delivery = (
         Delivery.objects.filter(
             channel_code=CHANNEL, external_id=token, status=DeliveryStatus.QUARANTINED
@@ -260,11 +289,12 @@ def token_lookup(token: str) -> TokenState | None:
     return None
 
 
-def token_owner(token: str) -> int | None:
-    """The id of the API key whose request holds ``token`` (None: no such request)."""
-    raw = (
-        Message.objects.filter(channel__code=CHANNEL, external_id=token)
-        .values_list("raw", flat=True)
+def token_stored(token: str) -> tuple[int | None, str | None] | None:
+    """(the id of the API key whose request holds ``token``, the number of its case) — None:
+    no such request. One statement: what a repeated POST needs."""
+    channel_id = reference_snapshot().ids[Channel].get(CHANNEL)
+    return (
+        Message.objects.filter(channel_id=channel_id, external_id=token)
+        .values_list("raw__api_key_id", "case__number")
         .first()
     )
-    return (raw or {}).get("api_key_id") if raw is not None else None

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from otklik.accounts.models import ApiKey
 from otklik.channels.open311.conversion import request_convert
-from otklik.channels.open311.selectors import CHANNEL, token_owner
+from otklik.channels.open311.selectors import CHANNEL, token_stored
 from otklik.channels.services import channel_receive
 from otklik.core.exceptions import ApplicationError
 from otklik.intake.models import Message
@@ -54,9 +54,12 @@ def request_submit(
     token = given[-1].strip() if given and given[-1].strip() else uuid.uuid4().hex
     if not TOKEN.match(token):
         raise ApplicationError("token: до 100 знаков из латинских букв, цифр и «._:-».")
-    owner = token_owner(token)
-    if owner is not None and owner != api_key.pk:
-        raise ApplicationError("token: этот token уже использован другой системой.")
+    stored = token_stored(token)
+    if stored is not None:
+        owner, number = stored
+        if owner is not None and owner != api_key.pk:
+            raise ApplicationError("token: этот token уже использован другой системой.")
+        return Submitted(token, "duplicate", number)  # the same token again: nothing changes
     if body is None:
         body = urlencode([(k, v) for k, v in params if k != "api_key"])
         convert = lambda: request_convert(body)  # noqa: E731
@@ -73,6 +76,7 @@ def request_submit(
             "system": api_key.system,
             "api_key_id": api_key.pk,
         },
+        stored_checked=True,
     )
     if result.status == "rejected":
         return Submitted(token, "rejected", reason=result.errors)

@@ -224,6 +224,39 @@ def test_a_correction_is_one_call_recorded_and_followed_by_a_new_case(region, pe
     assert message.topic == heating
 
 
+def test_a_batch_reads_the_corrections_once_and_keeps_one_made_meanwhile(
+    region, personas, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import otklik.nlp.services as services
+
+    heating = Topic.objects.get(code="zhkh-heating-outage")
+    messages = [ingest(f"{HOT_WATER} Сообщение {i}.") for i in range(4)]
+    for m in messages:
+        message_analyse(message=m)
+    analysis_correct(actor=personas["curator"], message=messages[0], topic=heating)
+    batch = list(Message.objects.filter(pk__in=[m.pk for m in messages]).order_by("pk"))
+    read = services._Corrections.__init__
+
+    def read_then_correct(self, loaded):
+        read(self, loaded)  # the batch's one read; an operator corrects right after it
+        analysis_correct(actor=personas["curator"], message=messages[1], topic=heating)
+
+    monkeypatch.setattr(services._Corrections, "__init__", read_then_correct)
+    with CaptureQueriesContext(connection) as ctx:
+        services.messages_analyse(messages=batch)
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "nlp_correction"' in q["sql"]]
+    # one for the batch, and one again under the lock for the message changed since it was read
+    assert len(reads) == 2
+    topics = dict(
+        Message.objects.filter(pk__in=[m.pk for m in messages]).values_list("pk", "topic")
+    )
+    assert topics[messages[0].pk] == topics[messages[1].pk] == heating.pk  # both corrections kept
+    assert topics[messages[2].pk] != heating.pk  # the others have what the pipeline says
+
+
 def test_an_accepted_case_keeps_the_ЦУР_decision(region, personas):
     message = ingest(HOT_WATER)
     message_analyse(message=message)

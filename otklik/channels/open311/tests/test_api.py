@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus
-from otklik.cases.models import Case
+from otklik.cases.models import Answer, Case
 from otklik.channels.open311.tests.conftest import BASE, REQUEST
 from otklik.channels.open311.tests.spec import check
 from otklik.directory.models import Topic
@@ -178,11 +178,13 @@ def test_malformed_request_waits_in_quarantine(post, change, reason):
 
 
 def test_quarantined_request_is_taken_after_a_fix(post, personas):
+    from otklik.directory.services import topic_update
     from otklik.intake.services import delivery_retry
 
-    Topic.objects.filter(code="zhkh-heating-outage").update(is_active=False)
+    heating = Topic.objects.get(code="zhkh-heating-outage")
+    topic_update(actor=personas["curator"], topic=heating, is_active=False)
     check(post(token="late-1", **REQUEST), "errors", 400)
-    Topic.objects.filter(code="zhkh-heating-outage").update(is_active=True)
+    topic_update(actor=personas["curator"], topic=heating, is_active=True)
     delivery = Delivery.objects.get(channel_code="open311")
     result = delivery_retry(actor=personas["curator"], delivery=delivery)
     assert result.status == "created"
@@ -351,6 +353,13 @@ def test_published_answer_closes_the_request_with_masked_notes(
     assert request["status"] == "closed"
     assert "отопление в доме включено 27.11" in request["status_notes"]
     assert "Петров" not in request["status_notes"]
+    reply.refresh_from_db()
+    assert reply.text_masked == request["status_notes"]  # masked when published, and kept
+    # An answer published before the column existed is masked when first shown, and kept.
+    Answer.objects.filter(pk=reply.pk).update(text_masked="")
+    (again,) = check(client.get(f"{BASE}/requests/{case.number}.{fmt}"), "requests")
+    assert again["status_notes"] == request["status_notes"]
+    assert Answer.objects.get(pk=reply.pk).text_masked == request["status_notes"]
     assert request["agency_responsible"] == Organization.objects.get(code="adm-18410").short_name
     assert request["updated_datetime"] == timezone.localtime(case.published_at).isoformat(
         timespec="seconds"
@@ -375,21 +384,36 @@ def test_xml_leaves_out_characters_xml_does_not_allow(client, post):
     assert request["address"] == "ул. Мира, 10"
 
 
-def test_unanalysed_descriptions_are_masked_once_per_process(client, post, settings, monkeypatch):
+def test_unanalysed_descriptions_are_masked_once_and_stored(client, post, settings, monkeypatch):
     import otklik.nlp.masking
 
     settings.OTKLIK_NLP_ON_INTAKE = False  # no pipeline: the endpoint masks by itself
     (answer,) = check(post(**REQUEST), "post")
     number = number_of(client, answer)
-    from otklik.channels.open311.selectors import _masked
-
-    _masked.cache_clear()
+    message = Message.objects.get(channel__code="open311")
+    assert message.text_masked == ""  # not analysed: nothing masked yet
     calls = []
-    real = otklik.nlp.masking.mask
-    monkeypatch.setattr(otklik.nlp.masking, "mask", lambda text: calls.append(text) or real(text))
+    real = otklik.nlp.masking.mask_many
+    monkeypatch.setattr(
+        otklik.nlp.masking, "mask_many", lambda texts: calls.append(list(texts)) or real(texts)
+    )
     for fmt in FORMATS:
         (request,) = check(client.get(f"{BASE}/requests/{number}.{fmt}"), "requests")
         assert request["description"].startswith("Третьи сутки нет отопления в доме.")
         for personal in ("905", "123-45-67", "Иван", "Петров"):
             assert personal not in request["description"]
-    assert len(calls) == 1
+    assert calls == [[message.text]]  # masked on the first read only
+    message.refresh_from_db()
+    assert message.text_masked == request["description"]  # stored: no other process masks it
+
+
+def test_analysed_description_is_read_from_the_stored_column(client, post, monkeypatch):
+    import otklik.nlp.masking
+
+    check(post(**REQUEST), "post")  # the pipeline runs: it stores the masked text
+    message = Message.objects.get(channel__code="open311")
+    assert message.text_masked == message.analysis.result["text_masked"]
+    assert "Петров" not in message.text_masked and "Третьи сутки" in message.text_masked
+    monkeypatch.setattr(otklik.nlp.masking, "mask_many", lambda texts: pytest.fail("masked"))
+    (request,) = check(client.get(f"{BASE}/requests.json"), "requests")
+    assert request["description"] == message.text_masked
