@@ -155,7 +155,10 @@ def _insert(grain: str, period_sql: str, source: str, where: str, group: str) ->
 def days_refresh(start: dt.date, end: dt.date) -> None:
     """Recompute the day rows of ``start``–``end`` from ``DailyRollup`` (inside the
     transaction that replaced the days' rollups; their months' rows next: ``month_refresh``)."""
-    RollupCube.objects.filter(grain=Grain.DAY, period__gte=start, period__lte=end).delete()
+    # cube__in: along the index (cube, grain, period), not a scan of the table
+    RollupCube.objects.filter(
+        cube__in=CUBES, grain=Grain.DAY, period__gte=start, period__lte=end
+    ).delete()
     sql = _insert(
         Grain.DAY, "day", DailyRollup._meta.db_table, "day >= %s AND day <= %s", group="day"
     )
@@ -165,7 +168,7 @@ def days_refresh(start: dt.date, end: dt.date) -> None:
 
 def month_refresh(month: dt.date) -> None:
     """Recompute the month rows of ``month`` (its first day) from its day rows."""
-    RollupCube.objects.filter(grain=Grain.MONTH, period=month).delete()
+    RollupCube.objects.filter(cube__in=CUBES, grain=Grain.MONTH, period=month).delete()
     # PostgreSQL needs the parameter's type; SQLite would make CAST(… AS date) a number
     period = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     sql = _insert(
