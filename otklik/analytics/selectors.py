@@ -88,18 +88,18 @@ def _sums(
     user: Any,
     s: Slice,
     *,
-    by: str | None = None,
+    by: str,
     periods: dict[str, Period] | None = None,
     histograms: bool = False,
 ) -> dict[str, dict[Any, Figures]]:
-    """The figures of the slice summed per value of ``by`` (a dimension, ``"day"``, or None:
-    one total under the key None), for each of ``periods`` (tag → period, not overlapping;
-    default: the slice's period under ``"now"``), in one query, within the user's scope.
+    """The figures of the slice summed per value of ``by`` (a dimension, or ``"day"``), for
+    each of ``periods`` (tag → period, not overlapping; default: the slice's period under
+    ``"now"``), in one query, within the user's scope (``user`` None: the whole region, for
+    the ratings).
 
     Read from the smallest cube that keeps what is grouped, filtered and scoped (month rows
     for the whole months of a period, day rows for the rest), else from the daily rollups.
-    ``histograms`` adds the summed hour histograms (``HISTOGRAMS``) under ``"_hist"``. A
-    ``user`` of None reads the whole region (the ratings)."""
+    ``histograms`` adds the summed hour histograms (``HIST_COLUMNS``) under ``"_hist"``."""
     if user is not None:
         access_check(user, Action.ANALYTICS_VIEW)
     periods = periods or {"now": s.period}
@@ -115,32 +115,25 @@ def _sums(
         when = {tag: cubes.period_q(p.start, p.end, daily=daily) for tag, p in periods.items()}
     if user is not None:
         qs = visible_to(qs, user, Action.ANALYTICS_VIEW)
-    qs = qs.filter(**{f"{k}_id": v for k, v in filters.items()})
     either = Q(pk__in=[])
     for q in when.values():
         either |= q
-    qs = qs.filter(either)
-    group = [] if by is None else [date if daily else f"{by}_id"]
-    if len(when) > 1:
-        qs = qs.annotate(
-            tag=DbCase(*(When(q, then=Value(tag)) for tag, q in when.items()), default=Value(""))
-        )
-        group.insert(0, "tag")
+    qs = qs.filter(either, **{f"{k}_id": v for k, v in filters.items()})
+    group = ["tag", date if daily else f"{by}_id"]
+    qs = qs.annotate(
+        tag=DbCase(*(When(q, then=Value(tag)) for tag, q in when.items()), default=Value(""))
+        if len(when) > 1
+        else Value(next(iter(when)))
+    )
     columns = METRICS + (ALL_HIST_COLUMNS if histograms else ())
-    sums = {c: Sum(c) for c in columns}
-    rows = qs.values(*group).annotate(**sums).order_by() if group else [qs.aggregate(**sums)]
     out: dict[str, dict[Any, Figures]] = {tag: {} for tag in periods}
-    for row in rows:
-        tag = row["tag"] if len(when) > 1 else "now" if "now" in periods else next(iter(periods))
-        key = row[group[-1]] if by is not None else None
-        if by is None and all(row[c] is None for c in columns):
-            continue  # no rows at all: no total either (the callers default to zeros)
+    for row in qs.values(*group).annotate(**{c: Sum(c) for c in columns}).order_by():
         figures = {m: int(row[m] or 0) for m in METRICS}
         if histograms:
             figures["_hist"] = {
                 name: [int(row[c] or 0) for c in cols] for name, cols in HIST_COLUMNS.items()
             }
-        out[tag][key] = figures
+        out[row["tag"]][row[group[1]]] = figures
     return out
 
 
@@ -155,10 +148,6 @@ def _add(figures: Iterable[Figures]) -> Figures:
         for m in METRICS:
             total[m] += f[m]
     return total
-
-
-def _hist(figures: Figures | None, name: str) -> list[int]:
-    return figures["_hist"][name] if figures else empty_histogram()
 
 
 def median_bound(hist: list[int]) -> int | None:
