@@ -6,9 +6,9 @@ planner takes the smallest cube that keeps all of them and splits the period int
 calendar months (month grain) and the days around them (day grain); when no cube keeps them
 all the read falls back to ``DailyRollup`` (the same figures, more rows).
 
-The cubes are filled from ``DailyRollup`` by SQL (``INSERT … SELECT … GROUP BY``, the same on
-SQLite and PostgreSQL) in the transaction that replaces the days' rollups: the day rows of the
-days, then the month rows of their months from the day rows.
+The cubes are filled from ``DailyRollup`` by SQL (``INSERT … SELECT … GROUP BY``; GROUPING SETS
+on PostgreSQL) in the transaction that replaces the days' rollups: the day rows of the days,
+then the month rows of their months.
 """
 
 from __future__ import annotations
@@ -134,22 +134,39 @@ FIGURES = (*METRICS, *ALL_HIST_COLUMNS)
 DIM_COLUMNS = tuple(f"{d}_id" for d in DIMS)
 
 
-def _insert(grain: str, period_sql: str, source: str, where: str, group: str) -> str:
-    """One INSERT of every cube's rows: a SELECT per cube of ``source`` rows matching
-    ``where`` (its parameters repeat per cube), grouped by ``group`` and the cube's
-    dimensions; the columns of the other dimensions empty."""
+def _insert(grain: str, period_sql: str, by_day: bool) -> tuple[str, int]:
+    """The INSERT of every cube's rows from the ``DailyRollup`` rows of a range of days (two
+    parameters: the first and last day, after those of ``period_sql``), per day (``by_day``)
+    or for the whole range; returns the SQL and how many times its parameters repeat.
+
+    PostgreSQL reads the days once and groups them by every cube's dimensions at once
+    (GROUPING SETS; ``GROUPING()`` tells which were grouped); elsewhere a SELECT per cube."""
     columns = ", ".join(("grain", "cube", "period", *DIM_COLUMNS, *FIGURES))
     sums = ", ".join(f"SUM({f})" for f in FIGURES)
+    source = f"FROM {DailyRollup._meta.db_table} WHERE day >= %s AND day <= %s"
+    head = f"INSERT INTO {RollupCube._meta.db_table} ({columns}) "
+    day = ["day"] if by_day else []
+    if connection.vendor == "postgresql":
+        # GROUPING(channel … sector): bit i set when DIMS[i] is not grouped
+        grouping = f"{2 ** len(DIMS) - 1} - GROUPING({', '.join(reversed(DIM_COLUMNS))})"
+        sets = ", ".join(
+            "(" + ", ".join((*day, *(f"{d}_id" for d in dims_of(c)))) + ")" for c in CUBES
+        )
+        return (
+            head + f"SELECT '{grain}', {grouping}, {period_sql}, {', '.join(DIM_COLUMNS)}, "
+            f"{sums} {source} GROUP BY GROUPING SETS ({sets}) HAVING COUNT(*) > 0",
+            1,
+        )
     selects = []
     for cube in CUBES:
         kept = dims_of(cube)
         dims = ", ".join(f"{d}_id" if d in kept else "CAST(NULL AS bigint)" for d in DIMS)
-        by = ", ".join((group.format(cube=cube), *(f"{d}_id" for d in kept)))
+        group = ", ".join((*day, *(f"{d}_id" for d in kept))) or "NULL"
         selects.append(
-            f"SELECT '{grain}', {cube}, {period_sql}, {dims}, {sums} FROM {source} "  # noqa: S608 — names from constants, values as parameters
-            f"WHERE {where.format(cube=cube)} GROUP BY {by}"
+            f"SELECT '{grain}', {cube}, {period_sql}, {dims}, {sums} {source} "
+            f"GROUP BY {group} HAVING COUNT(*) > 0"
         )
-    return f"INSERT INTO {RollupCube._meta.db_table} ({columns}) " + " UNION ALL ".join(selects)
+    return head + " UNION ALL ".join(selects), len(CUBES)
 
 
 def days_refresh(start: dt.date, end: dt.date) -> None:
@@ -159,24 +176,16 @@ def days_refresh(start: dt.date, end: dt.date) -> None:
     RollupCube.objects.filter(
         cube__in=CUBES, grain=Grain.DAY, period__gte=start, period__lte=end
     ).delete()
-    sql = _insert(
-        Grain.DAY, "day", DailyRollup._meta.db_table, "day >= %s AND day <= %s", group="day"
-    )
+    sql, repeat = _insert(Grain.DAY, "day", by_day=True)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start, end] * len(CUBES))
+        cursor.execute(sql, [start, end] * repeat)
 
 
 def month_refresh(month: dt.date) -> None:
-    """Recompute the month rows of ``month`` (its first day) from its day rows."""
+    """Recompute the month rows of ``month`` (its first day) from its days' rollups."""
     RollupCube.objects.filter(cube__in=CUBES, grain=Grain.MONTH, period=month).delete()
     # PostgreSQL needs the parameter's type; SQLite would make CAST(… AS date) a number
     period = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
-    sql = _insert(
-        Grain.MONTH,
-        period,
-        RollupCube._meta.db_table,
-        "cube = {cube} AND grain = %s AND period >= %s AND period <= %s",
-        group="cube",  # a group even for the cube of no dimension: no row when no day rows
-    )
+    sql, repeat = _insert(Grain.MONTH, period, by_day=False)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [month, Grain.DAY, month, month_end(month)] * len(CUBES))
+        cursor.execute(sql, [month, month, month_end(month)] * repeat)
