@@ -14,12 +14,17 @@ deterministic hash as the random source, so every run fills the same data):
   before it for some; surveys for a third of published cases (solved, rating); reopen events;
 - message analyses (sentiment, conflict) for three messages in four.
 
-Then runs the real rollup refresh (``services.rollup_day`` per day) and reports seconds per
-day of data, and the incremental refresh (``services.rollups_refresh``) after one day
-changed; then the server time (Django's whole stack in process, test Client, no network) of
+The fill runs in chunks of ``--chunk`` rows with progress, with the filled tables' secondary
+indexes and constraints dropped and rebuilt after (the tables stay logged).
+
+Then runs the real rollup refresh (``rollups_refresh(full=True)``: rollups and cubes, a month
+at a time) and reports seconds per day of data, ``rollup_day`` alone on ``--sample-days`` days,
+and the incremental refresh (``services.rollups_refresh``) after one day changed; then
+the server time (Django's whole stack in process, test Client, no network) of
 each dashboard page for 30 days (the default) and 365 days, the rating page of a month, the
 drill-down, and the API, as a curator/head and in the scoped paths (sector lead, municipal
-coordinator).
+coordinator), after ``--warmup`` unmeasured requests per kind; ``--no-cubes`` reads the
+daily rollups only (the fallback), for comparison.
 
     .venv/bin/python bench/analytics_queries.py --messages 10000000 --requests 100
 

@@ -372,7 +372,7 @@ DRILL = {
 
 def drill_cases(*, user: Any, s: Slice, metric: str) -> QuerySet[Case]:
     """The cases behind ``metric`` in the slice, from the raw tables, by the definitions of
-    ``services.compute_day`` (a case under its current dimensions)."""
+    ``services.sources`` (a case under its current dimensions)."""
     access_check(user, Action.ANALYTICS_VIEW)
     if metric not in DRILL:
         metric = "cases_opened"
