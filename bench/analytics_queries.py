@@ -14,12 +14,17 @@ deterministic hash as the random source, so every run fills the same data):
   before it for some; surveys for a third of published cases (solved, rating); reopen events;
 - message analyses (sentiment, conflict) for three messages in four.
 
-Then runs the real rollup refresh (``services.rollup_day`` per day) and reports seconds per
-day of data, and the incremental refresh (``services.rollups_refresh``) after one day
-changed; then the server time (Django's whole stack in process, test Client, no network) of
+The fill runs in chunks of ``--chunk`` rows with progress, with the filled tables' secondary
+indexes and constraints dropped and rebuilt after (the tables stay logged).
+
+Then runs the real rollup refresh (``rollups_refresh(full=True)``: rollups and cubes, a month
+at a time) and reports seconds per day of data, ``rollup_day`` alone on ``--sample-days`` days,
+and the incremental refresh (``services.rollups_refresh``) after one day changed; then
+the server time (Django's whole stack in process, test Client, no network) of
 each dashboard page for 30 days (the default) and 365 days, the rating page of a month, the
 drill-down, and the API, as a curator/head and in the scoped paths (sector lead, municipal
-coordinator).
+coordinator), after ``--warmup`` unmeasured requests per kind; ``--no-cubes`` reads the
+daily rollups only (the fallback), for comparison.
 
     .venv/bin/python bench/analytics_queries.py --messages 10000000 --requests 100
 
@@ -30,6 +35,7 @@ an already filled one (``--skip-rollups`` when its rollups are done).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import random
@@ -96,7 +102,7 @@ FROM (
       1 + floor(array_length(r.channels, 1) * bench_u(g, 8) ^ 2)::int AS ci,
       bench_u(g, 4) AS uo, bench_u(g, 5) AS us, bench_u(g, 9) AS u9,
       exp(1 + 5.4 * bench_u(g, 6)) AS ans_h, exp(3.5 * bench_u(g, 7)) AS first_h
-    FROM generate_series(1, %(n)s) AS g, bench_ref r
+    FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g, bench_ref r
   ) a0, LATERAL (SELECT a0.rec + make_interval(secs => a0.ans_h * 3600) AS pub0) p0
 ) a, LATERAL (SELECT
     CASE WHEN a.status IN ('closed', 'published', 'reopened') THEN a.pub0 END AS pub,
@@ -113,7 +119,7 @@ INSERT INTO intake_message (created_at, updated_at, channel_id, kind_id, externa
 SELECT c.received_at, c.received_at, c.channel_id, c.kind_id, 'bench-' || c.id, c.received_at,
   '{}', 'Нет горячей воды третий день, дом ' || c.id || ', просим разобраться.',
   c.sector_id, c.topic_id, c.municipality_id, c.organization_id, c.address, c.id
-FROM cases_case c;
+FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s;
 """
 
 # the rest join a case (a second message about the same thing, within two days)
@@ -124,7 +130,7 @@ INSERT INTO intake_message (created_at, updated_at, channel_id, kind_id, externa
 SELECT t, t, c.channel_id, c.kind_id, 'bench-j' || g, t, '{}',
   'Присоединяюсь: ' || c.title, c.sector_id, c.topic_id, c.municipality_id, c.organization_id,
   c.address, c.id
-FROM generate_series(1, %(n)s) AS g
+FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g
 JOIN cases_case c ON c.id = %(first)s + floor(bench_u(g, 11) * %(cases)s)::bigint,
 LATERAL (SELECT least(c.received_at + make_interval(secs => bench_u(g, 12) * 172800),
                       %(end)s::timestamptz - interval '1 second') AS t) x;
@@ -136,13 +142,13 @@ INSERT INTO cases_answer (created_at, updated_at, case_id, organization_id, text
 SELECT c.published_at, c.published_at, c.id, c.organization_id, 'Ответ по обращению',
   false, 'approved', '', 3 + floor(bench_u(c.id, 13) * 3)::int,
   c.published_at - interval '30 minutes', c.published_at
-FROM cases_case c WHERE c.published_at IS NOT NULL
+FROM cases_case c WHERE c.published_at IS NOT NULL AND c.id BETWEEN %(lo)s AND %(hi)s
 UNION ALL
 SELECT m, m, c.id, c.organization_id, 'Черновик ответа', false, 'returned', 'Доработать', 2, m,
   NULL
 FROM cases_case c,
 LATERAL (SELECT c.received_at + (c.published_at - c.received_at) / 2 AS m) x
-WHERE c.published_at IS NOT NULL AND bench_u(c.id, 14) < 0.10;
+WHERE c.published_at IS NOT NULL AND bench_u(c.id, 14) < 0.10 AND c.id BETWEEN %(lo)s AND %(hi)s;
 """
 
 FILL_SURVEYS = """
@@ -152,7 +158,8 @@ SELECT a.published_at, t, a.case_id, a.id, 'bench-' || a.id, t,
   bench_u(a.id, 16) < 0.65, 1 + floor(bench_u(a.id, 17) ^ 0.6 * 5)::int, ''
 FROM cases_answer a,
 LATERAL (SELECT a.published_at + make_interval(secs => 3600 + bench_u(a.id, 18) * 172800) AS t) x
-WHERE a.status = 'approved' AND bench_u(a.id, 15) < 0.33 AND t < %(end)s::timestamptz;
+WHERE a.status = 'approved' AND bench_u(a.id, 15) < 0.33 AND t < %(end)s::timestamptz
+  AND a.id BETWEEN %(lo)s AND %(hi)s;
 """
 
 FILL_REOPENS = """
@@ -160,7 +167,8 @@ INSERT INTO cases_caseevent (case_id, at, kind, from_status, to_status, text, da
 SELECT c.id, c.published_at + interval '2 days', 'reopen', 'published', 'reopened',
   'Заявитель: проблема не решена', '{}'
 FROM cases_case c
-WHERE c.status = 'reopened' AND c.published_at + interval '2 days' < %(end)s::timestamptz;
+WHERE c.status = 'reopened' AND c.published_at + interval '2 days' < %(end)s::timestamptz
+  AND c.id BETWEEN %(lo)s AND %(hi)s;
 """
 
 FILL_ANALYSES = """
@@ -171,7 +179,7 @@ SELECT m.id, m.received_at, '{}', '{}', '', 0.9, '', 0.8, false,
   CASE WHEN s < 0.40 THEN 'negative' WHEN s < 0.85 THEN 'neutral' ELSE 'positive' END,
   'normal', '[]', bench_u(m.id, 22) < (CASE WHEN s < 0.40 THEN 0.12 ELSE 0.01 END), '', '', '{}'
 FROM intake_message m, LATERAL (SELECT bench_u(m.id, 21) AS s) x
-WHERE bench_u(m.id, 20) < 0.75;
+WHERE bench_u(m.id, 20) < 0.75 AND m.id BETWEEN %(lo)s AND %(hi)s;
 """
 
 TABLES = (
@@ -184,41 +192,101 @@ TABLES = (
 )
 
 
-def fill(url: str, n_messages: int, days: int, join_share: float, end: dt.datetime) -> None:
+# Secondary indexes, unique and foreign-key constraints of the filled tables are dropped for the
+# bulk fill and built again after it (one sort per index instead of a B-tree insert and a
+# trigger per row); the primary keys stay. The tables stay logged: what is measured is the
+# real thing.
+SAVED_DDL = """
+SELECT 'index', i.indexrelid::regclass::text, t.relname, pg_get_indexdef(i.indexrelid)
+FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+WHERE t.relname = ANY(%(tables)s) AND NOT i.indisprimary
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+UNION ALL
+SELECT 'constraint', c.conname, t.relname, pg_get_constraintdef(c.oid)
+FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+WHERE t.relname = ANY(%(tables)s) AND c.contype IN ('u', 'f')
+   OR c.contype = 'f' AND c.confrelid::regclass::text = ANY(%(tables)s)
+"""
+
+
+def _drop_secondary(conn) -> list[tuple]:
+    saved = conn.execute(SAVED_DDL, {"tables": list(TABLES)}).fetchall()
+    # foreign keys before the unique constraints they may rest on
+    for kind, name, table, _ in sorted(saved, key=lambda r: not r[3].startswith("FOREIGN")):
+        if kind == "constraint":
+            conn.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{name}"')
+    for kind, name, _, _ in saved:
+        if kind == "index":
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+    return saved
+
+
+def _restore_secondary(conn, saved: list[tuple]) -> None:
+    for kind, name, table, ddl in sorted(saved, key=lambda r: r[3].startswith("FOREIGN")):
+        t = time.perf_counter()
+        if kind == "index":
+            conn.execute(ddl)
+        else:
+            conn.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {ddl}')
+        print(f"    {kind} {name}: {time.perf_counter() - t:.0f} s", flush=True)
+
+
+def fill(url: str, n_messages: int, days: int, join_share: float, end: dt.datetime, chunk: int):
     import psycopg
 
     n_cases = round(n_messages * (1 - join_share))
     t0 = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("SET maintenance_work_mem = '256MB'")
+        conn.execute("SET maintenance_work_mem = '512MB'")
         conn.execute(U)
         conn.execute(REF, {"end": end, "days": days})
+        saved = _drop_secondary(conn)
+        print(f"  dropped {len(saved)} secondary indexes and constraints for the fill", flush=True)
 
-        def step(label: str, sql: str, **params) -> None:
-            t = time.perf_counter()
-            cur = conn.execute(sql, params or None)
-            print(f"  {label:28} {cur.rowcount:>10} rows {time.perf_counter() - t:7.0f} s")
+        def ids(table: str) -> tuple[int, int]:
+            lo, hi = conn.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()  # noqa: S608 — our table names
+            return lo or 1, hi or 0
 
-        step("cases", FILL_CASES, n=n_cases)
-        first = conn.execute("SELECT min(id) FROM cases_case").fetchone()[0]
-        step("messages (own case)", FILL_MESSAGES)
+        def step(label: str, sql: str, lo: int, hi: int, **params) -> None:
+            """``sql`` over ``lo``–``hi`` in chunks, with progress."""
+            t, rows = time.perf_counter(), 0
+            for a in range(lo, hi + 1, chunk):
+                b = min(hi, a + chunk - 1)
+                rows += conn.execute(sql, {**params, "lo": a, "hi": b}).rowcount
+                done = (b - lo + 1) / max(1, hi - lo + 1)
+                print(
+                    f"  {label:28} {rows:>10} rows {time.perf_counter() - t:7.0f} s ({done:.0%})",
+                    flush=True,
+                )
+
+        step("cases", FILL_CASES, 1, n_cases)
+        first, last = ids("cases_case")
+        step("messages (own case)", FILL_MESSAGES, first, last)
         step(
             "messages (joining a case)",
             FILL_JOINED,
-            n=n_messages - n_cases,
+            1,
+            n_messages - n_cases,
             first=first,
             cases=n_cases,
             end=end,
         )
-        step("answers", FILL_ANSWERS)
-        step("surveys", FILL_SURVEYS, end=end)
-        step("reopen events", FILL_REOPENS, end=end)
-        step("message analyses", FILL_ANALYSES)
+        step("answers", FILL_ANSWERS, first, last)
+        step("surveys", FILL_SURVEYS, *ids("cases_answer"), end=end)
+        step("reopen events", FILL_REOPENS, first, last, end=end)
+        step("message analyses", FILL_ANALYSES, *ids("intake_message"))
+        t = time.perf_counter()
+        print("  rebuilding indexes and constraints:", flush=True)
+        _restore_secondary(conn, saved)
+        print(f"  {'indexes and constraints':28} {'':>10}      {time.perf_counter() - t:7.0f} s")
         t = time.perf_counter()
         for table in TABLES:
             conn.execute(f"VACUUM ANALYZE {table}")
         print(f"  {'vacuum analyze':28} {'':>10}      {time.perf_counter() - t:7.0f} s")
-    print(f"filled {n_messages} messages, {n_cases} cases in {time.perf_counter() - t0:.0f} s")
+    print(
+        f"filled {n_messages} messages, {n_cases} cases in {time.perf_counter() - t0:.0f} s",
+        flush=True,
+    )
 
 
 def django_setup(url: str) -> None:
@@ -234,38 +302,44 @@ def django_setup(url: str) -> None:
     django.setup()
 
 
-def refresh(days: int) -> None:
-    """The full refresh day by day (as ``rollups_refresh(full=True)`` does), then an
-    incremental one after changes on one day."""
+def refresh(days: int, sample_days: int) -> None:
+    """The full refresh (``rollups_refresh(full=True)``: set-based, a month at a time), the
+    refresh of single days as the periodic job does it (``rollup_day``: the day's rollups and
+    cubes, its month's cube rows), then an incremental refresh after changes on one day."""
     from django.db import connection
     from django.utils import timezone
 
-    from otklik.analytics.models import DailyRollup, RollupWatermark
-    from otklik.analytics.services import WATERMARK, rollup_day, rollups_refresh
+    from otklik.analytics.models import DailyRollup, RollupCube
+    from otklik.analytics.services import rollup_day, rollups_refresh
     from otklik.cases.models import Case
 
     today = timezone.localdate()
-    first = today - dt.timedelta(days=days)
-    per_day, rows = [], 0
     t0 = time.perf_counter()
-    d = first
-    while d <= today:
-        t = time.perf_counter()
-        rows += rollup_day(d)
-        per_day.append(time.perf_counter() - t)
-        d += dt.timedelta(days=1)
+    result = rollups_refresh(full=True)
     total = time.perf_counter() - t0
-    RollupWatermark.objects.update_or_create(
-        name=WATERMARK, defaults={"refreshed_at": timezone.now()}
-    )
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE analytics_dailyrollup")
+        cur.execute("VACUUM ANALYZE analytics_rollupcube")
     print(
-        f"full refresh: {len(per_day)} days, {rows} rollup rows "
-        f"({DailyRollup.objects.count()} stored), {total:.0f} s total; per day "
-        f"mean {statistics.mean(per_day):.2f} s, p95 {percentile(per_day, 95):.2f} s, "
-        f"max {max(per_day):.2f} s"
+        f"full refresh: {result['days']} days, {result['rows']} rollup rows, "
+        f"{RollupCube.objects.count()} cube rows, {total:.0f} s total, "
+        f"{total / max(1, result['days']):.2f} s per day of data",
+        flush=True,
     )
+    per_day = []
+    for i in range(sample_days):
+        day = today - dt.timedelta(days=7 + i * max(1, (days - 14) // max(1, sample_days)))
+        t = time.perf_counter()
+        rollup_day(day)
+        per_day.append(time.perf_counter() - t)
+    if per_day:
+        print(
+            f"one day refreshed alone (rollup_day, {len(per_day)} days spread over the year): "
+            f"mean {statistics.mean(per_day):.2f} s, p95 {percentile(per_day, 95):.2f} s, "
+            f"max {max(per_day):.2f} s",
+            flush=True,
+        )
+    print(f"daily rollup rows stored: {DailyRollup.objects.count()}", flush=True)
     # one day changed: 50 cases received 40 days ago are touched (as an edit would)
     day = today - dt.timedelta(days=40)
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
@@ -279,17 +353,19 @@ def refresh(days: int) -> None:
     result = rollups_refresh()
     print(
         f"incremental refresh after 50 cases of one day changed: {result['days']} dirty days "
-        f"recomputed in {time.perf_counter() - t:.2f} s"
+        f"recomputed in {time.perf_counter() - t:.2f} s",
+        flush=True,
     )
     t = time.perf_counter()
     result = rollups_refresh()
     print(
         f"incremental refresh with nothing changed (the 10-minute overlap): {result['days']} days"
-        f" in {time.perf_counter() - t:.2f} s"
+        f" in {time.perf_counter() - t:.2f} s",
+        flush=True,
     )
 
 
-def measure(n_requests: int, only: str | None = None) -> None:
+def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
     from django.test import Client
     from django.utils import timezone
 
@@ -408,24 +484,42 @@ def measure(n_requests: int, only: str | None = None) -> None:
         "/api/v1/analytics/cases",
         {"metric": rng.choice(["cases_opened", "answered", "breached"]), **api_filters(30)},
     )
-    print(f"{'request':40} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    from django.db import connection, reset_queries
+
+    header = f"{'request':40} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+    print(f"{header} {'queries':>7}")
     for label, make in kinds.items():
         if only and only not in label:
             continue
-        times, statuses = [], set()
+        for _ in range(warmup):  # the first request of a kind: imports, templates
+            user, path, params = make()
+            clients[user].get(path, params)
+        times, statuses, queries = [], set(), []
         for _ in range(n_requests):
             user, path, params = make()
+            reset_queries()
+            connection.force_debug_cursor = True
             t = time.perf_counter()
             response = clients[user].get(path, params)
             times.append((time.perf_counter() - t) * 1000)
+            connection.force_debug_cursor = False
+            queries.append(len(connection.queries))
             statuses.add(response.status_code)
         if statuses - {200}:
             label += f" (status {sorted(statuses)})"
         print(
             f"{label:40} {len(times):>4} {percentile(times, 50):>8.1f} "
-            f"{percentile(times, 95):>8.1f} {percentile(times, 99):>8.1f} {max(times):>8.1f}",
+            f"{percentile(times, 95):>8.1f} {percentile(times, 99):>8.1f} {max(times):>8.1f} "
+            f"{statistics.mean(queries):>7.1f}",
             flush=True,
         )
+
+
+def _uptime(when: str) -> None:
+    import subprocess
+
+    out = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    print(f"load {when}: {out or os.getloadavg()}", flush=True)
 
 
 def main() -> None:
@@ -434,37 +528,48 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--join-share", type=float, default=0.15)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured requests per kind")
+    parser.add_argument("--chunk", type=int, default=500_000, help="rows per fill statement")
+    parser.add_argument("--sample-days", type=int, default=10, help="days refreshed alone")
+    parser.add_argument("--no-cubes", action="store_true", help="read the daily rollups only")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--database", help="reuse a filled database URL (skips the fill)")
     parser.add_argument("--skip-rollups", action="store_true", help="with --database")
     parser.add_argument("--only", help="measure only the requests whose label contains this")
     args = parser.parse_args()
-    print(f"load before: {os.getloadavg()}")
+    _uptime("before")
+    t0 = time.perf_counter()
+
+    def run(url: str) -> None:
+        if not args.skip_rollups:
+            refresh(args.days, args.sample_days)
+        from otklik.analytics import cubes
+
+        with cubes.disabled() if args.no_cubes else contextlib.nullcontext():
+            measure(args.requests, args.only, args.warmup)
+
     if args.database:
         django_setup(args.database)
-        if not args.skip_rollups:
-            refresh(args.days)
-        measure(args.requests, args.only)
-        print(f"load after: {os.getloadavg()}")
-        return
-    with throwaway_database(keep=args.keep) as url:
-        env = otklik_env(url)
-        otklik(env, "setup", "--skip-static")
-        otklik(env, "setup", "--skip-static", "--demo", "--demo-messages", "0")
-        from zoneinfo import ZoneInfo
+        run(args.database)
+    else:
+        with throwaway_database(keep=args.keep) as url:
+            env = otklik_env(url)
+            otklik(env, "setup", "--skip-static")
+            otklik(env, "setup", "--skip-static", "--demo", "--demo-messages", "0")
+            from zoneinfo import ZoneInfo
 
-        # the fill ends at the start of the current hour in the region's time
-        end = dt.datetime.now(ZoneInfo("Europe/Volgograd")).replace(
-            minute=0, second=0, microsecond=0
-        )
-        fill(url, args.messages, args.days, args.join_share, end)
-        django_setup(url)
-        from otklik.analytics.services import methodology_seed
+            # the fill ends at the start of the current hour in the region's time
+            end = dt.datetime.now(ZoneInfo("Europe/Volgograd")).replace(
+                minute=0, second=0, microsecond=0
+            )
+            fill(url, args.messages, args.days, args.join_share, end, args.chunk)
+            django_setup(url)
+            from otklik.analytics.services import methodology_seed
 
-        methodology_seed()
-        refresh(args.days)
-        measure(args.requests, args.only)
-    print(f"load after: {os.getloadavg()}")
+            methodology_seed()
+            run(url)
+    print(f"all done in {time.perf_counter() - t0:.0f} s")
+    _uptime("after")
 
 
 if __name__ == "__main__":

@@ -15,29 +15,26 @@ def empty_histogram() -> list[int]:
     return [0] * (len(HOURS_BUCKETS) + 1)
 
 
-class DailyRollup(models.Model):
+# The two hour histograms are stored as integer columns (``fr_h0`` … ``fr_h15``: hours to the
+# first response, ``an_h0`` … ``an_h15``: hours to the published answer), so that any database
+# adds them up with a plain SUM.
+HISTOGRAMS = {"first_response_hours": "fr_h", "answer_hours": "an_h"}
+HIST_COLUMNS = {
+    name: tuple(f"{prefix}{i}" for i in range(len(HOURS_BUCKETS) + 1))
+    for name, prefix in HISTOGRAMS.items()
+}
+ALL_HIST_COLUMNS = tuple(c for cols in HIST_COLUMNS.values() for c in cols)
+
+
+class RollupFigures(models.Model):
+    """What happened (see ``services``), summed over a group of the five dimensions."""
+
     scope_lookups = {
         "sector": "sector",
         "organization": "organization",
         "municipality": "municipality",
     }
 
-    day = models.DateField("день", db_index=True)
-    sector = models.ForeignKey(
-        "directory.Sector", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    topic = models.ForeignKey(
-        "directory.Topic", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    municipality = models.ForeignKey(
-        "directory.Municipality", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    organization = models.ForeignKey(
-        "directory.Organization", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    channel = models.ForeignKey(
-        "directory.Channel", null=True, on_delete=models.CASCADE, related_name="+"
-    )
     # input
     messages = models.PositiveIntegerField("поступило сообщений", default=0)
     cases_opened = models.PositiveIntegerField("открыто инцидентов", default=0)
@@ -60,8 +57,33 @@ class DailyRollup(models.Model):
     not_solved = models.PositiveIntegerField("не решена", default=0)
     rating_sum = models.PositiveIntegerField("сумма оценок", default=0)
     rating_count = models.PositiveIntegerField("оценок", default=0)
-    first_response_hours = models.JSONField("часы до первой реакции", default=empty_histogram)
-    answer_hours = models.JSONField("часы до ответа", default=empty_histogram)
+    # hour histograms (HIST_COLUMNS)
+    for _column in ALL_HIST_COLUMNS:
+        locals()[_column] = models.PositiveIntegerField(default=0)
+    del _column
+
+    class Meta:
+        abstract = True
+
+
+def _dimension(model: str, *, constraint: bool = True) -> models.ForeignKey:
+    return models.ForeignKey(
+        model,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=constraint,
+        db_index=constraint,
+    )
+
+
+class DailyRollup(RollupFigures):
+    day = models.DateField("день", db_index=True)
+    sector = _dimension("directory.Sector")
+    topic = _dimension("directory.Topic")
+    municipality = _dimension("directory.Municipality")
+    organization = _dimension("directory.Organization")
+    channel = _dimension("directory.Channel")
 
     class Meta:
         verbose_name = "сводка за день"
@@ -76,6 +98,39 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}"
+
+
+class Grain(models.TextChoices):
+    DAY = "d", "день"
+    MONTH = "m", "месяц"
+
+
+class RollupCube(RollupFigures):
+    """The daily rollups summed over all dimensions but a few (a "cube", ``cubes.CUBES``), per
+    day and per calendar month: what the dashboards read. ``cube`` is the bit mask of the
+    dimensions kept (``cubes.BITS``); the columns of the other dimensions are empty. Filled
+    from ``DailyRollup`` in the transaction that replaces a day's rollups."""
+
+    grain = models.CharField("зерно", max_length=1, choices=Grain.choices)
+    cube = models.PositiveSmallIntegerField("набор измерений")
+    period = models.DateField("день или первый день месяца")
+    # no foreign-key constraints nor indexes of their own: the rows are derived, read by
+    # (cube, grain, period) and written in bulk
+    sector = _dimension("directory.Sector", constraint=False)
+    topic = _dimension("directory.Topic", constraint=False)
+    municipality = _dimension("directory.Municipality", constraint=False)
+    organization = _dimension("directory.Organization", constraint=False)
+    channel = _dimension("directory.Channel", constraint=False)
+
+    class Meta:
+        verbose_name = "агрегат сводок"
+        verbose_name_plural = "агрегаты сводок"
+        indexes = [
+            models.Index(fields=["cube", "grain", "period"], name="analytics_cube_read"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain}{self.cube} {self.period}"
 
 
 class RollupWatermark(models.Model):

@@ -8,18 +8,25 @@ import copy
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, access_check, visible_to
+from otklik.accounts.choices import ROLE_SCOPE_FIELD
+from otklik.accounts.permissions import Action, Scope, access_check, scope_for, visible_to
+from otklik.analytics import cubes
 from otklik.analytics.models import (
+    ALL_HIST_COLUMNS,
+    HIST_COLUMNS,
     HOURS_BUCKETS,
     METRICS,
     Alert,
     DailyRollup,
+    RollupCube,
     empty_histogram,
 )
 from otklik.cases.choices import AnswerStatus, CaseStatus
@@ -67,66 +74,80 @@ class Slice:
         return q
 
 
-def _rollups(user: Any, s: Slice) -> QuerySet[DailyRollup]:
-    access_check(user, Action.ANALYTICS_VIEW)
-    return visible_to(DailyRollup.objects.all(), user, Action.ANALYTICS_VIEW).filter(s.q())
+Figures = dict[str, int]
 
 
-SUMS = {m: Sum(m) for m in METRICS}
+def _scope_dimension(user: Any) -> str | None:
+    """The dimension the user's scope filters the rollups by (None: the whole region)."""
+    if user is None or scope_for(user, Action.ANALYTICS_VIEW) is not Scope.OWN:
+        return None
+    return ROLE_SCOPE_FIELD.get(user.role)
 
 
-def _total(qs: QuerySet) -> dict[str, int]:
-    raw = qs.aggregate(**SUMS)
-    return {k: int(v or 0) for k, v in raw.items()}
+def _sums(
+    user: Any,
+    s: Slice,
+    *,
+    by: str,
+    periods: dict[str, Period] | None = None,
+    histograms: bool = False,
+) -> dict[str, dict[Any, Figures]]:
+    """The figures of the slice summed per value of ``by`` (a dimension, or ``"day"``), for
+    each of ``periods`` (tag → period, not overlapping; default: the slice's period under
+    ``"now"``), in one query, within the user's scope (``user`` None: the whole region, for
+    the ratings).
 
-
-HISTOGRAMS = ("answer_hours", "first_response_hours")
-
-# one row per (group, histogram, bucket) with the bucket's sum, from the JSON arrays
-_HIST_SQL = {
-    "postgresql": (
-        "SELECT r.{dim}_id, '{col}', e.i - 1, SUM(e.v::bigint) FROM analytics_dailyrollup r "
-        "CROSS JOIN LATERAL jsonb_array_elements_text(r.{col}) WITH ORDINALITY AS e(v, i) "
-        "WHERE r.id IN ({ids}) GROUP BY 1, 3"
-    ),
-    "sqlite": (
-        "SELECT r.{dim}_id, '{col}', CAST(e.key AS INTEGER), SUM(e.value) "
-        "FROM analytics_dailyrollup r, json_each(r.{col}) AS e "
-        "WHERE r.id IN ({ids}) GROUP BY 1, 3"
-    ),
-}
-
-
-def _histograms_by(qs: QuerySet, dim: str) -> dict[int | None, dict[str, list[int]]]:
-    """Both hour histograms summed per value of ``dim`` (``sector``, ``organization`` …) over
-    the rows of ``qs``: added up by the database (PostgreSQL, SQLite), else here; only the
-    rows that have any (a histogram counts exactly the day's first responses or answers)."""
-    from django.db import connections
-
-    qs = qs.filter(Q(answered__gt=0) | Q(first_responses__gt=0))
-    out: dict[int | None, dict[str, list[int]]] = {}
-
-    def acc(key: int | None) -> dict[str, list[int]]:
-        if key not in out:
-            out[key] = {name: empty_histogram() for name in HISTOGRAMS}
-        return out[key]
-
-    connection = connections[qs.db]
-    template = _HIST_SQL.get(connection.vendor)
-    if template is None:
-        for key, *hists in qs.values_list(f"{dim}_id", *HISTOGRAMS):
-            target = acc(key)
-            for name, hist in zip(HISTOGRAMS, hists, strict=True):
-                for i, n in enumerate(hist or ()):
-                    target[name][i] += n
-        return out
-    ids, params = qs.values("pk").query.sql_with_params()
-    parts = [template.format(dim=dim, col=col, ids=ids) for col in HISTOGRAMS]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), [*params, *params])
-        for key, name, i, n in cursor.fetchall():
-            acc(key)[name][int(i)] += int(n or 0)
+    Read from the smallest cube that keeps what is grouped, filtered and scoped (month rows
+    for the whole months of a period, day rows for the rest), else from the daily rollups.
+    ``histograms`` adds the summed hour histograms (``HIST_COLUMNS``) under ``"_hist"``."""
+    if user is not None:
+        access_check(user, Action.ANALYTICS_VIEW)
+    periods = periods or {"now": s.period}
+    filters = {name: getattr(s, name) for name in cubes.DIMS if getattr(s, name) is not None}
+    needed = set(filters) | {d for d in (by, _scope_dimension(user)) if d in cubes.DIMS}
+    cube = cubes.cube_for(needed)
+    daily = by == "day"
+    if cube is None:
+        qs, date = DailyRollup.objects.all(), "day"
+        when = {tag: Q(day__gte=p.start, day__lte=p.end) for tag, p in periods.items()}
+    else:
+        qs, date = RollupCube.objects.filter(cube=cube), "period"
+        when = {tag: cubes.period_q(p.start, p.end, daily=daily) for tag, p in periods.items()}
+    if user is not None:
+        qs = visible_to(qs, user, Action.ANALYTICS_VIEW)
+    either = Q(pk__in=[])
+    for q in when.values():
+        either |= q
+    qs = qs.filter(either, **{f"{k}_id": v for k, v in filters.items()})
+    group = ["tag", date if daily else f"{by}_id"]
+    qs = qs.annotate(
+        tag=DbCase(*(When(q, then=Value(tag)) for tag, q in when.items()), default=Value(""))
+        if len(when) > 1
+        else Value(next(iter(when)))
+    )
+    columns = METRICS + (ALL_HIST_COLUMNS if histograms else ())
+    out: dict[str, dict[Any, Figures]] = {tag: {} for tag in periods}
+    for row in qs.values(*group).annotate(**{c: Sum(c) for c in columns}).order_by():
+        figures = {m: int(row[m] or 0) for m in METRICS}
+        if histograms:
+            figures["_hist"] = {
+                name: [int(row[c] or 0) for c in cols] for name, cols in HIST_COLUMNS.items()
+            }
+        out[row["tag"]][row[group[1]]] = figures
     return out
+
+
+def _one(user: Any, s: Slice, **kw) -> dict[Any, Figures]:
+    return _sums(user, s, **kw)["now"]
+
+
+def _add(figures: Iterable[Figures]) -> Figures:
+    """The sum of groups' figures (the total of a page is the sum of its groups)."""
+    total = dict.fromkeys(METRICS, 0)
+    for f in figures:
+        for m in METRICS:
+            total[m] += f[m]
+    return total
 
 
 def median_bound(hist: list[int]) -> int | None:
@@ -162,14 +183,6 @@ def derived(t: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _by(qs: QuerySet, dim: str) -> dict[int | None, dict]:
-    out = {}
-    for row in qs.values(f"{dim}_id").annotate(**SUMS).order_by():
-        key = row.pop(f"{dim}_id")
-        out[key] = {k: int(v or 0) for k, v in row.items()}
-    return out
-
-
 def _names(model, ids) -> dict[int, Any]:
     return {o.pk: o for o in model.objects.filter(pk__in=[i for i in ids if i is not None])}
 
@@ -178,11 +191,10 @@ def _names(model, ids) -> dict[int, Any]:
 def picture(*, user: Any, s: Slice) -> dict:
     """Volume and trend by sector and topic, the map of municipalities, the week's top
     problems against the four weeks before."""
-    qs = _rollups(user, s)
-    before = _rollups(user, replace(s, period=s.period.before()))
-    total = derived(_total(qs))
-    prev_total = _total(before)
-    sectors_now, sectors_before = _by(qs, "sector"), _by(before, "sector")
+    by_sector = _sums(user, s, by="sector", periods={"now": s.period, "before": s.period.before()})
+    sectors_now, sectors_before = by_sector["now"], by_sector["before"]
+    total = derived(_add(sectors_now.values()))
+    prev_total = _add(sectors_before.values())
     sector_objs = _names(Sector, sectors_now)
     by_sector = sorted(
         (
@@ -199,9 +211,9 @@ def picture(*, user: Any, s: Slice) -> dict:
     )
     # weekly trend of the period
     weeks: dict[dt.date, int] = {}
-    for day, n in qs.values_list("day").annotate(n=Sum("messages")).order_by("day"):
+    for day, v in sorted(_one(user, s, by="day").items()):
         monday = day - dt.timedelta(days=day.weekday())
-        weeks[monday] = weeks.get(monday, 0) + int(n or 0)
+        weeks[monday] = weeks.get(monday, 0) + v["messages"]
     return {
         "total": total,
         "before": prev_total,
@@ -216,8 +228,8 @@ def top_problems(*, user: Any, s: Slice, limit: int = 10) -> list[dict]:
     """Topics of the last week of the period against the mean of the four weeks before it."""
     week = Period(s.period.end - dt.timedelta(days=6), s.period.end)
     history = Period(week.start - dt.timedelta(days=28), week.start - dt.timedelta(days=1))
-    now = _by(_rollups(user, replace(s, period=week)), "topic")
-    then = _by(_rollups(user, replace(s, period=history)), "topic")
+    both = _sums(user, s, by="topic", periods={"now": week, "then": history})
+    now, then = both["now"], both["then"]
     topics = _names(Topic, now)
     rows = []
     for k, v in now.items():
@@ -240,7 +252,7 @@ def top_problems(*, user: Any, s: Slice, limit: int = 10) -> list[dict]:
 def municipality_map(*, user: Any, s: Slice) -> list[dict]:
     """Each municipality positioned by its centre, with load per 10,000 residents and the share
     of overdue among answered and breached."""
-    by = _by(_rollups(user, s), "municipality")
+    by = _one(user, s, by="municipality")
     out = []
     for m in Municipality.objects.all():
         v = by.get(m.pk, dict.fromkeys(METRICS, 0))
@@ -291,35 +303,33 @@ def _place(points: list[dict], width: int = 600, height: int = 520, pad: int = 3
 
 # --------------------------------------------------------------------------- processing
 def processing(*, user: Any, s: Slice) -> dict:
-    qs = _rollups(user, s)
-    total = derived(_total(qs))
-    hists = _histograms_by(qs, "organization")
-    empty = {"answer_hours": empty_histogram(), "first_response_hours": empty_histogram()}
+    orgs = _one(user, s, by="organization", histograms=True)
+    total = derived(_add(orgs.values()))
     for name in ("first_response_hours", "answer_hours"):
         total_hist = empty_histogram()
-        for h in hists.values():
-            for i, n in enumerate(h[name]):
+        for v in orgs.values():
+            for i, n in enumerate(v["_hist"][name]):
                 total_hist[i] += n
         total[name.replace("hours", "median_h")] = median_bound(total_hist)
-    orgs = _by(qs, "organization")
     names = _names(Organization, orgs)
     rows = []
     for k, v in orgs.items():
+        hist = v.pop("_hist")
         d = derived(v)
         d["organization"] = names.get(k)
         d["id"] = k
-        d["answer_median_h"] = median_bound(hists.get(k, empty)["answer_hours"])
-        d["first_response_median_h"] = median_bound(hists.get(k, empty)["first_response_hours"])
+        d["answer_median_h"] = median_bound(hist["answer_hours"])
+        d["first_response_median_h"] = median_bound(hist["first_response_hours"])
         rows.append(d)
     rows.sort(key=lambda r: (-(r["breached"]), -(r["answered"])))
     return {"total": total, "by_organization": rows}
 
 
 def satisfaction(*, user: Any, s: Slice) -> dict:
-    qs = _rollups(user, s)
-    out = {"total": derived(_total(qs))}
+    out = {}
     for dim, model in (("organization", Organization), ("topic", Topic)):
-        groups = _by(qs, dim)
+        groups = _one(user, s, by=dim)
+        out.setdefault("total", derived(_add(groups.values())))
         names = _names(model, groups)
         rows = [
             {**derived(v), "obj": names.get(k), "id": k} for k, v in groups.items() if v["surveys"]
@@ -330,9 +340,8 @@ def satisfaction(*, user: Any, s: Slice) -> dict:
 
 
 def conflicts(*, user: Any, s: Slice) -> dict:
-    qs = _rollups(user, s)
-    total = derived(_total(qs))
-    by_m = _by(qs, "municipality")
+    by_m = _one(user, s, by="municipality")
+    total = derived(_add(by_m.values()))
     names = _names(Municipality, by_m)
     rows = [
         {"municipality": names.get(k), "id": k, **v}
@@ -363,7 +372,7 @@ DRILL = {
 
 def drill_cases(*, user: Any, s: Slice, metric: str) -> QuerySet[Case]:
     """The cases behind ``metric`` in the slice, from the raw tables, by the definitions of
-    ``services.compute_day`` (a case under its current dimensions)."""
+    ``services.sources`` (a case under its current dimensions)."""
     access_check(user, Action.ANALYTICS_VIEW)
     if metric not in DRILL:
         metric = "cases_opened"
@@ -478,12 +487,8 @@ def rating_compute(period: Period, method) -> list[dict]:
     from otklik.analytics.ratings import Method, evaluate, rank
 
     m = Method.of(method.version, method.weights, method.min_cases, method.parameters)
-    qs = DailyRollup.objects.filter(day__gte=period.start, day__lte=period.end)
-    by_org = _by(qs, "organization")
-    hist = {
-        org: h["answer_hours"]
-        for org, h in _histograms_by(qs.filter(answered__gt=0), "organization").items()
-    }
+    by_org = _one(None, Slice(period=period), by="organization", histograms=True)
+    hist = {org: v.pop("_hist")["answer_hours"] for org, v in by_org.items()}
     zero = dict.fromkeys(METRICS, 0)
     groups = {code: {"code": code, "name": name, "rows": []} for code, name in PEER_GROUPS}
     for unit in _units():
@@ -531,8 +536,10 @@ def _rollups_state(period: Period) -> str:
     Refreshing a day replaces its rows (new ids, always larger) and removing rows changes the
     count, so any change of the period's rollups changes the pair (read through the index on
     day and id)."""
-    r = DailyRollup.objects.filter(day__gte=period.start, day__lte=period.end).aggregate(
-        n=Count("pk"), last=Max("pk")
+    r = (
+        RollupCube.objects.filter(cube=cubes.code(()))
+        .filter(cubes.period_q(period.start, period.end))
+        .aggregate(n=Count("pk"), last=Max("pk"))
     )
     return f"{r['n']}.{r['last'] or 0}"
 

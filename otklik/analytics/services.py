@@ -12,21 +12,21 @@ moderation on the day the ЦУР checked it (under the organisation that wrote t
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
+from itertools import groupby
 from pathlib import Path
 
-from django.db import transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from otklik.analytics import cubes
 from otklik.analytics.models import (
+    HIST_COLUMNS,
     HOURS_BUCKETS,
-    METRICS,
     DailyRollup,
     RollupWatermark,
-    empty_histogram,
 )
 from otklik.cases.choices import AnswerStatus, CaseStatus
 from otklik.cases.models import Answer, Case, CaseEvent, Survey
@@ -38,7 +38,7 @@ WATERMARK = "rollups"
 # makes it idempotent.
 OVERLAP = dt.timedelta(minutes=10)
 
-Key = tuple[int | None, int | None, int | None, int | None, int | None]
+DIMENSIONS = ("s", "t", "m", "o", "c")
 
 
 def _case_dims(prefix: str, organization: str | None = None) -> dict:
@@ -56,157 +56,141 @@ def _case_dims(prefix: str, organization: str | None = None) -> dict:
 CASE_DIMS = _case_dims("")
 
 
+def _tz():
+    return timezone.get_default_timezone()
+
+
 def local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localdate(moment)
+    return timezone.localdate(moment, _tz())
 
 
 def day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    return start, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-
-
-def bucket(hours: float) -> int:
-    for i, bound in enumerate(HOURS_BUCKETS):
-        if hours <= bound:
-            return i
-    return len(HOURS_BUCKETS)
-
-
-def _key(row: dict) -> Key:
-    return (row["s"], row["t"], row["m"], row["o"], row["c"])
-
-
-def compute_day(day: dt.date) -> dict[Key, dict]:
-    """Every figure of ``day`` from the raw tables, per combination of the dimensions."""
-    start, end = day_range(day)
-    rows: dict[Key, dict] = defaultdict(
-        lambda: {
-            **dict.fromkeys(METRICS, 0),
-            "first_response_hours": empty_histogram(),
-            "answer_hours": empty_histogram(),
-        }
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min), _tz())
+    return start, timezone.make_aware(
+        dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), _tz()
     )
-    span = {"gte": start, "lt": end}
 
-    def within(field: str) -> Q:
-        return Q(**{f"{field}__{op}": v for op, v in span.items()})
 
-    messages = (
-        Message.objects.filter(within("received_at"))
-        .values(
-            s=Coalesce("case__sector_id", "sector_id"),
-            t=Coalesce("case__topic_id", "topic_id"),
-            m=Coalesce("case__municipality_id", "municipality_id"),
-            o=Coalesce("case__organization_id", "organization_id"),
-            c=Coalesce("case__channel_id", "channel_id"),
+def _histogram(name: str, at: str) -> dict:
+    """Counts per hour bucket of ``at`` − ``received_at`` (``bucket``: hours ≤ the bound)."""
+    out = {}
+    bounds = (None, *HOURS_BUCKETS, None)
+    for i, column in enumerate(HIST_COLUMNS[name]):
+        low, high = bounds[i], bounds[i + 1]
+        q = Q()
+        if high is not None:
+            q &= Q(**{f"{at}__lte": F("received_at") + dt.timedelta(hours=high)})
+        if low is not None:
+            q &= Q(**{f"{at}__gt": F("received_at") + dt.timedelta(hours=low)})
+        out[f"f_{column}"] = Count("pk", filter=q)
+    return out
+
+
+def sources(start: dt.date, end: dt.date) -> list[QuerySet]:
+    """The figures of the days ``start``–``end`` from the raw tables, one grouped query per
+    kind of event: each row has the local day ``d``, the dimensions (``s``, ``t``, ``m``,
+    ``o``, ``c``) and some of the figures (``METRICS``, ``HIST_COLUMNS``), each named with
+    ``f_`` in front (an annotation named like a field would shadow it in later filters)."""
+    lo, _ = day_range(start)
+    _, hi = day_range(end)
+
+    def within(f: str) -> Q:
+        return Q(**{f"{f}__gte": lo, f"{f}__lt": hi})
+
+    def by_day(qs: QuerySet, f: str, dims: dict) -> QuerySet:
+        return qs.filter(within(f)).values(d=TruncDate(f, tzinfo=_tz()), **dims)
+
+    messages = by_day(
+        Message.objects.all(),
+        "received_at",
+        {
+            k: Coalesce(f"case__{name}_id", f"{name}_id")
+            for k, name in zip(DIMENSIONS, cubes.DIMS, strict=True)
+        },
+    ).annotate(
+        f_messages=Count("pk"),
+        f_conflict_messages=Count("pk", filter=Q(analysis__has_conflict=True)),
+        f_negative_messages=Count("pk", filter=Q(analysis__sentiment="negative")),
+    )
+    opened = by_day(
+        Case.objects.exclude(status=CaseStatus.MERGED), "received_at", CASE_DIMS
+    ).annotate(
+        f_cases_opened=Count("pk"), f_no_answer=Count("pk", filter=Q(status=CaseStatus.NO_ANSWER))
+    )
+    first = by_day(Case.objects.all(), "first_response_at", CASE_DIMS).annotate(
+        f_first_responses=Count("pk"), **_histogram("first_response_hours", "first_response_at")
+    )
+    on_time = Q(resolution_due__isnull=True) | Q(published_at__lte=F("resolution_due"))
+    answered = by_day(Case.objects.all(), "published_at", CASE_DIMS).annotate(
+        f_answered=Count("pk"),
+        f_answered_on_time=Count("pk", filter=on_time),
+        **_histogram("answer_hours", "published_at"),
+    )
+    breached = by_day(Case.objects.all(), "breached_at", CASE_DIMS).annotate(f_breached=Count("pk"))
+    reopens = by_day(CaseEvent.objects.filter(kind="reopen"), "at", _case_dims("case__")).annotate(
+        f_reopened=Count("pk")
+    )
+    moderated = by_day(
+        Answer.objects.all(),
+        "moderated_at",
+        _case_dims("case__", organization="organization_id"),
+    ).annotate(
+        f_answers_moderated=Count("pk"),
+        f_answers_returned=Count("pk", filter=Q(status=AnswerStatus.RETURNED)),
+        f_quality_sum=Coalesce(Sum("quality_score"), Value(0)),
+        f_quality_count=Count("quality_score"),
+    )
+    surveys = by_day(Survey.objects.all(), "responded_at", _case_dims("case__")).annotate(
+        f_surveys=Count("pk"),
+        f_solved=Count("pk", filter=Q(solved=True)),
+        f_not_solved=Count("pk", filter=Q(solved=False)),
+        f_rating_sum=Coalesce(Sum("rating"), Value(0)),
+        f_rating_count=Count("rating"),
+    )
+    return [messages, opened, first, answered, breached, reopens, moderated, surveys]
+
+
+def _rollup_sql(start: dt.date, end: dt.date) -> tuple[str, list]:
+    """One INSERT … SELECT of the days' rollup rows: the sources side by side (UNION ALL, the
+    figures a source has not as 0), summed per day and dimensions."""
+    parts, params = [], []
+    for qs in sources(start, end):
+        sql, p = qs.order_by().query.sql_with_params()
+        have = set(qs.query.annotations)
+        cols = ", ".join(
+            f"f_{f} AS {f}" if f"f_{f}" in have else f"0 AS {f}" for f in cubes.FIGURES
         )
-        .annotate(
-            n=Count("pk"),
-            conflict=Count("pk", filter=Q(analysis__has_conflict=True)),
-            negative=Count("pk", filter=Q(analysis__sentiment="negative")),
-        )
+        parts.append(f"SELECT d, {', '.join(DIMENSIONS)}, {cols} FROM ({sql}) src")  # noqa: S608 — Django's SQL, names from constants
+        params += p
+    dims = ", ".join(DIMENSIONS)
+    columns = ", ".join(("day", *cubes.DIM_COLUMNS, *cubes.FIGURES))
+    sums = ", ".join(f"SUM({f})" for f in cubes.FIGURES)
+    sql = (
+        f"INSERT INTO {DailyRollup._meta.db_table} ({columns}) SELECT d, {dims}, {sums} "  # noqa: S608 — as above
+        f"FROM ({' UNION ALL '.join(parts)}) u GROUP BY d, {dims}"
     )
-    for r in messages:
-        row = rows[_key(r)]
-        row["messages"] += r["n"]
-        row["conflict_messages"] += r["conflict"]
-        row["negative_messages"] += r["negative"]
+    return sql, params
 
-    opened = (
-        Case.objects.filter(within("received_at"))
-        .exclude(status=CaseStatus.MERGED)
-        .values(**CASE_DIMS)
-        .annotate(n=Count("pk"), no_answer=Count("pk", filter=Q(status=CaseStatus.NO_ANSWER)))
-    )
-    for r in opened:
-        rows[_key(r)]["cases_opened"] += r["n"]
-        rows[_key(r)]["no_answer"] += r["no_answer"]
 
-    for r in Case.objects.filter(within("first_response_at")).values(
-        **CASE_DIMS, received=F("received_at"), at=F("first_response_at")
-    ):
-        row = rows[_key(r)]
-        row["first_responses"] += 1
-        row["first_response_hours"][bucket((r["at"] - r["received"]).total_seconds() / 3600)] += 1
-
-    for r in Case.objects.filter(within("published_at")).values(
-        **CASE_DIMS, received=F("received_at"), at=F("published_at"), due=F("resolution_due")
-    ):
-        row = rows[_key(r)]
-        row["answered"] += 1
-        row["answered_on_time"] += r["due"] is None or r["at"] <= r["due"]
-        row["answer_hours"][bucket((r["at"] - r["received"]).total_seconds() / 3600)] += 1
-
-    for r in Case.objects.filter(within("breached_at")).values(**CASE_DIMS).annotate(n=Count("pk")):
-        rows[_key(r)]["breached"] += r["n"]
-
-    reopens = (
-        CaseEvent.objects.filter(within("at"), kind="reopen")
-        .values(**_case_dims("case__"))
-        .annotate(n=Count("pk"))
-    )
-    for r in reopens:
-        rows[_key(r)]["reopened"] += r["n"]
-
-    moderated = (
-        Answer.objects.filter(within("moderated_at"))
-        .values(**_case_dims("case__", organization="organization_id"))
-        .annotate(
-            n=Count("pk"),
-            returned=Count("pk", filter=Q(status=AnswerStatus.RETURNED)),
-            q_sum=Coalesce(Sum("quality_score"), 0),
-            q_n=Count("quality_score"),
-        )
-    )
-    for r in moderated:
-        row = rows[_key(r)]
-        row["answers_moderated"] += r["n"]
-        row["answers_returned"] += r["returned"]
-        row["quality_sum"] += r["q_sum"]
-        row["quality_count"] += r["q_n"]
-
-    surveys = (
-        Survey.objects.filter(within("responded_at"))
-        .values(**_case_dims("case__"))
-        .annotate(
-            n=Count("pk"),
-            n_solved=Count("pk", filter=Q(solved=True)),
-            n_not_solved=Count("pk", filter=Q(solved=False)),
-            r_sum=Coalesce(Sum("rating"), 0),
-            r_n=Count("rating"),
-        )
-    )
-    for r in surveys:
-        row = rows[_key(r)]
-        row["surveys"] += r["n"]
-        row["solved"] += r["n_solved"]
-        row["not_solved"] += r["n_not_solved"]
-        row["rating_sum"] += r["r_sum"]
-        row["rating_count"] += r["r_n"]
+def _days_replace(start: dt.date, end: dt.date) -> int:
+    """Replace the rollups of the consecutive days ``start``–``end`` (one INSERT … SELECT)
+    and their cubes' day rows; returns how many rollup rows the days have now."""
+    DailyRollup.objects.filter(day__gte=start, day__lte=end).delete()
+    sql, params = _rollup_sql(start, end)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.rowcount
+    cubes.days_refresh(start, end)
     return rows
 
 
 @transaction.atomic
 def rollup_day(day: dt.date) -> int:
-    """Replace the rollup rows of ``day``; returns how many rows it has now."""
-    rows = compute_day(day)
-    DailyRollup.objects.filter(day=day).delete()
-    DailyRollup.objects.bulk_create(
-        [
-            DailyRollup(
-                day=day,
-                sector_id=s,
-                topic_id=t,
-                municipality_id=m,
-                organization_id=o,
-                channel_id=c,
-                **values,
-            )
-            for (s, t, m, o, c), values in rows.items()
-        ],
-        batch_size=1000,
-    )
-    return len(rows)
+    """Replace the rollup rows of ``day`` and its cubes (the day's rows and its month's rows);
+    returns how many rollup rows it has now."""
+    rows = _days_replace(day, day)
+    cubes.month_refresh(cubes.month_start(day))
+    return rows
 
 
 def _days(moments: Iterable[dt.datetime | None]) -> set[dt.date]:
@@ -259,6 +243,29 @@ def dirty_days(since: dt.datetime) -> set[dt.date]:
     return days
 
 
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days as ranges of consecutive days."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and runs[-1][1] + dt.timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def rollup_days(days: Iterable[dt.date]) -> int:
+    """Replace the rollups of ``days``, a month at a time (one transaction per month: its
+    days, set-based over each run of consecutive days, then its month rows once)."""
+    rows = 0
+    for month, in_month in groupby(sorted(set(days)), key=cubes.month_start):
+        with transaction.atomic():
+            for start, end in _runs(list(in_month)):
+                rows += _days_replace(start, end)
+            cubes.month_refresh(month)
+    return rows
+
+
 def rollups_refresh(*, full: bool = False, now: dt.datetime | None = None) -> dict:
     """Recompute the days touched since the last refresh (or every day with data, ``full``)."""
     now = now or timezone.now()
@@ -275,7 +282,7 @@ def rollups_refresh(*, full: bool = False, now: dt.datetime | None = None) -> di
         days |= set(DailyRollup.objects.values_list("day", flat=True).distinct())
     else:
         days = dirty_days(mark.refreshed_at - OVERLAP)
-    rows = sum(rollup_day(day) for day in sorted(days))
+    rows = rollup_days(days)
     RollupWatermark.objects.update_or_create(name=WATERMARK, defaults={"refreshed_at": now})
     return {"days": len(days), "rows": rows}
 
