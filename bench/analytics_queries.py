@@ -114,10 +114,10 @@ FROM (
 
 FILL_MESSAGES = """
 INSERT INTO intake_message (created_at, updated_at, channel_id, kind_id, external_id,
-  received_at, raw, text, sector_id, topic_id, municipality_id, organization_id, address,
-  case_id)
+  received_at, raw, text, text_masked, sector_id, topic_id, municipality_id, organization_id,
+  address, case_id)
 SELECT c.received_at, c.received_at, c.channel_id, c.kind_id, 'bench-' || c.id, c.received_at,
-  '{}', 'Нет горячей воды третий день, дом ' || c.id || ', просим разобраться.',
+  '{}', 'Нет горячей воды третий день, дом ' || c.id || ', просим разобраться.', '',
   c.sector_id, c.topic_id, c.municipality_id, c.organization_id, c.address, c.id
 FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s;
 """
@@ -125,10 +125,10 @@ FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s;
 # the rest join a case (a second message about the same thing, within two days)
 FILL_JOINED = """
 INSERT INTO intake_message (created_at, updated_at, channel_id, kind_id, external_id,
-  received_at, raw, text, sector_id, topic_id, municipality_id, organization_id, address,
-  case_id)
+  received_at, raw, text, text_masked, sector_id, topic_id, municipality_id, organization_id,
+  address, case_id)
 SELECT t, t, c.channel_id, c.kind_id, 'bench-j' || g, t, '{}',
-  'Присоединяюсь: ' || c.title, c.sector_id, c.topic_id, c.municipality_id, c.organization_id,
+  'Присоединяюсь: ' || c.title, '', c.sector_id, c.topic_id, c.municipality_id, c.organization_id,
   c.address, c.id
 FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g
 JOIN cases_case c ON c.id = %(first)s + floor(bench_u(g, 11) * %(cases)s)::bigint,
@@ -137,14 +137,14 @@ LATERAL (SELECT least(c.received_at + make_interval(secs => bench_u(g, 12) * 172
 """
 
 FILL_ANSWERS = """
-INSERT INTO cases_answer (created_at, updated_at, case_id, organization_id, text,
+INSERT INTO cases_answer (created_at, updated_at, case_id, organization_id, text, text_masked,
   is_intermediate, status, moderation_comment, quality_score, moderated_at, published_at)
-SELECT c.published_at, c.published_at, c.id, c.organization_id, 'Ответ по обращению',
+SELECT c.published_at, c.published_at, c.id, c.organization_id, 'Ответ по обращению', '',
   false, 'approved', '', 3 + floor(bench_u(c.id, 13) * 3)::int,
   c.published_at - interval '30 minutes', c.published_at
 FROM cases_case c WHERE c.published_at IS NOT NULL AND c.id BETWEEN %(lo)s AND %(hi)s
 UNION ALL
-SELECT m, m, c.id, c.organization_id, 'Черновик ответа', false, 'returned', 'Доработать', 2, m,
+SELECT m, m, c.id, c.organization_id, 'Черновик ответа', '', false, 'returned', 'Доработать', 2, m,
   NULL
 FROM cases_case c,
 LATERAL (SELECT c.received_at + (c.published_at - c.received_at) / 2 AS m) x
