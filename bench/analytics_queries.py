@@ -365,7 +365,13 @@ def refresh(days: int, sample_days: int) -> None:
     )
 
 
-def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
+def measure(
+    n_requests: int,
+    only: str | None = None,
+    warmup: int = 1,
+    slowest: int = 0,
+    explain: bool = False,
+) -> None:
     from django.test import Client
     from django.utils import timezone
 
@@ -486,6 +492,7 @@ def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
     )
     from django.db import connection, reset_queries
 
+    slow: list = []
     header = f"{'request':40} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
     print(f"{header} {'queries':>7}")
     for label, make in kinds.items():
@@ -494,7 +501,7 @@ def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
         for _ in range(warmup):  # the first request of a kind: imports, templates
             user, path, params = make()
             clients[user].get(path, params)
-        times, statuses, queries = [], set(), []
+        times, statuses, queries, requests = [], set(), [], []
         for _ in range(n_requests):
             user, path, params = make()
             reset_queries()
@@ -505,6 +512,8 @@ def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
             connection.force_debug_cursor = False
             queries.append(len(connection.queries))
             statuses.add(response.status_code)
+            requests.append((times[-1], user, path, params, list(connection.queries)))
+        slow.append((label, sorted(requests, key=lambda r: -r[0])[:slowest]))
         if statuses - {200}:
             label += f" (status {sorted(statuses)})"
         print(
@@ -513,6 +522,38 @@ def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
             f"{statistics.mean(queries):>7.1f}",
             flush=True,
         )
+    if slowest:
+        _print_slowest(slow, explain)
+
+
+def _print_slowest(slow: list, explain: bool) -> None:
+    """The slowest requests of each kind: who, the filters, the total and the three slowest
+    statements (ms and the start of the SQL); ``explain``: EXPLAIN ANALYZE of the slowest
+    statement of the slowest request of each kind."""
+    from django.db import connection
+
+    print(f"\nthe slowest requests of each kind (statements over {SLOW_STATEMENT_MS} ms):")
+    for label, requests in slow:
+        print(f"{label}")
+        for i, (ms, user, path, params, queries) in enumerate(requests):
+            db_ms = sum(float(q["time"]) for q in queries) * 1000
+            shown = {k: str(v) for k, v in params.items()}
+            print(
+                f"  {ms:7.1f} ms ({db_ms:.1f} in {len(queries)} statements) {user} {path} {shown}"
+            )
+            top = sorted(queries, key=lambda q: -float(q["time"]))
+            for q in top[:3]:
+                if float(q["time"]) * 1000 >= SLOW_STATEMENT_MS:
+                    sql = " ".join(q["sql"].split())
+                    print(f"      {float(q['time']) * 1000:7.1f} ms  {sql[:300]}")
+            if explain and i == 0 and top and float(top[0]["time"]) * 1000 >= SLOW_STATEMENT_MS:
+                with connection.cursor() as cur:
+                    cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + top[0]["sql"])
+                    for (line,) in cur.fetchall():
+                        print(f"        | {line}")
+
+
+SLOW_STATEMENT_MS = 20
 
 
 def _uptime(when: str) -> None:
@@ -536,6 +577,10 @@ def main() -> None:
     parser.add_argument("--database", help="reuse a filled database URL (skips the fill)")
     parser.add_argument("--skip-rollups", action="store_true", help="with --database")
     parser.add_argument("--only", help="measure only the requests whose label contains this")
+    parser.add_argument("--slowest", type=int, default=3, help="slowest requests shown per kind")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE the slowest statement per kind"
+    )
     args = parser.parse_args()
     _uptime("before")
     t0 = time.perf_counter()
@@ -546,7 +591,7 @@ def main() -> None:
         from otklik.analytics import cubes
 
         with cubes.disabled() if args.no_cubes else contextlib.nullcontext():
-            measure(args.requests, args.only, args.warmup)
+            measure(args.requests, args.only, args.warmup, args.slowest, args.explain)
 
     if args.database:
         django_setup(args.database)

@@ -190,23 +190,31 @@ DIM_COLUMNS = tuple(f"{d}_id" for d in DIMS)
 # whichever way it was computed (rebuilt, or by difference).
 _NONZERO = " + ".join(f"SUM({f})" for f in FIGURES) + " > 0"
 _DELTA = "analytics_cube_delta"  # a temporary table: the changes of a month's rows
-_OLD = "analytics_cube_old"  # a temporary table: the month rows the changes touch
+_BEFORE = "analytics_cube_before"  # a temporary table: the days' rollups before their refresh
+_NET = "analytics_cube_net"  # a temporary table: the net change of each month row touched
+_OLD = "analytics_cube_old"  # a temporary table: the month rows with a net change
+
+
+_ROLLUP_DAYS = f"FROM {DailyRollup._meta.db_table} WHERE day >= %s AND day <= %s"
 
 
 def _select(
-    cube_set: tuple[int, ...], period_sql: str, *, by_day: bool, sign: str = ""
+    cube_set: tuple[int, ...],
+    period_sql: str,
+    *,
+    by_day: bool,
+    source: str = _ROLLUP_DAYS,
+    having: str = _NONZERO,
 ) -> tuple[str, int]:
     """The SELECT of the rows (cube, period, dimensions, figures) of every cube of
-    ``cube_set`` from the ``DailyRollup`` rows of a range of days (two parameters: the first
-    and last day, after those of ``period_sql``), per day (``by_day``) or for the whole range;
-    ``sign`` "-" negates the figures (a difference to subtract: then every group is kept);
-    returns the SQL and how many times its parameters repeat.
+    ``cube_set`` from rollup rows (``source``: a FROM clause; by default the ``DailyRollup``
+    rows of a range of days, two parameters after those of ``period_sql``), per day
+    (``by_day``) or for the whole range; returns the SQL and how many times its parameters
+    repeat.
 
-    PostgreSQL reads the days once and groups them by every cube's dimensions at once
+    PostgreSQL reads the rows once and groups them by every cube's dimensions at once
     (GROUPING SETS; ``GROUPING()`` tells which were grouped); elsewhere a SELECT per cube."""
-    sums = ", ".join(f"{sign}SUM({f})" for f in FIGURES)
-    having = "COUNT(*) > 0" if sign else _NONZERO
-    source = f"FROM {DailyRollup._meta.db_table} WHERE day >= %s AND day <= %s"
+    sums = ", ".join(f"SUM({f})" for f in FIGURES)
     day = ["day"] if by_day else []
     if connection.vendor == "postgresql":
         # GROUPING(channel … sector): bit i set when DIMS[i] is not grouped
@@ -272,29 +280,55 @@ def by_difference(month: dt.date, days: int) -> bool:
     return 2 * days < (month_end(month) - month).days + 1
 
 
+_ROW = ", ".join(("day", *DIM_COLUMNS, *FIGURES))
+
+
 def delta_begin() -> None:
     """Start collecting the changes of a month's rows (inside the refresh's transaction)."""
     figures = ", ".join(f"{f} bigint" for f in FIGURES)
     dims = ", ".join(f"{d} bigint" for d in DIM_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {_DELTA}")
+        for temporary in (_DELTA, _BEFORE):
+            cursor.execute(f"DROP TABLE IF EXISTS {temporary}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_DELTA} (cube integer, period date, {dims}, {figures})"
         )
+        cursor.execute(f"CREATE TEMPORARY TABLE {_BEFORE} (day date, {dims}, {figures})")
 
 
-def delta_add(start: dt.date, end: dt.date, *, subtract: bool) -> None:
-    """Add the month rows of the rollups of ``start``–``end`` (days of one month) as they are
-    now to the changes: ``subtract`` before the days are replaced, then add after."""
-    month = month_start(start)
-    sql, repeat = _select(CUBES, _month_sql(), by_day=False, sign="-" if subtract else "")
+def delta_keep(start: dt.date, end: dt.date) -> None:
+    """Keep the rollups of ``start``–``end`` as they are before the days are replaced."""
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {_DELTA} ({_COLUMNS}) {sql}", [month, start, end] * repeat)
+        cursor.execute(
+            f"INSERT INTO {_BEFORE} ({_ROW}) SELECT {_ROW} {_ROLLUP_DAYS}",
+            [start, end],
+        )
+
+
+def delta_add(start: dt.date, end: dt.date) -> None:
+    """Add the changes of the rollups of ``start``–``end`` (days of one month), replaced since
+    ``delta_keep``, to the changes of the month rows: the rows that are new or changed (their
+    figures added) and the rows gone or changed (subtracted), grouped by every cube. A day
+    recomputed to the same rows adds nothing."""
+    month = month_start(start)
+    negated = ", ".join(("day", *DIM_COLUMNS, *(f"-{f}" for f in FIGURES)))
+    new = f"SELECT {_ROW} {_ROLLUP_DAYS}"
+    old = f"SELECT {_ROW} FROM {_BEFORE} WHERE day >= %s AND day <= %s"  # noqa: S608
+    source = (
+        f"FROM (SELECT {_ROW} FROM ({new} EXCEPT {old}) a "  # noqa: S608 — names from constants
+        f"UNION ALL SELECT {negated} FROM ({old} EXCEPT {new}) b) r"
+    )
+    sql, repeat = _select(CUBES, _month_sql(), by_day=False, source=source, having="COUNT(*) > 0")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_DELTA} ({_COLUMNS}) {sql}", [month, *[start, end] * 4] * repeat
+        )
 
 
 def delta_apply(month: dt.date) -> None:
-    """Apply the collected changes to the month rows of ``month``: the rows they touch are
-    replaced by their sums with the changes (the rest stay as they are)."""
+    """Apply the collected changes to the month rows of ``month``: the changes are netted per
+    row (a day recomputed to the same figures changes nothing), and only the month rows with a
+    net change are replaced by their sums with it (rows summing to nothing are dropped)."""
     table = RollupCube._meta.db_table
     same = " AND ".join(
         ["d.cube = c.cube", "d.period = c.period"]
@@ -303,22 +337,27 @@ def delta_apply(month: dt.date) -> None:
     cubes_in = ", ".join(str(c) for c in CUBES)
     group = ", ".join(("cube", "period", *DIM_COLUMNS))
     sums = ", ".join(f"SUM({f})" for f in FIGURES)
+    named = ", ".join(f"SUM({f}) AS {f}" for f in FIGURES)
+    changed = " OR ".join(f"SUM({f}) <> 0" for f in FIGURES)
     kept = ", ".join(f"c.{x}" for x in ("cube", "period", *DIM_COLUMNS, *FIGURES))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {_DELTA}")
+        cursor.execute(f"DROP TABLE IF EXISTS {_NET}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {_NET} AS SELECT {group}, {named} FROM {_DELTA} "  # noqa: S608 — names from constants
+            f"GROUP BY {group} HAVING {changed}"
+        )
         cursor.execute(f"DROP TABLE IF EXISTS {_OLD}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_OLD} AS SELECT c.id, {kept} "  # noqa: S608 — names from constants
             f"FROM {table} c WHERE c.grain = %s AND c.period = %s AND c.cube IN ({cubes_in}) "
-            f"AND EXISTS (SELECT 1 FROM {_DELTA} d WHERE {same})",
+            f"AND EXISTS (SELECT 1 FROM {_NET} d WHERE {same})",
             [Grain.MONTH, month],
         )
         cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {_OLD})")  # noqa: S608
         cursor.execute(
             f"INSERT INTO {table} (grain, {_COLUMNS}) SELECT '{Grain.MONTH}', {group}, {sums} "  # noqa: S608 — names from constants
-            f"FROM (SELECT {_COLUMNS} FROM {_OLD} UNION ALL SELECT {_COLUMNS} FROM {_DELTA}) u "
+            f"FROM (SELECT {_COLUMNS} FROM {_OLD} UNION ALL SELECT {_COLUMNS} FROM {_NET}) u "
             f"GROUP BY {group} HAVING {_NONZERO}"
         )
-        cursor.execute(f"DROP TABLE {_OLD}")
-        cursor.execute(f"DROP TABLE {_DELTA}")
+        for temporary in (_OLD, _NET, _DELTA, _BEFORE):
+            cursor.execute(f"DROP TABLE {temporary}")

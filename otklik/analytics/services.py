@@ -174,11 +174,11 @@ def _rollup_sql(start: dt.date, end: dt.date) -> tuple[str, list]:
 
 def _days_replace(start: dt.date, end: dt.date, *, delta: bool = False) -> int:
     """Replace the rollups of the consecutive days ``start``–``end`` (one INSERT … SELECT)
-    and their cubes' day rows; ``delta``: the days' month-row changes are collected (the old
-    rollups subtracted, the new added: ``cubes.delta_*``). Returns how many rollup rows the
+    and their cubes' day rows; ``delta``: the days' month-row changes are collected (the
+    rollup rows that changed: ``cubes.delta_*``). Returns how many rollup rows the
     days have now."""
     if delta:
-        cubes.delta_add(start, end, subtract=True)
+        cubes.delta_keep(start, end)
     DailyRollup.objects.filter(day__gte=start, day__lte=end).delete()
     sql, params = _rollup_sql(start, end)
     with connection.cursor() as cursor:
@@ -186,7 +186,7 @@ def _days_replace(start: dt.date, end: dt.date, *, delta: bool = False) -> int:
         rows = cursor.rowcount
     cubes.days_refresh(start, end)
     if delta:
-        cubes.delta_add(start, end, subtract=False)
+        cubes.delta_add(start, end)
     return rows
 
 
