@@ -193,6 +193,11 @@ def _days_replace(start: dt.date, end: dt.date, *, delta: bool = False) -> int:
 def _month_replace(month: dt.date, days: list[dt.date]) -> int:
     """Replace the rollups of ``days`` (sorted, of ``month``), their cube day rows and the
     month's rows: by difference for a few days, rebuilt from the month's rollups for many."""
+    if connection.vendor == "postgresql":
+        # the days' rows are grouped in memory (a day's rollups, ~50 wide rows each, spill
+        # to disk at the default 4 MB); for this transaction only
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
     delta = cubes.by_difference(month, len(days))
     if delta:
         cubes.delta_begin()
