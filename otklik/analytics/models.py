@@ -129,13 +129,10 @@ class RollupCube(RollupFigures):
         verbose_name_plural = "агрегаты сводок"
         indexes = [
             models.Index(fields=["cube", "grain", "period"], name="analytics_cube_read"),
-            # a filtered read of a large cube's month rows (a filter or the user's scope) takes
-            # the rows of that value only
+            # a filtered read (a filter or the user's scope) takes the rows of that value only
             *(
                 models.Index(
-                    fields=["cube", dim, "period"],
-                    condition=models.Q(grain="m"),
-                    name=f"analytics_cube_m_{dim[:4]}",
+                    fields=["cube", "grain", dim, "period"], name=f"analytics_cube_by_{dim[:4]}"
                 )
                 for dim in ("sector", "topic", "municipality", "organization")
             ),

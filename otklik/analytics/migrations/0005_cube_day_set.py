@@ -27,18 +27,18 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='rollupcube',
-            index=models.Index(condition=models.Q(('grain', 'm')), fields=['cube', 'sector', 'period'], name='analytics_cube_m_sect'),
+            index=models.Index(fields=['cube', 'grain', 'sector', 'period'], name='analytics_cube_by_sect'),
         ),
         migrations.AddIndex(
             model_name='rollupcube',
-            index=models.Index(condition=models.Q(('grain', 'm')), fields=['cube', 'topic', 'period'], name='analytics_cube_m_topi'),
+            index=models.Index(fields=['cube', 'grain', 'topic', 'period'], name='analytics_cube_by_topi'),
         ),
         migrations.AddIndex(
             model_name='rollupcube',
-            index=models.Index(condition=models.Q(('grain', 'm')), fields=['cube', 'municipality', 'period'], name='analytics_cube_m_muni'),
+            index=models.Index(fields=['cube', 'grain', 'municipality', 'period'], name='analytics_cube_by_muni'),
         ),
         migrations.AddIndex(
             model_name='rollupcube',
-            index=models.Index(condition=models.Q(('grain', 'm')), fields=['cube', 'organization', 'period'], name='analytics_cube_m_orga'),
+            index=models.Index(fields=['cube', 'grain', 'organization', 'period'], name='analytics_cube_by_orga'),
         ),
     ]
