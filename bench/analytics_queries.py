@@ -306,12 +306,13 @@ def refresh(days: int, sample_days: int) -> None:
     """The full refresh (``rollups_refresh(full=True)``: set-based, a month at a time), the
     refresh of single days as the periodic job does it (``rollup_day``: the day's rollups and
     cubes, its month's cube rows), then an incremental refresh after changes on one day."""
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.utils import timezone
 
     from otklik.analytics.models import DailyRollup, RollupCube
     from otklik.analytics.services import rollup_day, rollups_refresh
     from otklik.cases.models import Case
+    from otklik.directory.models import Municipality
 
     today = timezone.localdate()
     t0 = time.perf_counter()
@@ -326,33 +327,43 @@ def refresh(days: int, sample_days: int) -> None:
         f"{total / max(1, result['days']):.2f} s per day of data",
         flush=True,
     )
-    per_day = []
+    per_day, parts = [], {}
     for i in range(sample_days):
         day = today - dt.timedelta(days=7 + i * max(1, (days - 14) // max(1, sample_days)))
+        reset_queries()
+        connection.force_debug_cursor = True
         t = time.perf_counter()
         rollup_day(day)
         per_day.append(time.perf_counter() - t)
+        connection.force_debug_cursor = False
+        for q in connection.queries:
+            part = _refresh_part(q["sql"])
+            parts[part] = parts.get(part, 0.0) + float(q["time"])
     if per_day:
         print(
             f"one day refreshed alone (rollup_day, {len(per_day)} days spread over the year): "
             f"mean {statistics.mean(per_day):.2f} s, p95 {percentile(per_day, 95):.2f} s, "
-            f"max {max(per_day):.2f} s",
+            f"max {max(per_day):.2f} s; per day: "
+            + ", ".join(f"{k} {v / len(per_day):.3f} s" for k, v in parts.items()),
             flush=True,
         )
     print(f"daily rollup rows stored: {DailyRollup.objects.count()}", flush=True)
-    # one day changed: 50 cases received 40 days ago are touched (as an edit would)
-    day = today - dt.timedelta(days=40)
+    # one day changed: 50 cases received 40 days ago are edited
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     ids = list(
         Case.objects.filter(received_at__gte=start, received_at__lt=start + dt.timedelta(days=1))
         .order_by("pk")
         .values_list("pk", flat=True)[:50]
     )
-    Case.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    # moved to another municipality: their figures move between rows of the rollups and the
+    # cubes (a touch alone would recompute the days to the same rows)
+    other = Municipality.objects.order_by("-pk").values_list("pk", flat=True).first()
+    Case.objects.filter(pk__in=ids).update(updated_at=timezone.now(), municipality_id=other)
     t = time.perf_counter()
     result = rollups_refresh()
     print(
-        f"incremental refresh after 50 cases of one day changed: {result['days']} dirty days "
+        f"incremental refresh after 50 cases of one day moved to another municipality: "
+        f"{result['days']} dirty days "
         f"recomputed in {time.perf_counter() - t:.2f} s",
         flush=True,
     )
@@ -363,6 +374,19 @@ def refresh(days: int, sample_days: int) -> None:
         f" in {time.perf_counter() - t:.2f} s",
         flush=True,
     )
+
+
+def _refresh_part(sql: str) -> str:
+    """Which part of a day's refresh a statement is."""
+    if "analytics_dailyrollup (day" in sql or 'DELETE FROM "analytics_dailyrollup"' in sql:
+        return "rollups from the raw tables"
+    if "analytics_cube_" in sql:
+        return "month rows by difference"
+    if "analytics_rollupcube" in sql:
+        return "cube day rows (and month rows rebuilt)"
+    if sql.startswith("COMMIT"):
+        return "commit"
+    return "other"
 
 
 def measure(
