@@ -114,10 +114,10 @@ FROM (
 
 FILL_MESSAGES = """
 INSERT INTO intake_message (created_at, updated_at, channel_id, kind_id, external_id,
-  received_at, raw, text, sector_id, topic_id, municipality_id, organization_id, address,
-  case_id)
+  received_at, raw, text, text_masked, sector_id, topic_id, municipality_id, organization_id,
+  address, case_id)
 SELECT c.received_at, c.received_at, c.channel_id, c.kind_id, 'bench-' || c.id, c.received_at,
-  '{}', 'Нет горячей воды третий день, дом ' || c.id || ', просим разобраться.',
+  '{}', 'Нет горячей воды третий день, дом ' || c.id || ', просим разобраться.', '',
   c.sector_id, c.topic_id, c.municipality_id, c.organization_id, c.address, c.id
 FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s;
 """
@@ -125,10 +125,10 @@ FROM cases_case c WHERE c.id BETWEEN %(lo)s AND %(hi)s;
 # the rest join a case (a second message about the same thing, within two days)
 FILL_JOINED = """
 INSERT INTO intake_message (created_at, updated_at, channel_id, kind_id, external_id,
-  received_at, raw, text, sector_id, topic_id, municipality_id, organization_id, address,
-  case_id)
+  received_at, raw, text, text_masked, sector_id, topic_id, municipality_id, organization_id,
+  address, case_id)
 SELECT t, t, c.channel_id, c.kind_id, 'bench-j' || g, t, '{}',
-  'Присоединяюсь: ' || c.title, c.sector_id, c.topic_id, c.municipality_id, c.organization_id,
+  'Присоединяюсь: ' || c.title, '', c.sector_id, c.topic_id, c.municipality_id, c.organization_id,
   c.address, c.id
 FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g
 JOIN cases_case c ON c.id = %(first)s + floor(bench_u(g, 11) * %(cases)s)::bigint,
@@ -137,14 +137,14 @@ LATERAL (SELECT least(c.received_at + make_interval(secs => bench_u(g, 12) * 172
 """
 
 FILL_ANSWERS = """
-INSERT INTO cases_answer (created_at, updated_at, case_id, organization_id, text,
+INSERT INTO cases_answer (created_at, updated_at, case_id, organization_id, text, text_masked,
   is_intermediate, status, moderation_comment, quality_score, moderated_at, published_at)
-SELECT c.published_at, c.published_at, c.id, c.organization_id, 'Ответ по обращению',
+SELECT c.published_at, c.published_at, c.id, c.organization_id, 'Ответ по обращению', '',
   false, 'approved', '', 3 + floor(bench_u(c.id, 13) * 3)::int,
   c.published_at - interval '30 minutes', c.published_at
 FROM cases_case c WHERE c.published_at IS NOT NULL AND c.id BETWEEN %(lo)s AND %(hi)s
 UNION ALL
-SELECT m, m, c.id, c.organization_id, 'Черновик ответа', false, 'returned', 'Доработать', 2, m,
+SELECT m, m, c.id, c.organization_id, 'Черновик ответа', '', false, 'returned', 'Доработать', 2, m,
   NULL
 FROM cases_case c,
 LATERAL (SELECT c.received_at + (c.published_at - c.received_at) / 2 AS m) x
@@ -306,12 +306,13 @@ def refresh(days: int, sample_days: int) -> None:
     """The full refresh (``rollups_refresh(full=True)``: set-based, a month at a time), the
     refresh of single days as the periodic job does it (``rollup_day``: the day's rollups and
     cubes, its month's cube rows), then an incremental refresh after changes on one day."""
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.utils import timezone
 
     from otklik.analytics.models import DailyRollup, RollupCube
     from otklik.analytics.services import rollup_day, rollups_refresh
     from otklik.cases.models import Case
+    from otklik.directory.models import Municipality
 
     today = timezone.localdate()
     t0 = time.perf_counter()
@@ -326,33 +327,43 @@ def refresh(days: int, sample_days: int) -> None:
         f"{total / max(1, result['days']):.2f} s per day of data",
         flush=True,
     )
-    per_day = []
+    per_day, parts = [], {}
     for i in range(sample_days):
         day = today - dt.timedelta(days=7 + i * max(1, (days - 14) // max(1, sample_days)))
+        reset_queries()
+        connection.force_debug_cursor = True
         t = time.perf_counter()
         rollup_day(day)
         per_day.append(time.perf_counter() - t)
+        connection.force_debug_cursor = False
+        for q in connection.queries:
+            part = _refresh_part(q["sql"])
+            parts[part] = parts.get(part, 0.0) + float(q["time"])
     if per_day:
         print(
             f"one day refreshed alone (rollup_day, {len(per_day)} days spread over the year): "
             f"mean {statistics.mean(per_day):.2f} s, p95 {percentile(per_day, 95):.2f} s, "
-            f"max {max(per_day):.2f} s",
+            f"max {max(per_day):.2f} s; per day: "
+            + ", ".join(f"{k} {v / len(per_day):.3f} s" for k, v in parts.items()),
             flush=True,
         )
     print(f"daily rollup rows stored: {DailyRollup.objects.count()}", flush=True)
-    # one day changed: 50 cases received 40 days ago are touched (as an edit would)
-    day = today - dt.timedelta(days=40)
+    # one day changed: 50 cases received 40 days ago are edited
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     ids = list(
         Case.objects.filter(received_at__gte=start, received_at__lt=start + dt.timedelta(days=1))
         .order_by("pk")
         .values_list("pk", flat=True)[:50]
     )
-    Case.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    # moved to another municipality: their figures move between rows of the rollups and the
+    # cubes (a touch alone would recompute the days to the same rows)
+    other = Municipality.objects.order_by("-pk").values_list("pk", flat=True).first()
+    Case.objects.filter(pk__in=ids).update(updated_at=timezone.now(), municipality_id=other)
     t = time.perf_counter()
     result = rollups_refresh()
     print(
-        f"incremental refresh after 50 cases of one day changed: {result['days']} dirty days "
+        f"incremental refresh after 50 cases of one day moved to another municipality: "
+        f"{result['days']} dirty days "
         f"recomputed in {time.perf_counter() - t:.2f} s",
         flush=True,
     )
@@ -363,9 +374,62 @@ def refresh(days: int, sample_days: int) -> None:
         f" in {time.perf_counter() - t:.2f} s",
         flush=True,
     )
+    _check_months(day)
 
 
-def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
+def _check_months(changed: dt.date) -> None:
+    """The month rows kept by difference against the month rows rebuilt from the rollups, for
+    the months from ``changed`` to today (where the incremental refreshes wrote): how many
+    rows differ (expected 0)."""
+    from django.db import connection
+
+    from otklik.analytics import cubes
+    from otklik.analytics.models import DailyRollup
+
+    columns = ", ".join(("cube", "period", *cubes.DIM_COLUMNS, *cubes.FIGURES))
+    stored = f"SELECT {columns} FROM analytics_rollupcube WHERE grain = 'm' AND period = %s"  # noqa: S608 — names from constants
+    rebuilt, repeat = cubes._select(cubes.CUBES, "CAST(%s AS date)", by_day=False)
+    last = DailyRollup.objects.order_by("-day").values_list("day", flat=True).first()
+    month, differ, months = cubes.month_start(changed), 0, 0
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        while month <= last:
+            params = [month, month, cubes.month_end(month)] * repeat
+            cur.execute(
+                f"SELECT count(*) FROM (({stored} EXCEPT {rebuilt}) UNION ALL "  # noqa: S608
+                f"({rebuilt} EXCEPT {stored})) x",
+                [month, *params, *params, month],
+            )
+            differ += cur.fetchone()[0]
+            months += 1
+            month = cubes.month_end(month) + dt.timedelta(days=1)
+    print(
+        f"month rows after the refreshes by difference against the rebuilt ones: {differ} rows "
+        f"differ in {months} months (checked in {time.perf_counter() - t:.0f} s)",
+        flush=True,
+    )
+
+
+def _refresh_part(sql: str) -> str:
+    """Which part of a day's refresh a statement is."""
+    if "analytics_dailyrollup (day" in sql or 'DELETE FROM "analytics_dailyrollup"' in sql:
+        return "rollups from the raw tables"
+    if "analytics_cube_" in sql:
+        return "month rows by difference"
+    if "analytics_rollupcube" in sql:
+        return "cube day rows (and month rows rebuilt)"
+    if sql.startswith("COMMIT"):
+        return "commit"
+    return "other"
+
+
+def measure(
+    n_requests: int,
+    only: str | None = None,
+    warmup: int = 1,
+    slowest: int = 0,
+    explain: bool = False,
+) -> None:
     from django.test import Client
     from django.utils import timezone
 
@@ -486,6 +550,7 @@ def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
     )
     from django.db import connection, reset_queries
 
+    slow: list = []
     header = f"{'request':40} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
     print(f"{header} {'queries':>7}")
     for label, make in kinds.items():
@@ -494,7 +559,7 @@ def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
         for _ in range(warmup):  # the first request of a kind: imports, templates
             user, path, params = make()
             clients[user].get(path, params)
-        times, statuses, queries = [], set(), []
+        times, statuses, queries, requests = [], set(), [], []
         for _ in range(n_requests):
             user, path, params = make()
             reset_queries()
@@ -505,6 +570,8 @@ def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
             connection.force_debug_cursor = False
             queries.append(len(connection.queries))
             statuses.add(response.status_code)
+            requests.append((times[-1], user, path, params, list(connection.queries)))
+        slow.append((label, sorted(requests, key=lambda r: -r[0])[:slowest]))
         if statuses - {200}:
             label += f" (status {sorted(statuses)})"
         print(
@@ -513,6 +580,38 @@ def measure(n_requests: int, only: str | None = None, warmup: int = 1) -> None:
             f"{statistics.mean(queries):>7.1f}",
             flush=True,
         )
+    if slowest:
+        _print_slowest(slow, explain)
+
+
+def _print_slowest(slow: list, explain: bool) -> None:
+    """The slowest requests of each kind: who, the filters, the total and the three slowest
+    statements (ms and the start of the SQL); ``explain``: EXPLAIN ANALYZE of the slowest
+    statement of the slowest request of each kind."""
+    from django.db import connection
+
+    print(f"\nthe slowest requests of each kind (statements over {SLOW_STATEMENT_MS} ms):")
+    for label, requests in slow:
+        print(f"{label}")
+        for i, (ms, user, path, params, queries) in enumerate(requests):
+            db_ms = sum(float(q["time"]) for q in queries) * 1000
+            shown = {k: str(v) for k, v in params.items()}
+            print(
+                f"  {ms:7.1f} ms ({db_ms:.1f} in {len(queries)} statements) {user} {path} {shown}"
+            )
+            top = sorted(queries, key=lambda q: -float(q["time"]))
+            for q in top[:3]:
+                if float(q["time"]) * 1000 >= SLOW_STATEMENT_MS:
+                    sql = " ".join(q["sql"].split())
+                    print(f"      {float(q['time']) * 1000:7.1f} ms  {sql[:300]}")
+            if explain and i == 0 and top and float(top[0]["time"]) * 1000 >= SLOW_STATEMENT_MS:
+                with connection.cursor() as cur:
+                    cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + top[0]["sql"])
+                    for (line,) in cur.fetchall():
+                        print(f"        | {line}")
+
+
+SLOW_STATEMENT_MS = 20
 
 
 def _uptime(when: str) -> None:
@@ -536,6 +635,10 @@ def main() -> None:
     parser.add_argument("--database", help="reuse a filled database URL (skips the fill)")
     parser.add_argument("--skip-rollups", action="store_true", help="with --database")
     parser.add_argument("--only", help="measure only the requests whose label contains this")
+    parser.add_argument("--slowest", type=int, default=3, help="slowest requests shown per kind")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE the slowest statement per kind"
+    )
     args = parser.parse_args()
     _uptime("before")
     t0 = time.perf_counter()
@@ -546,7 +649,7 @@ def main() -> None:
         from otklik.analytics import cubes
 
         with cubes.disabled() if args.no_cubes else contextlib.nullcontext():
-            measure(args.requests, args.only, args.warmup)
+            measure(args.requests, args.only, args.warmup, args.slowest, args.explain)
 
     if args.database:
         django_setup(args.database)

@@ -92,6 +92,7 @@ class DailyRollup(RollupFigures):
             models.Index(fields=["day", "sector"]),
             models.Index(fields=["day", "municipality"]),
             models.Index(fields=["day", "organization"]),
+            models.Index(fields=["day", "topic"], name="analytics_rollup_day_topic"),
             # the state of a period's rollups (count, newest id) for the rating cache
             models.Index(fields=["day", "id"], name="analytics_rollup_day_id"),
         ]
@@ -107,9 +108,10 @@ class Grain(models.TextChoices):
 
 class RollupCube(RollupFigures):
     """The daily rollups summed over all dimensions but a few (a "cube", ``cubes.CUBES``), per
-    day and per calendar month: what the dashboards read. ``cube`` is the bit mask of the
-    dimensions kept (``cubes.BITS``); the columns of the other dimensions are empty. Filled
-    from ``DailyRollup`` in the transaction that replaces a day's rollups."""
+    calendar month, and per day for the small ones (``cubes.DAY_CUBES``): what the dashboards
+    read. ``cube`` is the bit mask of the dimensions kept (``cubes.BITS``); the columns of the
+    other dimensions are empty. Filled from ``DailyRollup`` in the transaction that replaces a
+    day's rollups."""
 
     grain = models.CharField("зерно", max_length=1, choices=Grain.choices)
     cube = models.PositiveSmallIntegerField("набор измерений")
@@ -127,6 +129,13 @@ class RollupCube(RollupFigures):
         verbose_name_plural = "агрегаты сводок"
         indexes = [
             models.Index(fields=["cube", "grain", "period"], name="analytics_cube_read"),
+            # a filtered read (a filter or the user's scope) takes the rows of that value only
+            *(
+                models.Index(
+                    fields=["cube", "grain", dim, "period"], name=f"analytics_cube_by_{dim[:4]}"
+                )
+                for dim in ("sector", "topic", "municipality", "organization")
+            ),
         ]
 
     def __str__(self) -> str:

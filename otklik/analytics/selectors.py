@@ -94,47 +94,57 @@ def _sums(
 ) -> dict[str, dict[Any, Figures]]:
     """The figures of the slice summed per value of ``by`` (a dimension, or ``"day"``), for
     each of ``periods`` (tag → period, not overlapping; default: the slice's period under
-    ``"now"``), in one query, within the user's scope (``user`` None: the whole region, for
-    the ratings).
+    ``"now"``), in one query per part of the plan, within the user's scope (``user`` None:
+    the whole region, for the ratings).
 
     Read from the smallest cube that keeps what is grouped, filtered and scoped (month rows
-    for the whole months of a period, day rows for the rest), else from the daily rollups.
-    ``histograms`` adds the summed hour histograms (``HIST_COLUMNS``) under ``"_hist"``."""
+    for the whole months of a period, day rows for the rest; the days of a cube without day
+    rows from the daily rollups), else from the daily rollups (``cubes.plan``: one query per
+    part, their sums added). ``histograms`` adds the summed hour histograms (``HIST_COLUMNS``)
+    under ``"_hist"``."""
     if user is not None:
         access_check(user, Action.ANALYTICS_VIEW)
     periods = periods or {"now": s.period}
     filters = {name: getattr(s, name) for name in cubes.DIMS if getattr(s, name) is not None}
     needed = set(filters) | {d for d in (by, _scope_dimension(user)) if d in cubes.DIMS}
-    cube = cubes.cube_for(needed)
     daily = by == "day"
-    if cube is None:
-        qs, date = DailyRollup.objects.all(), "day"
-        when = {tag: Q(day__gte=p.start, day__lte=p.end) for tag, p in periods.items()}
-    else:
-        qs, date = RollupCube.objects.filter(cube=cube), "period"
-        when = {tag: cubes.period_q(p.start, p.end, daily=daily) for tag, p in periods.items()}
-    if user is not None:
-        qs = visible_to(qs, user, Action.ANALYTICS_VIEW)
-    either = Q(pk__in=[])
-    for q in when.values():
-        either |= q
-    qs = qs.filter(either, **{f"{k}_id": v for k, v in filters.items()})
-    group = ["tag", date if daily else f"{by}_id"]
-    qs = qs.annotate(
-        tag=DbCase(*(When(q, then=Value(tag)) for tag, q in when.items()), default=Value(""))
-        if len(when) > 1
-        else Value(next(iter(when)))
-    )
+    parts = cubes.plan(needed, {tag: (p.start, p.end) for tag, p in periods.items()}, daily=daily)
     columns = METRICS + (ALL_HIST_COLUMNS if histograms else ())
     out: dict[str, dict[Any, Figures]] = {tag: {} for tag in periods}
-    for row in qs.values(*group).annotate(**{c: Sum(c) for c in columns}).order_by():
-        figures = {m: int(row[m] or 0) for m in METRICS}
-        if histograms:
-            figures["_hist"] = {
-                name: [int(row[c] or 0) for c in cols] for name, cols in HIST_COLUMNS.items()
-            }
-        out[row["tag"]][row[group[1]]] = figures
+    for part in parts:
+        if part.cube is None:
+            qs, date = DailyRollup.objects.all(), "day"
+        else:
+            qs, date = RollupCube.objects.filter(cube=part.cube), "period"
+        if user is not None:
+            qs = visible_to(qs, user, Action.ANALYTICS_VIEW)
+        either = Q(pk__in=[])
+        for q in part.when.values():
+            either |= q
+        qs = qs.filter(either, **{f"{k}_id": v for k, v in filters.items()})
+        group = ["tag", date if daily else f"{by}_id"]
+        qs = qs.annotate(
+            tag=DbCase(*(When(q, then=Value(t)) for t, q in part.when.items()), default=Value(""))
+            if len(part.when) > 1
+            else Value(next(iter(part.when)))
+        )
+        for row in qs.values(*group).annotate(**{c: Sum(c) for c in columns}).order_by():
+            _into(out[row["tag"]], row[group[1]], row, histograms)
     return out
+
+
+def _into(groups: dict[Any, Figures], key: Any, row: dict, histograms: bool) -> None:
+    """Add a row of sums to the figures of its group (a group may come from several parts)."""
+    figures = groups.setdefault(key, dict.fromkeys(METRICS, 0))
+    for m in METRICS:
+        figures[m] += int(row[m] or 0)
+    if histograms:
+        hist = figures.setdefault(
+            "_hist", {name: [0] * len(cols) for name, cols in HIST_COLUMNS.items()}
+        )
+        for name, cols in HIST_COLUMNS.items():
+            for i, c in enumerate(cols):
+                hist[name][i] += int(row[c] or 0)
 
 
 def _one(user: Any, s: Slice, **kw) -> dict[Any, Figures]:

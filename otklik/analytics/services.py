@@ -172,15 +172,40 @@ def _rollup_sql(start: dt.date, end: dt.date) -> tuple[str, list]:
     return sql, params
 
 
-def _days_replace(start: dt.date, end: dt.date) -> int:
+def _days_replace(start: dt.date, end: dt.date, *, delta: bool = False) -> int:
     """Replace the rollups of the consecutive days ``start``–``end`` (one INSERT … SELECT)
-    and their cubes' day rows; returns how many rollup rows the days have now."""
+    and their cubes' day rows; ``delta``: the days' month-row changes are collected (the
+    rollup rows that changed: ``cubes.delta_*``). Returns how many rollup rows the
+    days have now."""
+    if delta:
+        cubes.delta_keep(start, end)
     DailyRollup.objects.filter(day__gte=start, day__lte=end).delete()
     sql, params = _rollup_sql(start, end)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.rowcount
     cubes.days_refresh(start, end)
+    if delta:
+        cubes.delta_add(start, end)
+    return rows
+
+
+def _month_replace(month: dt.date, days: list[dt.date]) -> int:
+    """Replace the rollups of ``days`` (sorted, of ``month``), their cube day rows and the
+    month's rows: by difference for a few days, rebuilt from the month's rollups for many."""
+    if connection.vendor == "postgresql":
+        # the days' rows are grouped in memory (a day's rollups, ~50 wide rows each, spill
+        # to disk at the default 4 MB); for this transaction only
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+    delta = cubes.by_difference(month, len(days))
+    if delta:
+        cubes.delta_begin()
+    rows = sum(_days_replace(start, end, delta=delta) for start, end in _runs(days))
+    if delta:
+        cubes.delta_apply(month)
+    else:
+        cubes.month_refresh(month)
     return rows
 
 
@@ -188,9 +213,7 @@ def _days_replace(start: dt.date, end: dt.date) -> int:
 def rollup_day(day: dt.date) -> int:
     """Replace the rollup rows of ``day`` and its cubes (the day's rows and its month's rows);
     returns how many rollup rows it has now."""
-    rows = _days_replace(day, day)
-    cubes.month_refresh(cubes.month_start(day))
-    return rows
+    return _month_replace(cubes.month_start(day), [day])
 
 
 def _days(moments: Iterable[dt.datetime | None]) -> set[dt.date]:
@@ -260,9 +283,7 @@ def rollup_days(days: Iterable[dt.date]) -> int:
     rows = 0
     for month, in_month in groupby(sorted(set(days)), key=cubes.month_start):
         with transaction.atomic():
-            for start, end in _runs(list(in_month)):
-                rows += _days_replace(start, end)
-            cubes.month_refresh(month)
+            rows += _month_replace(month, list(in_month))
     return rows
 
 
