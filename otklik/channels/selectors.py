@@ -14,6 +14,13 @@ from otklik.channels.models import ChannelHealth
 from otklik.directory.models import Channel
 from otklik.intake.models import Delivery, DeliveryStatus
 
+
+def delivery_kept(channel_code: str, external_id: str) -> bool:
+    """An item of the channel already kept under its own id (taken, discarded or waiting in the
+    quarantine): a redelivery or a repeated poll stores nothing more."""
+    return Delivery.objects.filter(channel_code=channel_code, external_id=external_id).exists()
+
+
 # A channel with no intake for this long is shown as quiet (not necessarily broken).
 QUIET_AFTER = timedelta(hours=24)
 

@@ -9,8 +9,8 @@ import json
 
 from otklik.channels.ok import api, events
 from otklik.channels.secrets import MissingSecret, channel_secret
+from otklik.channels.selectors import delivery_kept
 from otklik.channels.services import channel_receive
-from otklik.intake.models import Delivery
 from otklik.intake.services import IngestResult
 
 
@@ -53,9 +53,7 @@ def _ms(value) -> dt.datetime | None:
 
 
 def item_seen(external_id: str) -> bool:
-    """Already kept (taken, discarded or waiting in the quarantine): a poll that sees it again
-    stores nothing."""
-    return Delivery.objects.filter(channel_code="ok", external_id=external_id).exists()
+    return delivery_kept("ok", external_id)
 
 
 def _receive(external_id: str, envelope: dict, convert, sent_at) -> IngestResult | None:

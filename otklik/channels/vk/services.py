@@ -8,9 +8,9 @@ import json
 from dataclasses import dataclass
 
 from otklik.channels.secrets import MissingSecret, channel_secret
+from otklik.channels.selectors import delivery_kept
 from otklik.channels.services import channel_receive
 from otklik.channels.vk import events
-from otklik.intake.models import Delivery
 from otklik.intake.services import IngestResult
 
 
@@ -62,10 +62,7 @@ def callback_handle(*, body: str) -> CallbackAnswer:
     if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
         return CallbackAnswer(403, "forbidden")
     external_id = events.external_id_of(event, body)
-    if (
-        external_id.startswith("event:")
-        and Delivery.objects.filter(channel_code="vk", external_id=external_id).exists()
-    ):
+    if external_id.startswith("event:") and delivery_kept("vk", external_id):
         return CallbackAnswer(200, "ok")  # a retried service event: kept once already
     stored = dict(event)
     stored.pop("secret", None)  # the key is not kept with the body
