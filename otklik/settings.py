@@ -127,6 +127,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "OTKLIK_PG_JIT", False
+):
+    # PostgreSQL's JIT compiles a statement whose estimate is large before running it: for
+    # the platform's statements (a day's rollups: dozens of filtered counts; reads of
+    # thousands of rollup rows) compiling costs more than it saves — a day's rollups at
+    # 10 M messages took 3.2 s with it, 1.7 s without (bench/README.md). Off per session.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and background work -------------------------------------------------------------------

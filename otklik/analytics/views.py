@@ -14,6 +14,7 @@ from otklik.accounts.permissions import Action, can
 from otklik.analytics import exports, selectors
 from otklik.analytics.forms import SliceForm
 from otklik.core.exceptions import ApplicationError
+from otklik.core.paging import COUNT_CAP, CappedPaginator
 from otklik.core.views import access_denied_as_403, require_action
 
 PAGES = {
@@ -87,6 +88,9 @@ satisfaction_view = _page("satisfaction")
 conflicts_view = _page("conflicts")
 
 
+DRILL_COUNT_CAP = COUNT_CAP  # the drill-down page counts its cases up to here («более 1000»)
+
+
 @require_GET
 @require_action(Action.ANALYTICS_VIEW)
 @access_denied_as_403
@@ -96,13 +100,15 @@ def cases_view(request: HttpRequest) -> HttpResponse:
     if metric not in selectors.DRILL:
         metric = "cases_opened"
     qs = selectors.drill_cases(user=request.user, s=s, metric=metric)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # counted up to the cap: the number clicked is on the dashboard, the page lists its cases
+    page = CappedPaginator(qs, 50, cap=DRILL_COUNT_CAP).get_page(request.GET.get("page"))
     return render(
         request,
         "analytics/cases.html",
         {
             "title": selectors.DRILL[metric],
             "metric": metric,
+            "event_label": selectors.DRILL_AT.get(metric, (None, ""))[1],
             "form": form,
             "slice": s,
             "slice_params": params,

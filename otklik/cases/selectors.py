@@ -14,6 +14,7 @@ from otklik.accounts.permissions import Action, Scope, ids_or_subquery, scope_fo
 from otklik.cases.choices import OPEN_STATES, CaseStatus
 from otklik.cases.models import Case
 from otklik.core.exceptions import NotFound
+from otklik.core.paging import COUNT_CAP, capped_count
 from otklik.directory.cache import reference_snapshot, with_reference_rows
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 from otklik.intake.models import Message
@@ -133,15 +134,6 @@ def case_get(*, user: Any, pk: int | str) -> Case:
 
 
 # --- reads of the operator UI --------------------------------------------------------------
-COUNT_CAP = 1000
-
-
-def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
-    """``qs.count()`` that stops at ``cap + 1`` (a number above ``cap`` means «more than cap»):
-    an exact COUNT over a million cases costs more than the page itself."""
-    return qs.order_by()[: cap + 1].count()
-
-
 QUEUE_COUNTS_SECONDS = 30  # how long the tab counts of one scope are reused
 
 

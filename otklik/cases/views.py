@@ -15,13 +15,11 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
@@ -37,11 +35,9 @@ from otklik.cases.choices import (
 )
 from otklik.cases.models import Case
 from otklik.cases.selectors import (
-    COUNT_CAP,
     QUEUES,
     answer_attachment_get,
     answer_template_list,
-    capped_count,
     case_answers,
     case_events,
     case_get,
@@ -62,6 +58,7 @@ from otklik.cases.services.deadlines import extension_limit_days
 from otklik.cases.services.routing import route_case, routing_rule_delete, routing_rule_save
 from otklik.cases.templatetags.cases_ui import case_deadline, timeline
 from otklik.core.exceptions import AccessDenied, ApplicationError, NotFound
+from otklik.core.paging import COUNT_CAP, CappedPaginator
 from otklik.core.views import PAGE_SIZE, require_action
 from otklik.intake.selectors import AUTHOR_HIDDEN, message_author_visible
 from otklik.nlp.selectors import case_analysis
@@ -113,23 +110,6 @@ def default_queue(user: Any, queues: list[str]) -> str:
 LIST_COUNT_CAP = COUNT_CAP  # counts of the queue page stop here («1000+»)
 
 
-class CappedPaginator(Paginator):
-    """Pages whose total stops at ``LIST_COUNT_CAP`` (shown as «более 1000»): past that, narrow
-    the filters; an exact count of a million-case queue would cost more than the page."""
-
-    @cached_property
-    def _capped(self) -> int:
-        return capped_count(self.object_list, LIST_COUNT_CAP)
-
-    @property
-    def count(self) -> int:
-        return min(self._capped, LIST_COUNT_CAP)
-
-    @property
-    def count_exact(self) -> bool:
-        return self._capped <= LIST_COUNT_CAP
-
-
 def _count_label(n: int) -> str:
     return f"{LIST_COUNT_CAP}+" if n > LIST_COUNT_CAP else str(n)
 
@@ -149,7 +129,9 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     data = {k: request.GET[k] for k in FILTER_KEYS if request.GET.get(k)}
     form = forms.CaseFilterForm(data or None, user=user)
     filters = form.filters(queue)
-    paginator = CappedPaginator(case_list(user=user, filters=filters), PAGE_SIZE)
+    paginator = CappedPaginator(
+        case_list(user=user, filters=filters), PAGE_SIZE, cap=LIST_COUNT_CAP
+    )
     page = paginator.get_page(request.GET.get("page"))
     counts = queue_counts(user=user, queues=queues, cap=LIST_COUNT_CAP)
     tabs = [

@@ -179,6 +179,9 @@ class DrillCasesView(APIView):
                 "number": c.number,
                 "status": c.status,
                 "received_at": c.received_at,
+                # the moment the metric counted (answered: published, breached: the deadline
+                # passed); null for the metrics counted on messages, events or surveys
+                "event_at": getattr(c, "event_at", None),
                 "sector": c.sector.code if c.sector else None,
                 "topic": c.topic.code if c.topic else None,
                 "municipality": c.municipality.okato if c.municipality else None,

@@ -43,6 +43,15 @@ def test_drill_down_and_bad_input(api, personas, world):
     body = api.get("/api/v1/analytics/cases", {**RANGE, "metric": "breached"}).json()
     assert {r["number"] for r in body["results"]} == {world["b"].number, world["c"].number}
     assert api.get("/api/v1/analytics/cases", {**RANGE, "metric": "nope"}).status_code == 400
+    # answers: newest published first, each with the moment it counted
+    rows = api.get("/api/v1/analytics/cases", {**RANGE, "metric": "answered"}).json()["results"]
+    published = {c.number: c.published_at for c in world.values()}
+    assert [dt.datetime.fromisoformat(r["event_at"]) for r in rows] == sorted(
+        (published[r["number"]] for r in rows), reverse=True
+    )
+    assert len(rows) == 3
+    rows = api.get("/api/v1/analytics/cases", {**RANGE, "metric": "reopened"}).json()["results"]
+    assert [(r["number"], r["event_at"]) for r in rows] == [(world["d"].number, None)]
     bad = api.get("/api/v1/analytics/picture", {"date_from": "2026-12-01", "date_to": "2026-11-01"})
     assert bad.status_code == 400
 

@@ -4,6 +4,7 @@ refresh; scopes; dashboards and drill-down."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -129,3 +130,24 @@ def test_drill_page_and_refusal(client, personas, world):
     assert client.get(reverse("analytics:picture")).status_code == 200  # own organisation
     client.logout()
     assert client.get(reverse("analytics:picture")).status_code == 302  # to the login page
+
+
+def test_drill_page_counts_up_to_the_cap(client, personas, world, monkeypatch):
+    """Past the cap the page says «более N» and lists the newest cases (a drill-down of a year
+    of the region would otherwise count millions of rows for the one number)."""
+    client.force_login(personas["head"])
+    params = {
+        "metric": "breached",
+        "from": D.isoformat(),
+        "to": (D + dt.timedelta(days=10)).isoformat(),
+    }
+
+    def count(html: str) -> str:
+        return re.search(r'data-testid="drill-count">([^<]*)<', html).group(1)
+
+    assert count(client.get(reverse("analytics:cases"), params).content.decode()) == "2"
+    monkeypatch.setattr("otklik.analytics.views.DRILL_COUNT_CAP", 1)
+    html = client.get(reverse("analytics:cases"), params).content.decode()
+    assert count(html) == "более 1"
+    # the newest first, as many as the cap lets pages reach
+    assert (world["b"].number in html) + (world["c"].number in html) == 1
