@@ -4,8 +4,8 @@ month (``models.RollupCube``), and the planner that picks one for a read.
 A read needs some dimensions (what it groups by, what it filters by, the user's scope). The
 planner takes the smallest cube that keeps all of them and splits the period into whole
 calendar months (month rows) and the days around them. Every cube has month rows; only the
-small ones (``DAY_CUBES``: no topic with another dimension) have day rows, the days of a
-larger cube are read from ``DailyRollup`` (by its (day, dimension) indexes). When no cube
+small ones (``DAY_CUBES``) have day rows, the days of a larger cube are read from
+``DailyRollup`` (by its (day, dimension) indexes). When no cube
 keeps the dimensions the read goes to ``DailyRollup`` whole. The figures are the same every
 way.
 
@@ -47,21 +47,34 @@ def dims_of(cube: int) -> tuple[str, ...]:
 # What the pages read: the total and one dimension grouped (sector, topic, municipality,
 # organisation), under at most one filter and the user's scope (sector, organisation or
 # municipality): every set of up to two dimensions, and the triples of the four dimensions the
-# pages group by (a scoped user filtering by another dimension). A channel with two others
-# falls back to the daily rollups.
+# pages group by (a scoped user filtering by another dimension). A topic belongs to one
+# sector, so a set with a topic keeps the sector too when that set is there anyway (the topic
+# with a municipality is the cube of the sector, the topic and the municipality: the same
+# rows). A channel with two others falls back to the daily rollups.
+_SETS = {code(c) for n in (0, 1, 2) for c in combinations(DIMS, n)} | {
+    code(c) for c in combinations(DIMS[:4], 3)
+}
 CUBES: tuple[int, ...] = tuple(
     sorted(
-        {code(c) for n in (0, 1, 2) for c in combinations(DIMS, n)}
-        | {code(c) for c in combinations(DIMS[:4], 3)},
+        {
+            c | BITS["sector"] if c & BITS["topic"] and c | BITS["sector"] in _SETS else c
+            for c in _SETS
+        },
         key=lambda c: (len(dims_of(c)), c),
     )
 )
-# Cubes with day rows: those without a topic, and the topic alone or with its sector (a topic
-# belongs to one sector): at most a few hundred rows a day. A topic with a municipality, an
-# organisation or a channel hardly shrinks at day grain (nearly as many rows as the day's
-# rollups, and several such cubes); those keep month rows only.
+# Cubes with day rows: those without a topic (at most a few hundred rows a day), and the topic
+# with its sector, alone or with a municipality or an organisation: a few thousand rows a day
+# (against the day's ~30,000 rollups at 10 M messages a year) — what a sector lead or a
+# municipal coordinator reads per day: their topics in one municipality or organisation. The
+# other cubes with a topic (with a channel, or with a municipality and an organisation) keep
+# month rows only; their days come from the rollups.
 DAY_CUBES: tuple[int, ...] = tuple(
-    c for c in CUBES if not c & BITS["topic"] or c | BITS["sector"] == code(("sector", "topic"))
+    c
+    for c in CUBES
+    if not c & BITS["topic"]
+    or c | BITS["municipality"] == code(("sector", "topic", "municipality"))
+    or c | BITS["organization"] == code(("sector", "topic", "organization"))
 )
 
 _disabled: contextvars.ContextVar[bool] = contextvars.ContextVar("cubes_disabled", default=False)

@@ -104,32 +104,50 @@ def test_the_planner_takes_the_smallest_cube_that_keeps_the_dimensions():
     assert cubes.cube_for(["sector", "topic", "municipality", "organization"]) is None
     with cubes.disabled():
         assert cubes.cube_for(["sector"]) is None
-    assert len(cubes.CUBES) == 20
+    # a topic comes with its sector where that cube is there anyway (the same rows)
+    assert cubes.cube_for(["topic"]) == cubes.code(["sector", "topic"])
+    assert cubes.cube_for(["topic", "organization"]) == cubes.code(
+        ["sector", "topic", "organization"]
+    )
+    for dims in (["topic"], ["topic", "municipality"], ["topic", "organization"]):
+        assert cubes.code(dims) not in cubes.CUBES
+    assert cubes.code(["topic", "channel"]) in cubes.CUBES
+    assert len(cubes.CUBES) == 17
 
 
 def test_large_cubes_have_month_rows_only_and_their_days_come_from_the_rollups():
-    # day rows: no topic, or the topic alone / with its sector; a topic with another: months
+    # day rows: no topic, or the topic with its sector, alone or with a municipality or an
+    # organisation; a topic with a channel, or with both: months only
     assert cubes.code(["topic", "sector"]) in cubes.DAY_CUBES
     assert cubes.code(["municipality", "organization", "sector"]) in cubes.DAY_CUBES
-    for other in ("municipality", "organization", "channel"):
-        assert cubes.code(["topic", other]) not in cubes.DAY_CUBES
+    for other in ("municipality", "organization"):
+        assert cubes.code(["sector", "topic", other]) in cubes.DAY_CUBES
+    assert cubes.code(["topic", "channel"]) not in cubes.DAY_CUBES
+    assert cubes.code(["topic", "municipality", "organization"]) not in cubes.DAY_CUBES
     # a per-day read takes a cube with day rows, or the rollups
-    assert cubes.cube_for(["topic", "municipality"]) == cubes.code(["topic", "municipality"])
-    assert cubes.cube_for(["topic", "municipality"], daily=True) is None
+    assert cubes.cube_for(["topic", "municipality"], daily=True) == cubes.code(
+        ["sector", "topic", "municipality"]
+    )
+    assert cubes.cube_for(["topic", "channel"], daily=True) is None
     assert cubes.cube_for(["sector", "municipality"], daily=True) == cubes.code(
         ["sector", "municipality"]
     )
     # 25 January – 3 March: February from the cube's month rows, the days around from the
     # rollups; a period without a whole month: the rollups alone
     parts = cubes.plan(
-        ["topic", "municipality"],
+        ["topic", "channel"],
         {"now": (d(2024, 1, 25), d(2024, 3, 3)), "before": (d(2024, 1, 2), d(2024, 1, 24))},
         daily=False,
     )
     assert [(p.cube, sorted(p.when)) for p in parts] == [
-        (cubes.code(["topic", "municipality"]), ["now"]),
+        (cubes.code(["topic", "channel"]), ["now"]),
         (None, ["before", "now"]),
     ]
+    # a cube with day rows answers the whole period
+    parts = cubes.plan(
+        ["topic", "municipality"], {"now": (d(2024, 1, 25), d(2024, 3, 3))}, daily=False
+    )
+    assert [p.cube for p in parts] == [cubes.code(["sector", "topic", "municipality"])]
     small = cubes.plan(["sector"], {"now": (d(2024, 1, 25), d(2024, 3, 3))}, daily=False)
     assert [p.cube for p in small] == [cubes.code(["sector"])]
 
@@ -350,3 +368,30 @@ def test_a_day_refreshed_moves_its_day_rows_and_its_month_rows(world, personas):
         assert picture(user=personas["analyst"], s=november) == data
     by = {r["municipality"].okato: r["messages"] for r in data["map"]}
     assert (by["18410"], by["18415"], by["18401"]) == (3, 0, 1)
+
+
+def test_the_migration_fills_the_new_day_rows_as_the_refresh_does(random_rollups):
+    """Migration 0006 gives the cubes of a topic with a municipality or an organisation
+    (now with day rows) the rows the refresh computes, and drops the cubes they replace."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = importlib.import_module("otklik.analytics.migrations.0006_cubes_topic_with_sector")
+    cols = [f"{x}_id" for x in cubes.DIMS] + list(cubes.FIGURES)
+
+    def day_rows(cube: int) -> list[tuple]:
+        rows = RollupCube.objects.filter(grain=Grain.DAY, cube=cube).values("period", *cols)
+        return sorted((tuple(r.values()) for r in rows), key=repr)
+
+    refreshed = {cube: day_rows(cube) for cube in migration.NEW_DAY_ROWS}
+    assert all(refreshed.values())
+    RollupCube.objects.filter(cube__in=migration.NEW_DAY_ROWS, grain=Grain.DAY).delete()
+    RollupCube.objects.create(grain=Grain.MONTH, cube=6, period=d(2024, 2, 1), messages=1)
+    # the migration only executes SQL through the schema editor (SQLite's cannot open inside
+    # the test's transaction)
+    with connection.cursor() as cursor:
+        migration.forwards(apps, SimpleNamespace(execute=cursor.execute))
+    assert {cube: day_rows(cube) for cube in migration.NEW_DAY_ROWS} == refreshed
+    assert not RollupCube.objects.filter(cube__in=migration.GONE).exists()
