@@ -29,7 +29,8 @@ daily rollups only (the fallback), for comparison.
     .venv/bin/python bench/analytics_queries.py --messages 10000000 --requests 100
 
 Needs PostgreSQL (OTKLIK_BENCH_PG). ``--keep`` keeps the database, ``--database URL`` measures
-an already filled one (``--skip-rollups`` when its rollups are done).
+an already filled one (``--skip-rollups`` when its rollups are done, ``--skip-full-refresh``
+to time the single days and the incremental refresh only).
 """
 
 from __future__ import annotations
@@ -302,7 +303,7 @@ def django_setup(url: str) -> None:
     django.setup()
 
 
-def refresh(days: int, sample_days: int) -> None:
+def refresh(days: int, sample_days: int, *, full: bool = True) -> None:
     """The full refresh (``rollups_refresh(full=True)``: set-based, a month at a time), the
     refresh of single days as the periodic job does it (``rollup_day``: the day's rollups and
     cubes, its month's cube rows), then an incremental refresh after changes on one day."""
@@ -315,18 +316,19 @@ def refresh(days: int, sample_days: int) -> None:
     from otklik.directory.models import Municipality
 
     today = timezone.localdate()
-    t0 = time.perf_counter()
-    result = rollups_refresh(full=True)
-    total = time.perf_counter() - t0
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE analytics_dailyrollup")
-        cur.execute("VACUUM ANALYZE analytics_rollupcube")
-    print(
-        f"full refresh: {result['days']} days, {result['rows']} rollup rows, "
-        f"{RollupCube.objects.count()} cube rows, {total:.0f} s total, "
-        f"{total / max(1, result['days']):.2f} s per day of data",
-        flush=True,
-    )
+    if full:
+        t0 = time.perf_counter()
+        result = rollups_refresh(full=True)
+        total = time.perf_counter() - t0
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE analytics_dailyrollup")
+            cur.execute("VACUUM ANALYZE analytics_rollupcube")
+        print(
+            f"full refresh: {result['days']} days, {result['rows']} rollup rows, "
+            f"{RollupCube.objects.count()} cube rows, {total:.0f} s total, "
+            f"{total / max(1, result['days']):.2f} s per day of data",
+            flush=True,
+        )
     per_day, parts = [], {}
     for i in range(sample_days):
         day = today - dt.timedelta(days=7 + i * max(1, (days - 14) // max(1, sample_days)))
@@ -634,6 +636,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--database", help="reuse a filled database URL (skips the fill)")
     parser.add_argument("--skip-rollups", action="store_true", help="with --database")
+    parser.add_argument(
+        "--skip-full-refresh",
+        action="store_true",
+        help="with --database: the single days and the incremental refresh only",
+    )
     parser.add_argument("--only", help="measure only the requests whose label contains this")
     parser.add_argument("--slowest", type=int, default=3, help="slowest requests shown per kind")
     parser.add_argument(
@@ -645,7 +652,7 @@ def main() -> None:
 
     def run(url: str) -> None:
         if not args.skip_rollups:
-            refresh(args.days, args.sample_days)
+            refresh(args.days, args.sample_days, full=not args.skip_full_refresh)
         from otklik.analytics import cubes
 
         with cubes.disabled() if args.no_cubes else contextlib.nullcontext():

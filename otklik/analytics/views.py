@@ -101,7 +101,10 @@ def cases_view(request: HttpRequest) -> HttpResponse:
         metric = "cases_opened"
     qs = selectors.drill_cases(user=request.user, s=s, metric=metric)
     # counted up to the cap: the number clicked is on the dashboard, the page lists its cases
-    page = CappedPaginator(qs, 50, cap=DRILL_COUNT_CAP).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(
+        qs, 50, cap=DRILL_COUNT_CAP, budget_ms=selectors.DRILL_COUNT_BUDGET_MS
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "analytics/cases.html",

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from otklik.core.exceptions import ApplicationError
+from otklik.core.paging import capped_count
 
 
 def exception_handler(exc, context):
@@ -47,12 +48,16 @@ class MatrixPermission:
 class CappedCountPagination(LimitOffsetPagination):
     """Limit/offset pages whose ``count`` stops at ``count_cap``: on a queue of a million cases
     an exact COUNT(*) costs more than the page itself. ``count_exact`` says whether the count is
-    exact; ``next`` works either way."""
+    exact (if not, it is a lower bound); ``next`` works either way."""
 
     count_cap = 1000
+    count_budget_ms: int | None = None  # PostgreSQL: give the count up after so long
 
     def get_count(self, queryset) -> int:
-        capped = queryset.order_by()[: self.count_cap + 1].count()
+        capped = capped_count(queryset, self.count_cap, budget_ms=self.count_budget_ms)
+        if capped is None:  # not counted in time: a lower bound from the page, as past the cap
+            self.count_exact = False
+            return 0
         self.count_exact = capped <= self.count_cap
         return min(capped, self.count_cap)
 

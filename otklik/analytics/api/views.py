@@ -173,6 +173,7 @@ class DrillCasesView(APIView):
             raise serializers.ValidationError({"metric": f"one of: {', '.join(selectors.DRILL)}"})
         qs = selectors.drill_cases(user=request.user, s=query.slice(), metric=metric)
         pager = CappedCountPagination()
+        pager.count_budget_ms = selectors.DRILL_COUNT_BUDGET_MS
         page = pager.paginate_queryset(qs, request, view=self)
         rows = [
             {

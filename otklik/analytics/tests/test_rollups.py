@@ -151,3 +151,19 @@ def test_drill_page_counts_up_to_the_cap(client, personas, world, monkeypatch):
     assert count(html) == "более 1"
     # the newest first, as many as the cap lets pages reach
     assert (world["b"].number in html) + (world["c"].number in html) == 1
+
+
+def test_drill_page_lists_the_cases_when_their_count_runs_out_of_time(
+    client, personas, world, monkeypatch
+):
+    client.force_login(personas["head"])
+    params = {
+        "metric": "breached",
+        "from": D.isoformat(),
+        "to": (D + dt.timedelta(days=10)).isoformat(),
+    }
+    monkeypatch.setattr("otklik.core.paging.capped_count", lambda qs, cap, budget_ms=None: None)
+    html = client.get(reverse("analytics:cases"), params).content.decode()
+    assert 'data-testid="drill-count">не подсчитано<' in html
+    assert world["b"].number in html and world["c"].number in html
+    assert "вперёд" not in html

@@ -27,3 +27,34 @@ def test_large_result_is_capped_and_still_pages_to_the_end(region):
     _, rows, data = page(100, 20, cap=50)  # beyond the cap: rows still come back
     assert len(rows) == total - 100
     assert data["next"] is None
+
+
+def test_a_count_over_its_budget_gives_up_and_the_connection_goes_on(region):
+    """PostgreSQL: a count slower than its budget returns None (statement_timeout for that
+    statement only); the transaction and the session's timeout are as before. Elsewhere the
+    budget is ignored and the count is exact."""
+    from django.db import connection
+
+    from otklik.core.paging import capped_count
+
+    slow = Topic.objects.extra(where=["pg_sleep(0.05) IS NOT NULL"])
+    if connection.vendor != "postgresql":
+        assert capped_count(Topic.objects.all(), 10, budget_ms=1) == 11
+        return
+    assert capped_count(slow, 1000, budget_ms=100) is None
+    assert capped_count(Topic.objects.all(), 10, budget_ms=1000) == 11
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        assert cursor.fetchone()[0] == "0"
+    assert Topic.objects.count() == 111  # the transaction still works
+
+
+def test_pages_not_counted_go_on_while_they_are_full(region, monkeypatch):
+    from otklik.core import paging
+
+    monkeypatch.setattr(paging, "capped_count", lambda qs, cap, budget_ms=None: None)
+    paginator = paging.CappedPaginator(Topic.objects.order_by("pk"), 50, budget_ms=1)
+    assert (paginator.count_known, paginator.count_exact) == (False, False)
+    first, last = paginator.get_page(1), paginator.get_page(3)
+    assert first.has_next() and len(first.object_list) == 50
+    assert len(last.object_list) == 11 and not last.has_next()
