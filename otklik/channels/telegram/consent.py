@@ -30,9 +30,10 @@ Why: without consent (and outside 59-ФЗ, which these messages are not) the Ц�
 to process the author's personal data, but a report of a broken pipe is not personal data once
 the author is taken out of it; dropping it would lose a real problem, and holding it for ever
 would be a silent loss. A short wait keeps the social-network deadline («в течение суток»)
-reachable. The delivery itself (``Delivery.body``) keeps the update as it arrived, like every
-channel's raw record (seen only by roles that see authors); erasing personal data on
-withdrawal within 30 days (ст. 21 ч. 5) is a procedure of the ЦУР, not automated here.
+reachable. The record of the update as it arrived (``Delivery.body``) is rewritten to the same
+anonymous form (its update id kept, so a repeated delivery is still recognised): nothing of
+the author stays. Messages processed with consent keep their records; erasing those on a
+later withdrawal (ст. 21 ч. 5, within 30 days) is a procedure of the ЦУР, not automated here.
 
 A withdrawal (/stop, or «Не согласен» after consent) is recorded on the contact
 (``contact_consent_withdraw``, audited); from then on no notices are sent to the chat and an
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import logging
 
 from django.db import transaction
@@ -152,6 +154,9 @@ def message_anonymise(*, message: Message, reason: str) -> Message:
     kept["text"] = message.text
     message.raw = {"update_id": raw.get("update_id"), "message": kept, "anonymous": True}
     message.save(update_fields=["author", "text", "raw", "updated_at"])
+    # the update as it arrived goes too: its record keeps the anonymous form (the update id
+    # stays, so a repeated delivery is still recognised)
+    message.deliveries.update(body=json.dumps(message.raw, ensure_ascii=False), corrected_body="")
     audit_log(
         actor=None,
         action="message.anonymise",
