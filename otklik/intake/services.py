@@ -421,14 +421,31 @@ class ChannelParseError(Exception):
 # Delivery source ("channel:<code>") → the adapter's converter of a stored raw body into an
 # item of the ingestion format; adapters register theirs so the quarantine can retry them.
 NATIVE_CONVERTERS: dict[str, Callable[[str], dict]] = {}
+# Delivery source → the adapter's gate for a body retried from the quarantine: None to process
+# the message as usual, or what to call with the stored (unprocessed) message's id after the
+# commit — Telegram holds the message of a chat without consent, as its webhook does.
+RETRY_GATES: dict[str, Callable[[str], Callable[[int], None] | None]] = {}
 
 
 def register_native_converter(
-    channel_code: str, convert: Callable[[str], dict], *, source: str | None = None
+    channel_code: str,
+    convert: Callable[[str], dict],
+    *,
+    source: str | None = None,
+    retry_gate: Callable[[str], Callable[[int], None] | None] | None = None,
 ) -> None:
     """``source``: a delivery source other than ``channel:<code>``; ``"<prefix>:*"`` serves every
-    source of that prefix (the file import's ``import:<system>``)."""
-    NATIVE_CONVERTERS[source or f"channel:{channel_code}"] = convert
+    source of that prefix (the file import's ``import:<system>``). ``retry_gate``: see
+    ``RETRY_GATES``."""
+    key = source or f"channel:{channel_code}"
+    NATIVE_CONVERTERS[key] = convert
+    if retry_gate is not None:
+        RETRY_GATES[key] = retry_gate
+
+
+def _native(registry: dict, source: str):
+    """The entry of ``registry`` for a delivery source (exact, else its ``<prefix>:*``)."""
+    return registry.get(source) or registry.get(source.split(":", 1)[0] + ":*")
 
 
 def native_receive(
@@ -681,9 +698,8 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
         raise ApplicationError("Повторно разобрать можно только поступление из карантина.")
     original = delivery.body
     text = body if body is not None else delivery.body
-    native = NATIVE_CONVERTERS.get(delivery.source) or NATIVE_CONVERTERS.get(
-        delivery.source.split(":", 1)[0] + ":*"  # a converter for a family of sources
-    )
+    native = _native(NATIVE_CONVERTERS, delivery.source)
+    gate = _native(RETRY_GATES, delivery.source)
     if native is not None:  # a channel's own format: its adapter reads it again
         try:
             item = {
@@ -708,7 +724,10 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
             else "сообщение: ожидается объект JSON."
         )
         raise ApplicationError(f"Сообщение всё ещё не разбирается: {reason}")
-    message, created = _ingest_parsed(serializer.validated_data, raw=item)
+    held = gate(text) if gate is not None else None
+    message, created = _ingest_parsed(serializer.validated_data, raw=item, process=held is None)
+    if created and held is not None:
+        transaction.on_commit(lambda: held(message.pk))
     delivery.status = DeliveryStatus.PARSED
     delivery.message = message
     if text != original:

@@ -9,9 +9,9 @@ class TelegramConfig(AppConfig):
     def ready(self) -> None:
         from otklik.cases.outbox import register_transport
         from otklik.cases.services.common import on_case_event
-        from otklik.channels.telegram import adapter
+        from otklik.channels.telegram import adapter, services
         from otklik.intake.services import register_native_converter
 
         register_transport("telegram", adapter.transport)
-        register_native_converter("telegram", adapter.convert_body)
+        register_native_converter("telegram", adapter.convert_body, retry_gate=services.retry_gate)
         on_case_event(adapter.case_news_listener)

@@ -285,6 +285,26 @@ def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestRes
     return result
 
 
+def retry_gate(body: str):
+    """The quarantine's retry of a stored update (``intake.services.RETRY_GATES``): a message of
+    a chat without consent is held — the chat asked, or passed on anonymously after a refusal
+    — as the webhook does; None: processed as usual."""
+    try:
+        update = json.loads(body)
+    except ValueError:
+        return None
+    chat_id = _chat_id(update_message(update) if isinstance(update, dict) else None)
+    if chat_id is None or _consented(chat_id):
+        return None
+
+    def hold(message_id: int) -> None:
+        from otklik.channels.telegram.consent import message_hold
+
+        message_hold(chat_id=chat_id, message_id=message_id)
+
+    return hold
+
+
 def _consented(chat_id: int) -> bool:
     from otklik.channels.telegram.consent import chat_consented
 

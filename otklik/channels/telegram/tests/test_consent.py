@@ -226,3 +226,44 @@ def test_stop_withdraws_the_consent(region, bot, consented, django_capture_on_co
     later = write(django_capture_on_commit_callbacks, update_id=734561300, text="Опять нет воды")
     later.refresh_from_db()
     assert later.author is None
+
+
+def quarantined(text=TEXT):
+    """An update that did not parse (no date): kept in the quarantine; and its fixed body."""
+    update = load("message_text", message__text=text)
+    del update["message"]["date"]
+    delivery = Delivery.objects.get(pk=receive(update).delivery_id)
+    return delivery, json.dumps(load("message_text", message__text=text), ensure_ascii=False)
+
+
+def test_a_message_retried_from_the_quarantine_is_held_without_consent(
+    region, bot, personas, django_capture_on_commit_callbacks
+):
+    """The ЦУР's retry goes through the same consent check as the webhook: the chat is asked,
+    nothing opens; «Не согласен» then passes it on anonymously."""
+    from otklik.intake.services import delivery_retry
+
+    delivery, fixed = quarantined()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = delivery_retry(actor=personas["analyst"], delivery=delivery, body=fixed)
+    message = Message.objects.get(pk=result.message_id)
+    assert message.case_id is None and Case.objects.count() == 0
+    assert ConsentHold.objects.get().message == message
+    assert consent_text().text in bot.sent()[-1]["text"]
+    press(django_capture_on_commit_callbacks, "cs:0")
+    message.refresh_from_db()
+    assert message.author is None and message.case_id is not None
+    assert "Петрова" not in Delivery.objects.get(message=message).body
+
+
+def test_a_message_retried_from_the_quarantine_of_a_consented_chat_opens_its_case(
+    region, bot, consented, personas, django_capture_on_commit_callbacks
+):
+    from otklik.intake.services import delivery_retry
+
+    delivery, fixed = quarantined()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = delivery_retry(actor=personas["analyst"], delivery=delivery, body=fixed)
+    message = Message.objects.get(pk=result.message_id)
+    assert message.case_id is not None and message.author.channel_user_id == f"tg:{CHAT}"
+    assert ConsentHold.objects.count() == 0
