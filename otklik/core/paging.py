@@ -33,13 +33,18 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP, *, budget_ms: int | None = 
     connection = connections[qs.db]
     if not budget_ms or connection.vendor != "postgresql":
         return limited.count()
+    # A transaction-local setting ends with the transaction; inside an outer one it would
+    # outlive the savepoint, so there it is put back after the count.
+    nested = connection.in_atomic_block
     try:
         with transaction.atomic(using=qs.db), connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('statement_timeout')")
-            (before,) = cursor.fetchone()
+            if nested:
+                cursor.execute("SELECT current_setting('statement_timeout')")
+                (before,) = cursor.fetchone()
             cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(budget_ms)])
             n = limited.count()
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+            if nested:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
             return n
     except OperationalError as e:
         if _cancelled(e):

@@ -78,7 +78,11 @@ class Contact(BaseModel):
     name = models.CharField("имя", max_length=255, blank=True)
     phone = models.CharField("телефон", max_length=64, blank=True, db_index=True)
     email = models.EmailField("эл. почта", blank=True, db_index=True)
-    channel_user_id = models.CharField("идентификатор в канале", max_length=128, blank=True)
+    # looked up on every message of a channel that names its users (the author's contact,
+    # Telegram's consent check)
+    channel_user_id = models.CharField(
+        "идентификатор в канале", max_length=128, blank=True, db_index=True
+    )
     consent_personal_data = models.BooleanField("согласие на обработку ПДн", default=False)
     consent_text_version = models.CharField("версия текста согласия", max_length=32, blank=True)
     consent_at = models.DateTimeField("согласие дано", null=True, blank=True)

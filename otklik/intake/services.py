@@ -68,16 +68,15 @@ def _contact_for(
                 existing = Contact.objects.filter(**{field: value}).order_by("pk").first()
                 if existing is not None:
                     return existing
-    return Contact.objects.create(
+    contact = Contact.objects.create(
         name=author.name,
         phone=author.phone,
         email=author.email,
         channel_user_id=author.channel_user_id,
-        consent_personal_data=author.consent_personal_data,
-        consent_text_version=author.consent_text_version,
-        consent_at=at if author.consent_personal_data else None,
-        consent_channel=channel if author.consent_personal_data else "",
     )
+    if author.consent_personal_data:  # given with the message: recorded (and audited) as such
+        _consent_record(contact, version=author.consent_text_version, channel=channel, at=at)
+    return contact
 
 
 def contact_of_channel_user(*, channel_user_id: str, name: str = "") -> Contact:
@@ -99,10 +98,16 @@ def contact_consent_give(*, contact: Contact, version: str, channel: str) -> boo
         and contact.consent_channel == channel
     ):
         return False
+    _consent_record(contact, version=version, channel=channel, at=timezone.now())
+    return True
+
+
+def _consent_record(contact: Contact, *, version: str, channel: str, at: dt.datetime) -> None:
+    """Set the consent on ``contact`` (locked or just created) and audit it."""
     contact.consent_personal_data = True
     contact.consent_text_version = version
     contact.consent_channel = channel
-    contact.consent_at = timezone.now()
+    contact.consent_at = at
     contact.consent_withdrawn_at = None
     contact.save(
         update_fields=[
@@ -120,7 +125,6 @@ def contact_consent_give(*, contact: Contact, version: str, channel: str) -> boo
         target=contact,
         data={"version": version, "channel": channel},
     )
-    return True
 
 
 @transaction.atomic
@@ -192,7 +196,8 @@ def message_ingest(
                 target=message,
                 data={"channel": channel.code, "external_id": external_id},
             )
-            if process:
+            gate = PROCESSING_GATES.get(channel.code)
+            if process and not (gate is not None and gate(message)):
                 transaction.on_commit(lambda: _enqueue_processing(message.pk))
     except IntegrityError:
         # Delivered twice at the same moment: the other delivery stored it.
@@ -421,31 +426,23 @@ class ChannelParseError(Exception):
 # Delivery source ("channel:<code>") → the adapter's converter of a stored raw body into an
 # item of the ingestion format; adapters register theirs so the quarantine can retry them.
 NATIVE_CONVERTERS: dict[str, Callable[[str], dict]] = {}
-# Delivery source → the adapter's gate for a body retried from the quarantine: None to process
-# the message as usual, or what to call with the stored (unprocessed) message's id after the
-# commit — Telegram holds the message of a chat without consent, as its webhook does.
-RETRY_GATES: dict[str, Callable[[str], Callable[[int], None] | None]] = {}
+# Channel code → the adapter's gate, asked before a new message of that channel is handed to
+# the case lifecycle (whichever way it came in: the channel, the API, a retry from the
+# quarantine): True when the adapter holds the message instead — Telegram, for a chat without
+# consent to personal-data processing (it asks after the commit and releases it later).
+PROCESSING_GATES: dict[str, Callable[[Message], bool]] = {}
+
+
+def register_processing_gate(channel_code: str, gate: Callable[[Message], bool]) -> None:
+    PROCESSING_GATES[channel_code] = gate
 
 
 def register_native_converter(
-    channel_code: str,
-    convert: Callable[[str], dict],
-    *,
-    source: str | None = None,
-    retry_gate: Callable[[str], Callable[[int], None] | None] | None = None,
+    channel_code: str, convert: Callable[[str], dict], *, source: str | None = None
 ) -> None:
     """``source``: a delivery source other than ``channel:<code>``; ``"<prefix>:*"`` serves every
-    source of that prefix (the file import's ``import:<system>``). ``retry_gate``: see
-    ``RETRY_GATES``."""
-    key = source or f"channel:{channel_code}"
-    NATIVE_CONVERTERS[key] = convert
-    if retry_gate is not None:
-        RETRY_GATES[key] = retry_gate
-
-
-def _native(registry: dict, source: str):
-    """The entry of ``registry`` for a delivery source (exact, else its ``<prefix>:*``)."""
-    return registry.get(source) or registry.get(source.split(":", 1)[0] + ":*")
+    source of that prefix (the file import's ``import:<system>``)."""
+    NATIVE_CONVERTERS[source or f"channel:{channel_code}"] = convert
 
 
 def native_receive(
@@ -698,8 +695,9 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
         raise ApplicationError("Повторно разобрать можно только поступление из карантина.")
     original = delivery.body
     text = body if body is not None else delivery.body
-    native = _native(NATIVE_CONVERTERS, delivery.source)
-    gate = _native(RETRY_GATES, delivery.source)
+    native = NATIVE_CONVERTERS.get(delivery.source) or NATIVE_CONVERTERS.get(
+        delivery.source.split(":", 1)[0] + ":*"  # a converter for a family of sources
+    )
     if native is not None:  # a channel's own format: its adapter reads it again
         try:
             item = {
@@ -724,10 +722,7 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
             else "сообщение: ожидается объект JSON."
         )
         raise ApplicationError(f"Сообщение всё ещё не разбирается: {reason}")
-    held = gate(text) if gate is not None else None
-    message, created = _ingest_parsed(serializer.validated_data, raw=item, process=held is None)
-    if created and held is not None:
-        transaction.on_commit(lambda: held(message.pk))
+    message, created = _ingest_parsed(serializer.validated_data, raw=item)
     delivery.status = DeliveryStatus.PARSED
     delivery.message = message
     if text != original:

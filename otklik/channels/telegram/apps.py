@@ -10,8 +10,9 @@ class TelegramConfig(AppConfig):
         from otklik.cases.outbox import register_transport
         from otklik.cases.services.common import on_case_event
         from otklik.channels.telegram import adapter, services
-        from otklik.intake.services import register_native_converter
+        from otklik.intake.services import register_native_converter, register_processing_gate
 
         register_transport("telegram", adapter.transport)
-        register_native_converter("telegram", adapter.convert_body, retry_gate=services.retry_gate)
+        register_native_converter("telegram", adapter.convert_body)
+        register_processing_gate("telegram", services.processing_gate)
         on_case_event(adapter.case_news_listener)

@@ -25,8 +25,8 @@ How a chat is treated:
   message, so the problem still reaches the ЦУР and the responsible body. The citizen is told
   that the ЦУР cannot answer personally without consent and how to give it (/start).
   Messages of a chat that refused or withdrew go the same way at once, without holding.
-  An update retried from the quarantine by the ЦУР goes through the same check
-  (``services.retry_gate``, registered with the intake's retry).
+  The check is the intake's gate for the channel (``services.processing_gate``), so a message
+  retried from the quarantine by the ЦУР goes through it as the webhook's do.
 
 Why: without consent (and outside 59-ФЗ, which these messages are not) the ЦУР has no ground
 to process the author's personal data, but a report of a broken pipe is not personal data once

@@ -245,8 +245,7 @@ def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestRes
             return IngestResult(0, "duplicate", external_id, seen.message_id, seen.pk)
     message = update_message(update) if isinstance(update, dict) else None
     chat_id = _chat_id(message)
-    # A chat without consent (152-ФЗ): its message is stored, then held (see consent.py).
-    consented = chat_id is None or _consented(chat_id)
+    # A chat without consent (152-ФЗ): its message is stored, then held (``processing_gate``).
     sent_at = pending = None
     if message is not None and isinstance(message.get("date"), int):
         sent_at = dt.datetime.fromtimestamp(message["date"], tz=dt.UTC)
@@ -265,7 +264,6 @@ def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestRes
         convert=convert,
         raw=update if isinstance(update, dict) else None,
         sent_at=sent_at,
-        process=consented,
     )
     if result.status == "created":
         if chat_id is not None:
@@ -274,10 +272,6 @@ def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestRes
                 _pending_clear(chat_id)
         if message_files(message or {}):
             _enqueue_files(result.message_id)
-        if not consented:
-            from otklik.channels.telegram.consent import message_hold
-
-            message_hold(chat_id=chat_id, message_id=result.message_id, api=api)
     elif result.status == "rejected" and chat_id is not None:
         _send(chat_id, texts.REJECTED, api=api)
     elif result.status == "ignored":
@@ -285,24 +279,24 @@ def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestRes
     return result
 
 
-def retry_gate(body: str):
-    """The quarantine's retry of a stored update (``intake.services.RETRY_GATES``): a message of
-    a chat without consent is held — the chat asked, or passed on anonymously after a refusal
-    — as the webhook does; None: processed as usual."""
-    try:
-        update = json.loads(body)
-    except ValueError:
-        return None
-    chat_id = _chat_id(update_message(update) if isinstance(update, dict) else None)
-    if chat_id is None or _consented(chat_id):
-        return None
+def processing_gate(message: Message) -> bool:
+    """The intake's gate for Telegram messages (``intake.services.PROCESSING_GATES``), whichever
+    way they came in (the webhook or poll, a retry from the quarantine): a message of a chat
+    without consent is held — after the commit the chat is asked, or, when it refused, the
+    message is passed on anonymously (``consent.message_hold``). False: processed as usual.
+    Only private chats reach the intake, so the author's chat is the chat."""
+    contact = message.author
+    chat_id = chat_of(contact.channel_user_id) if contact is not None else None
+    if chat_id is None or contact.consent_personal_data:
+        return False
 
-    def hold(message_id: int) -> None:
+    def hold() -> None:
         from otklik.channels.telegram.consent import message_hold
 
-        message_hold(chat_id=chat_id, message_id=message_id)
+        message_hold(chat_id=chat_id, message_id=message.pk)
 
-    return hold
+    transaction.on_commit(hold)
+    return True
 
 
 def _consented(chat_id: int) -> bool:

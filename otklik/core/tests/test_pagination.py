@@ -1,3 +1,4 @@
+import pytest
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -58,3 +59,18 @@ def test_pages_not_counted_go_on_while_they_are_full(region, monkeypatch):
     first, last = paginator.get_page(1), paginator.get_page(3)
     assert first.has_next() and len(first.object_list) == 50
     assert len(last.object_list) == 11 and not last.has_next()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_budget_ends_with_the_counts_own(region):
+    from django.db import connection
+
+    from otklik.core.paging import capped_count
+
+    assert not connection.in_atomic_block
+    assert capped_count(Topic.objects.all(), 10, budget_ms=1000) == 11
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SHOW statement_timeout" if connection.vendor == "postgresql" else "SELECT '0'"
+        )
+        assert cursor.fetchone()[0] == "0"

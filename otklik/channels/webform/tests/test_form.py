@@ -89,6 +89,11 @@ def test_a_report_is_received_with_consent_and_its_version_and_opens_a_case(
     assert contact.consent_personal_data is True
     assert contact.consent_text_version == consent_text().version
     assert contact.consent_at is not None
+    # the consent of a new contact is an audited record too (once)
+    from otklik.audit.models import AuditEvent
+
+    consents = AuditEvent.objects.filter(action="contact.consent", target_id=str(contact.pk))
+    assert [e.data for e in consents] == [{"version": consent_text().version, "channel": "web"}]
     delivery = Delivery.objects.get()
     assert (delivery.source, delivery.status) == ("channel:web", DeliveryStatus.PARSED)
     assert message.case is not None  # the pipeline ran and a case opened (task on commit)
