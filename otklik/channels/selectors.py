@@ -1,4 +1,4 @@
-"""Reads of the channels: their health for the ЦУР page."""
+"""Reads of the channels: items already kept, adapters' state, their health for the ЦУР page."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from otklik.accounts.permissions import Action, access_check
-from otklik.channels.models import ChannelHealth
+from otklik.channels.models import ChannelHealth, ChannelState
 from otklik.directory.models import Channel
 from otklik.intake.models import Delivery, DeliveryStatus
 
@@ -19,6 +19,26 @@ def delivery_kept(channel_code: str, external_id: str) -> bool:
     """An item of the channel already kept under its own id (taken, discarded or waiting in the
     quarantine): a redelivery or a repeated poll stores nothing more."""
     return Delivery.objects.filter(channel_code=channel_code, external_id=external_id).exists()
+
+
+def deliveries_kept(channel_code: str, external_ids: list[str]) -> set[str]:
+    """Those of ``external_ids`` already kept (as ``delivery_kept``), in one query."""
+    if not external_ids:
+        return set()
+    return set(
+        Delivery.objects.filter(channel_code=channel_code, external_id__in=external_ids)
+        .values_list("external_id", flat=True)
+        .distinct()
+    )
+
+
+def channel_state(channel_code: str, *, prefix: str) -> dict[str, str]:
+    """The adapter's kept values whose keys start with ``prefix``: key → value."""
+    return dict(
+        ChannelState.objects.filter(channel__code=channel_code, key__startswith=prefix).values_list(
+            "key", "value"
+        )
+    )
 
 
 # A channel with no intake for this long is shown as quiet (not necessarily broken).

@@ -14,12 +14,17 @@ from otklik.directory.models import Channel
 from otklik.intake.services import IngestResult, native_receive
 
 
-def _health(channel_code: str, **changes) -> None:
-    """Apply ``changes`` to the channel's health row (one UPDATE; the row is made the first
-    time)."""
+def _channel_id(channel_code: str) -> int:
     channel_id = reference_snapshot().ids[Channel].get(channel_code)
     if channel_id is None:  # a channel newer than this process's books
         channel_id = Channel.objects.only("pk").get(code=channel_code).pk
+    return channel_id
+
+
+def _health(channel_code: str, **changes) -> None:
+    """Apply ``changes`` to the channel's health row (one UPDATE; the row is made the first
+    time)."""
+    channel_id = _channel_id(channel_code)
     if not ChannelHealth.objects.filter(channel_id=channel_id).update(**changes):
         ChannelHealth.objects.get_or_create(channel_id=channel_id)
         ChannelHealth.objects.filter(channel_id=channel_id).update(**changes)
@@ -90,5 +95,15 @@ def state_get(channel_code: str, key: str, default: str = "") -> str:
 
 
 def state_set(channel_code: str, key: str, value: str) -> None:
-    channel = Channel.objects.only("pk").get(code=channel_code)
-    ChannelState.objects.update_or_create(channel=channel, key=key, defaults={"value": value})
+    """Keep ``value`` under ``key`` (one UPDATE; the row is made the first time)."""
+    channel_id = _channel_id(channel_code)
+    rows = ChannelState.objects.filter(channel_id=channel_id, key=key)
+    if not rows.update(value=value, updated_at=timezone.now()):
+        ChannelState.objects.update_or_create(
+            channel_id=channel_id, key=key, defaults={"value": value}
+        )
+
+
+def state_delete(channel_code: str, keys: list[str]) -> None:
+    if keys:
+        ChannelState.objects.filter(channel__code=channel_code, key__in=keys).delete()

@@ -72,9 +72,9 @@ def convert_event(event: dict) -> dict:
     if sender.get("user_id"):
         name = str(sender.get("name") or "")[:255]
         item["author"] = {"id": f"ok:{sender['user_id']}"[:128], "name": name}
-    stamp = event.get("timestamp")
-    if isinstance(stamp, int | float):
-        item["received_at"] = dt.datetime.fromtimestamp(stamp / 1000, tz=dt.UTC).isoformat()
+    stamp = _stamp_ms(event.get("timestamp"))
+    if stamp:
+        item["received_at"] = stamp
     return item
 
 
@@ -102,10 +102,19 @@ def comment_external_id(topic_id: str, comment_id: str) -> str:
     return f"comment:{topic_id}/sha:" + hashlib.sha256(comment_id.encode()).hexdigest()[:40]
 
 
+def from_ms(value: Any) -> dt.datetime | None:
+    """OK's time in milliseconds since the epoch; ``None`` when it is not a usable number."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def _stamp_ms(value: Any) -> str | None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC).isoformat()
-    return None
+    moment = from_ms(value)
+    return moment.isoformat() if moment is not None else None
 
 
 def _topic_text(topic: dict) -> str:

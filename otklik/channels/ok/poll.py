@@ -5,16 +5,19 @@ the REST API (OK pushes neither to a server).
   ``end_time`` in milliseconds, paged by ``anchor``); the window starts at the cursor
   ``topics:since`` in ``ChannelState`` (first run: the last 24 hours) and, while a window is
   read page by page, ``topics:until`` and ``topics:anchor`` are kept too, so a run stopped at
-  the page limit resumes where it stopped. Topics not kept before are fetched whole with
-  ``mediatopic.getByIds`` and received raw-first (``services.topic_receive``).
+  the page limit resumes where it stopped; an anchor too long to keep ends the window there
+  (as VK's monitor does). Topics not kept before are fetched whole with
+  ``mediatopic.getByIds`` and received raw-first (``services.entry_receive``).
 - **Comments**: for each topic of the group kept in the last ``COMMENT_WINDOW_DAYS`` days (the
   group's own posts included: that is where people comment most), ``discussions.getComments``
   (``discussionType=GROUP_TOPIC``, ``direction=FORWARD``) from the topic's own cursor
-  ``c:<topic id>`` (OK's ``anchor``; the first read starts at ``FIRST``).
+  ``c:<topic id>`` (OK's ``anchor``; the first read starts at ``FIRST``). The cursors are read
+  in one query, written only when they moved, and dropped when their topic leaves the window;
+  a topic OK no longer has (``NOT_FOUND``) is marked ``GONE`` and not read again.
 
 Every item is idempotent on OK's ids and a repeated poll stores nothing: an item already kept
-(taken, discarded or quarantined) is not received again. A failed call is reported in the
-channel's health and its cursor stays.
+(taken, discarded or quarantined) is not received again (one lookup per page). A failed call
+is reported in the channel's health and its cursor stays.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from otklik.channels.ok import events, rest
-from otklik.channels.ok.services import comment_receive, item_seen, topic_receive
-from otklik.channels.services import health_error, state_get, state_set
+from otklik.channels.ok.services import comment_entry, entry_receive, topic_entry
+from otklik.channels.selectors import channel_state, deliveries_kept
+from otklik.channels.services import health_error, state_delete, state_set
 from otklik.intake.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -41,6 +45,11 @@ OVERLAP = dt.timedelta(minutes=10)
 COMMENT_WINDOW_DAYS = 7
 MAX_WATCHED_TOPICS = 200
 STATE_LIMIT = 255  # ChannelState.value
+# The cursor of a topic OK no longer has (deleted): it is not read again. Not an anchor OK
+# gives (those are base64). Only NOT_FOUND marks it: other refusals (signature, session,
+# permissions) are permanent too but would hold for every topic until the keys are fixed.
+GONE = "!gone"
+GONE_CODES = frozenset({300})  # NOT_FOUND
 TOPIC_FIELDS = (
     "media_topic.id,media_topic.created_ms,media_topic.author_ref,media_topic.media,"
     "user.uid,user.name"
@@ -66,7 +75,7 @@ class GroupPoll:
             self.quarantined += 1
 
 
-def _ms(moment: dt.datetime) -> int:
+def to_ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
@@ -83,11 +92,23 @@ def _listed(answer, key: str, method: str) -> list:
     return items
 
 
-def _keep(key: str, value: str) -> None:
+def _keep(key: str, value: str, kept: str | None) -> None:
+    """Keep the cursor ``key`` at ``value`` unless it is ``kept`` there already."""
     if len(value) > STATE_LIMIT:  # cannot be kept: the next run reads again (nothing doubles)
         logger.warning("ok poll: %s too long to keep", key)
         value = ""
-    state_set("ok", key, value)
+    if value != (kept or ""):
+        state_set("ok", key, value)
+
+
+def _receive_new(entries: list[tuple[str, dict]], run: GroupPoll, *, kind: str) -> None:
+    """Receive the entries of one page not kept before (one query for the page)."""
+    kept = deliveries_kept("ok", [external_id for external_id, _ in entries])
+    for external_id, envelope in entries:
+        if external_id in kept:
+            continue
+        kept.add(external_id)  # the same item twice on a page is kept once
+        run.count(entry_receive(external_id, envelope), kind=kind)
 
 
 def _authors(answer: dict) -> dict[str, str]:
@@ -110,21 +131,21 @@ def _topics_fetch(ids: list[str], creds: rest.Credentials, run: GroupPoll) -> No
     )
     topics = _listed(answer, "media_topics", "mediatopic.getByIds")
     names = _authors(answer)
+    entries = []
     for topic in topics:
         if not isinstance(topic, dict):
             topic = {"unexpected": topic}
-        author = topic.get("author_ref")
-        result = topic_receive(
-            topic=topic, group_id=creds.group_id, author_name=names.get(str(author), "")
-        )
-        run.count(result, kind="topics")
+        author = names.get(str(topic.get("author_ref")), "")
+        entries.append(topic_entry(topic=topic, group_id=creds.group_id, author_name=author))
+    _receive_new(entries, run, kind="topics")
 
 
 def _topics_poll(creds: rest.Credentials, run: GroupPoll) -> None:
-    now = _ms(timezone.now())
-    since = int(state_get("ok", "topics:since") or now - _ms_delta(FIRST_LOOK_BACK))
-    until = int(state_get("ok", "topics:until") or now)
-    anchor = state_get("ok", "topics:anchor")
+    now = to_ms(timezone.now())
+    state = channel_state("ok", prefix="topics:")
+    since = int(state.get("topics:since") or now - _ms_delta(FIRST_LOOK_BACK))
+    until = int(state.get("topics:until") or now)
+    anchor = state.get("topics:anchor", "")
     more = False
     for _ in range(MAX_PAGES):
         answer = rest.call(
@@ -139,20 +160,25 @@ def _topics_poll(creds: rest.Credentials, run: GroupPoll) -> None:
         listed = _listed(answer, "topics", "group.getStatTopics")
         ids = [events.ok_id(t.get("id")) for t in listed if isinstance(t, dict)]
         run.topics_found += len(ids)
-        fresh = [i for i in dict.fromkeys(ids) if i and not item_seen(events.topic_external_id(i))]
+        ids = [i for i in dict.fromkeys(ids) if i]
+        kept = deliveries_kept("ok", [events.topic_external_id(i) for i in ids])
+        fresh = [i for i in ids if events.topic_external_id(i) not in kept]
         if fresh:
             _topics_fetch(fresh, creds, run)
         anchor = str(answer.get("anchor") or "")
+        if len(anchor) > STATE_LIMIT:  # cannot be kept: this window ends here (as VK's monitor)
+            logger.warning("ok poll: topics:anchor too long to keep")
+            anchor = ""
         more = bool(answer.get("has_more")) and bool(listed) and bool(anchor)
         if not more:
             break
     if more:  # the page limit: the next run goes on in the same window
-        _keep("topics:anchor", anchor)
-        state_set("ok", "topics:until", str(until))
+        _keep("topics:anchor", anchor, state.get("topics:anchor"))
+        _keep("topics:until", str(until), state.get("topics:until"))
         return
-    state_set("ok", "topics:since", str(max(since, until - _ms_delta(OVERLAP))))
-    state_set("ok", "topics:until", "")
-    state_set("ok", "topics:anchor", "")
+    _keep("topics:since", str(max(since, until - _ms_delta(OVERLAP))), state.get("topics:since"))
+    _keep("topics:until", "", state.get("topics:until"))
+    _keep("topics:anchor", "", state.get("topics:anchor"))
 
 
 def watched_topics() -> list[str]:
@@ -168,9 +194,13 @@ def watched_topics() -> list[str]:
     return [i.removeprefix("topic:") for i in ids]
 
 
-def _comments_poll(topic_id: str, creds: rest.Credentials, run: GroupPoll) -> None:
-    key = f"c:{topic_id}"[:64]
-    anchor = state_get("ok", key) or "FIRST"
+def _cursor_key(topic_id: str) -> str:
+    return f"c:{topic_id}"[:64]
+
+
+def _comments_poll(topic_id: str, anchor: str, creds: rest.Credentials, run: GroupPoll) -> str:
+    """Read the topic's comments after ``anchor``; the anchor to go on from next time."""
+    group = creds.group_id
     for _ in range(MAX_PAGES):
         answer = rest.call(
             "discussions.getComments",
@@ -183,16 +213,43 @@ def _comments_poll(topic_id: str, creds: rest.Credentials, run: GroupPoll) -> No
             fields=COMMENT_FIELDS,
         )
         comments = _listed(answer, "comments", "discussions.getComments")
+        entries = []
         for comment in comments:
             if not isinstance(comment, dict):
                 comment = {"unexpected": comment}
             run.comments_found += 1
-            result = comment_receive(comment=comment, topic_id=topic_id, group_id=creds.group_id)
-            run.count(result, kind="comments")
+            entries.append(comment_entry(comment=comment, topic_id=topic_id, group_id=group))
+        _receive_new(entries, run, kind="comments")
         anchor = str(answer.get("anchor") or anchor)
         if not answer.get("has_more") or not comments:
             break
-    _keep(key, anchor)
+    return anchor
+
+
+def _all_comments_poll(creds: rest.Credentials, run: GroupPoll) -> None:
+    """Comments of every watched topic, from the cursors read in one query; a cursor is written
+    only when it moved, and those of topics no longer watched are dropped."""
+    topics = watched_topics()
+    cursors = channel_state("ok", prefix="c:")
+    watched = {_cursor_key(t) for t in topics}
+    state_delete("ok", [key for key in cursors if key not in watched])
+    for topic_id in topics:
+        key = _cursor_key(topic_id)
+        kept = cursors.get(key)
+        if kept == GONE:
+            continue
+        try:
+            anchor = _comments_poll(topic_id, kept or "FIRST", creds, run)
+        except rest.OkError as exc:
+            run.errors += 1
+            logger.warning("ok poll comments of %s: %s", topic_id, exc)
+            health_error("ok", f"Комментарии к теме {topic_id}: {exc}")
+            if exc.permanent and exc.code in GONE_CODES:
+                state_set("ok", key, GONE)  # reported once; not read again
+            elif not exc.permanent:
+                break  # OK is unavailable or limiting: the next run tries again
+            continue
+        _keep(key, anchor, kept or "FIRST")
 
 
 def group_poll() -> GroupPoll:
@@ -207,13 +264,5 @@ def group_poll() -> GroupPoll:
         run.errors += 1
         logger.warning("ok poll topics: %s", exc)
         health_error("ok", f"Темы группы: {exc}")
-    for topic_id in watched_topics():
-        try:
-            _comments_poll(topic_id, creds, run)
-        except rest.OkError as exc:
-            run.errors += 1
-            logger.warning("ok poll comments of %s: %s", topic_id, exc)
-            health_error("ok", f"Комментарии к теме {topic_id}: {exc}")
-            if not exc.permanent:
-                break  # OK is unavailable or limiting: the next run tries again
+    _all_comments_poll(creds, run)
     return run

@@ -3,13 +3,11 @@ group's webhook."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import json
 
 from otklik.channels.ok import api, events
 from otklik.channels.secrets import MissingSecret, channel_secret
-from otklik.channels.selectors import delivery_kept
 from otklik.channels.services import channel_receive
 from otklik.intake.services import IngestResult
 
@@ -28,15 +26,13 @@ def webhook_handle(*, key: str, body: str) -> tuple[int, str]:
         event = None
     if not isinstance(event, dict):
         event = {}  # the address is the group's own: keep what came, in the quarantine
-    stamp = event.get("timestamp")
-    sent_at = dt.datetime.fromtimestamp(stamp / 1000, tz=dt.UTC) if isinstance(stamp, int) else None
     channel_receive(
         channel_code="ok",
         external_id=events.external_id_of(event, body),
         body=body,
         convert=lambda: events.convert_body(body),
         raw=event,
-        sent_at=sent_at,
+        sent_at=events.from_ms(event.get("timestamp")),
     )
     return 200, "ok"
 
@@ -46,34 +42,14 @@ def webhook_subscribe(*, url: str) -> dict:
     return api.call("me/subscribe", {"url": url})
 
 
-def _ms(value) -> dt.datetime | None:
-    if isinstance(value, int) and value > 0:
-        return dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC)
-    return None
+def _hashed_id(envelope: dict) -> str:
+    return events.external_id_of({}, json.dumps(envelope, ensure_ascii=False, sort_keys=True))
 
 
-def item_seen(external_id: str) -> bool:
-    return delivery_kept("ok", external_id)
-
-
-def _receive(external_id: str, envelope: dict, convert, sent_at) -> IngestResult | None:
-    if item_seen(external_id):
-        return None
-    body = json.dumps(envelope, ensure_ascii=False)
-    return channel_receive(
-        channel_code="ok",
-        external_id=external_id,
-        body=body,
-        convert=lambda: convert(envelope),
-        raw=envelope,
-        sent_at=sent_at,
-    )
-
-
-def topic_receive(*, topic: dict, group_id: str, author_name: str = "") -> IngestResult | None:
-    """A topic of the group as ``mediatopic.getByIds`` gave it (``None``: kept before).
-
-    A topic without an id is kept too, under a hash of its body, and waits in the quarantine."""
+def topic_entry(*, topic: dict, group_id: str, author_name: str = "") -> tuple[str, dict]:
+    """A topic of the group as ``mediatopic.getByIds`` gave it: its external id and the envelope
+    kept. A topic without an id is kept too, under a hash of its body, and waits in the
+    quarantine."""
     envelope = {
         "source": events.TOPIC_SOURCE,
         "group_id": group_id,
@@ -81,16 +57,12 @@ def topic_receive(*, topic: dict, group_id: str, author_name: str = "") -> Inges
         "media_topic": topic,
     }
     topic_id = events.ok_id(topic.get("id"))
-    external_id = (
-        events.topic_external_id(topic_id)
-        if topic_id
-        else events.external_id_of({}, json.dumps(envelope, ensure_ascii=False, sort_keys=True))
-    )
-    return _receive(external_id, envelope, events.convert_topic, _ms(topic.get("created_ms")))
+    return (events.topic_external_id(topic_id) if topic_id else _hashed_id(envelope)), envelope
 
 
-def comment_receive(*, comment: dict, topic_id: str, group_id: str) -> IngestResult | None:
-    """A comment under a topic of the group as ``discussions.getComments`` gave it."""
+def comment_entry(*, comment: dict, topic_id: str, group_id: str) -> tuple[str, dict]:
+    """A comment under a topic of the group as ``discussions.getComments`` gave it: its external
+    id and the envelope kept."""
     envelope = {
         "source": events.COMMENT_SOURCE,
         "group_id": group_id,
@@ -100,8 +72,23 @@ def comment_receive(*, comment: dict, topic_id: str, group_id: str) -> IngestRes
     }
     comment_id = events.ok_id(comment.get("id"))
     external_id = (
-        events.comment_external_id(topic_id, comment_id)
-        if comment_id
-        else events.external_id_of({}, json.dumps(envelope, ensure_ascii=False, sort_keys=True))
+        events.comment_external_id(topic_id, comment_id) if comment_id else _hashed_id(envelope)
     )
-    return _receive(external_id, envelope, events.convert_comment, _ms(comment.get("date_ms")))
+    return external_id, envelope
+
+
+def entry_receive(external_id: str, envelope: dict) -> IngestResult:
+    """An entry of the group's page not kept before (the caller looked: ``deliveries_kept``)."""
+    if envelope["source"] == events.TOPIC_SOURCE:
+        stamp, convert = envelope["media_topic"].get("created_ms"), events.convert_topic
+    else:
+        stamp, convert = envelope["comment"].get("date_ms"), events.convert_comment
+    return channel_receive(
+        channel_code="ok",
+        external_id=external_id,
+        body=json.dumps(envelope, ensure_ascii=False),
+        convert=lambda: convert(envelope),
+        raw=envelope,
+        sent_at=events.from_ms(stamp),
+        stored_checked=True,  # a race is still caught by the unique key
+    )

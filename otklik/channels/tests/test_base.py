@@ -146,3 +146,10 @@ def test_the_quarantine_retries_a_native_body_through_its_adapter(region, person
     assert message.text == "Яма у дома 5" and message.external_id == "11"
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PARSED and json.loads(delivery.body) == bad
+
+
+def test_a_kept_value_is_changed_by_one_update(region, django_assert_max_num_queries):
+    state_set("vk", "mon:x:since", "1")
+    with django_assert_max_num_queries(2):  # the books' version (the channel's id), one UPDATE
+        state_set("vk", "mon:x:since", "2")
+    assert state_get("vk", "mon:x:since") == "2"

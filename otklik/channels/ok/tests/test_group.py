@@ -12,7 +12,7 @@ from otklik.channels.ok import poll
 from otklik.channels.ok.poll import group_poll
 from otklik.channels.ok.rest import signature
 from otklik.channels.ok.tests.fbserver import GROUP, Raw, ok_error
-from otklik.channels.services import state_get
+from otklik.channels.services import state_get, state_set
 from otklik.intake.models import Delivery, DeliveryStatus, Message
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +217,75 @@ def test_the_periodic_task_polls_the_group(region, ok_rest):
 
     result = poll_task.call()
     assert (result["topics_created"], result["comments_created"]) == (1, 1)
+
+
+def test_a_poll_with_nothing_new_reads_the_cursors_once(
+    region, ok_rest, monkeypatch, django_assert_max_num_queries
+):
+    group_poll()
+    later = dt.datetime.fromtimestamp(NOW_MS / 1000 + 60, tz=dt.UTC)
+    monkeypatch.setattr(poll.timezone, "now", lambda: later)  # the topics window moves on
+    calls = len(ok_rest.calls)
+    # The topics' cursors, the watched topics, their cursors, the moved ``since`` (the channel
+    # id from the books, one UPDATE); a topic with nothing new writes nothing.
+    with django_assert_max_num_queries(5):
+        run = group_poll()
+    assert counts(run) == (0, 0, 0, 0, 0, 0)
+    assert len(ok_rest.calls) - calls == 3  # the listing, one read per watched topic
+    assert state_get("ok", "topics:since") == str(NOW_MS + 60000 - 600000)
+
+
+def test_already_kept_comments_are_looked_up_once_per_page(
+    region, ok_rest, django_assert_max_num_queries
+):
+    group_poll()
+    state_set("ok", f"c:{OWN_TOPIC}", "FIRST")  # the same two comments are read again
+    # As above, less the moved ``since``; the page's comments looked up in one query; the
+    # anchor written again (two).
+    with django_assert_max_num_queries(6):
+        run = group_poll()
+    assert (run.comments_found, run.comments_created, run.quarantined) == (2, 0, 0)
+    assert Delivery.objects.filter(external_id__startswith="comment:").count() == 2
+
+
+def test_an_anchor_too_long_to_keep_ends_the_topics_window(region, ok_rest, monkeypatch):
+    monkeypatch.setattr(poll, "MAX_PAGES", 1)
+    long_anchor = {"topics": [{"id": OWN_TOPIC}], "anchor": "x" * 300, "has_more": True}
+    ok_rest.then("group.getStatTopics", long_anchor)
+    group_poll()
+    assert state_get("ok", "topics:since") == str(NOW_MS - 600000)  # the window moved on
+    assert (state_get("ok", "topics:until"), state_get("ok", "topics:anchor")) == ("", "")
+
+
+def test_a_deleted_topic_is_reported_once_and_not_read_again(region, ok_rest):
+    group_poll()
+    ok_rest.then("discussions.getComments", ok_error(300, "NOT_FOUND : topic"))
+    reads = len(ok_rest.params("discussions.getComments"))
+    run = group_poll()
+    assert run.errors == 1
+    gone = ok_rest.params("discussions.getComments")[reads]["discussionId"]
+    other = ({OWN_TOPIC, CITIZEN_TOPIC} - {gone}).pop()
+    assert state_get("ok", f"c:{gone}") == poll.GONE
+    errors = ChannelHealth.objects.get(channel__code="ok").error_total
+    reads = len(ok_rest.params("discussions.getComments"))
+    again = group_poll()
+    assert again.errors == 0
+    assert ChannelHealth.objects.get(channel__code="ok").error_total == errors
+    assert [p["discussionId"] for p in ok_rest.params("discussions.getComments")[reads:]] == [other]
+
+
+def test_cursors_of_topics_no_longer_watched_are_dropped(region, ok_rest):
+    group_poll()
+    Delivery.objects.filter(external_id=f"topic:{OWN_TOPIC}").update(
+        received_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    )
+    group_poll()
+    assert state_get("ok", f"c:{OWN_TOPIC}") == ""
+
+
+def test_ok_s_milliseconds_are_read_in_one_place():
+    from otklik.channels.ok.events import from_ms
+
+    assert from_ms(NOW_MS) == dt.datetime(2025, 11, 27, 21, 46, 40, tzinfo=dt.UTC)
+    assert poll.to_ms(from_ms(NOW_MS)) == NOW_MS
+    assert [from_ms(v) for v in (0, -5, True, "1764280000000", None, 10**30)] == [None] * 6
