@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from otklik.accounts.choices import ROLE_SCOPE_FIELD, Role
+from otklik.core.roles import ROLE_SCOPE_FIELD, Role
 
 PASSWORD = "Volgograd-2026-test"  # noqa: S105 — test personas only; passes the validators
 

@@ -63,9 +63,10 @@ FROM generate_series(1, %(n)s) AS g, ids;
 
 FILL_MESSAGES = """
 INSERT INTO intake_message (created_at, updated_at, channel_id, kind_id, external_id,
-  received_at, raw, text, sector_id, topic_id, municipality_id, organization_id, address,
-  case_id)
+  received_at, raw, text, text_masked, sector_id, topic_id, municipality_id, organization_id,
+  address, case_id)
 SELECT now(), now(), c.channel_id, c.kind_id, 'bench-' || c.id, c.received_at, '{}',
+  'Нет горячей воды третий день, дом ' || c.id || ', просим разобраться.',
   'Нет горячей воды третий день, дом ' || c.id || ', просим разобраться.',
   c.sector_id, c.topic_id, c.municipality_id, c.organization_id, c.address, c.id
 FROM cases_case c;

@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env_list("OTKLIK_CSRF_TRUSTED_ORIGINS", [])
 
 # --- applications -------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "otklik.site.apps.OtklikAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "otklik.channels.ok",
     "otklik.channels.open311",
     "otklik.demo",
+    "otklik.site",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "otklik.accounts.context_processors.navigation",
+                "otklik.site.context_processors.navigation",
             ],
         },
     }

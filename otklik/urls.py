@@ -2,11 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from otklik.core import views as core_views
-
-admin.site.site_header = "Отклик — администрирование"
-admin.site.site_title = "Отклик"
-admin.site.index_title = "Справочники и настройки"
+from otklik.site import views as site_views
 
 api_v1 = [
     path("", include("otklik.directory.api.urls")),
@@ -18,8 +14,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("", site_views.home, name="home"),
+    path("healthz", site_views.healthz, name="healthz"),
     path("accounts/", include("otklik.accounts.urls")),
     path("directory/", include("otklik.directory.urls")),
     path("messages/", include("otklik.intake.urls")),

@@ -15,11 +15,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from otklik.accounts.models import User
-from otklik.accounts.permissions import Action
 from otklik.accounts.services import user_role_scope_check
+from otklik.audit.admin_base import MatrixModelAdmin
 from otklik.audit.services import audit_log
-from otklik.core.admin import MatrixModelAdmin
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action
 
 # Rights in Otklik come from the role (the permission matrix), not from Django groups.
 if admin.site.is_registered(Group):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from otklik.accounts.choices import Role
+from otklik.core.roles import Role
 
 
 class LoginForm(AuthenticationForm):

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from otklik.accounts.choices import ROLE_SCOPE_FIELD, Role
+from otklik.core.roles import ROLE_SCOPE_FIELD, Role
 
 
 class User(AbstractUser):

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from otklik.accounts.models import User
-from otklik.accounts.permissions import Action, access_check
+from otklik.core.permissions import Action, access_check
 
 
 def user_has_second_factor(*, user: User) -> bool:

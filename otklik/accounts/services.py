@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from otklik.accounts.choices import ROLE_SCOPE_FIELD, Role
 from otklik.accounts.models import User
-from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, access_check
+from otklik.core.roles import ROLE_SCOPE_FIELD, Role
 from otklik.directory.models import Municipality, Organization, Sector
 
 SYSTEM = None  # the actor of changes made by the platform itself (set-up, demo, commands)

@@ -24,10 +24,10 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from otklik.accounts import services
-from otklik.accounts.choices import Role
 from otklik.accounts.forms import LoginForm, TokenForm, UserFilterForm
 from otklik.accounts.selectors import user_has_second_factor, user_list
 from otklik.core.exceptions import ApplicationError
+from otklik.core.roles import Role
 from otklik.core.views import access_denied_as_403, paginate
 
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.analytics import exports, selectors
 from otklik.analytics.selectors import Period, Slice
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, access_check
 
 FONT_DIR = Path(os.environ.get("OTKLIK_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 MONTHS = (

@@ -16,8 +16,6 @@ from django.db.models import Case as DbCase
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from otklik.accounts.choices import ROLE_SCOPE_FIELD
-from otklik.accounts.permissions import Action, Scope, access_check, scope_for, visible_to
 from otklik.analytics import cubes
 from otklik.analytics.models import (
     ALL_HIST_COLUMNS,
@@ -31,6 +29,8 @@ from otklik.analytics.models import (
 )
 from otklik.cases.choices import AnswerStatus, CaseStatus
 from otklik.cases.models import Answer, Case, CaseEvent, Survey
+from otklik.core.permissions import Action, Scope, access_check, scope_for, visible_to
+from otklik.core.roles import ROLE_SCOPE_FIELD
 from otklik.directory.models import Municipality, Organization, Sector, Topic
 from otklik.intake.models import Message
 

@@ -337,11 +337,11 @@ def methodology_save(
     *, actor, weights: dict, min_cases: int, parameters: dict | None = None, note: str = ""
 ):
     """A new version of the methodology with other weights or threshold; it becomes active."""
-    from otklik.accounts.permissions import Action, access_check
     from otklik.analytics.models import RatingMethodology
     from otklik.analytics.ratings import INDICATORS
     from otklik.audit.services import audit_log
     from otklik.core.exceptions import ApplicationError
+    from otklik.core.permissions import Action, access_check
 
     access_check(actor, Action.RATING_MANAGE)
     if set(weights) != set(INDICATORS) or any(float(w) < 0 for w in weights.values()):
@@ -384,11 +384,11 @@ def methodology_save(
 @transaction.atomic
 def rating_publish(*, actor, period):
     """Freeze the rating of ``period`` as it is now (by the active methodology)."""
-    from otklik.accounts.permissions import Action, access_check
     from otklik.analytics.models import RatingSnapshot
     from otklik.analytics.selectors import active_methodology, rating_compute
     from otklik.audit.services import audit_log
     from otklik.core.exceptions import ApplicationError
+    from otklik.core.permissions import Action, access_check
 
     access_check(actor, Action.RATING_MANAGE)
     if RatingSnapshot.objects.filter(period_start=period.start, period_end=period.end).exists():
@@ -426,10 +426,10 @@ def alerts_refresh(*, today: dt.date | None = None) -> int:
 @transaction.atomic
 def alert_decide(*, actor, alert, confirm: bool):
     """The ЦУР confirms an alert (a problem to work on) or dismisses it."""
-    from otklik.accounts.permissions import Action, access_check
     from otklik.analytics.models import Alert, AlertStatus
     from otklik.audit.services import audit_log
     from otklik.core.exceptions import ApplicationError
+    from otklik.core.permissions import Action, access_check
 
     alert = Alert.objects.select_for_update().select_related("topic").get(pk=alert.pk)
     access_check(actor, Action.CASE_MODERATE, alert)
@@ -447,9 +447,9 @@ def alert_decide(*, actor, alert, confirm: bool):
 def package_issue(*, actor, s, period, recipient: str = "") -> bytes:
     """The package of materials on request (``report.package_build``), recorded in the audit log
     with the slice, the month and who asked for it."""
-    from otklik.accounts.permissions import Action, access_check
     from otklik.analytics.report import package_build
     from otklik.audit.services import audit_log
+    from otklik.core.permissions import Action, access_check
 
     access_check(actor, Action.ANALYTICS_EXPORT)
     with transaction.atomic():

@@ -18,5 +18,4 @@ urlpatterns = [
     path("ratings/publish/", views.rating_publish_view, name="rating_publish"),
     path("ratings/methodology/", views.methodology_view, name="methodology"),
     path("alerts/", views.alerts_view, name="alerts"),
-    path("alerts/<int:pk>/<slug:decision>/", views.alert_decide_view, name="alert_decide"),
 ]

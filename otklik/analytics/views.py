@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from otklik.accounts import permissions
-from otklik.accounts.permissions import Action, can
 from otklik.analytics import exports, selectors
 from otklik.analytics.forms import SliceForm
+from otklik.core import permissions
 from otklik.core.exceptions import ApplicationError
 from otklik.core.paging import COUNT_CAP, CappedPaginator
+from otklik.core.permissions import Action, can
 from otklik.core.views import access_denied_as_403, require_action
 
 PAGES = {
@@ -260,10 +260,10 @@ def rating_publish_view(request: HttpRequest) -> HttpResponse:
 @require_action(Action.ANALYTICS_VIEW)
 @access_denied_as_403
 def methodology_view(request: HttpRequest) -> HttpResponse:
-    from otklik.accounts.permissions import can
     from otklik.analytics.forms import MethodologyForm
     from otklik.analytics.models import RatingMethodology
     from otklik.analytics.services import methodology_save
+    from otklik.core.permissions import can
 
     current = selectors.active_methodology()
     may_manage = can(request.user, Action.RATING_MANAGE)
@@ -323,35 +323,3 @@ def alerts_view(request: HttpRequest) -> HttpResponse:
             "slice_params": {},
         },
     )
-
-
-@require_POST
-@require_action(Action.ANALYTICS_VIEW)
-@access_denied_as_403
-def alert_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
-    from otklik.accounts.permissions import visible_to
-    from otklik.analytics.models import Alert
-    from otklik.analytics.services import alert_decide
-    from otklik.problems.services import problem_create_from_alert
-
-    alert = get_object_or_404(
-        visible_to(Alert.objects.all(), request.user, Action.ANALYTICS_VIEW), pk=pk
-    )
-    try:
-        if decision == "confirm":
-            problem = problem_create_from_alert(actor=request.user, alert=alert)
-        elif decision == "dismiss":
-            alert_decide(actor=request.user, alert=alert, confirm=False)
-            problem = None
-        else:
-            return HttpResponse(status=404)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("analytics:alerts")
-    if problem is not None:
-        messages.success(request, "Сигнал подтверждён: проблема внесена в реестр.")
-        return redirect("problems:detail", pk=problem.pk)
-    messages.success(request, "Сигнал отклонён.")
-    return redirect("analytics:alerts")

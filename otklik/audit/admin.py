@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from otklik.accounts.permissions import Action
+from otklik.audit.admin_base import ReadOnlyMatrixAdmin
 from otklik.audit.models import AuditEvent
-from otklik.core.admin import ReadOnlyMatrixAdmin
+from otklik.core.permissions import Action
 
 
 @admin.register(AuditEvent)

@@ -8,8 +8,8 @@ from typing import Any, TypedDict
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.audit.models import AuditEvent
+from otklik.core.permissions import Action, access_check
 
 
 class EventFilters(TypedDict, total=False):

@@ -8,8 +8,8 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from otklik.accounts.permissions import Action
 from otklik.audit import selectors
+from otklik.core.permissions import Action
 from otklik.core.views import paginate, require_action
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

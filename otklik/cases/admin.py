@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from otklik.accounts.permissions import Action, visible_to
+from otklik.audit.admin_base import MatrixModelAdmin, ReadOnlyMatrixAdmin
 from otklik.cases.models import AnswerTemplate, Case, OutboxMessage, RoutingRule
-from otklik.core.admin import MatrixModelAdmin, ReadOnlyMatrixAdmin
+from otklik.core.permissions import Action, visible_to
 
 
 @admin.register(Case)

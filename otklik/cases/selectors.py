@@ -9,12 +9,12 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from otklik.accounts.choices import ROLE_SCOPE_FIELD
-from otklik.accounts.permissions import Action, Scope, ids_or_subquery, scope_for, visible_to
 from otklik.cases.choices import OPEN_STATES, CaseStatus
 from otklik.cases.models import Case
 from otklik.core.exceptions import NotFound
 from otklik.core.paging import COUNT_CAP, capped_count
+from otklik.core.permissions import Action, Scope, ids_or_subquery, scope_for, visible_to
+from otklik.core.roles import ROLE_SCOPE_FIELD
 from otklik.directory.cache import reference_snapshot, with_reference_rows
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 from otklik.intake.models import Message
@@ -285,8 +285,8 @@ def answer_template_list(*, case: Case) -> QuerySet:
 
 def routing_rule_list(*, user: Any) -> QuerySet:
     """The routing rules in the order they are evaluated (readable by every case role)."""
-    from otklik.accounts.permissions import access_check
     from otklik.cases.models import RoutingRule
+    from otklik.core.permissions import access_check
 
     access_check(user, Action.CASE_VIEW)
     return RoutingRule.objects.select_related(

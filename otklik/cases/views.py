@@ -23,8 +23,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from otklik.accounts.choices import Role
-from otklik.accounts.permissions import Action, Scope, can, scope_for
 from otklik.cases import forms
 from otklik.cases.choices import (
     FINAL_STATES,
@@ -59,6 +57,8 @@ from otklik.cases.services.routing import route_case, routing_rule_delete, routi
 from otklik.cases.templatetags.cases_ui import case_deadline, timeline
 from otklik.core.exceptions import AccessDenied, ApplicationError, NotFound
 from otklik.core.paging import COUNT_CAP, CappedPaginator
+from otklik.core.permissions import Action, Scope, can, scope_for
+from otklik.core.roles import Role
 from otklik.core.views import PAGE_SIZE, require_action
 from otklik.intake.selectors import AUTHOR_HIDDEN, message_author_visible
 from otklik.nlp.selectors import case_analysis

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.channels.models import ChannelHealth, ChannelState
+from otklik.core.permissions import Action, access_check
 from otklik.directory.models import Channel
 from otklik.intake.models import Delivery, DeliveryStatus
 

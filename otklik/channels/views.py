@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from otklik.accounts.permissions import Action, can
 from otklik.channels.selectors import channel_health_list
+from otklik.core.permissions import Action, can
 from otklik.core.views import access_denied_as_403, require_action
 
 

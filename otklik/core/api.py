@@ -31,14 +31,14 @@ class MatrixPermission:
     """DRF permission from the matrix: the view names ``read_action`` and ``write_action``."""
 
     def has_permission(self, request, view) -> bool:
-        from otklik.accounts.permissions import can
+        from otklik.core.permissions import can
 
         safe = request.method in ("GET", "HEAD", "OPTIONS")
         action = getattr(view, "read_action" if safe else "write_action", None)
         return action is not None and can(request.user, action)
 
     def has_object_permission(self, request, view, obj) -> bool:
-        from otklik.accounts.permissions import can
+        from otklik.core.permissions import can
 
         safe = request.method in ("GET", "HEAD", "OPTIONS")
         action = getattr(view, "read_action" if safe else "write_action", None)

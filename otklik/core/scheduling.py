@@ -1,4 +1,5 @@
-"""Periodic jobs: the registry lives in ``otklik/periodic.py``; this module runs it.
+"""Periodic jobs: the list lives in ``otklik/periodic.py`` (registered by the composition root,
+``otklik.site``, in its ``ready()``); this module runs it.
 
 A job is a Django task enqueued every ``every``. Several scheduler processes (on several
 machines) may run at once: each due job is claimed by a conditional UPDATE on its
@@ -26,13 +27,19 @@ class PeriodicJob:
     description: str = ""
 
 
-def registered_jobs() -> list[PeriodicJob]:
-    from otklik.periodic import PERIODIC_JOBS
+_JOBS: list[PeriodicJob] = []
 
-    names = [job.name for job in PERIODIC_JOBS]
+
+def periodic_jobs_register(jobs: list[PeriodicJob]) -> None:
+    """Set the platform's periodic jobs (called once, by ``otklik.site`` in ``ready()``)."""
+    names = [job.name for job in jobs]
     if len(names) != len(set(names)):
         raise RuntimeError(f"duplicate periodic job names: {names}")
-    return list(PERIODIC_JOBS)
+    _JOBS[:] = jobs
+
+
+def registered_jobs() -> list[PeriodicJob]:
+    return list(_JOBS)
 
 
 def scheduler_tick(

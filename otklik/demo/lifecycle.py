@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.accounts.choices import Role
 from otklik.accounts.models import User
 from otklik.accounts.services import user_create
 from otklik.cases.choices import CaseStatus
@@ -28,6 +27,7 @@ from otklik.cases.services import answers, lifecycle, waiting
 from otklik.cases.services.deadlines import deadline_sweep
 from otklik.cases.services.opening import case_open_or_join
 from otklik.core.exceptions import ApplicationError
+from otklik.core.roles import Role
 from otklik.directory.models import Organization
 from otklik.intake.models import Message
 from otklik.nlp.services import messages_analyse

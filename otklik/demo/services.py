@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.accounts.choices import Role
 from otklik.accounts.models import User
 from otklik.accounts.services import user_create
+from otklik.core.roles import Role
 from otklik.directory.choices import OrganizationKind
 from otklik.directory.models import (
     Channel,

@@ -1,11 +1,11 @@
-"""Admin for the reference model; rights come from the permission matrix (see core/admin.py)."""
+"""Admin for the reference model; rights from the permission matrix (audit/admin_base.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from otklik.accounts.permissions import Action
-from otklik.core.admin import MatrixModelAdmin
+from otklik.audit.admin_base import MatrixModelAdmin
+from otklik.core.permissions import Action
 from otklik.directory.cache import reference_changed
 from otklik.directory.models import (
     CalendarOverride,

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, access_check
+from otklik.core.permissions import Action, access_check
 from otklik.directory.cache import ReferenceSnapshot, reference_snapshot
 from otklik.directory.models import (
     Channel,

@@ -11,9 +11,9 @@ from typing import Any
 
 from django.db import transaction
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, access_check
 from otklik.directory.cache import reference_changed
 from otklik.directory.choices import MunicipalityKind, OrganizationKind, SectorCode
 from otklik.directory.models import (

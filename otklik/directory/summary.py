@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from otklik.accounts.choices import Role
+from otklik.core.roles import Role
 from otklik.directory.models import (
     Channel,
     CityDistrict,

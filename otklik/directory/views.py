@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action
+from otklik.core.permissions import Action
 from otklik.core.views import paginate, require_action
 from otklik.directory import selectors
 from otklik.directory.choices import OrganizationKind

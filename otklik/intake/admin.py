@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from otklik.accounts.permissions import Action, can, visible_to
-from otklik.core.admin import ReadOnlyMatrixAdmin
+from otklik.audit.admin_base import ReadOnlyMatrixAdmin
+from otklik.core.permissions import Action, can, visible_to
 from otklik.intake.models import Contact, Message
 from otklik.intake.selectors import message_author_visible
 

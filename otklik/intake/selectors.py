@@ -9,8 +9,8 @@ from typing import Any, TypedDict
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from otklik.accounts.choices import Role
-from otklik.accounts.permissions import Action, Scope, scope_for, visible_to
+from otklik.core.permissions import Action, Scope, scope_for, visible_to
+from otklik.core.roles import Role
 from otklik.directory.models import Channel, InputKind, Municipality, Organization, Sector, Topic
 from otklik.intake.models import Message
 
@@ -158,7 +158,7 @@ def message_summary(*, user: Any, days: int = 7, top: int = 6) -> MessageSummary
 # --- the quarantine ------------------------------------------------------------------------
 def quarantine_list(*, user: Any) -> QuerySet:
     """Deliveries waiting in the quarantine, newest first (``QUARANTINE_VIEW``)."""
-    from otklik.accounts.permissions import access_check
+    from otklik.core.permissions import access_check
     from otklik.intake.models import Delivery, DeliveryStatus
 
     access_check(user, Action.QUARANTINE_VIEW)
@@ -169,7 +169,7 @@ def quarantine_list(*, user: Any) -> QuerySet:
 
 def quarantine_count(*, user: Any) -> int:
     """The number in the menu badge; 0 for users who do not see the quarantine."""
-    from otklik.accounts.permissions import can
+    from otklik.core.permissions import can
     from otklik.intake.models import Delivery, DeliveryStatus
 
     if not can(user, Action.QUARANTINE_VIEW):

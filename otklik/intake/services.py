@@ -211,7 +211,7 @@ _CLASSIFY_FIELDS = ("sector", "topic", "municipality", "city_district", "address
 @transaction.atomic
 def message_classify(*, actor: Any, message: Message, **changes: Any) -> Message:
     """An operator's correction of what the message is about and where (a training signal)."""
-    from otklik.accounts.permissions import Action, access_check
+    from otklik.core.permissions import Action, access_check
 
     unknown = set(changes) - set(_CLASSIFY_FIELDS)
     if unknown:
@@ -662,7 +662,7 @@ def _ingest_parsed(
 @transaction.atomic
 def delivery_discard(*, actor: Any, delivery: Delivery, reason: str) -> Delivery:
     """The ЦУР decides a quarantined delivery is not a message (it is kept, marked)."""
-    from otklik.accounts.permissions import Action, access_check
+    from otklik.core.permissions import Action, access_check
 
     access_check(actor, Action.QUARANTINE_MANAGE)
     reason = (reason or "").strip()
@@ -686,7 +686,7 @@ def delivery_retry(*, actor: Any, delivery: Delivery, body: str | None = None) -
     corrected body typed by the ЦУР operator; the original body is kept as it arrived)."""
     import json
 
-    from otklik.accounts.permissions import Action, access_check
+    from otklik.core.permissions import Action, access_check
     from otklik.intake.parsing import MessageInSerializer, errors_as_text, files_restored
 
     access_check(actor, Action.QUARANTINE_MANAGE)

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from otklik.accounts.permissions import Action, can
 from otklik.core.exceptions import AccessDenied, ApplicationError
+from otklik.core.permissions import Action, can
 from otklik.core.views import paginate, require_action
 from otklik.directory import selectors as directory
 from otklik.directory.models import Topic

@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.cases.choices import CaseStatus
+from otklik.core.permissions import Action, access_check
 from otklik.intake.models import Message
 from otklik.nlp.models import ClassifierModel, Correction, ModelStatus, ReprocessRun
 
@@ -144,7 +144,7 @@ def case_analysis(*, case: Any, user: Any) -> dict | None:
     """What the pipeline said of the message that opened ``case``, in Russian, for the case
     page: sector and topic with confidence, the words that weighed, place, tone, urgency and
     conflict signals, the masked text, a similar case; what a one-click correction offers."""
-    from otklik.accounts.permissions import can
+    from otklik.core.permissions import can
     from otklik.directory.models import Sector, Topic
     from otklik.nlp.models import MessageAnalysis
 

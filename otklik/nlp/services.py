@@ -19,9 +19,9 @@ from django.db.models import Case as DbCase
 from django.db.models import Count, QuerySet, Value, When
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, access_check
 from otklik.directory.models import CityDistrict, Municipality, Sector, Topic
 from otklik.intake.models import Message
 from otklik.nlp import registry

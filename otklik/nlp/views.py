@@ -8,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from otklik.accounts.permissions import Action, can
 from otklik.cases.selectors import case_get
 from otklik.core.exceptions import ApplicationError, NotFound
+from otklik.core.permissions import Action, can
 from otklik.core.views import access_denied_as_403, require_action
 from otklik.directory.models import Topic
 from otklik.nlp import selectors, services

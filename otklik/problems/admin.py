@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from otklik.accounts.permissions import Action, visible_to
-from otklik.core.admin import ReadOnlyMatrixAdmin
+from otklik.audit.admin_base import ReadOnlyMatrixAdmin
+from otklik.core.permissions import Action, visible_to
 from otklik.problems.models import Measure, Problem, ProjectIndicator
 
 

@@ -50,10 +50,10 @@ from typing import Any
 
 from django.db import transaction
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
-from otklik.channels.imports.readers import read_table
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, access_check
+from otklik.core.tables import read_table
 from otklik.directory.models import CityDistrict, Municipality, Sector, Topic
 from otklik.problems.choices import ProblemSource, ProblemStatus, ProjectKind
 from otklik.problems.models import IndicatorValue, Problem, ProjectIndicator

@@ -16,9 +16,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, access_check, visible_to
 from otklik.analytics.models import DailyRollup
 from otklik.cases.models import Case
+from otklik.core.permissions import Action, access_check, visible_to
 from otklik.problems.choices import MeasureStatus, ProblemStatus
 from otklik.problems.models import Measure, Problem
 

@@ -15,12 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.accounts.choices import Role
-from otklik.accounts.permissions import Action, access_check, visible_to
 from otklik.audit.services import audit_log
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, access_check, visible_to
+from otklik.core.roles import Role
 from otklik.problems.choices import TRANSITIONS, MeasureStatus, ProblemSource, ProblemStatus
 from otklik.problems.models import Measure, Problem, ProblemCase, ProjectIndicator
 

@@ -7,13 +7,15 @@ import re
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from otklik.accounts.permissions import Action, can
+from otklik.analytics.models import Alert
+from otklik.analytics.services import alert_decide
 from otklik.cases.models import Case
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, can, visible_to
 from otklik.core.views import paginate, require_action
 from otklik.problems import forms, selectors, services
 from otklik.problems.choices import ProblemSource, ProblemStatus
@@ -216,3 +218,28 @@ def import_view(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
     return render(request, "problems/import.html", {"form": form, "report": report})
+
+
+# --- an emerging-problem alert of the analytics, decided into the registry --------------------
+@require_POST
+@require_action(Action.ANALYTICS_VIEW)
+def alert_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    alert = get_object_or_404(
+        visible_to(Alert.objects.all(), request.user, Action.ANALYTICS_VIEW), pk=pk
+    )
+    try:
+        if decision == "confirm":
+            problem = services.problem_create_from_alert(actor=request.user, alert=alert)
+        elif decision == "dismiss":
+            alert_decide(actor=request.user, alert=alert, confirm=False)
+            problem = None
+        else:
+            return HttpResponse(status=404)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("analytics:alerts")
+    if problem is not None:
+        messages.success(request, "Сигнал подтверждён: проблема внесена в реестр.")
+        return redirect("problems:detail", pk=problem.pk)
+    messages.success(request, "Сигнал отклонён.")
+    return redirect("analytics:alerts")

@@ -26,6 +26,15 @@ from otklik.sla.models import DEFAULT_WARNING_THRESHOLDS, DeadlinePolicy
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "policies.toml"
 
+# The states in which a case waits for someone outside the organisation: only they may stop the
+# clock. The cases app owns the states and names these in its ``ready()``.
+_PAUSABLE_STATES: set[str] = set()
+
+
+def pausable_states_register(states: frozenset[str] | set[str]) -> None:
+    _PAUSABLE_STATES.update(states)
+
+
 _KEYS = {
     "code",
     "name",
@@ -124,17 +133,15 @@ def _thresholds(value: Any, where: str) -> list[float]:
 def _states(value: Any, where: str) -> list[str]:
     # Only the states in which a case waits for someone outside the organisation may stop the
     # clock (a typo would otherwise silently never pause).
-    from otklik.cases.choices import WAITING_STATES
-
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(s, str) and s for s in value):
         raise PolicyDataError(f"{where}: «pause_states» — список кодов состояний")
-    unknown = sorted(set(value) - set(WAITING_STATES))
+    unknown = sorted(set(value) - _PAUSABLE_STATES)
     if unknown:
         raise PolicyDataError(
             f"{where}: «pause_states»: {', '.join(unknown)} — не состояние ожидания; "
-            f"допустимы: {', '.join(sorted(WAITING_STATES))}"
+            f"допустимы: {', '.join(sorted(_PAUSABLE_STATES))}"
         )
     return list(value)
 

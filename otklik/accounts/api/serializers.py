@@ -29,6 +29,6 @@ class MeSerializer(serializers.ModelSerializer):
         ]
 
     def get_permissions(self, user) -> dict[str, str]:
-        from otklik.accounts.permissions import Action, scope_for
+        from otklik.core.permissions import Action, scope_for
 
         return {str(action): str(scope_for(user, action)) for action in Action}

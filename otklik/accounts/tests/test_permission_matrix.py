@@ -10,9 +10,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from otklik.accounts.choices import Role
 from otklik.accounts.models import User
-from otklik.accounts.permissions import (
+from otklik.accounts.selectors import user_list
+from otklik.accounts.services import user_create
+from otklik.audit.models import AuditEvent
+from otklik.core.exceptions import AccessDenied
+from otklik.core.permissions import (
     MATRIX,
     Action,
     Scope,
@@ -20,10 +23,7 @@ from otklik.accounts.permissions import (
     matrix_markdown,
     visible_to,
 )
-from otklik.accounts.selectors import user_list
-from otklik.accounts.services import user_create
-from otklik.audit.models import AuditEvent
-from otklik.core.exceptions import AccessDenied
+from otklik.core.roles import Role
 from otklik.directory.models import (
     CalendarOverride,
     Channel,

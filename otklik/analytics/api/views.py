@@ -13,9 +13,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from otklik.accounts.permissions import Action
 from otklik.analytics import selectors
 from otklik.core.api import CappedCountPagination, MatrixPermission
+from otklik.core.permissions import Action
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 
 

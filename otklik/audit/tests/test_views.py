@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from otklik.accounts.choices import Role
 from otklik.audit.models import AuditEvent
+from otklik.core.roles import Role
 
 URL = reverse("audit:event_list")
 

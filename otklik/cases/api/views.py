@@ -9,7 +9,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from otklik.accounts.permissions import Action
 from otklik.cases.api import serializers as s
 from otklik.cases.models import Answer, RoutingRule
 from otklik.cases.selectors import (
@@ -24,6 +23,7 @@ from otklik.cases.services import answers, lifecycle, waiting
 from otklik.cases.services.routing import routing_rule_delete, routing_rule_save
 from otklik.core.api import CappedCountPagination, MatrixPermission
 from otklik.core.exceptions import ApplicationError, NotFound
+from otklik.core.permissions import Action
 from otklik.intake.models import Message
 
 _FILTERS = [

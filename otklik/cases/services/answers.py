@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action
 from otklik.cases.choices import AnswerStatus, CaseStatus
 from otklik.cases.models import (
     Answer,
@@ -23,6 +22,7 @@ from otklik.cases.models import (
 )
 from otklik.cases.services.common import check_transition, lock, move, record, require
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action
 
 
 def template_render(*, template: AnswerTemplate, case: Case) -> str:

@@ -10,11 +10,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
 from otklik.cases.choices import TRANSITIONS, WAITING_STATES, CaseStatus
 from otklik.cases.models import Case, CaseEvent, CasePause
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, access_check
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case, CasePause
-from otklik.core.calendar import WorkingCalendar, calendar_from_db
+from otklik.core.calendar import WorkingCalendar
+from otklik.directory.calendar import calendar_from_db
 from otklik.sla.choices import Unit
 from otklik.sla.deadlines import compute_due
 from otklik.sla.selectors import PolicyNotFound, policy_for
@@ -272,8 +273,8 @@ def deadline_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> dict
 
 def escalation_recipients(case: Case, level: int):
     """Who is told at each level: the organisation, then the sector lead, then the curator."""
-    from otklik.accounts.choices import Role
     from otklik.accounts.models import User
+    from otklik.core.roles import Role
 
     active = User.objects.filter(is_active=True)
     if level == 1:

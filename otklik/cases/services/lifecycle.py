@@ -8,7 +8,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action
 from otklik.cases.choices import (
     FINAL_STATES,
     CaseStatus,
@@ -21,6 +20,7 @@ from otklik.cases.services.common import check_transition, lock, move, record, r
 from otklik.cases.services.deadlines import deadlines_recompute, extension_limit_days
 from otklik.cases.services.routing import route_case
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action
 from otklik.directory.models import Organization
 from otklik.intake.models import Message
 

@@ -9,10 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
 from otklik.cases.models import Case, RoutingRule
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, access_check
 from otklik.directory.choices import OrganizationKind
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 

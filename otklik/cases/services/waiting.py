@@ -15,7 +15,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case, CasePause, OutboxMessage
 from otklik.cases.selectors import case_pause_states
@@ -23,6 +22,7 @@ from otklik.cases.services.answers import _enqueue_delivery
 from otklik.cases.services.common import check_transition, lock, move, require
 from otklik.cases.services.deadlines import deadlines_recompute
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action
 from otklik.intake.models import Message
 
 QUESTION_MIN_LENGTH = 10

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from otklik.cases.choices import ExtensionStatus, RedirectStatus
 from otklik.cases.models import ExtensionRequest, RedirectRequest
 from otklik.cases.services.lifecycle import case_accept
-from otklik.core.calendar import calendar_from_db
+from otklik.directory.calendar import calendar_from_db
 from otklik.directory.models import Organization
 from otklik.sla.deadlines import deadline_extend
 from otklik.sla.selectors import policy_get

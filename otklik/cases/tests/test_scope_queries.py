@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from otklik.accounts import permissions
-from otklik.accounts.permissions import Action, can
 from otklik.cases.selectors import CaseFilters, case_list
 from otklik.cases.services.lifecycle import case_accept, case_assign
+from otklik.core import permissions
+from otklik.core.permissions import Action, can
 from otklik.directory.models import Organization
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from otklik.accounts.navigation import menu_for
 from otklik.audit.models import AuditEvent
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import RoutingRule, Survey
 from otklik.cases.services.answers import answer_approve, answer_submit
 from otklik.cases.services.lifecycle import case_accept
 from otklik.directory.models import Municipality, Organization, Sector, Topic
-from otklik.intake.services import delivery_receive
 
 ROUTING = reverse("cases:routing")
 ANSWER = "Бригада восстановила горячее водоснабжение 27.11, давление в норме, проверено."
@@ -254,35 +252,3 @@ def test_an_unknown_survey_link_is_404_with_a_clear_message(client, region):
 
     assert response.status_code == 404
     assert "Ссылка опроса недействительна" in response.content.decode()
-
-
-# --- the menu -------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [
-        ("curator", ["Инциденты", "Карантин (2)", "Маршрутизация"]),
-        ("analyst", ["Инциденты", "Карантин (2)", "Маршрутизация"]),
-        ("auditor", ["Инциденты", "Карантин (2)", "Маршрутизация"]),
-        ("sector_lead", ["Инциденты", "Маршрутизация"]),
-        ("org_operator", ["Инциденты", "Маршрутизация"]),
-        ("municipal_coordinator", ["Инциденты", "Маршрутизация"]),
-    ],
-)
-def test_menu_has_cases_items_and_the_quarantine_count(personas, role, expected):
-    # given two deliveries in the quarantine
-    delivery_receive(source="тест", body='{"channel": "web", "external_id": "q-1"}')
-    delivery_receive(source="тест", body='{"channel": "nope", "external_id": "q-2", "text": "x"}')
-
-    labels = [i["label"] for i in menu_for(personas[role])]
-
-    assert [
-        label for label in labels if label.split()[0] in {"Инциденты", "Карантин", "Маршрутизация"}
-    ] == expected
-
-
-def test_only_the_deepest_menu_item_is_active(personas):
-    items = menu_for(personas["curator"], current_path="/messages/quarantine/")
-
-    assert [i["name"] for i in items if i["active"]] == ["Карантин"]
-    routing = menu_for(personas["curator"], current_path="/cases/routing/")
-    assert [i["name"] for i in routing if i["active"]] == ["Маршрутизация"]

@@ -21,12 +21,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.accounts.permissions import Action, access_check
 from otklik.audit.services import audit_log
 from otklik.channels.imports.mapping import ImportMapping, MappingError, mapping_from_dict
-from otklik.channels.imports.readers import Table, read_table
 from otklik.channels.services import channel_receive
 from otklik.core.exceptions import ApplicationError
+from otklik.core.permissions import Action, access_check
+from otklik.core.tables import Table, read_table
 from otklik.directory.models import Channel, Municipality, Topic
 from otklik.intake.models import Delivery, DeliveryStatus, Message
 from otklik.intake.services import ChannelParseError

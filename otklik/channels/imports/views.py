@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from otklik.accounts.permissions import Action
 from otklik.channels.imports.models import ImportBatch
 from otklik.channels.imports.services import (
     MAX_UPLOAD,
@@ -18,6 +17,7 @@ from otklik.channels.imports.services import (
     import_batch_plan,
 )
 from otklik.core.exceptions import AccessDenied, ApplicationError
+from otklik.core.permissions import Action
 from otklik.core.views import require_action
 
 EXAMPLE = (Path(__file__).parent / "example_mapping.toml").read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.db.models import Count
 
-from otklik.accounts.choices import Role
 from otklik.accounts.models import User
+from otklik.core.roles import Role
 from otklik.directory.models import Municipality
 from otklik.intake.models import Message
 

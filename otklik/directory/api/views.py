@@ -6,8 +6,8 @@ from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from otklik.accounts.permissions import Action
 from otklik.core.api import MatrixPermission
+from otklik.core.permissions import Action
 from otklik.directory.api import serializers as s
 from otklik.directory.models import (
     Channel,

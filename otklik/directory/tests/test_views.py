@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from otklik.accounts.choices import Role
-from otklik.accounts.models import User
+from otklik.core.roles import Role
 from otklik.directory.models import Channel, InputKind, Municipality, Organization, Sector, Topic
 
 PAGES = [
@@ -39,7 +39,7 @@ def test_reference_pages_send_anonymous_users_to_login(client, region):
 
 def test_reference_pages_are_refused_to_a_user_without_a_role(client, region):
     # given an account that exists but was given no role (no service creates one: made by hand)
-    user = User.objects.create_user(username="bez-roli", password=None)
+    user = get_user_model().objects.create_user(username="bez-roli", password=None)
     client.force_login(user)
 
     statuses = {name: client.get(reverse(name, args=args)).status_code for name, args in PAGES}

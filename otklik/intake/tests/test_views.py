@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from otklik.core.tests.factories import make_message
 from otklik.intake.selectors import AUTHOR_HIDDEN
+from otklik.intake.tests.factories import make_message
 
 LIST_URL = reverse("intake:message_list")
 OTHER_MUNICIPALITY = "18401"  # Волгоград; the scoped personas work in Волжский (18410)

@@ -9,8 +9,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from otklik.accounts.permissions import Action
 from otklik.core.api import CappedCountPagination, MatrixPermission
+from otklik.core.permissions import Action
 from otklik.directory.models import Municipality, Sector
 from otklik.problems import selectors
 from otklik.problems.choices import ProblemStatus

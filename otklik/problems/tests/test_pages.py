@@ -116,10 +116,10 @@ def test_alerts_page_confirm_and_dismiss(client, personas, hot_water, volzhsky, 
     page = client.get("/analytics/alerts/").content.decode()
     assert "Подтвердить → создать проблему" in page and "Отклонить" in page
     assert "metric=messages" in page and f"topic={hot_water.pk}" in page
-    r = client.post(f"/analytics/alerts/{a.pk}/confirm/")
+    r = client.post(f"/problems/from-alert/{a.pk}/confirm/")
     problem = Problem.objects.get()
     assert r["Location"] == f"/problems/{problem.pk}/" and problem.alert == a
-    client.post(f"/analytics/alerts/{b.pk}/dismiss/")
+    client.post(f"/problems/from-alert/{b.pk}/dismiss/")
     b.refresh_from_db()
     assert b.status == AlertStatus.DISMISSED and Problem.objects.count() == 1
     # the auditor reads the alerts, decides nothing

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from otklik.core.calendar import calendar_cache_clear
+from otklik.directory.calendar import calendar_cache_clear
 from otklik.sla.models import DeadlinePolicy
 
 END = "T23:59:59.999999+03:00"

@@ -7,9 +7,9 @@ import secrets
 
 from django.core.management.base import BaseCommand, CommandError
 
-from otklik.accounts.choices import Role
 from otklik.accounts.services import user_create
 from otklik.core.exceptions import ApplicationError
+from otklik.core.roles import Role
 from otklik.directory.models import Municipality, Organization, Sector
 
 

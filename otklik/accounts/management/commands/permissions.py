@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from otklik.accounts.permissions import matrix_markdown
+from otklik.core.permissions import matrix_markdown
 
 START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
 

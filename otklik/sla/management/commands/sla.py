@@ -8,8 +8,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from otklik.core.calendar import calendar_from_db
 from otklik.core.exceptions import ApplicationError
+from otklik.directory.calendar import calendar_from_db
 from otklik.sla.choices import DueKind
 from otklik.sla.deadlines import compute_due
 from otklik.sla.selectors import policy_for_due_kind

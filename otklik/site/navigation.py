@@ -8,7 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from otklik.accounts.permissions import Action, can
+from otklik.core.permissions import Action, can
 
 
 def _quarantine_count(user: Any) -> int:

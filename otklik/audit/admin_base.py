@@ -1,56 +1,22 @@
-"""The admin site, governed by the permission matrix instead of Django's is_staff and model perms.
+"""Model admins whose rights come from the permission matrix and whose changes are audited.
 
-* ``admin.site.has_permission`` admits active users who may edit reference data, manage users or
-  read the audit log (``ADMIN_ACTIONS``), whatever their ``is_staff`` flag.
-* The admin's own login form is not used: anonymous users go to the Otklik login page (lockout,
-  second factor), signed-in users without the right get the 403 page.
-* ``MatrixModelAdmin`` maps view/add/change/delete to matrix actions and writes an audit event for
-  every change made through the admin, in the transaction of the change.
+Every app's ``admin.py`` builds on ``MatrixModelAdmin`` / ``ReadOnlyMatrixAdmin``; the admin site
+itself (who may open it, the login) is ``otklik.site.admin.OtklikAdminSite``.
 """
 
 from __future__ import annotations
 
-import types
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest
 
-from otklik.accounts.permissions import Action, can
 from otklik.audit.services import audit_log
+from otklik.core.permissions import Action, can
 
-# Any one of these actions opens the admin site.
-ADMIN_ACTIONS = (Action.REFERENCE_EDIT, Action.AUDIT_VIEW, Action.USER_MANAGE)
 AUDIT_VALUE_MAX = 300  # longer values are cut in the audit event
-
-
-def admin_site_has_permission(self: admin.AdminSite, request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active) and any(can(user, action) for action in ADMIN_ACTIONS)
-
-
-def admin_site_login(
-    self: admin.AdminSite, request: HttpRequest, extra_context: dict | None = None
-) -> HttpResponse:
-    """Sign-in happens on /accounts/login/ only (lockout, second factor, one form)."""
-    next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
-    if request.user.is_authenticated:
-        if self.has_permission(request):
-            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
-        raise PermissionDenied(
-            "Раздел администрирования доступен только ролям, которые ведут "
-            "справочники, пользователей или журнал действий."
-        )
-    return redirect_to_login(next_url, reverse("accounts:login"))
-
-
-admin.site.has_permission = types.MethodType(admin_site_has_permission, admin.site)
-admin.site.login = types.MethodType(admin_site_login, admin.site)
 
 
 def _audit_value(value: Any) -> Any:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from otklik.accounts.models import User
-from otklik.core.tests.factories import make_message
+from otklik.intake.tests.factories import make_message
 
 HOME = reverse("home")
 LIST = reverse("intake:message_list")

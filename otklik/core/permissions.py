@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 
-from otklik.accounts.choices import ROLE_SCOPE_FIELD, Role
 from otklik.core.exceptions import AccessDenied
+from otklik.core.roles import ROLE_SCOPE_FIELD, Role
 
 
 class Scope(enum.StrEnum):

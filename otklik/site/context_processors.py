@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from otklik.accounts.navigation import menu_for
+from otklik.site.navigation import menu_for
 
 
 def navigation(request):

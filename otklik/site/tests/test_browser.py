@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from otklik.core.tests.factories import make_message
+from otklik.intake.tests.factories import make_message
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir())  # screenshots to look at: otklik-*.png
