@@ -1,4 +1,5 @@
-"""Forms of the accounts pages: login, the second factor, the user list filter."""
+"""Forms of the accounts pages: login, one's own password, the second factor, the user list
+filter."""
 
 from __future__ import annotations
 
@@ -22,6 +23,31 @@ class LoginForm(AuthenticationForm):
             {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         )
         self.fields["password"].label = "Пароль"
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label="Текущий пароль",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label="Новый пароль",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Не короче 10 знаков, не только цифры, не похож на имя пользователя.",
+    )
+    new_password_again = forms.CharField(
+        label="Новый пароль ещё раз",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", "Пароли не совпадают.")
+        return data
 
 
 class TokenForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Writes on users: creation with a role and its scope, deactivation, the TOTP second factor."""
+"""Writes on users: creation with a role and its scope, deactivation, one's own password, the
+TOTP second factor."""
 
 from __future__ import annotations
 
@@ -132,3 +133,19 @@ def totp_device_remove(*, actor: Any, user: User) -> int:
     if deleted:
         audit_log(actor=actor, action="user.totp_disable", target=user)
     return deleted
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """A user changes their own password: the current one first, then the platform's rules."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise ApplicationError("Текущий пароль введён неверно.")
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages)) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_log(actor=user, action="user.password_change", target=user)
+    return user

@@ -8,5 +8,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("otp/", views.otp_verify, name="otp_verify"),
     path("security/", views.security, name="security"),
+    path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list_view, name="user_list"),
 ]

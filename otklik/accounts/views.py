@@ -1,4 +1,4 @@
-"""Login, logout, the TOTP second factor and the list of users.
+"""Login, logout, one's own password, the TOTP second factor and the list of users.
 
 Every page here lives under /accounts/, which SecondFactorRequiredMiddleware leaves open to a user
 who has passed the password but not yet the code; pages beyond login and the code itself therefore
@@ -14,6 +14,7 @@ from typing import Any
 import django_otp
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from otklik.accounts import services
-from otklik.accounts.forms import LoginForm, TokenForm, UserFilterForm
+from otklik.accounts.forms import LoginForm, PasswordChangeForm, TokenForm, UserFilterForm
 from otklik.accounts.selectors import user_has_second_factor, user_list
 from otklik.core.exceptions import ApplicationError
 from otklik.core.roles import Role
@@ -165,6 +166,26 @@ def security(request: HttpRequest) -> HttpResponse:
         context["qr_svg"] = _qr_svg(pending)
         context["secret"] = _base32(pending)
     return render(request, "accounts/security.html", context)
+
+
+@second_factor_passed
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            update_session_auth_hash(request, user)  # this session stays signed in
+            messages.success(request, "Пароль изменён.")
+            return redirect("accounts:security")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 def _base32(device: TOTPDevice) -> str:

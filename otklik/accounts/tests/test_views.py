@@ -340,3 +340,66 @@ def test_password_alone_does_not_open_other_account_pages(personas, client):
         response["Location"]
         == "/accounts/otp/?next=%2Faccounts%2Fusers%2F%3Frole%3Dauditor%26page%3D2"
     )
+
+
+# --- one's own password ----------------------------------------------------------------------
+PASSWORD_URL = reverse("accounts:password_change")
+NEW_PASSWORD = "Kamyshin-arbuz-2027"
+
+
+def test_a_user_changes_their_own_password_and_stays_signed_in(client, make_user):
+    user = make_user("org_operator")
+    client.force_login(user)
+    assert f'href="{PASSWORD_URL}"' in client.get(SECURITY_URL).content.decode()
+
+    response = client.post(
+        PASSWORD_URL,
+        {
+            "old_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "new_password_again": NEW_PASSWORD,
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == SECURITY_URL
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert not user.check_password(PASSWORD)
+    assert _logged_in_user_id(client) == str(user.pk)  # the session was kept
+    assert client.get(reverse("home")).status_code == 200
+    event = AuditEvent.objects.get(action="user.password_change")
+    assert (event.actor_id, event.target_id) == (user.pk, str(user.pk))
+    assert NEW_PASSWORD not in str(event.data)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "again", "error"),
+    [
+        ("не-тот-пароль-1", NEW_PASSWORD, NEW_PASSWORD, "Текущий пароль введён неверно."),
+        (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "Пароли не совпадают."),
+        (PASSWORD, "12345", "12345", "слишком короткий"),
+    ],
+)
+def test_a_wrong_password_change_says_why_and_changes_nothing(
+    client, make_user, old, new, again, error
+):
+    user = make_user("analyst")
+    client.force_login(user)
+
+    response = client.post(
+        PASSWORD_URL, {"old_password": old, "new_password": new, "new_password_again": again}
+    )
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(action="user.password_change").exists()
+
+
+def test_the_password_page_needs_a_login(client, region):
+    response = client.get(PASSWORD_URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN_URL)
