@@ -12,6 +12,7 @@ from django.shortcuts import render
 from otklik.core.permissions import Action, Scope, can, scope_for
 from otklik.core.roles import Role
 from otklik.intake.selectors import message_summary
+from otklik.site.selectors import home_tasks
 
 # What each role does in Otklik, shown on the home page under the greeting.
 ROLE_INTRO: dict[str, str] = {
@@ -41,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_view_messages": can(user, Action.MESSAGE_VIEW),
         "region_wide": scope_for(user, Action.MESSAGE_VIEW) is Scope.ALL,
     }
+    context["tasks"] = home_tasks(user=user)
     if context["can_view_messages"]:
         context["summary"] = message_summary(user=user)
     return render(request, "site/home.html", context)
