@@ -1,3 +1,5 @@
+"""The capped paginators of core (core/paging.py, core/api.py) on a real table: the topics."""
+
 import pytest
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
