@@ -205,3 +205,38 @@ def test_phone_sized_login_and_home_have_no_horizontal_scrolling(
     # then nothing is wider than the screen
     assert phone_page.get_by_test_id("result-count").inner_text() == "Всего: 3"
     assert (login_fits, home_fits, list_fits) == (True, True, True)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
+def test_a_long_scope_name_keeps_the_header_whole(_browser, live_server, make_user, width, height):
+    # given an operator of an organisation with a very long official name
+    from otklik.directory.models import Organization
+
+    org = Organization.objects.get(code="adm-18410")
+    org.name = org.short_name = (
+        "Государственное бюджетное учреждение здравоохранения «Волгоградская областная "
+        "клиническая больница № 1 имени заслуженного врача Российской Федерации» (филиал)"
+    )
+    org.save()
+    make_user("org_operator", username="operator-long", organization=org)
+    context = _browser.new_context(locale="ru-RU", viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.base_url = live_server.url
+    try:
+        from conftest import PASSWORD
+
+        page.goto(f"{page.base_url}/accounts/login/")
+        page.fill("input[name=username]", "operator-long")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{page.base_url}/")
+        page.screenshot(path=SHOTS / f"otklik-long-scope-{width}.png")
+
+        # then the header is one bar (two on a phone), nothing is wider than the screen,
+        # and the whole name is there on hover
+        bar = page.locator(".site-header__bar").bounding_box()
+        assert bar is not None and bar["height"] <= (80 if width > 1000 else 150)
+        assert _no_horizontal_scroll(page)
+        assert "имени заслуженного врача" in page.locator(".user-box__role").get_attribute("title")
+    finally:
+        context.close()
