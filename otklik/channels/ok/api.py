@@ -9,10 +9,10 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from otklik.channels.secrets import channel_secret
-from otklik.config import env_str
+from django.conf import settings
 
-DEFAULT_API_URL = "https://api.ok.ru/graph"
+from otklik.channels.secrets import channel_secret
+
 TIMEOUT_SECONDS = 20
 
 # Worth retrying (OK's error codes, the same for the Graph API and ``fb.do``): unknown, service
@@ -32,7 +32,7 @@ class OkError(Exception):
 def call(path: str, payload: dict) -> Any:
     """POST ``payload`` to ``<API>/<path>`` on behalf of the group."""
     token = channel_secret("ok", "token")
-    base = (env_str("OTKLIK_OK_API_URL") or DEFAULT_API_URL).rstrip("/")
+    base = settings.OTKLIK_OK_API_URL.rstrip("/")
     url = f"{base}/{path}?" + urllib.parse.urlencode({"access_token": token})
     answer = post(
         url,

@@ -14,11 +14,10 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from otklik.channels.ok.api import OkError, post, raise_for_error
 from otklik.channels.secrets import channel_secret
-from otklik.config import env_str
-
-DEFAULT_REST_URL = "https://api.ok.ru/fb.do"
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def call(method: str, creds: Credentials, **params: Any) -> Any:
     signed["sig"] = signature(signed, access_token=creds.access_token, secret_key=creds.secret_key)
     signed["access_token"] = creds.access_token
     answer = post(
-        env_str("OTKLIK_OK_REST_URL") or DEFAULT_REST_URL,
+        settings.OTKLIK_OK_REST_URL,
         data=urllib.parse.urlencode(signed).encode(),
         content_type="application/x-www-form-urlencoded;charset=utf-8",
         where=method,

@@ -1,8 +1,8 @@
 """Consent to personal-data processing (152-ФЗ ст. 9) in the Telegram bot.
 
-The text and its version are the web form's (``channels/webform/consent.py``, one file the
-ЦУР's lawyer edits): the bot sends that text whole (it is short enough for one Telegram
-message, and the citizen then agrees to exactly the words shown), with inline buttons
+The text and its version are the intake's (``intake/consent.py``, one file the ЦУР's lawyer
+edits, the same as the web form's): the bot sends that text whole (it is short enough for one
+Telegram message, and the citizen then agrees to exactly the words shown), with inline buttons
 «Согласен» / «Не согласен». Consent is recorded on the contact by the same intake service as
 the web form's (``contact_consent_give``: flag, time, text version, channel; audited).
 
@@ -59,7 +59,7 @@ from otklik.channels.telegram.client import BotApi
 from otklik.channels.telegram.models import ConsentHold, HoldOutcome, TelegramChat
 from otklik.channels.telegram.services import _call, _send, chat_touch
 from otklik.channels.telegram.settings import consent_wait_minutes
-from otklik.channels.webform.consent import consent_text
+from otklik.intake.consent import consent_text
 from otklik.intake.models import Contact, Message
 from otklik.intake.services import (
     contact_consent_give,

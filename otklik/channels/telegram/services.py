@@ -489,17 +489,16 @@ def _callback(query: dict, *, api: BotApi | None) -> None:
 def _survey_button(data: str, user_id: int) -> tuple[str, tuple[str, dict | None] | None]:
     """``sv:<survey>:<solved>`` asks for the rating; ``sv:<survey>:<solved>:<rating>`` records
     the answer through the same service as the web survey page."""
-    from otklik.cases.models import Survey
     from otklik.cases.services.answers import survey_respond
+    from otklik.cases.services.surveys import survey_of_author
 
     parts = data.split(":")
     if len(parts) not in (3, 4) or not all(p.isdigit() for p in parts[1:]):
         return texts.SURVEY_UNKNOWN, None
-    survey = Survey.objects.select_related("case__author").filter(pk=int(parts[1])).first()
+    survey, own = survey_of_author(survey_id=int(parts[1]), channel_user_id=user_ref(user_id))
     if survey is None:
         return texts.SURVEY_UNKNOWN, None
-    author = survey.case.author
-    if author is None or author.channel_user_id != user_ref(user_id):
+    if not own:
         return texts.SURVEY_NOT_YOURS, None
     solved = parts[2] == "1"
     if len(parts) == 3:
@@ -617,8 +616,8 @@ def case_news_queue(
     repeated task queues nothing more; the outbox sends it and retries with its backoff. A chat
     that blocked the bot or an author who withdrew consent gets a row failed at once, with the
     reason (the ЦУР sees why the author was not told). Returns the row, or None."""
-    from otklik.cases.choices import OutboxStatus
     from otklik.cases.models import Case, OutboxMessage
+    from otklik.cases.outbox import outbox_queue
     from otklik.channels.telegram.adapter import BLOCKED, CONSENT_WITHDRAWN
     from otklik.directory.models import Channel
 
@@ -649,7 +648,7 @@ def case_news_queue(
             refusal = BLOCKED
         elif contact.consent_withdrawn_at is not None and not contact.consent_personal_data:
             refusal = CONSENT_WITHDRAWN
-        outbox = OutboxMessage.objects.create(
+        return outbox_queue(
             case=case,
             channel=Channel.objects.get(code=CHANNEL),
             kind="notice",
@@ -661,19 +660,8 @@ def case_news_queue(
                 "chat_id": chat_id,
                 "private_only": True,
             },
-            status=OutboxStatus.FAILED if refusal else OutboxStatus.PENDING,
-            last_error=refusal,
-            next_attempt_at=None if refusal else timezone.now(),
+            refusal=refusal,
         )
-        if not refusal:
-            transaction.on_commit(lambda: _outbox_deliver(outbox.pk))
-    return outbox
-
-
-def _outbox_deliver(outbox_id: int) -> None:
-    from otklik.cases.tasks import outbox_deliver
-
-    outbox_deliver.enqueue(outbox_id)
 
 
 # --- webhook ------------------------------------------------------------------------------------

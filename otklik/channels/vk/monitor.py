@@ -15,13 +15,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from otklik.channels.secrets import channel_secret
 from otklik.channels.services import health_error, state_get, state_set
 from otklik.channels.vk import api
 from otklik.channels.vk.services import own_group_id, post_receive
-from otklik.config import env_str
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class MonitorRun:
 
 
 def searches_load(path: Path | None = None) -> list[Search]:
-    path = path or Path(env_str("OTKLIK_VK_MONITOR_FILE") or DEFAULT_FILE)
+    path = path or Path(settings.OTKLIK_VK_MONITOR_FILE or DEFAULT_FILE)
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return [
         Search(q=str(s["q"]), latitude=s.get("latitude"), longitude=s.get("longitude"))

@@ -31,6 +31,7 @@ from otklik.audit.services import audit_log
 from otklik.cases.choices import OPEN_STATES, AnswerStatus, CaseStatus
 from otklik.cases.models import Answer, Case, Survey
 from otklik.cases.services.common import lock, record
+from otklik.cases.services.surveys import survey_create, survey_for_answer
 from otklik.channels.services import channel_receive
 from otklik.channels.webform.models import WebReport
 from otklik.core.exceptions import ApplicationError
@@ -308,17 +309,11 @@ def report_survey(*, report: WebReport, case: Case) -> Survey | None:
     if report.survey_id is not None and report.survey.answer_id == answer.pk:
         return report.survey
     opener = case.messages.order_by("received_at", "pk").values_list("pk", flat=True).first()
-    survey = None
     if opener == report.message_id:
         taken = WebReport.objects.filter(survey__isnull=False).values("survey")
-        survey = (
-            Survey.objects.filter(case=case, answer=answer)
-            .exclude(pk__in=taken)
-            .order_by("pk")
-            .first()
-        )
-    if survey is None:
-        survey = Survey.objects.create(case=case, answer=answer, token=secrets.token_urlsafe(24))
+        survey = survey_for_answer(case=case, answer=answer, taken=taken)
+    else:
+        survey = survey_create(case=case, answer=answer)
     report.survey = survey
     report.save(update_fields=["survey", "updated_at"])
     return survey

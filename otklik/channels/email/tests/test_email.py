@@ -245,15 +245,12 @@ def test_body_encoding_round_trip():
     assert body_decode(text) == binary
 
 
-def test_the_command_polls_once(region, mailbox, monkeypatch, capsys):
-    for name, value in {
-        "OTKLIK_EMAIL_IMAP_HOST": mailbox.server.host,
-        "OTKLIK_EMAIL_IMAP_PORT": str(mailbox.server.port),
-        "OTKLIK_EMAIL_IMAP_USER": mailbox.user,
-        "OTKLIK_EMAIL_IMAP_PASSWORD": mailbox.password,
-        "OTKLIK_EMAIL_IMAP_SECURITY": "none",
-    }.items():
-        monkeypatch.setenv(name, value)
+def test_the_command_polls_once(region, mailbox, settings, capsys):
+    settings.OTKLIK_EMAIL_IMAP_HOST = mailbox.server.host
+    settings.OTKLIK_EMAIL_IMAP_PORT = mailbox.server.port
+    settings.OTKLIK_EMAIL_IMAP_USER = mailbox.user
+    settings.OTKLIK_EMAIL_IMAP_PASSWORD = mailbox.password
+    settings.OTKLIK_EMAIL_IMAP_SECURITY = "none"
     mailbox.append(mail())
     call_command("email", "poll", "--once", "--json")
     assert '"created": 1' in capsys.readouterr().out

@@ -118,8 +118,8 @@ def test_a_new_comment_is_taken_on_the_next_poll(region, ok_rest):
     assert state_get("ok", f"c:{CITIZEN_TOPIC}") == "a0"
 
 
-def test_a_wrong_signature_is_refused_by_ok_and_nothing_is_stored(region, ok_rest, monkeypatch):
-    monkeypatch.setenv("OTKLIK_OK_SECRET_KEY", "not-the-application-secret")
+def test_a_wrong_signature_is_refused_by_ok_and_nothing_is_stored(region, ok_rest, settings):
+    settings.OTKLIK_OK_SECRET_KEY = "not-the-application-secret"
     run = group_poll()
     assert run.errors == 1 and not Delivery.objects.exists()
     health = ChannelHealth.objects.get(channel__code="ok")
@@ -206,8 +206,8 @@ def test_a_passing_error_on_comments_stops_the_run_and_the_cursor_stays(region, 
     assert state_get("ok", f"c:{CITIZEN_TOPIC}") == "" and state_get("ok", f"c:{OWN_TOPIC}") == ""
 
 
-def test_without_credentials_the_page_is_not_read(region, ok_rest, monkeypatch):
-    monkeypatch.delenv("OTKLIK_OK_ACCESS_TOKEN")
+def test_without_credentials_the_page_is_not_read(region, ok_rest, settings):
+    settings.OTKLIK_OK_ACCESS_TOKEN = ""
     assert counts(group_poll()) == (0, 0, 0, 0, 0, 0)
     assert ok_rest.calls == []
 

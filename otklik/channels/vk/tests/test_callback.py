@@ -44,8 +44,8 @@ def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_stored(client, regi
     assert not Delivery.objects.exists() and not Message.objects.exists()
 
 
-def test_without_a_configured_secret_nothing_is_taken(client, region, monkeypatch):
-    monkeypatch.delenv("OTKLIK_VK_SECRET")
+def test_without_a_configured_secret_nothing_is_taken(client, region, settings):
+    settings.OTKLIK_VK_SECRET = ""
     assert post(client, fixture("message_new")) == (503, "not configured")
     assert not Delivery.objects.exists()
 
