@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from otklik.channels.email.parsing import (
+from otklik.channels.email.converter import (
     body_encode,
     external_id_for,
     mail_convert,

@@ -18,8 +18,8 @@ from otklik.cases.models import OutboxMessage
 from otklik.cases.outbox import outbox_deliver_one
 from otklik.cases.services.answers import answer_approve, answer_submit
 from otklik.cases.services.lifecycle import case_accept
+from otklik.channels.email.converter import body_decode, body_encode, convert
 from otklik.channels.email.imap import email_poll
-from otklik.channels.email.parsing import body_decode, body_encode, convert_body
 from otklik.channels.models import ChannelHealth
 from otklik.channels.services import state_get
 from otklik.directory.models import Organization
@@ -222,14 +222,14 @@ def test_a_59fz_appeal_cannot_come_by_email(region):
         external_id="<x@y>",
         body="x",
         content_type="message/rfc822",
-        convert=lambda: {**convert_body(mail().decode()), "kind": "appeal_59fz"},
+        convert=lambda: {**convert(mail().decode()), "kind": "appeal_59fz"},
         process=False,
     )
     assert result.status == "rejected" and "30.03.2025" in result.errors
 
 
 def test_a_very_long_mail_is_cut_to_the_format_limit():
-    from otklik.channels.email.parsing import MAX_TEXT, TRUNCATED, mail_convert
+    from otklik.channels.email.converter import MAX_TEXT, TRUNCATED, mail_convert
 
     item = mail_convert(mail(text="Нет воды. " * 20_000))
     assert len(item["text"]) == MAX_TEXT and item["text"].endswith(TRUNCATED)

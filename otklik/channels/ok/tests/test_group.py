@@ -9,8 +9,8 @@ import pytest
 
 from otklik.channels.models import ChannelHealth
 from otklik.channels.ok import poll
+from otklik.channels.ok.client import signature
 from otklik.channels.ok.poll import group_poll
-from otklik.channels.ok.rest import signature
 from otklik.channels.ok.tests.fbserver import GROUP, Raw, ok_error
 from otklik.channels.services import state_get, state_set
 from otklik.intake.models import Delivery, DeliveryStatus, Message
@@ -284,7 +284,7 @@ def test_cursors_of_topics_no_longer_watched_are_dropped(region, ok_rest):
 
 
 def test_ok_s_milliseconds_are_read_in_one_place():
-    from otklik.channels.ok.events import from_ms
+    from otklik.channels.ok.converter import from_ms
 
     assert from_ms(NOW_MS) == dt.datetime(2025, 11, 27, 21, 46, 40, tzinfo=dt.UTC)
     assert poll.to_ms(from_ms(NOW_MS)) == NOW_MS

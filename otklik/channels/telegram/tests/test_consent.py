@@ -12,11 +12,12 @@ from otklik.audit.models import AuditEvent
 from otklik.cases.choices import OutboxStatus
 from otklik.cases.models import Case, OutboxMessage
 from otklik.channels.telegram import texts
-from otklik.channels.telegram.adapter import CONSENT_WITHDRAWN
 from otklik.channels.telegram.consent import consent_holds_expire
 from otklik.channels.telegram.models import ConsentHold, HoldOutcome, TelegramChat
-from otklik.channels.telegram.services import case_news_queue, update_receive
+from otklik.channels.telegram.news import case_news_queue
+from otklik.channels.telegram.services import update_receive
 from otklik.channels.telegram.tests.conftest import CHAT, load
+from otklik.channels.telegram.transport import CONSENT_WITHDRAWN
 from otklik.intake.consent import consent_text
 from otklik.intake.models import Contact, Delivery, Message
 

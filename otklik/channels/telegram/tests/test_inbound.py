@@ -280,7 +280,7 @@ def test_a_location_just_after_a_text_is_that_messages_place(region, bot, consen
 
 
 def test_a_waiting_location_is_forgotten_when_it_can_no_longer_be_used(region, bot):
-    from otklik.channels.telegram.services import pending_locations_expire
+    from otklik.channels.telegram.chats import pending_locations_expire
 
     update_receive(body=json.dumps(load("location")))
     at = dt.datetime.fromtimestamp(1764268900, tz=dt.UTC)

@@ -136,7 +136,7 @@ def test_only_post_is_served(client, region):
 
 
 def test_the_original_photo_wins_and_an_overlong_address_is_left_out():
-    from otklik.channels.vk.events import convert_event
+    from otklik.channels.vk.converter import convert_event
 
     event = fixture("message_new")
     photo = event["object"]["message"]["attachments"][0]["photo"]
