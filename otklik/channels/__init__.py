@@ -19,10 +19,10 @@ One layout, the same module and function names in every adapter (where the part 
 - ``settings.py`` only where a setting needs interpreting (Telegram's mode); every setting is
   read from the environment once, by ``otklik/settings.py``, and read here from
   ``django.conf.settings``.
-- Larger adapters split their writes by concern next to ``services.py``: a channel pulled on a
-  schedule has ``poll.py`` (OK's group page) or ``monitor.py`` (VK's keyword monitoring) or
-  ``imap.py`` (the e-mail box); Telegram has ``bot.py`` (the bot's answers), ``chats.py``,
-  ``consent.py`` and ``news.py`` (the author's case news).
+- Larger adapters split their writes by concern next to ``services.py``: what is pulled on a
+  schedule is read by ``poll.py`` (the e-mail box over IMAP, OK's group page) or
+  ``monitor.py`` (VK's keyword monitoring); Telegram has ``bot.py`` (the bot's answers),
+  ``chats.py``, ``consent.py`` and ``news.py`` (the author's case news).
 
 The contract every adapter keeps:
 

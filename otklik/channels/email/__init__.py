@@ -3,7 +3,7 @@
 Since 30.03.2025 (547-ФЗ) plain e-mail is no longer a channel of appeals under 59-ФЗ: every mail
 becomes a *message* (``kind = message``); the intake refuses ``appeal_59fz`` from ``email``.
 
-- **In** (``imap.email_poll``, the periodic job ``email.poll``, ``otklik email poll``): new mails
+- **In** (``poll.email_poll``, the periodic job ``email.poll``, ``otklik email poll``): new mails
   of the folder (after the last UID seen, per UIDVALIDITY, kept with ``state_set``) are fetched,
   stored raw as deliveries and converted by ``converter.mail_convert``; each mail is then marked
   ``\\Seen`` or moved to a folder. The external id is the Message-ID header (fallback

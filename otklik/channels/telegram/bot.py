@@ -8,6 +8,8 @@ import datetime as dt
 from django.db import transaction
 
 from otklik.audit.services import audit_log
+from otklik.cases.services.answers import survey_respond
+from otklik.cases.services.surveys import survey_of_author
 from otklik.channels.telegram import texts
 from otklik.channels.telegram.chats import (
     bot_call,
@@ -206,9 +208,6 @@ def _callback(query: dict, *, api: BotApi | None) -> None:
 def _survey_button(data: str, user_id: int) -> tuple[str, tuple[str, dict | None] | None]:
     """``sv:<survey>:<solved>`` asks for the rating; ``sv:<survey>:<solved>:<rating>`` records
     the answer through the same service as the web survey page."""
-    from otklik.cases.services.answers import survey_respond
-    from otklik.cases.services.surveys import survey_of_author
-
     parts = data.split(":")
     if len(parts) not in (3, 4) or not all(p.isdigit() for p in parts[1:]):
         return texts.SURVEY_UNKNOWN, None

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from otklik.cases.models import Case, OutboxMessage
+from otklik.cases.outbox import outbox_queue
 from otklik.cases.services.common import CaseNews
 from otklik.channels.telegram import texts
-from otklik.channels.telegram.converter import (
-    CHANNEL,
-    chat_of,
-)
+from otklik.channels.telegram.converter import CHANNEL, chat_of
 from otklik.channels.telegram.models import TelegramChat
 from otklik.channels.telegram.transport import BLOCKED, CONSENT_WITHDRAWN
+from otklik.directory.models import Channel, Organization
 from otklik.intake.models import Message
 
 NEWS_KINDS = frozenset(
@@ -45,8 +45,6 @@ def case_news_listener(news: CaseNews) -> None:
 
 def _news_text(*, kind: str, number: str, data: dict) -> tuple[str, dict | None]:
     """What the author is told of a case event (plain Russian), with its buttons."""
-    from otklik.directory.models import Organization
-
     org = ""
     if data.get("organization"):
         name = (
@@ -86,10 +84,6 @@ def case_news_queue(
     repeated task queues nothing more; the outbox sends it and retries with its backoff. A chat
     that blocked the bot or an author who withdrew consent gets a row failed at once, with the
     reason (the ЦУР sees why the author was not told). Returns the row, or None."""
-    from otklik.cases.models import Case, OutboxMessage
-    from otklik.cases.outbox import outbox_queue
-    from otklik.directory.models import Channel
-
     if kind == "message_joined":
         message = Message.objects.select_related("author").filter(pk=data.get("message_id")).first()
         contact = message.author if message is not None else None

@@ -38,7 +38,7 @@ from otklik.intake.services import ChannelParseError, IngestResult
 logger = logging.getLogger(__name__)
 
 
-# --- inbound ---
+# --- inbound --------------------------------------------------------------------------------------
 def update_receive(*, body: str | bytes, api: BotApi | None = None) -> IngestResult:
     """One update, exactly as Telegram delivered it (webhook body or one item of getUpdates)."""
     if isinstance(body, bytes):
@@ -114,7 +114,7 @@ def _enqueue_files(message_id: int) -> None:
     transaction.on_commit(lambda: files_fetch.enqueue(message_id))
 
 
-# --- polling ---
+# --- polling --------------------------------------------------------------------------------------
 OFFSET_KEY = "offset"
 
 
@@ -145,7 +145,7 @@ def updates_poll(*, api: BotApi | None = None, timeout: int = 0, rounds: int = 1
     return read
 
 
-# --- files ---
+# --- files ----------------------------------------------------------------------------------------
 def files_fetch(
     *, message: Message, only: list[str] | None = None, source: dict | None = None
 ) -> int:
@@ -175,7 +175,7 @@ def files_fetch(
     return stored
 
 
-# --- webhook ---
+# --- webhook --------------------------------------------------------------------------------------
 def webhook_set(*, url: str, secret: str, api: BotApi | None = None) -> bool:
     return (api or BotApi()).set_webhook(url=url, secret_token=secret)
 

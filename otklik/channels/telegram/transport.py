@@ -8,9 +8,7 @@ from otklik.cases.outbox import TransportError
 from otklik.channels.telegram import texts
 from otklik.channels.telegram.chats import chat_blocked
 from otklik.channels.telegram.client import BotApi, BotApiError
-from otklik.channels.telegram.converter import (
-    chat_of,
-)
+from otklik.channels.telegram.converter import chat_of
 
 CONSENT_WITHDRAWN = (
     "Заявитель отозвал согласие на обработку персональных данных: в Telegram не отправляется."

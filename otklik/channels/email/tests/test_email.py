@@ -19,7 +19,7 @@ from otklik.cases.outbox import outbox_deliver_one
 from otklik.cases.services.answers import answer_approve, answer_submit
 from otklik.cases.services.lifecycle import case_accept
 from otklik.channels.email.converter import body_decode, body_encode, convert
-from otklik.channels.email.imap import email_poll
+from otklik.channels.email.poll import email_poll
 from otklik.channels.models import ChannelHealth
 from otklik.channels.services import state_get
 from otklik.directory.models import Organization
@@ -267,7 +267,7 @@ def test_tls_to_the_mailbox(region, mailbox, security):
 
 
 def test_an_untrusted_certificate_is_refused(region, mailbox):
-    from otklik.channels.email.imap import EmailPollError
+    from otklik.channels.email.poll import EmailPollError
 
     imap = mailbox.settings(security="ssl", port=mailbox.server.imaps_port)
     with pytest.raises(EmailPollError, match="CERTIFICATE_VERIFY_FAILED"):
@@ -275,7 +275,7 @@ def test_an_untrusted_certificate_is_refused(region, mailbox):
 
 
 def test_a_wrong_password_is_a_channel_error(region, mailbox):
-    from otklik.channels.email.imap import EmailPollError
+    from otklik.channels.email.poll import EmailPollError
 
     with pytest.raises(EmailPollError):
         email_poll(imap=mailbox.settings(password="wrong"))
