@@ -59,6 +59,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_prefixed(prefix: str) -> dict[str, str]:
+    """Every variable ``<prefix><KEY>`` (or ``<prefix><KEY>_FILE``) that is set, by ``KEY``,
+    each read as ``env_str`` reads one (empty values left out)."""
+    keys = {
+        name[len(prefix) :].removesuffix("_FILE")
+        for name in os.environ
+        if name.startswith(prefix) and name[len(prefix) :].removesuffix("_FILE")
+    }
+    return {key: value for key in sorted(keys) if (value := env_str(prefix + key))}
+
+
 def persistent_secret_key(var_dir: Path) -> str:
     """The secret key kept in ``var/secret_key`` for the embedded default, created on first use."""
     path = var_dir / "secret_key"

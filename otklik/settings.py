@@ -11,6 +11,7 @@ from otklik.config import (
     env_bool,
     env_int,
     env_list,
+    env_prefixed,
     env_str,
     persistent_secret_key,
 )
@@ -281,6 +282,55 @@ OTKLIK_WEBFORM_HINTS_PER_IP_HOUR = env_int("OTKLIK_WEBFORM_HINTS_PER_IP_HOUR", 6
 OTKLIK_WEBFORM_CLIENT_IP_HEADER = env_str("OTKLIK_WEBFORM_CLIENT_IP_HEADER", "")
 OTKLIK_WEBFORM_MAX_PHOTOS = env_int("OTKLIK_WEBFORM_MAX_PHOTOS", 5)
 OTKLIK_WEBFORM_MAX_PHOTO_MB = env_int("OTKLIK_WEBFORM_MAX_PHOTO_MB", 10)
+
+# --- channels (otklik.channels) ------------------------------------------------------------------
+# Read here once; the adapters read django.conf.settings (credentials through
+# ``otklik.channels.secrets.channel_secret``, which names the variable when one is missing).
+# Telegram: the bot's token and webhook secret; ``off`` / ``polling`` / ``webhook``; how long a
+# message of a chat that has not answered the consent question waits; the Bot API server.
+OTKLIK_TELEGRAM_TOKEN = env_str("OTKLIK_TELEGRAM_TOKEN", "") or ""
+OTKLIK_TELEGRAM_WEBHOOK_SECRET = env_str("OTKLIK_TELEGRAM_WEBHOOK_SECRET", "") or ""
+OTKLIK_TELEGRAM_MODE = (env_str("OTKLIK_TELEGRAM_MODE") or "off").strip().lower()
+OTKLIK_TELEGRAM_CONSENT_WAIT_MINUTES = env_int("OTKLIK_TELEGRAM_CONSENT_WAIT_MINUTES", 60)
+OTKLIK_TELEGRAM_API_URL = env_str("OTKLIK_TELEGRAM_API_URL") or "https://api.telegram.org"
+# VK: the community, the Callback API's confirmation string and secret key, the community key
+# (messages), an admin's key (monitoring, comments); the API; the monitoring's searches.
+OTKLIK_VK_GROUP_ID = env_str("OTKLIK_VK_GROUP_ID", "") or ""
+OTKLIK_VK_CONFIRMATION = env_str("OTKLIK_VK_CONFIRMATION", "") or ""
+OTKLIK_VK_SECRET = env_str("OTKLIK_VK_SECRET", "") or ""
+OTKLIK_VK_TOKEN = env_str("OTKLIK_VK_TOKEN", "") or ""
+OTKLIK_VK_USER_TOKEN = env_str("OTKLIK_VK_USER_TOKEN", "") or ""
+OTKLIK_VK_API_URL = env_str("OTKLIK_VK_API_URL") or "https://api.vk.com/method"
+OTKLIK_VK_API_VERSION = env_str("OTKLIK_VK_API_VERSION") or "5.199"
+OTKLIK_VK_MONITOR_FILE = env_str("OTKLIK_VK_MONITOR_FILE", "") or ""  # empty: the shipped one
+# Одноклассники: the group's Bot API key and the webhook's secret; the REST application's keys,
+# an administrator's access token and the group (the group page's poll); the two APIs.
+OTKLIK_OK_TOKEN = env_str("OTKLIK_OK_TOKEN", "") or ""
+OTKLIK_OK_WEBHOOK_SECRET = env_str("OTKLIK_OK_WEBHOOK_SECRET", "") or ""
+OTKLIK_OK_APPLICATION_KEY = env_str("OTKLIK_OK_APPLICATION_KEY", "") or ""
+OTKLIK_OK_SECRET_KEY = env_str("OTKLIK_OK_SECRET_KEY", "") or ""
+OTKLIK_OK_ACCESS_TOKEN = env_str("OTKLIK_OK_ACCESS_TOKEN", "") or ""
+OTKLIK_OK_GROUP_ID = env_str("OTKLIK_OK_GROUP_ID", "") or ""
+OTKLIK_OK_API_URL = env_str("OTKLIK_OK_API_URL") or "https://api.ok.ru/graph"
+OTKLIK_OK_REST_URL = env_str("OTKLIK_OK_REST_URL") or "https://api.ok.ru/fb.do"
+# E-mail in: the ЦУР mailbox polled over IMAP (no host: the channel is off). Port 0: 993 with
+# ``ssl``, else 143.
+OTKLIK_EMAIL_IMAP_HOST = env_str("OTKLIK_EMAIL_IMAP_HOST", "") or ""
+OTKLIK_EMAIL_IMAP_PORT = env_int("OTKLIK_EMAIL_IMAP_PORT", 0)
+OTKLIK_EMAIL_IMAP_USER = env_str("OTKLIK_EMAIL_IMAP_USER", "") or ""
+OTKLIK_EMAIL_IMAP_PASSWORD = env_str("OTKLIK_EMAIL_IMAP_PASSWORD", "") or ""
+OTKLIK_EMAIL_IMAP_SECURITY = (env_str("OTKLIK_EMAIL_IMAP_SECURITY") or "ssl").strip().lower()
+OTKLIK_EMAIL_IMAP_CA_FILE = env_str("OTKLIK_EMAIL_IMAP_CA_FILE", "") or ""
+OTKLIK_EMAIL_IMAP_FOLDER = env_str("OTKLIK_EMAIL_IMAP_FOLDER") or "INBOX"
+OTKLIK_EMAIL_IMAP_PROCESSED_FOLDER = env_str("OTKLIK_EMAIL_IMAP_PROCESSED_FOLDER", "") or ""
+OTKLIK_EMAIL_ATTACHMENT_MAX_BYTES = env_int("OTKLIK_EMAIL_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+OTKLIK_EMAIL_POLL_BATCH = env_int("OTKLIK_EMAIL_POLL_BATCH", 200)
+# Otklik's public address (the survey link sent to VK/OK authors); empty: no link is sent.
+OTKLIK_PUBLIC_URL = env_str("OTKLIK_PUBLIC_URL", "") or ""
+# Signed webhooks of external systems (intake.api.signatures): every OTKLIK_WEBHOOK_SECRET_<SYSTEM>
+# (or its _FILE form) set at start-up, by <SYSTEM>; the accepted distance of a signed timestamp.
+OTKLIK_WEBHOOK_SECRETS = env_prefixed("OTKLIK_WEBHOOK_SECRET_")
+OTKLIK_WEBHOOK_TOLERANCE_SECONDS = env_int("OTKLIK_WEBHOOK_TOLERANCE_SECONDS", 300)
 
 # --- security -----------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -1,10 +1,16 @@
 """Delivery of approved answers (and of the author's notices, kind ``notice``) through the
 channel of the case (the outbox).
 
+Every delivery is queued by ``outbox_queue`` (the row, then the delivery task enqueued after
+commit): the answers and questions of the cases, and the channels' notices to authors.
+
 Each channel has a transport; the channel adapters (Telegram, VK, OK, e-mail …) register theirs
 in ``TRANSPORTS``. A transport raises ``TransportError`` saying whether the failure is permanent
 (a refused recipient) or worth retrying (a timeout). Channels without an adapter publish by hand:
 the ЦУР marks the answer published (``case_publish``) after sending it by post or phone.
+
+The outcome of every attempt (sent, or the error) is told to the listeners registered with
+``register_delivery_listener`` (the channels base counts it on the channel's health).
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus, OutboxStatus
-from otklik.cases.models import OutboxMessage
-from otklik.channels.services import health_error, health_outbound
+from otklik.cases.models import Case, OutboxMessage
+from otklik.directory.models import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +60,55 @@ TRANSPORTS: dict[str, Transport] = {
 
 def register_transport(channel_code: str, transport: Transport) -> None:
     TRANSPORTS[channel_code] = transport
+
+
+# A delivery's outcome: ``listener(channel_code=…, error=…)``, ``error`` empty when sent.
+DeliveryListener = Callable[..., None]
+DELIVERY_LISTENERS: list[DeliveryListener] = []
+
+
+def register_delivery_listener(listener: DeliveryListener) -> None:
+    """Called by a higher app's ``ready()`` (the channels base: health)."""
+    if listener not in DELIVERY_LISTENERS:
+        DELIVERY_LISTENERS.append(listener)
+
+
+def _tell(channel_code: str, error: str = "") -> None:
+    for listener in DELIVERY_LISTENERS:
+        listener(channel_code=channel_code, error=error)
+
+
+def outbox_queue(
+    *,
+    case: Case,
+    kind: str,
+    payload: dict,
+    channel: Channel | None = None,
+    answer=None,
+    refusal: str = "",
+) -> OutboxMessage:
+    """Queue one delivery of ``case`` (in the caller's transaction): the row, then the delivery
+    task enqueued after commit. ``channel``: the case's by default. ``refusal``: the row is
+    stored failed at once with that reason and nothing is sent (the ЦУР sees why)."""
+    outbox = OutboxMessage.objects.create(
+        case=case,
+        answer=answer,
+        channel=channel or case.channel,
+        kind=kind,
+        payload=payload,
+        status=OutboxStatus.FAILED if refusal else OutboxStatus.PENDING,
+        last_error=refusal,
+        next_attempt_at=None if refusal else timezone.now(),
+    )
+    if not refusal:
+        transaction.on_commit(lambda: _enqueue_delivery(outbox.pk))
+    return outbox
+
+
+def _enqueue_delivery(outbox_id: int) -> None:
+    from otklik.cases.tasks import outbox_deliver
+
+    outbox_deliver.enqueue(outbox_id)
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -92,14 +147,14 @@ def outbox_deliver_one(outbox_id: int) -> str:
             outbox.save()
             logger.warning("outbox %s: %s", outbox.pk, exc)
             what = "уведомления" if outbox.kind == "notice" else "ответа"
-            health_error(outbox.channel.code, f"Отправка {what} {outbox.case.number}: {exc}")
+            _tell(outbox.channel.code, f"Отправка {what} {outbox.case.number}: {exc}")
             return outbox.status
         outbox.status = OutboxStatus.SENT
         outbox.sent_at = timezone.now()
         outbox.next_attempt_at = None
         outbox.last_error = ""
         outbox.save()
-        health_outbound(outbox.channel.code)
+        _tell(outbox.channel.code)
         answer = outbox.answer
         if (
             answer is not None

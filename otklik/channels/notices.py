@@ -9,13 +9,14 @@ adapter's transport sends a notice only to the private messages of the case (pay
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
 from otklik.cases.models import Case, OutboxMessage
-from otklik.config import env_str
+from otklik.cases.outbox import outbox_queue
+from otklik.cases.services.surveys import survey_open
 
 EVENTS = ("opened", "publish")
 _CHANNELS: set[str] = set()
@@ -27,8 +28,8 @@ def notice_text(*, case: Case, event: str) -> str:
             f"Ваше сообщение зарегистрировано в ЦУР Волгоградской области, номер {case.number}. "
             "Ответ придёт в этот диалог."
         )
-    base = (env_str("OTKLIK_PUBLIC_URL") or "").rstrip("/")
-    survey = case.surveys.filter(responded_at__isnull=True).order_by("-pk").first()
+    base = settings.OTKLIK_PUBLIC_URL.rstrip("/")
+    survey = survey_open(case=case)
     if event != "publish" or not base or survey is None:
         return ""  # no address to send the citizen to: no survey by this channel
     link = base + reverse("cases:survey", args=[survey.token])
@@ -49,21 +50,9 @@ def author_notice_queue(*, case_id: int, event: str) -> OutboxMessage | None:
     text = notice_text(case=case, event=event)
     if not text:
         return None
-    outbox = OutboxMessage.objects.create(
-        case=case,
-        channel=case.channel,
-        kind="notice",
-        payload={"text": text, "event": event, "private_only": True},
-        next_attempt_at=timezone.now(),
+    return outbox_queue(
+        case=case, kind="notice", payload={"text": text, "event": event, "private_only": True}
     )
-    transaction.on_commit(lambda: _deliver(outbox.pk))
-    return outbox
-
-
-def _deliver(outbox_id: int) -> None:
-    from otklik.cases.tasks import outbox_deliver
-
-    outbox_deliver.enqueue(outbox_id)
 
 
 @task()

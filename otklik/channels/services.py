@@ -57,6 +57,14 @@ def health_error(channel_code: str, error: str) -> None:
     )
 
 
+def health_delivery(*, channel_code: str, error: str = "") -> None:
+    """The outbox's listener (registered in ``ready()``): an item went out, or failed."""
+    if error:
+        health_error(channel_code, error)
+    else:
+        health_outbound(channel_code)
+
+
 def channel_receive(
     *,
     channel_code: str,

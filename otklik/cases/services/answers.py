@@ -3,7 +3,6 @@ followed by the satisfaction survey."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,10 +16,11 @@ from otklik.cases.models import (
     AnswerAttachment,
     AnswerTemplate,
     Case,
-    OutboxMessage,
     Survey,
 )
+from otklik.cases.outbox import outbox_queue
 from otklik.cases.services.common import check_transition, lock, move, record, require
+from otklik.cases.services.surveys import survey_create
 from otklik.core.exceptions import ApplicationError
 from otklik.core.permissions import Action
 
@@ -136,13 +136,8 @@ def answer_approve(*, answer: Answer, actor: Any, quality_score: int | None = No
     answer.quality_score = _score(quality_score)
     answer.moderated_at = timezone.now()
     answer.save()
-    outbox = OutboxMessage.objects.create(
-        case=case,
-        answer=answer,
-        channel=case.channel,
-        kind="answer",
-        payload={"text": answer.text, "case": case.number},
-        next_attempt_at=timezone.now(),
+    outbox_queue(
+        case=case, answer=answer, kind="answer", payload={"text": answer.text, "case": case.number}
     )
     if answer.is_intermediate:
         record(
@@ -153,14 +148,7 @@ def answer_approve(*, answer: Answer, actor: Any, quality_score: int | None = No
         )
     else:
         move(case, "approve_answer", actor=actor, data={"answer": answer.pk})
-    transaction.on_commit(lambda: _enqueue_delivery(outbox.pk))
     return answer
-
-
-def _enqueue_delivery(outbox_id: int) -> None:
-    from otklik.cases.tasks import outbox_deliver
-
-    outbox_deliver.enqueue(outbox_id)
 
 
 def answer_mark_published(*, answer: Answer, at) -> Answer:
@@ -195,7 +183,7 @@ def case_publish(*, case: Case, actor: Any, answer: Answer | None = None) -> Cas
     now = timezone.now()
     answer_mark_published(answer=answer, at=now)
     case.published_at = now
-    survey = Survey.objects.create(case=case, answer=answer, token=secrets.token_urlsafe(24))
+    survey = survey_create(case=case, answer=answer)
     move(case, "publish", actor=actor, data={"answer": answer.pk, "survey": survey.pk})
     return case
 

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus
-from otklik.cases.models import Case, CasePause, OutboxMessage
+from otklik.cases.models import Case, CasePause
+from otklik.cases.outbox import outbox_queue
 from otklik.cases.selectors import case_pause_states
-from otklik.cases.services.answers import _enqueue_delivery
 from otklik.cases.services.common import check_transition, lock, move, require
 from otklik.cases.services.deadlines import deadlines_recompute
 from otklik.core.exceptions import ApplicationError
@@ -50,15 +50,8 @@ def case_request_info(*, case: Case, actor: Any, question: str) -> Case:
         question=question,
         asked_by=actor if getattr(actor, "pk", None) else None,
     )
-    outbox = OutboxMessage.objects.create(
-        case=case,
-        channel=case.channel,
-        kind="question",
-        payload={"text": question, "case": case.number},
-        next_attempt_at=now,
-    )
+    outbox_queue(case=case, kind="question", payload={"text": question, "case": case.number})
     deadlines_recompute(case)  # a stopped clock: no warnings until it resumes
-    transaction.on_commit(lambda: _enqueue_delivery(outbox.pk))
     return case
 
 

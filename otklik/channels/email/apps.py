@@ -8,9 +8,9 @@ class EmailChannelConfig(AppConfig):
 
     def ready(self) -> None:
         from otklik.cases.outbox import register_transport
-        from otklik.channels.email.parsing import convert_body
-        from otklik.channels.email.smtp import smtp_transport
+        from otklik.channels.email.converter import convert
+        from otklik.channels.email.transport import send
         from otklik.intake.services import register_native_converter
 
-        register_transport("email", smtp_transport)
-        register_native_converter("email", convert_body)
+        register_transport("email", send)
+        register_native_converter("email", convert)

@@ -8,6 +8,6 @@ from django_tasks import task
 @task()
 def poll() -> dict:
     """The periodic job ``email.poll``: fetch new mail once (nothing when not configured)."""
-    from otklik.channels.email.imap import email_poll
+    from otklik.channels.email.poll import email_poll
 
     return email_poll().as_dict()

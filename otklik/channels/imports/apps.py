@@ -7,9 +7,9 @@ class ImportsConfig(AppConfig):
     verbose_name = "Импорт выгрузок (ПОС, региональные и муниципальные системы)"
 
     def ready(self) -> None:
-        from otklik.channels.imports.services import convert_body
+        from otklik.channels.imports.converter import convert
         from otklik.intake.services import register_native_converter
 
         # Rows are delivered with the source "import:<system>": the quarantine's retry reads
         # any of them with the mapping stored in the row's body.
-        register_native_converter("", convert_body, source="import:*")
+        register_native_converter("", convert, source="import:*")

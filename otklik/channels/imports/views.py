@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from otklik.channels.imports.forms import UploadForm
 from otklik.channels.imports.models import ImportBatch
 from otklik.channels.imports.services import (
     MAX_UPLOAD,
@@ -20,8 +18,6 @@ from otklik.core.exceptions import AccessDenied, ApplicationError
 from otklik.core.permissions import Action
 from otklik.core.views import require_action
 
-EXAMPLE = (Path(__file__).parent / "example_mapping.toml").read_text(encoding="utf-8")
-
 STATUS_LABELS = {
     "create": "будет создано",
     "unchanged": "уже есть, без изменений",
@@ -30,15 +26,6 @@ STATUS_LABELS = {
     "created": "создано",
     "duplicate": "уже было",
 }
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label="Файл выгрузки (CSV, XLSX, JSON)")
-    mapping = forms.CharField(
-        label="Сопоставление столбцов (TOML или JSON)",
-        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
-        initial=EXAMPLE,
-    )
 
 
 @require_http_methods(["GET", "POST"])

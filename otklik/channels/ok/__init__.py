@@ -10,10 +10,11 @@ What OK allows and Otklik does:
   group's chat) → kind ``message``; other webhook types are kept and discarded. The external id
   is ``<chat_id>/<mid>``, so OK's repeated deliveries change nothing.
 - **The group's page in** (``poll``, periodic job ``ok.poll``): OK pushes nothing about topics
-  and comments to a server, so they are polled, each call signed (``rest``). New topics of the
-  group come from ``group.getStatTopics`` (a time window from the cursor ``topics:since``),
-  their content from ``mediatopic.getByIds``; comments under the group's recent topics (its own
-  included) from ``discussions.getComments`` from each topic's own ``anchor``. A citizen's topic
+  and comments to a server, so they are polled, each call signed (``client.rest_call``). New
+  topics of the group come from ``group.getStatTopics`` (a time window from the cursor
+  ``topics:since``), their content from ``mediatopic.getByIds``; comments under the group's
+  recent topics (its own included) from ``discussions.getComments`` from each topic's own
+  ``anchor``. A citizen's topic
   or comment → kind ``publication`` (as VK's wall posts and comments); the group's own topics
   and comments (its answers) are kept and discarded. External ids ``topic:<id>`` and
   ``comment:<topic id>/<comment id>``; an item already kept is not received again.

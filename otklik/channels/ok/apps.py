@@ -9,9 +9,9 @@ class OkConfig(AppConfig):
     def ready(self) -> None:
         from otklik.cases.outbox import register_transport
         from otklik.channels.notices import notices_listen
-        from otklik.channels.ok import events, transport
+        from otklik.channels.ok import converter, transport
         from otklik.intake.services import register_native_converter
 
-        register_transport("ok", transport.ok_send)
+        register_transport("ok", transport.send)
         notices_listen("ok")
-        register_native_converter("ok", events.convert_body)
+        register_native_converter("ok", converter.convert)

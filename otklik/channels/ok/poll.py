@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from otklik.channels.ok import events, rest
+from otklik.channels.ok import client, converter
 from otklik.channels.ok.services import comment_entry, entry_receive, topic_entry
 from otklik.channels.selectors import channel_state, deliveries_kept
 from otklik.channels.services import health_error, state_delete, state_set
@@ -85,10 +85,10 @@ def _ms_delta(delta: dt.timedelta) -> int:
 
 def _listed(answer, key: str, method: str) -> list:
     if not isinstance(answer, dict):
-        raise rest.OkError(f"{method}: неожиданный ответ API (ожидался объект)")
+        raise client.OkError(f"{method}: неожиданный ответ API (ожидался объект)")
     items = answer.get(key) or []
     if not isinstance(items, list):
-        raise rest.OkError(f"{method}: неожиданный ответ API ({key} не список)")
+        raise client.OkError(f"{method}: неожиданный ответ API ({key} не список)")
     return items
 
 
@@ -121,8 +121,8 @@ def _authors(answer: dict) -> dict[str, str]:
     }
 
 
-def _topics_fetch(ids: list[str], creds: rest.Credentials, run: GroupPoll) -> None:
-    answer = rest.call(
+def _topics_fetch(ids: list[str], creds: client.Credentials, run: GroupPoll) -> None:
+    answer = client.rest_call(
         "mediatopic.getByIds",
         creds,
         topic_ids=",".join(ids),
@@ -140,7 +140,7 @@ def _topics_fetch(ids: list[str], creds: rest.Credentials, run: GroupPoll) -> No
     _receive_new(entries, run, kind="topics")
 
 
-def _topics_poll(creds: rest.Credentials, run: GroupPoll) -> None:
+def _topics_poll(creds: client.Credentials, run: GroupPoll) -> None:
     now = to_ms(timezone.now())
     state = channel_state("ok", prefix="topics:")
     since = int(state.get("topics:since") or now - _ms_delta(FIRST_LOOK_BACK))
@@ -148,7 +148,7 @@ def _topics_poll(creds: rest.Credentials, run: GroupPoll) -> None:
     anchor = state.get("topics:anchor", "")
     more = False
     for _ in range(MAX_PAGES):
-        answer = rest.call(
+        answer = client.rest_call(
             "group.getStatTopics",
             creds,
             gid=creds.group_id,
@@ -158,11 +158,11 @@ def _topics_poll(creds: rest.Credentials, run: GroupPoll) -> None:
             count=PAGE_SIZE,
         )
         listed = _listed(answer, "topics", "group.getStatTopics")
-        ids = [events.ok_id(t.get("id")) for t in listed if isinstance(t, dict)]
+        ids = [converter.ok_id(t.get("id")) for t in listed if isinstance(t, dict)]
         run.topics_found += len(ids)
         ids = [i for i in dict.fromkeys(ids) if i]
-        kept = deliveries_kept("ok", [events.topic_external_id(i) for i in ids])
-        fresh = [i for i in ids if events.topic_external_id(i) not in kept]
+        kept = deliveries_kept("ok", [converter.topic_external_id(i) for i in ids])
+        fresh = [i for i in ids if converter.topic_external_id(i) not in kept]
         if fresh:
             _topics_fetch(fresh, creds, run)
         anchor = str(answer.get("anchor") or "")
@@ -198,11 +198,11 @@ def _cursor_key(topic_id: str) -> str:
     return f"c:{topic_id}"[:64]
 
 
-def _comments_poll(topic_id: str, anchor: str, creds: rest.Credentials, run: GroupPoll) -> str:
+def _comments_poll(topic_id: str, anchor: str, creds: client.Credentials, run: GroupPoll) -> str:
     """Read the topic's comments after ``anchor``; the anchor to go on from next time."""
     group = creds.group_id
     for _ in range(MAX_PAGES):
-        answer = rest.call(
+        answer = client.rest_call(
             "discussions.getComments",
             creds,
             discussionId=topic_id,
@@ -226,7 +226,7 @@ def _comments_poll(topic_id: str, anchor: str, creds: rest.Credentials, run: Gro
     return anchor
 
 
-def _all_comments_poll(creds: rest.Credentials, run: GroupPoll) -> None:
+def _all_comments_poll(creds: client.Credentials, run: GroupPoll) -> None:
     """Comments of every watched topic, from the cursors read in one query; a cursor is written
     only when it moved, and those of topics no longer watched are dropped."""
     topics = watched_topics()
@@ -240,7 +240,7 @@ def _all_comments_poll(creds: rest.Credentials, run: GroupPoll) -> None:
             continue
         try:
             anchor = _comments_poll(topic_id, kept or "FIRST", creds, run)
-        except rest.OkError as exc:
+        except client.OkError as exc:
             run.errors += 1
             logger.warning("ok poll comments of %s: %s", topic_id, exc)
             health_error("ok", f"Комментарии к теме {topic_id}: {exc}")
@@ -255,12 +255,12 @@ def _all_comments_poll(creds: rest.Credentials, run: GroupPoll) -> None:
 def group_poll() -> GroupPoll:
     """One pass over the group's page; off (nothing called) until its credentials are given."""
     run = GroupPoll()
-    creds = rest.credentials(required=False)
+    creds = client.credentials(required=False)
     if creds is None:
         return run
     try:
         _topics_poll(creds, run)
-    except rest.OkError as exc:
+    except client.OkError as exc:
         run.errors += 1
         logger.warning("ok poll topics: %s", exc)
         health_error("ok", f"Темы группы: {exc}")

@@ -15,23 +15,25 @@ from __future__ import annotations
 from otklik.cases.models import OutboxMessage
 from otklik.cases.outbox import TransportError
 from otklik.channels.fanout import deliver_to_each
-from otklik.channels.ok import api, rest
+from otklik.channels.ok import client
 from otklik.intake.models import Message
 
 MAX_TARGETS = 50
 
 
 def _chat(chat: str, text: str):
-    def send() -> None:
-        api.call(f"me/messages/{chat}", {"recipient": {"chat_id": chat}, "message": {"text": text}})
+    def deliver() -> None:
+        client.call(
+            f"me/messages/{chat}", {"recipient": {"chat_id": chat}, "message": {"text": text}}
+        )
 
-    return send
+    return deliver
 
 
 def _comment(topic_id: str, reply_to: str | None, text: str):
-    def send() -> None:
-        creds = rest.credentials()
-        rest.call(
+    def deliver() -> None:
+        creds = client.credentials()
+        client.rest_call(
             "discussions.addDiscussionComment",
             creds,
             entityId=topic_id,
@@ -41,7 +43,7 @@ def _comment(topic_id: str, reply_to: str | None, text: str):
             as_admin="true",
         )
 
-    return send
+    return deliver
 
 
 def _target(external_id: str, text: str):
@@ -59,7 +61,7 @@ def _target(external_id: str, text: str):
     return None
 
 
-def ok_send(outbox: OutboxMessage) -> None:
+def send(outbox: OutboxMessage) -> None:
     """The outbox transport of the ``ok`` channel."""
     text = (outbox.payload or {}).get("text", "").strip()
     if not text:
@@ -72,4 +74,4 @@ def ok_send(outbox: OutboxMessage) -> None:
         found = _target(external_id, text)
         if found is not None and found[0] not in targets:
             targets[found[0]] = found[1]
-    deliver_to_each(outbox, list(targets.items())[:MAX_TARGETS], errors=api.OkError, key="ok")
+    deliver_to_each(outbox, list(targets.items())[:MAX_TARGETS], errors=client.OkError, key="ok")

@@ -7,8 +7,8 @@ class Open311Config(AppConfig):
     verbose_name = "Канал Open311"
 
     def ready(self) -> None:
-        from otklik.channels.open311.conversion import request_convert
+        from otklik.channels.open311.converter import convert
         from otklik.intake.services import register_native_converter
 
         # A quarantined request is read again by the same converter after a fix.
-        register_native_converter("open311", request_convert)
+        register_native_converter("open311", convert)

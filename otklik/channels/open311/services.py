@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from otklik.accounts.models import ApiKey
-from otklik.channels.open311.conversion import request_convert
+from otklik.channels.open311 import converter
 from otklik.channels.open311.selectors import CHANNEL, token_stored
 from otklik.channels.services import channel_receive
 from otklik.core.exceptions import ApplicationError
@@ -62,7 +62,7 @@ def request_submit(
         return Submitted(token, "duplicate", number)  # the same token again: nothing changes
     if body is None:
         body = urlencode([(k, v) for k, v in params if k != "api_key"])
-        convert = lambda: request_convert(body)  # noqa: E731
+        convert = lambda: converter.convert(body)  # noqa: E731
     else:
         convert = lambda: _not_a_form(content_type)  # noqa: E731
     result = channel_receive(

@@ -9,10 +9,10 @@ class TelegramConfig(AppConfig):
     def ready(self) -> None:
         from otklik.cases.outbox import register_transport
         from otklik.cases.services.common import on_case_event
-        from otklik.channels.telegram import adapter, services
+        from otklik.channels.telegram import converter, news, services, transport
         from otklik.intake.services import register_native_converter, register_processing_gate
 
-        register_transport("telegram", adapter.transport)
-        register_native_converter("telegram", adapter.convert_body)
+        register_transport("telegram", transport.send)
+        register_native_converter("telegram", converter.convert)
         register_processing_gate("telegram", services.processing_gate)
-        on_case_event(adapter.case_news_listener)
+        on_case_event(news.case_news_listener)

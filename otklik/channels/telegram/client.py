@@ -14,10 +14,10 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from otklik.channels.secrets import channel_secret
-from otklik.config import env_str
+from django.conf import settings
 
-DEFAULT_API_URL = "https://api.telegram.org"
+from otklik.channels.secrets import channel_secret
+
 TIMEOUT = 15.0
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
 
@@ -40,7 +40,7 @@ class BotApiError(Exception):
 
 
 def api_url() -> str:
-    return (env_str("OTKLIK_TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/")
+    return settings.OTKLIK_TELEGRAM_API_URL.rstrip("/")
 
 
 class BotApi:

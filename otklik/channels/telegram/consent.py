@@ -1,8 +1,8 @@
 """Consent to personal-data processing (152-ФЗ ст. 9) in the Telegram bot.
 
-The text and its version are the web form's (``channels/webform/consent.py``, one file the
-ЦУР's lawyer edits): the bot sends that text whole (it is short enough for one Telegram
-message, and the citizen then agrees to exactly the words shown), with inline buttons
+The text and its version are the intake's (``intake/consent.py``, one file the ЦУР's lawyer
+edits, the same as the web form's): the bot sends that text whole (it is short enough for one
+Telegram message, and the citizen then agrees to exactly the words shown), with inline buttons
 «Согласен» / «Не согласен». Consent is recorded on the contact by the same intake service as
 the web form's (``contact_consent_give``: flag, time, text version, channel; audited).
 
@@ -54,12 +54,12 @@ from django.utils import timezone
 
 from otklik.audit.services import audit_log
 from otklik.channels.telegram import texts
-from otklik.channels.telegram.adapter import CHANNEL, user_ref
+from otklik.channels.telegram.chats import bot_call, bot_reply, chat_touch
 from otklik.channels.telegram.client import BotApi
+from otklik.channels.telegram.converter import CHANNEL, user_ref
 from otklik.channels.telegram.models import ConsentHold, HoldOutcome, TelegramChat
-from otklik.channels.telegram.services import _call, _send, chat_touch
 from otklik.channels.telegram.settings import consent_wait_minutes
-from otklik.channels.webform.consent import consent_text
+from otklik.intake.consent import consent_text
 from otklik.intake.models import Contact, Message
 from otklik.intake.services import (
     contact_consent_give,
@@ -84,7 +84,7 @@ def consent_ask(*, chat_id: int, held: bool = False, api: BotApi | None = None) 
     consent = consent_text()
     note = texts.CONSENT_HELD.format(minutes=consent_wait_minutes()) if held else ""
     TelegramChat.objects.filter(chat_id=chat_id).update(consent_asked_at=timezone.now())
-    return _send(
+    return bot_reply(
         chat_id,
         texts.CONSENT_QUESTION.format(version=consent.version, text=consent.text, held=note),
         texts.consent_keyboard(consent.version),
@@ -106,11 +106,11 @@ def message_hold(*, chat_id: int, message_id: int, api: BotApi | None = None) ->
         )
     if chat.consent_refused_at is not None:
         holds_release(chat=chat, personal=False, reason="refused")
-        _send(chat_id, texts.ANONYMOUS_REGISTERED, api=api)
+        bot_reply(chat_id, texts.ANONYMOUS_REGISTERED, api=api)
         return hold
     wait = dt.timedelta(minutes=consent_wait_minutes())
     if chat.consent_asked_at is not None and timezone.now() - chat.consent_asked_at < wait:
-        _send(chat_id, texts.CONSENT_STILL_WAITING, api=api)
+        bot_reply(chat_id, texts.CONSENT_STILL_WAITING, api=api)
     else:
         consent_ask(chat_id=chat_id, held=True, api=api)
     return hold
@@ -232,7 +232,7 @@ def consent_holds_expire(*, now: dt.datetime | None = None, api: BotApi | None =
         count = holds_release(chat=chat, personal=False, reason="timeout", held_before=since)
         if count:
             released += count
-            _send(chat.chat_id, texts.CONSENT_TIMEOUT, api=api)
+            bot_reply(chat.chat_id, texts.CONSENT_TIMEOUT, api=api)
     return released
 
 
@@ -269,6 +269,6 @@ def consent_button(*, query: dict, chat_id: int, api: BotApi | None = None) -> N
         consent_refuse(chat_id=chat_id)
         edit = texts.CONSENT_REFUSED
     if query.get("id"):
-        _call("answerCallbackQuery", callback_query_id=str(query["id"]), text=reply or None)
+        bot_call("answerCallbackQuery", callback_query_id=str(query["id"]), text=reply or None)
     if edit is not None and isinstance(message_id, int):
-        _call("editMessageText", chat_id=chat_id, message_id=message_id, text=edit)
+        bot_call("editMessageText", chat_id=chat_id, message_id=message_id, text=edit)

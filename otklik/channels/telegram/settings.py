@@ -1,8 +1,9 @@
-"""The adapter's configuration (environment; secrets through ``channel_secret``)."""
+"""The adapter's configuration, as it is used (read once by ``otklik/settings.py``; secrets
+through ``channel_secret``)."""
 
 from __future__ import annotations
 
-from otklik.config import env_int, env_str
+from django.conf import settings
 
 MODES = ("off", "polling", "webhook")
 
@@ -10,15 +11,12 @@ MODES = ("off", "polling", "webhook")
 def mode() -> str:
     """``OTKLIK_TELEGRAM_MODE``: ``off`` (default), ``polling`` (the periodic job reads
     updates) or ``webhook`` (Telegram posts them to /channels/telegram/webhook/)."""
-    value = (env_str("OTKLIK_TELEGRAM_MODE") or "off").strip().lower()
+    value = settings.OTKLIK_TELEGRAM_MODE
     return value if value in MODES else "off"
-
-
-CONSENT_WAIT_MINUTES = 60
 
 
 def consent_wait_minutes() -> int:
     """``OTKLIK_TELEGRAM_CONSENT_WAIT_MINUTES``: how long a message of a chat without consent
     waits for the answer to the consent question before it goes on anonymously (default 60;
     the ЦУР's social-network answers are due within a day, so the wait is kept short)."""
-    return max(1, env_int("OTKLIK_TELEGRAM_CONSENT_WAIT_MINUTES", CONSENT_WAIT_MINUTES))
+    return max(1, settings.OTKLIK_TELEGRAM_CONSENT_WAIT_MINUTES)

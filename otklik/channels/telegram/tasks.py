@@ -10,8 +10,9 @@ def poll() -> dict:
     """The periodic job ``telegram.poll``: forget expired waiting locations, pass on messages
     that waited for consent too long (anonymously); read waiting updates when the bot runs in
     polling mode (``OTKLIK_TELEGRAM_MODE=polling``)."""
+    from otklik.channels.telegram.chats import pending_locations_expire
     from otklik.channels.telegram.consent import consent_holds_expire
-    from otklik.channels.telegram.services import pending_locations_expire, updates_poll
+    from otklik.channels.telegram.services import updates_poll
     from otklik.channels.telegram.settings import mode
 
     pending_locations_expire()
@@ -24,7 +25,7 @@ def poll() -> dict:
 @task()
 def case_news(news: dict) -> bool:
     """Queue the author's notice of a case event in the outbox (sent, retried there)."""
-    from otklik.channels.telegram.services import case_news_queue
+    from otklik.channels.telegram.news import case_news_queue
 
     return (
         case_news_queue(

@@ -5,5 +5,5 @@ from otklik.channels.telegram import views
 app_name = "channels_telegram"
 
 urlpatterns = [
-    path("webhook/", views.webhook, name="webhook"),
+    path("webhook/", views.webhook_view, name="webhook"),
 ]

@@ -16,7 +16,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 — a header nam
 
 @csrf_exempt
 @require_POST
-def webhook(request):
+def webhook_view(request):
     """Checks ``X-Telegram-Bot-Api-Secret-Token`` against ``OTKLIK_TELEGRAM_WEBHOOK_SECRET``
     (no secret configured: every call is refused), then receives the update. Answers 200 once
     the update is stored, even when it went to the quarantine: Telegram would only repeat it."""

@@ -9,9 +9,9 @@ class VkConfig(AppConfig):
     def ready(self) -> None:
         from otklik.cases.outbox import register_transport
         from otklik.channels.notices import notices_listen
-        from otklik.channels.vk import events, transport
+        from otklik.channels.vk import converter, transport
         from otklik.intake.services import register_native_converter
 
-        register_transport("vk", transport.vk_send)
+        register_transport("vk", transport.send)
         notices_listen("vk")
-        register_native_converter("vk", events.convert_body)
+        register_native_converter("vk", converter.convert)

@@ -15,13 +15,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from otklik.channels.secrets import channel_secret
 from otklik.channels.services import health_error, state_get, state_set
-from otklik.channels.vk import api
+from otklik.channels.vk import client
 from otklik.channels.vk.services import own_group_id, post_receive
-from otklik.config import env_str
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class MonitorRun:
 
 
 def searches_load(path: Path | None = None) -> list[Search]:
-    path = path or Path(env_str("OTKLIK_VK_MONITOR_FILE") or DEFAULT_FILE)
+    path = path or Path(settings.OTKLIK_VK_MONITOR_FILE or DEFAULT_FILE)
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return [
         Search(q=str(s["q"]), latitude=s.get("latitude"), longitude=s.get("longitude"))
@@ -69,7 +69,7 @@ def searches_load(path: Path | None = None) -> list[Search]:
 def _in_region(post: dict, own_group: int) -> bool:
     """A post on the body's own community wall, or one the location stage places in the oblast
     (by its text or geotag)."""
-    from otklik.channels.vk.events import geo_location
+    from otklik.channels.vk.converter import geo_location
     from otklik.nlp.stages.location import location_of
 
     if own_group and str(post.get("owner_id")) == str(-own_group):
@@ -95,7 +95,7 @@ def _search_one(search: Search, token: str, run: MonitorRun) -> None:
     until = int(state_get("vk", f"{search.key}:until") or now)
     start_from = state_get("vk", f"{search.key}:from")
     for _ in range(MAX_PAGES):
-        response = api.call(
+        response = client.call(
             "newsfeed.search",
             token=token,
             q=search.q,
@@ -141,7 +141,7 @@ def monitor_run(*, searches: list[Search] | None = None) -> MonitorRun:
         run.searched += 1
         try:
             _search_one(search, token, run)
-        except api.VkError as exc:
+        except client.VkError as exc:
             run.errors += 1
             logger.warning("vk monitor %r: %s", search.q, exc)
             health_error("vk", f"Мониторинг «{search.q}»: {exc}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from otklik.channels.secrets import MissingSecret, channel_secret
 from otklik.channels.selectors import delivery_kept
 from otklik.channels.services import channel_receive
-from otklik.channels.vk import events
+from otklik.channels.vk import converter
 from otklik.intake.services import IngestResult
 
 
@@ -61,7 +61,7 @@ def callback_handle(*, body: str) -> CallbackAnswer:
     given = event.get("secret")
     if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
         return CallbackAnswer(403, "forbidden")
-    external_id = events.external_id_of(event, body)
+    external_id = converter.external_id_of(event, body)
     if external_id.startswith("event:") and delivery_kept("vk", external_id):
         return CallbackAnswer(200, "ok")  # a retried service event: kept once already
     stored = dict(event)
@@ -70,7 +70,7 @@ def callback_handle(*, body: str) -> CallbackAnswer:
         channel_code="vk",
         external_id=external_id,
         body=json.dumps(stored, ensure_ascii=False),
-        convert=lambda: events.convert_event(event, own_group=own),
+        convert=lambda: converter.convert_event(event, own_group=own),
         raw=stored,
         sent_at=_sent_at(event),
     )
@@ -82,9 +82,9 @@ def post_receive(post: dict, *, names: dict[int, str] | None = None) -> IngestRe
     own = own_group_id()
     return channel_receive(
         channel_code="vk",
-        external_id=events.post_id(post.get("owner_id"), post.get("id")),
+        external_id=converter.post_id(post.get("owner_id"), post.get("id")),
         body=json.dumps(post, ensure_ascii=False),
-        convert=lambda: events.convert_post(post, names=names, own_group=own),
+        convert=lambda: converter.convert_post(post, names=names, own_group=own),
         raw=post,
         sent_at=_sent_at({"object": post}),
     )

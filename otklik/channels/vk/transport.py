@@ -17,7 +17,7 @@ from otklik.cases.models import OutboxMessage
 from otklik.cases.outbox import TransportError
 from otklik.channels.fanout import deliver_to_each
 from otklik.channels.secrets import channel_secret
-from otklik.channels.vk import api
+from otklik.channels.vk import client
 from otklik.intake.models import Message
 
 MESSAGE_LIMIT = 4000  # messages.send takes up to 4096 characters
@@ -39,7 +39,7 @@ def _send_one(outbox: OutboxMessage, message: Message, text: str) -> None:
     if kind == "msg" and len(parts) == 2:
         token = channel_secret("vk", "token")
         for n, chunk in enumerate(_chunks(text)):
-            api.call(
+            client.call(
                 "messages.send",
                 token=token,
                 peer_id=parts[0],
@@ -49,21 +49,21 @@ def _send_one(outbox: OutboxMessage, message: Message, text: str) -> None:
         return
     if kind in ("wall", "comment") and len(parts) == (2 if kind == "wall" else 3):
         token = channel_secret("vk", "user_token", required=False) or channel_secret("vk", "token")
-        api.call(
+        client.call(
             "wall.createComment",
             token=token,
             owner_id=parts[0],
             post_id=parts[1],
-            from_group=api.group_id(),
+            from_group=client.group_id(),
             message=text,
             reply_to_comment=parts[2] if kind == "comment" else None,
             guid=f"otklik-{outbox.pk}-{message.pk}",
         )
         return
-    raise api.VkError(f"Не понять, куда отвечать: {message.external_id}", permanent=True)
+    raise client.VkError(f"Не понять, куда отвечать: {message.external_id}", permanent=True)
 
 
-def vk_send(outbox: OutboxMessage) -> None:
+def send(outbox: OutboxMessage) -> None:
     """The outbox transport of the ``vk`` channel."""
     text = (outbox.payload or {}).get("text", "").strip()
     if not text:
@@ -75,4 +75,4 @@ def vk_send(outbox: OutboxMessage) -> None:
         (str(m.pk), functools.partial(_send_one, outbox, m, text))
         for m in messages.order_by("received_at")[:MAX_TARGETS]
     ]
-    deliver_to_each(outbox, targets, errors=api.VkError, key="vk")
+    deliver_to_each(outbox, targets, errors=client.VkError, key="vk")

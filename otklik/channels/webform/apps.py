@@ -7,8 +7,8 @@ class WebformConfig(AppConfig):
     verbose_name = "Веб-форма"
 
     def ready(self) -> None:
-        from otklik.channels.webform.services import body_convert
+        from otklik.channels.webform.converter import convert
         from otklik.intake.services import register_native_converter
 
         # The quarantine retries a stored web-form body through the same converter.
-        register_native_converter("web", body_convert)
+        register_native_converter("web", convert)

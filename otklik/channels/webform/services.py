@@ -31,12 +31,14 @@ from otklik.audit.services import audit_log
 from otklik.cases.choices import OPEN_STATES, AnswerStatus, CaseStatus
 from otklik.cases.models import Answer, Case, Survey
 from otklik.cases.services.common import lock, record
+from otklik.cases.services.surveys import survey_create, survey_for_answer
 from otklik.channels.services import channel_receive
+from otklik.channels.webform import converter
 from otklik.channels.webform.models import WebReport
 from otklik.core.exceptions import ApplicationError
 from otklik.directory.models import Municipality, Topic
 from otklik.intake.models import Attachment, Message
-from otklik.intake.services import ChannelParseError, NotForIntake, contact_consent_give
+from otklik.intake.services import contact_consent_give
 
 CHANNEL = "web"
 
@@ -70,44 +72,6 @@ class ReportInput:
 
 def external_id_of(submission: uuid.UUID | str) -> str:
     return f"web-{submission}"
-
-
-def body_convert(body: str) -> dict:
-    """A stored web-form body → an item of the ingestion format (also used by the quarantine's
-    retry)."""
-    try:
-        data = json.loads(body)
-    except json.JSONDecodeError:
-        raise ChannelParseError("Данные веб-формы не читаются (не JSON).") from None
-    if not isinstance(data, dict):
-        raise ChannelParseError("Данные веб-формы не читаются (ожидается объект).")
-    if data.get("honeypot"):
-        raise NotForIntake(
-            "Заполнено скрытое поле-ловушка веб-формы: похоже на робота. Если писал человек, "
-            "перенесите текст в работу вручную."
-        )
-    text = str(data.get("text") or "").strip()
-    if not text:
-        raise ChannelParseError("В сообщении с веб-формы нет текста.")
-    lat, lon = data.get("lat"), data.get("lon")
-    return {
-        "kind": "message",
-        "text": text,
-        "author": {
-            "name": data.get("name") or "",
-            "phone": data.get("phone") or "",
-            "email": data.get("email") or "",
-            "consent": bool(data.get("consent")),
-            "consent_version": data.get("consent_version") or "",
-        },
-        "location": {"address": data.get("address") or "", "lat": lat, "lon": lon},
-        "municipality": data.get("municipality") or None,
-        "topic": data.get("topic") or None,
-        "attachments": [
-            {k: p.get(k) for k in ("name", "content_type", "size", "sha256")}
-            for p in data.get("photos") or []
-        ],
-    }
 
 
 def _store_photo(submission: uuid.UUID, upload: UploadedFile) -> Photo:
@@ -191,7 +155,7 @@ def report_submit(*, data: ReportInput, follow: Case | None = None) -> tuple[Web
         channel_code=CHANNEL,
         external_id=external_id,
         body=body,
-        convert=lambda: body_convert(body),
+        convert=lambda: converter.convert(body),
         raw=raw,
         # a followed case is joined here; a new report goes to the pipeline and opens a case
         process=follow is None,
@@ -276,7 +240,7 @@ def report_spam(*, submission: uuid.UUID | str, fields: dict) -> None:
         channel_code=CHANNEL,
         external_id=external_id_of(submission),
         body=body,
-        convert=lambda: body_convert(body),
+        convert=lambda: converter.convert(body),
         raw={},
         process=False,
     )
@@ -308,17 +272,11 @@ def report_survey(*, report: WebReport, case: Case) -> Survey | None:
     if report.survey_id is not None and report.survey.answer_id == answer.pk:
         return report.survey
     opener = case.messages.order_by("received_at", "pk").values_list("pk", flat=True).first()
-    survey = None
     if opener == report.message_id:
         taken = WebReport.objects.filter(survey__isnull=False).values("survey")
-        survey = (
-            Survey.objects.filter(case=case, answer=answer)
-            .exclude(pk__in=taken)
-            .order_by("pk")
-            .first()
-        )
-    if survey is None:
-        survey = Survey.objects.create(case=case, answer=answer, token=secrets.token_urlsafe(24))
+        survey = survey_for_answer(case=case, answer=answer, taken=taken)
+    else:
+        survey = survey_create(case=case, answer=answer)
     report.survey = survey
     report.save(update_fields=["survey", "updated_at"])
     return survey

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from otklik.cases.forms import SurveyForm
 from otklik.cases.services.answers import survey_respond
 from otklik.channels.webform import ratelimit, selectors, services
-from otklik.channels.webform.consent import consent_text
 from otklik.channels.webform.forms import HintsForm, ReportForm
 from otklik.core.exceptions import ApplicationError
 from otklik.directory.models import Municipality, Topic
+from otklik.intake.consent import consent_text
 from otklik.nlp.masking import mask
 
 LIMIT_IP = (

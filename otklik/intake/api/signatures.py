@@ -26,29 +26,35 @@ import re
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 
 from otklik.accounts.apikeys import ApiKeyAuthentication, SystemPrincipal
-from otklik.config import env_int, env_str
 
 SIGNATURE_HEADER = "X-Otklik-Signature"
 TIMESTAMP_HEADER = "X-Otklik-Timestamp"
 SYSTEM_HEADER = "X-Otklik-System"
 
 
+def secret_key(system: str) -> str:
+    """``<SYSTEM>`` of the system's variable: its name in capitals, other characters as ``_``."""
+    return re.sub(r"[^A-Z0-9]", "_", system.upper())
+
+
 def secret_variable(system: str) -> str:
-    return "OTKLIK_WEBHOOK_SECRET_" + re.sub(r"[^A-Z0-9]", "_", system.upper())
+    return "OTKLIK_WEBHOOK_SECRET_" + secret_key(system)
 
 
 def webhook_secret(system: str) -> str:
-    """The system's signing secret from the environment (or file), or ''."""
-    return (env_str(secret_variable(system), "") or "") if system else ""
+    """The system's signing secret (``settings.OTKLIK_WEBHOOK_SECRETS``, read from the
+    environment or files at start-up), or ''."""
+    return settings.OTKLIK_WEBHOOK_SECRETS.get(secret_key(system), "") if system else ""
 
 
 def tolerance_seconds() -> int:
-    return env_int("OTKLIK_WEBHOOK_TOLERANCE_SECONDS", 300)
+    return settings.OTKLIK_WEBHOOK_TOLERANCE_SECONDS
 
 
 def webhook_sign(secret: str, body: bytes, timestamp: int | str) -> str:

@@ -23,8 +23,8 @@ ITEM = {
 
 
 @pytest.fixture(autouse=True)
-def _secret(monkeypatch, settings):
-    monkeypatch.setenv(secret_variable("gis-zhkh"), SECRET)
+def _secret(settings):
+    settings.OTKLIK_WEBHOOK_SECRETS = {"GIS_ZHKH": SECRET}
     # replays are remembered in the cache (the database cache table is made by `otklik setup`)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache

@@ -5,6 +5,7 @@ from otklik.config import (
     env_bool,
     env_int,
     env_list,
+    env_prefixed,
     env_str,
     persistent_secret_key,
 )
@@ -50,6 +51,15 @@ def test_list(monkeypatch):
     monkeypatch.setenv("OTKLIK_L", " a.ru, b.ru ,,")
     assert env_list("OTKLIK_L", []) == ["a.ru", "b.ru"]
     assert env_list("OTKLIK_MISSING", ["x"]) == ["x"]
+
+
+def test_prefixed_variables_are_collected_with_their_file_form(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-file\n")
+    monkeypatch.setenv("OTKLIK_T_SECRET_GIS_ZHKH", "plain")
+    monkeypatch.setenv("OTKLIK_T_SECRET_EDS_FILE", str(secret))
+    monkeypatch.setenv("OTKLIK_T_SECRET_EMPTY", "")
+    assert env_prefixed("OTKLIK_T_SECRET_") == {"EDS": "from-file", "GIS_ZHKH": "plain"}
 
 
 def test_secret_key_is_generated_once_and_private(tmp_path):

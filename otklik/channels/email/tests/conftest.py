@@ -226,7 +226,7 @@ class Mailbox:
             client.logout()
 
     def settings(self, **changes):
-        from otklik.channels.email.imap import ImapSettings
+        from otklik.channels.email.poll import ImapSettings
 
         values = {
             "host": self.server.host,

@@ -18,8 +18,8 @@ from otklik.cases.models import OutboxMessage
 from otklik.cases.outbox import outbox_deliver_one
 from otklik.cases.services.answers import answer_approve, answer_submit
 from otklik.cases.services.lifecycle import case_accept
-from otklik.channels.email.imap import email_poll
-from otklik.channels.email.parsing import body_decode, body_encode, convert_body
+from otklik.channels.email.converter import body_decode, body_encode, convert
+from otklik.channels.email.poll import email_poll
 from otklik.channels.models import ChannelHealth
 from otklik.channels.services import state_get
 from otklik.directory.models import Organization
@@ -222,14 +222,14 @@ def test_a_59fz_appeal_cannot_come_by_email(region):
         external_id="<x@y>",
         body="x",
         content_type="message/rfc822",
-        convert=lambda: {**convert_body(mail().decode()), "kind": "appeal_59fz"},
+        convert=lambda: {**convert(mail().decode()), "kind": "appeal_59fz"},
         process=False,
     )
     assert result.status == "rejected" and "30.03.2025" in result.errors
 
 
 def test_a_very_long_mail_is_cut_to_the_format_limit():
-    from otklik.channels.email.parsing import MAX_TEXT, TRUNCATED, mail_convert
+    from otklik.channels.email.converter import MAX_TEXT, TRUNCATED, mail_convert
 
     item = mail_convert(mail(text="Нет воды. " * 20_000))
     assert len(item["text"]) == MAX_TEXT and item["text"].endswith(TRUNCATED)
@@ -245,15 +245,12 @@ def test_body_encoding_round_trip():
     assert body_decode(text) == binary
 
 
-def test_the_command_polls_once(region, mailbox, monkeypatch, capsys):
-    for name, value in {
-        "OTKLIK_EMAIL_IMAP_HOST": mailbox.server.host,
-        "OTKLIK_EMAIL_IMAP_PORT": str(mailbox.server.port),
-        "OTKLIK_EMAIL_IMAP_USER": mailbox.user,
-        "OTKLIK_EMAIL_IMAP_PASSWORD": mailbox.password,
-        "OTKLIK_EMAIL_IMAP_SECURITY": "none",
-    }.items():
-        monkeypatch.setenv(name, value)
+def test_the_command_polls_once(region, mailbox, settings, capsys):
+    settings.OTKLIK_EMAIL_IMAP_HOST = mailbox.server.host
+    settings.OTKLIK_EMAIL_IMAP_PORT = mailbox.server.port
+    settings.OTKLIK_EMAIL_IMAP_USER = mailbox.user
+    settings.OTKLIK_EMAIL_IMAP_PASSWORD = mailbox.password
+    settings.OTKLIK_EMAIL_IMAP_SECURITY = "none"
     mailbox.append(mail())
     call_command("email", "poll", "--once", "--json")
     assert '"created": 1' in capsys.readouterr().out
@@ -270,7 +267,7 @@ def test_tls_to_the_mailbox(region, mailbox, security):
 
 
 def test_an_untrusted_certificate_is_refused(region, mailbox):
-    from otklik.channels.email.imap import EmailPollError
+    from otklik.channels.email.poll import EmailPollError
 
     imap = mailbox.settings(security="ssl", port=mailbox.server.imaps_port)
     with pytest.raises(EmailPollError, match="CERTIFICATE_VERIFY_FAILED"):
@@ -278,7 +275,7 @@ def test_an_untrusted_certificate_is_refused(region, mailbox):
 
 
 def test_a_wrong_password_is_a_channel_error(region, mailbox):
-    from otklik.channels.email.imap import EmailPollError
+    from otklik.channels.email.poll import EmailPollError
 
     with pytest.raises(EmailPollError):
         email_poll(imap=mailbox.settings(password="wrong"))

@@ -23,30 +23,30 @@ def event(name: str) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def ok_env(monkeypatch):
-    monkeypatch.setenv("OTKLIK_OK_TOKEN", "tkn1-group-key")
-    monkeypatch.setenv("OTKLIK_OK_WEBHOOK_SECRET", KEY)
+def ok_env(settings):
+    settings.OTKLIK_OK_TOKEN = "tkn1-group-key"
+    settings.OTKLIK_OK_WEBHOOK_SECRET = KEY
     # The group's REST credentials (its page: topics and comments), as the ЦУР would give them.
-    monkeypatch.setenv("OTKLIK_OK_APPLICATION_KEY", fbserver.APP_KEY)
-    monkeypatch.setenv("OTKLIK_OK_SECRET_KEY", fbserver.SECRET_KEY)
-    monkeypatch.setenv("OTKLIK_OK_ACCESS_TOKEN", fbserver.TOKEN)
-    monkeypatch.setenv("OTKLIK_OK_GROUP_ID", fbserver.GROUP)
+    settings.OTKLIK_OK_APPLICATION_KEY = fbserver.APP_KEY
+    settings.OTKLIK_OK_SECRET_KEY = fbserver.SECRET_KEY
+    settings.OTKLIK_OK_ACCESS_TOKEN = fbserver.TOKEN
+    settings.OTKLIK_OK_GROUP_ID = fbserver.GROUP
 
 
 @pytest.fixture
-def ok_api(monkeypatch):
+def ok_api(settings):
     with FakeOk() as fake:
-        monkeypatch.setenv("OTKLIK_OK_API_URL", fake.url)
+        settings.OTKLIK_OK_API_URL = fake.url
         yield fake
 
 
 @pytest.fixture
-def ok_rest(monkeypatch):
+def ok_rest(settings):
     """The REST API (``fb.do``) with the group's page loaded from ``fixtures/group_page.json``."""
     with fbserver.FakeOkRest() as fake:
         page = event("group_page")
         fake.topics, fake.users, fake.comments = page["topics"], page["users"], page["comments"]
-        monkeypatch.setenv("OTKLIK_OK_REST_URL", fake.url)
+        settings.OTKLIK_OK_REST_URL = fake.url
         yield fake
 
 

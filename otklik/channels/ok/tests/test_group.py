@@ -9,8 +9,8 @@ import pytest
 
 from otklik.channels.models import ChannelHealth
 from otklik.channels.ok import poll
+from otklik.channels.ok.client import signature
 from otklik.channels.ok.poll import group_poll
-from otklik.channels.ok.rest import signature
 from otklik.channels.ok.tests.fbserver import GROUP, Raw, ok_error
 from otklik.channels.services import state_get, state_set
 from otklik.intake.models import Delivery, DeliveryStatus, Message
@@ -118,8 +118,8 @@ def test_a_new_comment_is_taken_on_the_next_poll(region, ok_rest):
     assert state_get("ok", f"c:{CITIZEN_TOPIC}") == "a0"
 
 
-def test_a_wrong_signature_is_refused_by_ok_and_nothing_is_stored(region, ok_rest, monkeypatch):
-    monkeypatch.setenv("OTKLIK_OK_SECRET_KEY", "not-the-application-secret")
+def test_a_wrong_signature_is_refused_by_ok_and_nothing_is_stored(region, ok_rest, settings):
+    settings.OTKLIK_OK_SECRET_KEY = "not-the-application-secret"
     run = group_poll()
     assert run.errors == 1 and not Delivery.objects.exists()
     health = ChannelHealth.objects.get(channel__code="ok")
@@ -206,8 +206,8 @@ def test_a_passing_error_on_comments_stops_the_run_and_the_cursor_stays(region, 
     assert state_get("ok", f"c:{CITIZEN_TOPIC}") == "" and state_get("ok", f"c:{OWN_TOPIC}") == ""
 
 
-def test_without_credentials_the_page_is_not_read(region, ok_rest, monkeypatch):
-    monkeypatch.delenv("OTKLIK_OK_ACCESS_TOKEN")
+def test_without_credentials_the_page_is_not_read(region, ok_rest, settings):
+    settings.OTKLIK_OK_ACCESS_TOKEN = ""
     assert counts(group_poll()) == (0, 0, 0, 0, 0, 0)
     assert ok_rest.calls == []
 
@@ -284,7 +284,7 @@ def test_cursors_of_topics_no_longer_watched_are_dropped(region, ok_rest):
 
 
 def test_ok_s_milliseconds_are_read_in_one_place():
-    from otklik.channels.ok.events import from_ms
+    from otklik.channels.ok.converter import from_ms
 
     assert from_ms(NOW_MS) == dt.datetime(2025, 11, 27, 21, 46, 40, tzinfo=dt.UTC)
     assert poll.to_ms(from_ms(NOW_MS)) == NOW_MS

@@ -126,15 +126,15 @@ def test_a_passing_failure_is_retried_and_then_delivered_once(
 
 
 def test_missing_credentials_are_retried_once_given(
-    region, personas, ok_rest, monkeypatch, django_capture_on_commit_callbacks
+    region, personas, ok_rest, settings, django_capture_on_commit_callbacks
 ):
     group_poll()
-    monkeypatch.delenv("OTKLIK_OK_SECRET_KEY")
+    settings.OTKLIK_OK_SECRET_KEY = ""
     _, outbox = approve(
         case_of(f"topic:{CITIZEN_TOPIC}"), personas, django_capture_on_commit_callbacks
     )
     assert outbox.status == OutboxStatus.PENDING and "OTKLIK_OK_SECRET_KEY" in outbox.last_error
-    monkeypatch.setenv("OTKLIK_OK_SECRET_KEY", "5D3E1A9B7C2F4E6A8B0C1D2E")
+    settings.OTKLIK_OK_SECRET_KEY = "5D3E1A9B7C2F4E6A8B0C1D2E"
     assert outbox_deliver_one(outbox.pk) == OutboxStatus.SENT
 
 

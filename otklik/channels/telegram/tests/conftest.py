@@ -24,13 +24,12 @@ def load(name: str, **changes) -> dict:
 
 
 @pytest.fixture
-def bot(monkeypatch, settings, tmp_path):
+def bot(settings, tmp_path):
     """A local Bot API server, the adapter pointed at it, media files under tmp."""
     fake = FakeBotApi().start()
-    monkeypatch.setenv("OTKLIK_TELEGRAM_TOKEN", TOKEN)
-    monkeypatch.setenv("OTKLIK_TELEGRAM_API_URL", fake.url)
-    monkeypatch.setenv("OTKLIK_TELEGRAM_WEBHOOK_SECRET", WEBHOOK_SECRET)
-    monkeypatch.delenv("OTKLIK_TELEGRAM_TOKEN_FILE", raising=False)
+    settings.OTKLIK_TELEGRAM_TOKEN = TOKEN
+    settings.OTKLIK_TELEGRAM_API_URL = fake.url
+    settings.OTKLIK_TELEGRAM_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.OTKLIK_NLP_ON_INTAKE = False
     yield fake
@@ -41,7 +40,7 @@ def bot(monkeypatch, settings, tmp_path):
 def consented(region, bot):
     """The citizen of the recorded updates has pressed «Согласен» (through the service)."""
     from otklik.channels.telegram.consent import consent_give
-    from otklik.channels.webform.consent import consent_text
+    from otklik.intake.consent import consent_text
 
     assert consent_give(chat_id=CHAT, name="Анна Петрова", version=consent_text().version) == (
         "given"

@@ -12,12 +12,13 @@ from otklik.audit.models import AuditEvent
 from otklik.cases.choices import OutboxStatus
 from otklik.cases.models import Case, OutboxMessage
 from otklik.channels.telegram import texts
-from otklik.channels.telegram.adapter import CONSENT_WITHDRAWN
 from otklik.channels.telegram.consent import consent_holds_expire
 from otklik.channels.telegram.models import ConsentHold, HoldOutcome, TelegramChat
-from otklik.channels.telegram.services import case_news_queue, update_receive
+from otklik.channels.telegram.news import case_news_queue
+from otklik.channels.telegram.services import update_receive
 from otklik.channels.telegram.tests.conftest import CHAT, load
-from otklik.channels.webform.consent import consent_text
+from otklik.channels.telegram.transport import CONSENT_WITHDRAWN
+from otklik.intake.consent import consent_text
 from otklik.intake.models import Contact, Delivery, Message
 
 pytestmark = pytest.mark.django_db
@@ -164,9 +165,9 @@ def test_refuse_passes_the_message_on_anonymously(region, bot, django_capture_on
 
 
 def test_no_answer_within_the_wait_passes_the_message_on_anonymously_and_a_late_yes_counts(
-    region, bot, monkeypatch, django_capture_on_commit_callbacks
+    region, bot, settings, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setenv("OTKLIK_TELEGRAM_CONSENT_WAIT_MINUTES", "5")
+    settings.OTKLIK_TELEGRAM_CONSENT_WAIT_MINUTES = 5
     message = write(django_capture_on_commit_callbacks)
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):

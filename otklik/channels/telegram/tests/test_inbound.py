@@ -37,8 +37,8 @@ def test_webhook_without_the_secret_is_refused_and_stores_nothing(client, region
     assert Delivery.objects.count() == 0 and Message.objects.count() == 0 and bot.calls == []
 
 
-def test_webhook_is_refused_when_no_secret_is_configured(client, region, bot, monkeypatch):
-    monkeypatch.delenv("OTKLIK_TELEGRAM_WEBHOOK_SECRET")
+def test_webhook_is_refused_when_no_secret_is_configured(client, region, bot, settings):
+    settings.OTKLIK_TELEGRAM_WEBHOOK_SECRET = ""
     assert post(client, load("message_text"), secret="").status_code == 403
     assert Delivery.objects.count() == 0
 
@@ -195,14 +195,14 @@ def test_polling_a_batch_read_twice_stores_each_update_once(region, bot):
     assert Message.objects.count() == 1 and Delivery.objects.count() == 1
 
 
-def test_the_periodic_job_polls_only_in_polling_mode(region, bot, monkeypatch):
+def test_the_periodic_job_polls_only_in_polling_mode(region, bot, settings):
     from otklik.channels.telegram.tasks import poll
 
     bot.updates = [load("message_text")]
-    monkeypatch.delenv("OTKLIK_TELEGRAM_MODE", raising=False)
+    settings.OTKLIK_TELEGRAM_MODE = "off"
     assert poll.call() == {"skipped": "mode off"}
     assert bot.calls == []
-    monkeypatch.setenv("OTKLIK_TELEGRAM_MODE", "polling")
+    settings.OTKLIK_TELEGRAM_MODE = "polling"
     assert poll.call() == {"read": 1}
     assert Message.objects.count() == 1
 
@@ -280,7 +280,7 @@ def test_a_location_just_after_a_text_is_that_messages_place(region, bot, consen
 
 
 def test_a_waiting_location_is_forgotten_when_it_can_no_longer_be_used(region, bot):
-    from otklik.channels.telegram.services import pending_locations_expire
+    from otklik.channels.telegram.chats import pending_locations_expire
 
     update_receive(body=json.dumps(load("location")))
     at = dt.datetime.fromtimestamp(1764268900, tz=dt.UTC)

@@ -14,10 +14,11 @@ from otklik.cases.outbox import outbox_retry_due
 from otklik.cases.services.lifecycle import case_accept
 from otklik.channels.models import ChannelHealth
 from otklik.channels.telegram import texts
-from otklik.channels.telegram.adapter import BLOCKED
 from otklik.channels.telegram.models import TelegramChat
-from otklik.channels.telegram.services import case_news_queue, update_receive
+from otklik.channels.telegram.news import case_news_queue
+from otklik.channels.telegram.services import update_receive
 from otklik.channels.telegram.tests.conftest import CHAT, load
+from otklik.channels.telegram.transport import BLOCKED
 from otklik.directory.models import Organization
 
 pytestmark = pytest.mark.django_db

@@ -20,23 +20,21 @@ def fixture(name: str) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def vk_env(monkeypatch):
-    """The community's settings as the ЦУР would give them (environment, never the database)."""
-    for name, value in {
-        "GROUP_ID": str(GROUP),
-        "CONFIRMATION": "a1b2c3d4",
-        "SECRET": SECRET,
-        "TOKEN": "community-key",
-        "USER_TOKEN": "admin-user-key",
-    }.items():
-        monkeypatch.setenv(f"OTKLIK_VK_{name}", value)
-    monkeypatch.delenv("OTKLIK_VK_MONITOR_FILE", raising=False)
+def vk_env(settings):
+    """The community's settings as the ЦУР would give them (settings read from the environment,
+    never the database)."""
+    settings.OTKLIK_VK_GROUP_ID = str(GROUP)
+    settings.OTKLIK_VK_CONFIRMATION = "a1b2c3d4"
+    settings.OTKLIK_VK_SECRET = SECRET
+    settings.OTKLIK_VK_TOKEN = "community-key"
+    settings.OTKLIK_VK_USER_TOKEN = "admin-user-key"
+    settings.OTKLIK_VK_MONITOR_FILE = ""
 
 
 @pytest.fixture
-def vk_api(monkeypatch):
+def vk_api(settings):
     with FakeVk() as fake:
-        monkeypatch.setenv("OTKLIK_VK_API_URL", fake.url)
+        settings.OTKLIK_VK_API_URL = fake.url
         yield fake
 
 

@@ -44,8 +44,8 @@ def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_stored(client, regi
     assert not Delivery.objects.exists() and not Message.objects.exists()
 
 
-def test_without_a_configured_secret_nothing_is_taken(client, region, monkeypatch):
-    monkeypatch.delenv("OTKLIK_VK_SECRET")
+def test_without_a_configured_secret_nothing_is_taken(client, region, settings):
+    settings.OTKLIK_VK_SECRET = ""
     assert post(client, fixture("message_new")) == (503, "not configured")
     assert not Delivery.objects.exists()
 
@@ -136,7 +136,7 @@ def test_only_post_is_served(client, region):
 
 
 def test_the_original_photo_wins_and_an_overlong_address_is_left_out():
-    from otklik.channels.vk.events import convert_event
+    from otklik.channels.vk.converter import convert_event
 
     event = fixture("message_new")
     photo = event["object"]["message"]["attachments"][0]["photo"]

@@ -91,13 +91,13 @@ def test_an_api_error_is_reported_and_the_cursor_stays(region, vk_api):
     assert "Too many requests" in health.last_error and health.error_total == 1
 
 
-def test_without_a_user_key_the_monitor_does_not_call_vk(region, vk_api, monkeypatch):
-    monkeypatch.delenv("OTKLIK_VK_USER_TOKEN")
+def test_without_a_user_key_the_monitor_does_not_call_vk(region, vk_api, settings):
+    settings.OTKLIK_VK_USER_TOKEN = ""
     assert monitor_run(searches=[SEARCH]).searched == 0
     assert vk_api.calls == []
 
 
-def test_searches_come_from_the_toml_file(tmp_path, monkeypatch):
+def test_searches_come_from_the_toml_file(tmp_path, settings):
     assert len(searches_load()) >= 1  # the packaged file reads
     path = tmp_path / "monitor.toml"
     path.write_text(
@@ -105,19 +105,19 @@ def test_searches_come_from_the_toml_file(tmp_path, monkeypatch):
         'latitude = 48.7\nlongitude = 44.5\n\n[[search]]\nq = ""\n',
         encoding="utf-8",
     )
-    monkeypatch.setenv("OTKLIK_VK_MONITOR_FILE", str(path))
+    settings.OTKLIK_VK_MONITOR_FILE = str(path)
     assert searches_load() == [
         Search(q="Урюпинск дороги"),
         Search(q="котельная", latitude=48.7, longitude=44.5),
     ]
 
 
-def test_the_periodic_task_runs_the_monitor(region, vk_api, monkeypatch, tmp_path):
+def test_the_periodic_task_runs_the_monitor(region, vk_api, settings, tmp_path):
     from otklik.channels.vk.tasks import monitor as monitor_task
 
     path = tmp_path / "monitor.toml"
     path.write_text('[[search]]\nq = "нет воды"\n', encoding="utf-8")
-    monkeypatch.setenv("OTKLIK_VK_MONITOR_FILE", str(path))
+    settings.OTKLIK_VK_MONITOR_FILE = str(path)
     vk_api.then("newsfeed.search", fixture("newsfeed_search"), EMPTY)
     result = monitor_task.call()
     assert (result["searched"], result["created"]) == (1, 2)

@@ -41,9 +41,9 @@ def test_a_public_post_gets_no_notice(client, region, vk_api, django_capture_on_
 
 
 def test_after_publication_the_author_gets_the_survey_link(
-    client, personas, vk_api, monkeypatch, django_capture_on_commit_callbacks
+    client, personas, vk_api, settings, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setenv("OTKLIK_PUBLIC_URL", "https://cur.example.ru/")
+    settings.OTKLIK_PUBLIC_URL = "https://cur.example.ru/"
     case = opened(client, "message_new", django_capture_on_commit_callbacks)
     approve(case, personas, django_capture_on_commit_callbacks)
     texts = [p["message"] for m, p in vk_api.delivered]

@@ -118,12 +118,12 @@ def test_a_passing_failure_is_retried_and_then_delivered_once(
 
 
 def test_an_unreachable_api_is_retried(
-    client, personas, vk_api, monkeypatch, django_capture_on_commit_callbacks
+    client, personas, vk_api, settings, django_capture_on_commit_callbacks
 ):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    monkeypatch.setenv("OTKLIK_VK_API_URL", f"http://127.0.0.1:{port}/method")
+    settings.OTKLIK_VK_API_URL = f"http://127.0.0.1:{port}/method"
     (case,) = vk_case(client, "message_new")
     _, outbox = approve(case, personas, django_capture_on_commit_callbacks)
     assert outbox.status == OutboxStatus.PENDING and "сеть недоступна" in outbox.last_error

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from otklik.cases.models import Case
-from otklik.channels.webform.consent import consent_text
 from otklik.channels.webform.models import WebReport
+from otklik.intake.consent import consent_text
 from otklik.intake.models import Attachment, Contact, Delivery, DeliveryStatus, Message
 
 pytestmark = pytest.mark.django_db

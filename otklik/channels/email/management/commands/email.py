@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from otklik.channels.email.imap import EmailPollError, email_poll
+from otklik.channels.email.poll import EmailPollError, email_poll
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from otklik.channels.ok.api import OkError
+from otklik.channels.ok.client import OkError
 from otklik.channels.ok.services import webhook_subscribe
 
 

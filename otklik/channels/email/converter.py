@@ -281,6 +281,6 @@ def mail_raw_summary(msg: EmailMessage, **extra) -> dict:
     }
 
 
-def convert_body(body: str) -> dict:
+def convert(body: str) -> dict:
     """The quarantine's retry: a stored (or corrected) delivery body → an item."""
     return mail_convert(body_decode(body))

@@ -196,7 +196,7 @@ def convert_comment(envelope: dict) -> dict:
     return {k: v for k, v in item.items() if v not in (None, "")}
 
 
-def convert_body(body: str) -> dict:
+def convert(body: str) -> dict:
     """A stored raw body (a webhook event, or a topic or comment of the poll) again, for the
     quarantine."""
     try:

@@ -1,7 +1,8 @@
-"""The consent text (152-ФЗ) the citizen agrees to, and its version.
+"""The consent text (152-ФЗ) a contact agrees to, and its version (``Contact`` keeps the
+consent: ``consent_text_version``), whichever channel asks it (the web form, the Telegram bot).
 
-The text lives in ``data/consent.txt`` (versioned with the code; the ЦУР's lawyer edits it
-there). Its version is ``web-`` plus the first 8 hex digits of the text's SHA-256, so any edit
+The text lives in ``intake/data/consent.txt`` (versioned with the code; the ЦУР's lawyer edits
+it there). Its version is ``web-`` plus the first 8 hex digits of the text's SHA-256, so any edit
 of the wording gives a new version, and the version stored on a contact names exactly the
 words they agreed to (the file's history in git holds each text)."""
 

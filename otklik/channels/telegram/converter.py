@@ -1,4 +1,4 @@
-"""Telegram ↔ the ingestion format, the outbox transport and the case-news listener.
+"""Telegram → the ingestion format (``convert``, also the quarantine's retry).
 
 Conversion choices (a citizen on a phone):
 
@@ -17,9 +17,6 @@ Conversion choices (a citizen on a phone):
 - a message of a chat without consent to personal-data processing is converted and stored the
   same way, but held until the consent question is answered (``consent.py``).
 
-Out: the approved answer and the author's notices (status news, the survey question; outbox
-rows of kind ``notice``) go through ``transport``; an author who withdrew consent gets neither
-(the row fails with that reason).
 """
 
 from __future__ import annotations
@@ -28,20 +25,12 @@ import datetime as dt
 import json
 import logging
 
-from otklik.cases.outbox import TransportError
-from otklik.cases.services.common import CaseNews
 from otklik.intake.services import ChannelParseError, NotForIntake
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 USER_PREFIX = "tg:"
-
-# Case events the author hears of (plain Russian, see texts.py); the rest are internal.
-NEWS_KINDS = frozenset(
-    {"opened", "message_joined", "accept", "assign", "take", "reject", "merge", "extended"}
-    | {"publish", "reopen"}
-)
 
 
 def user_ref(user_id: int) -> str:
@@ -56,6 +45,14 @@ def chat_of(channel_user_id: str) -> int | None:
         return int(channel_user_id.removeprefix(USER_PREFIX))
     except ValueError:
         return None
+
+
+def private_chat_id(message: dict | None) -> int | None:
+    chat = (message or {}).get("chat")
+    if isinstance(chat, dict) and chat.get("type") == "private":
+        chat_id = chat.get("id")
+        return chat_id if isinstance(chat_id, int) else None
+    return None
 
 
 def _epoch(value, field: str) -> dt.datetime:
@@ -175,7 +172,7 @@ def convert_update(update: dict, *, pending_location: dict | None = None) -> dic
     return item
 
 
-def convert_body(body: str) -> dict:
+def convert(body: str) -> dict:
     """The quarantine's retry: the stored body read again (a pending location is not
     re-applied)."""
     try:
@@ -183,73 +180,3 @@ def convert_body(body: str) -> dict:
     except ValueError:
         raise ChannelParseError("Неверный JSON обновления Telegram.") from None
     return convert_update(update)
-
-
-# --- out ---------------------------------------------------------------------------------------
-CONSENT_WITHDRAWN = (
-    "Заявитель отозвал согласие на обработку персональных данных: в Telegram не отправляется."
-)
-BLOCKED = "Пользователь заблокировал бота: в Telegram не отправляется."
-
-
-def _chunks(text: str, size: int = 4000) -> list[str]:
-    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
-
-
-def transport(outbox) -> None:
-    """The outbox's transport: the approved answer to the author's chat, or a notice (kind
-    ``notice``: status news, the survey question) to the chat named in its payload."""
-    from otklik.channels.telegram import texts
-    from otklik.channels.telegram.client import BotApi, BotApiError
-    from otklik.channels.telegram.services import chat_blocked
-
-    case = outbox.case
-    markup = None
-    if outbox.kind == "notice":
-        chat_id = outbox.payload.get("chat_id")
-        text, markup = outbox.payload.get("text", ""), outbox.payload.get("reply_markup")
-        if not isinstance(chat_id, int) or not text:
-            raise TransportError("Уведомление без чата или текста.", permanent=True)
-    else:
-        author = case.author if case.author_id else None
-        chat_id = chat_of(author.channel_user_id) if author is not None else None
-        if chat_id is None:
-            raise TransportError("У инцидента нет автора в Telegram.", permanent=True)
-        if author.consent_withdrawn_at is not None and not author.consent_personal_data:
-            raise TransportError(CONSENT_WITHDRAWN, permanent=True)
-        answer = outbox.answer
-        template = texts.INTERMEDIATE if answer and answer.is_intermediate else texts.ANSWER
-        text = template.format(number=case.number, text=outbox.payload.get("text", ""))
-    try:
-        api = BotApi()
-        chunks = _chunks(text)
-        for i, chunk in enumerate(chunks):
-            last = i == len(chunks) - 1
-            api.send_message(chat_id=chat_id, text=chunk, reply_markup=markup if last else None)
-    except BotApiError as exc:
-        if exc.code == 403:
-            chat_blocked(chat_id=chat_id)
-        raise TransportError(str(exc), permanent=exc.permanent) from None
-    except Exception as exc:  # a missing token: worth retrying once it is configured
-        raise TransportError(str(exc), permanent=False) from None
-
-
-def case_news_listener(news: CaseNews) -> None:
-    """Told after commit; only enqueues (see ``cases.services.common.on_case_event``)."""
-    if news.kind not in NEWS_KINDS:
-        return
-    if news.channel != CHANNEL and not (
-        news.kind == "message_joined" and news.data.get("channel") == CHANNEL
-    ):
-        return
-    from otklik.channels.telegram.tasks import case_news
-
-    case_news.enqueue(
-        {
-            "case_id": news.case_id,
-            "number": news.number,
-            "kind": news.kind,
-            "data": news.data,
-            "event_id": news.event_id,
-        }
-    )

@@ -55,7 +55,7 @@ def _coordinate(params: dict[str, str], name: str, limit: float) -> float | None
     return value
 
 
-def request_convert(body: str) -> dict:
+def convert(body: str) -> dict:
     """The ingestion item of one posted request; ``ChannelParseError`` (in Russian) when the
     request cannot be taken as it is."""
     params, values = form_params(body)

@@ -182,7 +182,7 @@ def convert_event(event: dict, *, own_group: int = 0) -> dict:
     return _item("message", message, author_id=message.get("from_id"))
 
 
-def convert_body(body: str) -> dict:
+def convert(body: str) -> dict:
     """A stored raw body (a callback event or a monitored post) again, for the quarantine."""
     try:
         data = json.loads(body)

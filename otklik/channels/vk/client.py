@@ -9,11 +9,10 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from otklik.channels.secrets import channel_secret
-from otklik.config import env_str
+from django.conf import settings
 
-DEFAULT_API_URL = "https://api.vk.com/method"
-DEFAULT_VERSION = "5.199"
+from otklik.channels.secrets import channel_secret
+
 TIMEOUT_SECONDS = 20
 
 # Errors worth retrying: unknown, authorisation (a key being replaced), too many requests,
@@ -32,7 +31,7 @@ class VkError(Exception):
 
 
 def api_url() -> str:
-    return (env_str("OTKLIK_VK_API_URL") or DEFAULT_API_URL).rstrip("/")
+    return settings.OTKLIK_VK_API_URL.rstrip("/")
 
 
 def group_id() -> int:
@@ -47,7 +46,7 @@ def call(method: str, *, token: str, **params: Any) -> Any:
     """Call ``method``; returns the ``response`` part or raises ``VkError``."""
     data = {k: v for k, v in params.items() if v is not None and v != ""}
     data["access_token"] = token
-    data["v"] = env_str("OTKLIK_VK_API_VERSION") or DEFAULT_VERSION
+    data["v"] = settings.OTKLIK_VK_API_VERSION
     body = urllib.parse.urlencode(data).encode()
     url = f"{api_url()}/{method}"
     if not url.startswith(("https://", "http://")):

@@ -82,7 +82,7 @@ def _failure(exc: Exception) -> TransportError:
     return TransportError(f"SMTP: {exc.__class__.__name__}: {exc}", permanent=False)
 
 
-def smtp_transport(outbox) -> None:
+def send(outbox) -> None:
     """Send the outbox row's answer to every e-mail author of the case not yet answered."""
     recipients = _recipients(outbox)
     if not recipients:

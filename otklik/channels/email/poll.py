@@ -19,9 +19,10 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 
-from otklik.channels.email.parsing import (
+from otklik.channels.email.converter import (
     body_encode,
     external_id_for,
     mail_convert,
@@ -34,7 +35,6 @@ from otklik.channels.email.parsing import (
 )
 from otklik.channels.secrets import channel_secret
 from otklik.channels.services import channel_receive, health_error, state_get, state_set
-from otklik.config import env_int, env_str
 from otklik.core.exceptions import ApplicationError
 from otklik.intake.models import Attachment
 from otklik.intake.services import IngestResult
@@ -67,27 +67,27 @@ class ImapSettings:
         return ssl.create_default_context(cafile=self.ca_file or None)
 
     @classmethod
-    def from_env(cls) -> ImapSettings | None:
-        """The mailbox from the environment, or None when the channel is not configured."""
-        host = env_str("OTKLIK_EMAIL_IMAP_HOST", "") or ""
+    def from_settings(cls) -> ImapSettings | None:
+        """The mailbox of the settings, or None when the channel is not configured."""
+        host = settings.OTKLIK_EMAIL_IMAP_HOST
         if not host:
             return None
-        security = (env_str("OTKLIK_EMAIL_IMAP_SECURITY", "ssl") or "ssl").strip().lower()
+        security = settings.OTKLIK_EMAIL_IMAP_SECURITY
         if security not in SECURITY_MODES:
             raise EmailPollError(
                 f"OTKLIK_EMAIL_IMAP_SECURITY={security!r}: ожидается ssl, starttls или none."
             )
         return cls(
             host=host,
-            port=env_int("OTKLIK_EMAIL_IMAP_PORT", 993 if security == "ssl" else 143),
+            port=settings.OTKLIK_EMAIL_IMAP_PORT or (993 if security == "ssl" else 143),
             user=channel_secret(CHANNEL, "imap_user"),
             password=channel_secret(CHANNEL, "imap_password"),
             security=security,
-            folder=env_str("OTKLIK_EMAIL_IMAP_FOLDER", "INBOX") or "INBOX",
-            processed_folder=env_str("OTKLIK_EMAIL_IMAP_PROCESSED_FOLDER", "") or "",
-            attachment_max_bytes=env_int("OTKLIK_EMAIL_ATTACHMENT_MAX_MB", 10) * 1024 * 1024,
-            batch=env_int("OTKLIK_EMAIL_POLL_BATCH", 200),
-            ca_file=env_str("OTKLIK_EMAIL_IMAP_CA_FILE", "") or "",
+            folder=settings.OTKLIK_EMAIL_IMAP_FOLDER,
+            processed_folder=settings.OTKLIK_EMAIL_IMAP_PROCESSED_FOLDER,
+            attachment_max_bytes=settings.OTKLIK_EMAIL_ATTACHMENT_MAX_BYTES,
+            batch=settings.OTKLIK_EMAIL_POLL_BATCH,
+            ca_file=settings.OTKLIK_EMAIL_IMAP_CA_FILE,
         )
 
 
@@ -241,7 +241,7 @@ def attachments_save(*, message_id: int, msg, max_bytes: int) -> int:
 
 def email_poll(*, imap: ImapSettings | None = None) -> PollResult:
     """Fetch the new mail of the folder once; see the module docstring."""
-    imap = imap or ImapSettings.from_env()
+    imap = imap or ImapSettings.from_settings()
     if imap is None:
         return PollResult(configured=False)
     try:
