@@ -11,13 +11,13 @@ def message_process(message_id: int) -> dict:
     joins one — with the analysis just made, handed on."""
     from django.conf import settings
 
-    from otklik.cases.services.opening import case_open_or_join
+    from otklik.cases.services.opening import STORED, case_open_or_join
     from otklik.intake.models import Message
 
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
         return {"missing": message_id}
-    analysis = None
+    analysis = STORED  # the pipeline off: what it made of the message before, if anything
     if settings.OTKLIK_NLP_ON_INTAKE and message.case_id is None:
         from otklik.nlp.services.analysis import message_analyse
 
