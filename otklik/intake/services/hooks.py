@@ -34,10 +34,11 @@ class ChannelParseError(Exception):
 # Delivery source ("channel:<code>") → the adapter's converter of a stored raw body into an
 # item of the ingestion format; adapters register theirs so the quarantine can retry them.
 NATIVE_CONVERTERS: dict[str, Callable[[str], dict]] = {}
-# Channel code → the adapter's gate, asked before a new message of that channel is handed to
-# the case lifecycle (whichever way it came in: the channel, the API, a retry from the
-# quarantine): True when the adapter holds the message instead — Telegram, for a chat without
-# consent to personal-data processing (it asks after the commit and releases it later).
+# Channel code → the adapter's gate, asked before a new message of that channel is announced
+# to the listeners (the case lifecycle), whichever way it came in (the channel, the API, a
+# retry from the quarantine): True when the adapter holds the message instead — Telegram, for
+# a chat without consent to personal-data processing (it asks after the commit and releases
+# it later).
 PROCESSING_GATES: dict[str, Callable[[Message], bool]] = {}
 
 
