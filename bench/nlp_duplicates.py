@@ -9,7 +9,7 @@ messages) in ``nlp_messageanalysis``, and the 21 LSH band keys of each (``band_h
 ``nlp_messageband``, all by COPY. Then, for the ``--queries`` newest messages of the same
 stream (stored as messages, not analysed):
 
-1. times ``otklik.nlp.services._stored_duplicate`` (p50/p95/p99 ms) and how many it finds,
+1. times ``otklik.nlp.services.duplicates.stored_duplicate`` (p50/p95/p99 ms) and how many it finds,
    and each SQL statement it runs (band keys, the same address, the candidates' rows: ms and
    rows, through Django's execute wrapper, so the code measured is the code shipped);
 2. compares its answers with an exhaustive search (every message of the area in the window
@@ -305,7 +305,7 @@ def _exhaustive(message, lemmas, sector):
     answer if it weighed every candidate. Returns (answer, number of candidates)."""
     from django.db import connection
 
-    from otklik.nlp import services as S
+    from otklik.nlp.services import duplicates as S
 
     grams = S.shingles(lemmas)
     if len(grams) < 3:
@@ -353,13 +353,13 @@ def _explain(entries) -> None:
 def measure(queries: int, store: int, explain: bool) -> None:
     from django.db import connection
 
-    from otklik.nlp import services as S
+    from otklik.nlp.services import analysis as S
 
     print(_load())
     msgs, lemmas = _query_messages(queries)
     sectors = [m.sector.code if m.sector else None for m in msgs]
     for i in range(min(20, len(msgs))):  # warm the caches and the connection
-        S._stored_duplicate(msgs[i], lemmas[i], sectors[i])
+        S.stored_duplicate(msgs[i], lemmas[i], sectors[i])
 
     # 1. the search as the store path calls it, each statement timed apart
     times, results = [], []
@@ -369,7 +369,7 @@ def measure(queries: int, store: int, explain: bool) -> None:
         log = _SqlLog()
         with connection.execute_wrapper(log):
             t = time.perf_counter()
-            d = S._stored_duplicate(m, lm, s)
+            d = S.stored_duplicate(m, lm, s)
             times.append((time.perf_counter() - t) * 1000)
         results.append(d)
         for sql, _, ms, rows in log.entries:
@@ -380,7 +380,7 @@ def measure(queries: int, store: int, explain: bool) -> None:
             shown = True
     found = sum(d is not None for d in results)
     merged = sum(bool(d and d["merge"]) for d in results)
-    print(f"\n_stored_duplicate over {len(msgs)} new messages (ms): {_stats(times)}")
+    print(f"\nstored_duplicate over {len(msgs)} new messages (ms): {_stats(times)}")
     print(f"  found a near-duplicate: {found} ({merged} to merge, {found - merged} to offer)")
     for k, v in steps.items():
         ms = [x[0] for x in v]
@@ -408,7 +408,7 @@ def measure(queries: int, store: int, explain: bool) -> None:
     # 3. the whole store path
     rest = msgs[max(0, len(msgs) - store - 1) :] if store else []
     if rest:
-        inner: dict[str, list[float]] = {"_store": [], "_stored_duplicate": []}
+        inner: dict[str, list[float]] = {"_store": [], "stored_duplicate": []}
         originals = {name: getattr(S, name) for name in inner}
 
         def timed(name):
@@ -433,7 +433,7 @@ def measure(queries: int, store: int, explain: bool) -> None:
             print(f"\nmessages_analyse one message at a time, {len(total)} messages (ms):")
             print(f"  whole call          {_stats(total)}")
             print(f"  _store              {_stats(inner['_store'])}")
-            print(f"  _stored_duplicate   {_stats(inner['_stored_duplicate'])}")
+            print(f"  stored_duplicate   {_stats(inner['stored_duplicate'])}")
             for v in inner.values():
                 v.clear()
             t = time.perf_counter()
@@ -441,8 +441,8 @@ def measure(queries: int, store: int, explain: bool) -> None:
             batch = (time.perf_counter() - t) * 1000 / len(rest[1:])
             print(
                 f"  the same {len(rest) - 1} again in one batch: {batch:.1f} ms a message "
-                f"(_store p50 {percentile(inner['_store'], 50):.1f} ms, _stored_duplicate p50 "
-                f"{percentile(inner['_stored_duplicate'], 50):.1f} ms)"
+                f"(_store p50 {percentile(inner['_store'], 50):.1f} ms, stored_duplicate p50 "
+                f"{percentile(inner['stored_duplicate'], 50):.1f} ms)"
             )
         finally:
             for name, fn in originals.items():

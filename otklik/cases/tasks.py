@@ -8,21 +8,27 @@ from django_tasks import task
 @task()
 def message_process(message_id: int) -> dict:
     """A new message: the language pipeline understands it (when on), then it opens a case or
-    joins one."""
+    joins one — with the analysis just made, handed on."""
     from django.conf import settings
 
-    from otklik.cases.services.opening import case_open_or_join
+    from otklik.cases.services.opening import STORED, case_open_or_join
     from otklik.intake.models import Message
 
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
         return {"missing": message_id}
+    analysis = STORED  # the pipeline off: what it made of the message before, if anything
     if settings.OTKLIK_NLP_ON_INTAKE and message.case_id is None:
-        from otklik.nlp.services import message_analyse
+        from otklik.nlp.services.analysis import message_analyse
 
-        message_analyse(message=message)
-    case, opened = case_open_or_join(message=message)
+        analysis = message_analyse(message=message).analysis
+    case, opened = case_open_or_join(message=message, analysis=analysis)
     return {"case": case.number, "opened": opened}
+
+
+def message_process_enqueue(message_id: int) -> None:
+    """The intake's listener of stored messages (registered in ``CasesConfig.ready()``)."""
+    message_process.enqueue(message_id)
 
 
 @task()

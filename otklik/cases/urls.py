@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from otklik.cases import views
+from otklik.cases import views, views_nlp
 
 app_name = "cases"
 
@@ -43,4 +43,5 @@ urlpatterns = [
     verb("reopen", views.case_reopen_view, "reopen"),
     verb("request-info", views.case_request_info_view, "request_info"),
     verb("resume", views.case_resume_view, "resume"),
+    verb("correct", views_nlp.case_correct_view, "correct"),
 ]

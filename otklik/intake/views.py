@@ -26,7 +26,7 @@ from otklik.intake.selectors import (
     quarantine_get,
     quarantine_list,
 )
-from otklik.intake.services import delivery_discard, delivery_retry
+from otklik.intake.services.quarantine import delivery_discard, delivery_retry
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -7,16 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from otklik.cases.choices import CaseStatus
 from otklik.core.permissions import Action, access_check
 from otklik.intake.models import Message
 from otklik.nlp.models import ClassifierModel, Correction, ModelStatus, ReprocessRun
-
-# A case the ЦУР has not decided on, or set aside, does not confirm its topic.
-UNCONFIRMED = (CaseStatus.NEW, CaseStatus.NO_ANSWER, CaseStatus.MERGED)
 
 
 @dataclass(frozen=True)
@@ -27,13 +23,33 @@ class Example:
     received_at: datetime
 
 
+@dataclass(frozen=True)
+class ConfirmedSource:
+    """Where an app above the pipeline keeps messages whose sector and topic a person
+    confirmed (the cases app: the messages of cases the ЦУР accepted), registered in its
+    ``ready()``: ``messages`` filters ``Message``; ``label_from`` is the lookup from a message
+    to the row that holds the confirmed ``sector`` and ``topic`` when the message has none
+    (e.g. ``"case"``)."""
+
+    messages: Q
+    label_from: str
+
+
+CONFIRMED_SOURCES: list[ConfirmedSource] = []
+
+
+def register_confirmed_source(source: ConfirmedSource) -> None:
+    if source not in CONFIRMED_SOURCES:
+        CONFIRMED_SOURCES.append(source)
+
+
 def confirmed_messages() -> QuerySet[Message]:
-    """Messages whose sector and topic a person confirmed: their case passed ЦУР moderation,
-    or an operator corrected them."""
-    corrected = Correction.objects.values("message_id")
-    return Message.objects.filter(
-        Q(case__isnull=False) & ~Q(case__status__in=UNCONFIRMED) | Q(pk__in=corrected)
-    )
+    """Messages whose sector and topic a person confirmed: an operator corrected them, or a
+    registered source confirms them (their case passed ЦУР moderation)."""
+    confirmed = Q(pk__in=Correction.objects.values("message_id"))
+    for source in CONFIRMED_SOURCES:
+        confirmed |= source.messages
+    return Message.objects.filter(confirmed)
 
 
 def training_examples(level: str) -> list[Example]:
@@ -41,10 +57,10 @@ def training_examples(level: str) -> list[Example]:
     from otklik.nlp.masking import mask
 
     field = "topic__code" if level == "topic" else "sector__code"
-    case_field = f"case__{field}"
+    fallbacks = [f"{source.label_from}__{field}" for source in CONFIRMED_SOURCES]
     rows = (
         confirmed_messages()
-        .annotate(label=Coalesce(field, case_field))
+        .annotate(label=Coalesce(field, *fallbacks) if fallbacks else F(field))
         .filter(label__isnull=False)
         .order_by("received_at", "pk")
         .values_list("pk", "text", "label", "received_at", "analysis__result__text_masked")

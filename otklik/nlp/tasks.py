@@ -9,7 +9,7 @@ from django_tasks import task
 def reprocess_batch(run_id: int) -> dict:
     """One batch of a re-processing run; enqueues the next while messages remain."""
     from otklik.nlp.models import ReprocessRun
-    from otklik.nlp.services import reprocess_fail, reprocess_step
+    from otklik.nlp.services.reprocess import reprocess_fail, reprocess_step
 
     run = ReprocessRun.objects.filter(pk=run_id).first()
     if run is None:
@@ -27,6 +27,6 @@ def reprocess_batch(run_id: int) -> dict:
 
 @task()
 def bands_prune() -> int:
-    from otklik.nlp.services import bands_prune as prune
+    from otklik.nlp.services.duplicates import bands_prune as prune
 
     return prune()

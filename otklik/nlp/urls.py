@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from otklik.nlp import views
 
@@ -10,7 +10,4 @@ urlpatterns = [
     path("models/rollback/", views.model_rollback_view, name="rollback"),
     path("reprocess/", views.reprocess_start_view, name="reprocess"),
     path("reprocess/<int:pk>/cancel/", views.reprocess_cancel_view, name="reprocess_cancel"),
-    re_path(
-        r"^cases/(?P<number>[0-9]{4}-[0-9]+)/correct/$", views.case_correct_view, name="correct"
-    ),
 ]

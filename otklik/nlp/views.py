@@ -1,46 +1,20 @@
-"""Pages of the language pipeline: the one-click correction on the case page, and the ЦУР page
-of classifier models, corrections and re-processing runs (with progress)."""
+"""The ЦУР page of the language pipeline: classifier models, corrections and re-processing runs
+(with progress). The one-click correction on the case page is the cases app's
+(``otklik.cases.views_nlp``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from otklik.cases.selectors import case_get
-from otklik.core.exceptions import ApplicationError, NotFound
+from otklik.core.exceptions import ApplicationError
 from otklik.core.permissions import Action, can
 from otklik.core.views import access_denied_as_403, require_action
-from otklik.directory.models import Topic
-from otklik.nlp import selectors, services
+from otklik.nlp import selectors
 from otklik.nlp.models import ClassifierModel, ReprocessRun
-
-
-@require_POST
-@require_action(Action.MESSAGE_CLASSIFY)
-@access_denied_as_403
-def case_correct_view(request: HttpRequest, number: str) -> HttpResponse:
-    """«Это другая тема»: the opening message of the case (and the case, while the ЦУР has
-    not decided on it) take the topic chosen."""
-    try:
-        case = case_get(user=request.user, pk=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    message = case.messages.order_by("received_at", "pk").first()
-    topic = Topic.objects.filter(code=request.POST.get("topic", ""), is_active=True).first()
-    if message is None or topic is None:
-        messages.error(request, "Выберите тему из списка.")
-        return redirect("cases:detail", number=case.number)
-    try:
-        services.analysis_correct(actor=request.user, message=message, topic=topic)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, f"Тема исправлена: {topic.name}. Исправление учтётся при обучении."
-        )
-    return redirect("cases:detail", number=case.number)
+from otklik.nlp.services import classifiers, reprocess
 
 
 def _models_context(request: HttpRequest) -> dict:
@@ -84,7 +58,7 @@ def model_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
     force = request.POST.get("force") == "1"
     return _manage(
         request,
-        lambda: services.model_activate(actor=request.user, model=model, force=force),
+        lambda: classifiers.model_activate(actor=request.user, model=model, force=force),
         f"Модель {model.version} включена.",
     )
 
@@ -95,7 +69,7 @@ def model_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
 def model_rollback_view(request: HttpRequest) -> HttpResponse:
     return _manage(
         request,
-        lambda: services.model_rollback(actor=request.user),
+        lambda: classifiers.model_rollback(actor=request.user),
         "Откат выполнен: работает предыдущая модель.",
     )
 
@@ -107,7 +81,7 @@ def reprocess_start_view(request: HttpRequest) -> HttpResponse:
     only = request.POST.get("only_unanalysed") == "1"
     return _manage(
         request,
-        lambda: services.reprocess_start(actor=request.user, only_unanalysed=only),
+        lambda: reprocess.reprocess_start(actor=request.user, only_unanalysed=only),
         "Переобработка запущена: ход виден ниже.",
     )
 
@@ -119,6 +93,6 @@ def reprocess_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ReprocessRun, pk=pk)
     return _manage(
         request,
-        lambda: services.reprocess_cancel(actor=request.user, run=run),
+        lambda: reprocess.reprocess_cancel(actor=request.user, run=run),
         "Переобработка остановлена.",
     )

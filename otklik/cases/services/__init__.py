@@ -2,5 +2,6 @@
 
 Split by concern: ``lifecycle`` (moderation, assignment, merge/split, reopen, redirect,
 extension), ``answers`` (answers, moderation, publication, surveys), ``routing`` (rules),
-``opening`` (a message opens or joins a case), ``deadlines`` (due times and the sweep).
+``opening`` (a message opens or joins a case), ``corrections`` (an operator corrects what a
+message is about; the case follows), ``deadlines`` (due times and the sweep).
 """

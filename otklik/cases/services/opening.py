@@ -14,9 +14,14 @@ from otklik.cases.services.common import lock, record
 from otklik.cases.services.deadlines import deadlines_recompute
 from otklik.cases.services.waiting import awaiting_reply_of, case_resume, is_reply
 from otklik.intake.models import Message
+from otklik.nlp.models import MessageAnalysis
 
 # The same author about the same topic within this many days is the same problem.
 REPEAT_WINDOW_DAYS = 30
+
+
+class STORED:
+    """``case_open_or_join(analysis=STORED)``: read the message's stored analysis."""
 
 
 def _title(text: str) -> str:
@@ -56,18 +61,13 @@ def _live(case: Case | None) -> Case | None:
     return case
 
 
-def near_duplicate_of(message: Message) -> tuple[Case | None, dict | None]:
+def near_duplicate_of(analysis: MessageAnalysis | None) -> tuple[Case | None, dict | None]:
     """The case of the earlier message the language pipeline found most similar (another
     author, another channel): ``(case, finding)`` where ``finding["merge"]`` says it is close
     enough to join automatically; ``(None, None)`` when nothing was found."""
-    from otklik.nlp.models import MessageAnalysis
-
-    analysis = (
-        MessageAnalysis.objects.filter(message=message).select_related("duplicate_of__case").first()
-    )
-    if analysis is None or analysis.duplicate_of is None:
+    if analysis is None or analysis.duplicate_of_id is None:
         return None, None
-    case = _live(analysis.duplicate_of.case)
+    case = _live(Case.objects.filter(messages__pk=analysis.duplicate_of_id).first())
     if case is None:
         return None, None
     finding = dict(analysis.result.get("duplicate_of") or {})
@@ -75,12 +75,9 @@ def near_duplicate_of(message: Message) -> tuple[Case | None, dict | None]:
     return case, finding
 
 
-def classification_confidence(message: Message) -> float | None:
+def classification_confidence(analysis: MessageAnalysis | None) -> float | None:
     """How sure the pipeline was of the sector it gave the message; None when the channel
     (or an operator) named the sector, or the message was not analysed."""
-    from otklik.nlp.models import MessageAnalysis
-
-    analysis = MessageAnalysis.objects.filter(message=message).first()
     if analysis is None:
         return None
     if analysis.triage:
@@ -108,8 +105,16 @@ def _join(case: Case, message: Message, actor: Any, data: dict) -> Case:
 
 
 @transaction.atomic
-def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, bool]:
+def case_open_or_join(
+    *,
+    message: Message,
+    analysis: MessageAnalysis | type[STORED] | None = STORED,
+    actor: Any = None,
+) -> tuple[Case, bool]:
     """Attach ``message`` to a case; returns ``(case, opened)``. Idempotent per message.
+
+    ``analysis``: what the language pipeline made of the message, handed on by the caller that
+    ran it (None: not analysed); by default the stored analysis is read.
 
     The same author about the same topic, or a near-duplicate above the merge threshold,
     joins the earlier case; a near-duplicate below it opens a case that offers the merge."""
@@ -122,7 +127,9 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
     existing = repeat_of(message)
     if existing is not None:
         return _join(existing, message, actor, {"why": "same_author"}), False
-    similar, finding = near_duplicate_of(message)
+    if analysis is STORED:
+        analysis = MessageAnalysis.objects.filter(message=message).first()
+    similar, finding = near_duplicate_of(analysis)
     if similar is not None and finding.get("merge"):
         joined = _join(
             similar,
@@ -145,7 +152,7 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
         author=message.author,
         received_at=message.received_at,
         registered_at=timezone.now(),
-        classification_confidence=classification_confidence(message),
+        classification_confidence=classification_confidence(analysis),
     )
     case.number = f"{timezone.localdate(case.received_at):%Y}-{case.pk:07d}"
     case.save(update_fields=["number"])
@@ -168,31 +175,3 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
         )
     deadlines_recompute(case)
     return case, True
-
-
-_FOLLOWED = ("sector", "topic", "municipality", "city_district", "address")
-
-
-def case_classification_follow(*, case: Case, message: Message, actor: Any = None) -> Case:
-    """After a message of the case was corrected: a case still awaiting ЦУР moderation takes
-    the corrected sector and topic (and place) of the message that opened it; later the case's
-    own fields are the ЦУР's decision and stay. Recorded on the timeline."""
-    case = lock(case)
-    first = case.messages.order_by("received_at", "pk").first()
-    if first is None or first.pk != message.pk or case.status != CaseStatus.NEW:
-        return case
-    changed = [f for f in _FOLLOWED if getattr(case, f) != getattr(message, f)]
-    if not changed:
-        return case
-    for f in changed:
-        setattr(case, f, getattr(message, f))
-    case.classification_confidence = None  # a person said it
-    case.save(update_fields=[*changed, "classification_confidence", "updated_at"])
-    record(
-        case,
-        actor=actor,
-        kind="reclassified",
-        text=", ".join(str(getattr(case, f) or "—") for f in ("sector", "topic")),
-        data={"fields": changed},
-    )
-    return case

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from otklik.core.exceptions import ApplicationError
 from otklik.intake.api.signatures import IngestAuthentication, is_external_system
 from otklik.intake.parsing import MessageInSerializer
-from otklik.intake.services import delivery_receive
+from otklik.intake.services.receive import delivery_receive
 
 
 class RawBodyParser(BaseParser):

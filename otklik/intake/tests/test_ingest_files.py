@@ -1,7 +1,7 @@
 """Files sent inside ingestion items (base64 ``content``): decoded, checked against the size
 limits, hashed and stored; the raw delivery keeps them as they arrived; what is malformed or too
-big is answered 400 and stays in the quarantine; on the case page a file is downloadable only by
-those who see the case."""
+big is answered 400 and stays in the quarantine. (On the case page a file is downloadable only
+by those who see the case: ``otklik/cases/tests/test_message_files.py``.)"""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ import json
 import pytest
 from django.urls import reverse
 
-from otklik.cases.services.lifecycle import case_accept
-from otklik.cases.services.opening import case_open_or_join
-from otklik.directory.models import Organization
 from otklik.intake.models import Attachment, Delivery, DeliveryStatus, Message
 from otklik.intake.parsing import body_files_shortened
 from otklik.intake.services import delivery_retry
@@ -206,47 +203,6 @@ def test_an_oversized_file_is_refused_without_decoding_it(api, settings):
     assert response.json()["errors"] == (
         "attachments.0.content: файл 1,5 МБ — больше допустимых 1 МБ на файл."
     )
-
-
-# --- on the case page ----------------------------------------------------------------------------
-def test_a_file_is_downloadable_only_by_those_who_see_the_case(api, client, personas, make_user):
-    response = post(api, with_files(("schetchik.png", "image/png", PNG)))
-    message = Message.objects.get(pk=response.json()["message_id"])
-    case, _ = case_open_or_join(message=message)
-    administration = Organization.objects.get(code="adm-18410")
-    case_accept(case=case, actor=personas["analyst"], organization=administration)
-    attachment = message.attachments.get()
-    link = reverse("cases:attachment", args=[case.number, "message", attachment.pk])
-
-    client.force_login(personas["org_operator"])  # the administration of Волжский: its case
-    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
-    assert f'href="{link}"' in page
-    download = client.get(link)
-    assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PNG
-    assert 'filename="schetchik.png"' in download["Content-Disposition"]
-
-    outsider = make_user("org_operator", organization=Organization.objects.get(code="adm-18415"))
-    client.force_login(outsider)
-    assert client.get(link).status_code == 404
-    # the file of this case under the number of another case the user may see: 404 as well
-    other = post(
-        api,
-        with_files(
-            ("foto.png", "image/png", PNG),
-            external_id="web-30018",
-            author={"name": "Сидоров Иван", "phone": "+79610000100"},
-        ),
-    )
-    other_case, opened = case_open_or_join(
-        message=Message.objects.get(pk=other.json()["message_id"])
-    )
-    assert opened
-    client.force_login(personas["analyst"])
-    wrong = reverse("cases:attachment", args=[other_case.number, "message", attachment.pk])
-    assert client.get(wrong).status_code == 404
-    client.logout()
-    assert client.get(link).status_code == 302  # to the login page
 
 
 def test_a_photo_of_several_megabytes_goes_through(api, settings):

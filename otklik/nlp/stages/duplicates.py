@@ -146,7 +146,7 @@ def address_key(s: str) -> str:
 
 class DuplicateStage(Stage):
     """Near-duplicates among this process's recent messages (an in-memory index); a stage that
-    knows the database (otklik.nlp.services.StoredDuplicateStage) replaces ``find``."""
+    knows the database (``otklik.nlp.services.duplicates.stored_duplicate``) replaces ``find``."""
 
     name = "duplicates"
     version = "1"

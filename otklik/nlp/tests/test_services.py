@@ -1,5 +1,7 @@
 """The pipeline wired into the registry: analysis stored per message, what it fills, stored
-near-duplicates joining cases, corrections, re-processing with progress."""
+near-duplicates, corrections, re-processing with progress. (What the cases make of it — a
+near-duplicate joining a case, a case following a correction — is tested in
+``otklik/cases/tests/test_message_path.py``.)"""
 
 from __future__ import annotations
 
@@ -10,9 +12,6 @@ import pytest
 from django.utils import timezone
 
 from otklik.audit.models import AuditEvent
-from otklik.cases.choices import CaseStatus
-from otklik.cases.models import Case, CaseEvent
-from otklik.cases.services.opening import case_open_or_join
 from otklik.core.exceptions import AccessDenied
 from otklik.directory.models import Channel, InputKind, Municipality, Topic
 from otklik.intake.models import Message
@@ -87,42 +86,7 @@ def test_not_russian_goes_to_triage_with_nothing_filled(region):
     message.refresh_from_db()
     assert a.triage
     assert message.sector is None and message.topic is None
-    case, _ = case_open_or_join(message=message)
-    assert case.classification_confidence is not None and case.classification_confidence < 0.5
-
-
-def test_a_near_duplicate_from_another_author_joins_the_case(region):
-    first = ingest(HOT_WATER)
-    message_analyse(message=first)
-    case, opened = case_open_or_join(message=first)
-    assert opened
-    again = ingest(
-        "Третий день нет горячей воды в доме на ул. Мира, 12 в Волжском! Дети моются в тазике.",
-        channel="telegram",
-    )
-    a = message_analyse(message=again).analysis
-    assert a.duplicate_of_id == first.pk and a.duplicate_similarity >= 0.9
-    assert "repeated" in a.conflict
-    joined, opened = case_open_or_join(message=again)
-    assert not opened and joined.pk == case.pk
-    event = CaseEvent.objects.filter(case=case, kind="message_joined").get()
-    assert event.data["why"] == "near_duplicate"
-
-
-def test_a_similar_report_is_offered_not_merged(region):
-    first = ingest(HOT_WATER)
-    message_analyse(message=first)
-    case, _ = case_open_or_join(message=first)
-    similar = ingest(
-        "В Волжском на ул. Мира, 12 опять отключили горячую воду, уже третий день без неё."
-    )
-    a = message_analyse(message=similar).analysis
-    assert a.duplicate_of_id == first.pk
-    assert 0.7 <= a.duplicate_similarity < 0.9
-    other, opened = case_open_or_join(message=similar)
-    assert opened and other.pk != case.pk
-    offer = CaseEvent.objects.get(case=other, kind="duplicate_suggested")
-    assert offer.data["case"] == case.number
+    assert a.sector_confidence < 0.5
 
 
 def test_the_messages_sharing_most_keys_are_weighed_first(region):
@@ -171,20 +135,6 @@ def test_the_same_words_about_another_house_or_town_are_not_duplicates(region):
     assert message_analyse(message=other_town).analysis.duplicate_of_id is None
 
 
-def test_a_duplicate_of_a_merged_case_joins_where_it_was_merged(region, personas):
-    from otklik.cases.services.lifecycle import case_merge
-
-    first = ingest(HOT_WATER)
-    message_analyse(message=first)
-    case, _ = case_open_or_join(message=first)
-    target, _ = case_open_or_join(message=ingest("Яма на дороге у дома 5 в Волжском"))
-    case_merge(case=case, into=target, actor=personas["curator"])
-    again = ingest(HOT_WATER + "!")
-    message_analyse(message=again)
-    joined, opened = case_open_or_join(message=again)
-    assert not opened and joined.pk == target.pk
-
-
 def test_old_messages_are_not_candidates_and_their_keys_are_pruned(region):
     long_ago = timezone.now() - dt.timedelta(days=60)
     first = ingest(HOT_WATER, received_at=long_ago)
@@ -195,42 +145,13 @@ def test_old_messages_are_not_candidates_and_their_keys_are_pruned(region):
     assert not MessageBand.objects.filter(message=first).exists()
 
 
-def test_intake_task_analyses_then_opens_the_case(region, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        message = ingest(HOT_WATER, process=True)  # the task runs on commit
-    message.refresh_from_db()
-    assert MessageAnalysis.objects.filter(message=message).exists()
-    assert message.case is not None
-    assert message.case.sector.code == "zhkh"
-    assert message.case.classification_confidence is not None
-
-
-def test_a_correction_is_one_call_recorded_and_followed_by_a_new_case(region, personas):
-    message = ingest(HOT_WATER)
-    message_analyse(message=message)
-    case, _ = case_open_or_join(message=message)
-    heating = Topic.objects.get(code="zhkh-heating-outage")
-    analysis_correct(actor=personas["curator"], message=message, topic=heating)
-    message.refresh_from_db()
-    case.refresh_from_db()
-    assert message.topic == heating and case.topic == heating
-    assert case.classification_confidence is None
-    assert Correction.objects.filter(message=message, field="topic", corrected=heating.code)
-    assert CaseEvent.objects.filter(case=case, kind="reclassified").exists()
-    assert AuditEvent.objects.filter(action="message.classify").exists()
-    # re-processing keeps the person's word
-    message_analyse(message=message)
-    message.refresh_from_db()
-    assert message.topic == heating
-
-
 def test_a_batch_reads_the_corrections_once_and_keeps_one_made_meanwhile(
     region, personas, monkeypatch
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import otklik.nlp.services as services
+    from otklik.nlp.services import analysis as services
 
     heating = Topic.objects.get(code="zhkh-heating-outage")
     messages = [ingest(f"{HOT_WATER} Сообщение {i}.") for i in range(4)]
@@ -257,19 +178,19 @@ def test_a_batch_reads_the_corrections_once_and_keeps_one_made_meanwhile(
     assert topics[messages[2].pk] != heating.pk  # the others have what the pipeline says
 
 
-def test_an_accepted_case_keeps_the_ЦУР_decision(region, personas):
+def test_a_correction_is_one_call_kept_as_a_training_signal(region, personas):
     message = ingest(HOT_WATER)
     message_analyse(message=message)
-    case, _ = case_open_or_join(message=message)
-    Case.objects.filter(pk=case.pk).update(status=CaseStatus.ASSIGNED)
-    before = case.topic
-    analysis_correct(
-        actor=personas["curator"],
-        message=message,
-        topic=Topic.objects.get(code="zhkh-heating-outage"),
-    )
-    case.refresh_from_db()
-    assert case.topic == before
+    heating = Topic.objects.get(code="zhkh-heating-outage")
+    analysis_correct(actor=personas["curator"], message=message, topic=heating)
+    message.refresh_from_db()
+    assert (message.topic, message.sector) == (heating, heating.sector)
+    assert Correction.objects.filter(message=message, field="topic", corrected=heating.code)
+    assert AuditEvent.objects.filter(action="message.classify").exists()
+    # re-processing keeps the person's word
+    message_analyse(message=message)
+    message.refresh_from_db()
+    assert message.topic == heating
 
 
 def test_an_operator_may_not_correct(region, personas):

@@ -159,7 +159,7 @@ class Command(BaseCommand):
     # ---------------------------------------------------------------------- the registry
     def _learn(self, o):
         from otklik.nlp.selectors import file_examples
-        from otklik.nlp.services import model_activate, model_train_from_history
+        from otklik.nlp.services.classifiers import model_activate, model_train_from_history
 
         examples = (
             file_examples(o["data"], o["text_column"], o["label_column"], o["level"])
@@ -207,7 +207,7 @@ class Command(BaseCommand):
 
     def _activate(self, o):
         from otklik.nlp.models import ClassifierModel
-        from otklik.nlp.services import model_activate
+        from otklik.nlp.services.classifiers import model_activate
 
         row = ClassifierModel.objects.filter(version=o["version"]).first()
         if row is None:
@@ -216,7 +216,7 @@ class Command(BaseCommand):
         self.stdout.write(f"model {row.version} switched on")
 
     def _rollback(self, o):
-        from otklik.nlp.services import model_rollback
+        from otklik.nlp.services.classifiers import model_rollback
 
         now = model_rollback(actor=None)
         self.stdout.write(f"now active: {now.version if now else 'built-in knowledge only'}")
@@ -224,7 +224,7 @@ class Command(BaseCommand):
     def _reprocess(self, o):
         from django.utils import timezone
 
-        from otklik.nlp.services import reprocess_start, reprocess_step
+        from otklik.nlp.services.reprocess import reprocess_start, reprocess_step
 
         def moment(d):
             return timezone.make_aware(datetime.combine(d, datetime.min.time())) if d else None
