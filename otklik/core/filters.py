@@ -16,9 +16,15 @@ class InvalidFilter(ApplicationError):
 
 
 class CheckedFilterSet(django_filters.FilterSet):
+    """Always bound: no query means no filter, and the rows still come from ``filter_queryset``
+    (which the lists point at their selector, so the user's scope is never skipped)."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
+        super().__init__({} if data is None else data, queryset, request=request, prefix=prefix)
+
     def error_text(self) -> str:
         """The errors of the query in Russian (empty when it is valid or absent)."""
-        if not self.is_bound or self.form.is_valid():
+        if self.form.is_valid():
             return ""
         parts = []
         for name, errors in self.form.errors.items():
