@@ -4,30 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from otklik.audit import selectors
+from otklik.audit.forms import EventFilterForm
 from otklik.core.permissions import Action
 from otklik.core.views import paginate, require_action
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class EventFilterForm(forms.Form):
-    action = forms.ChoiceField(label="Действие", required=False)
-    date_from = forms.DateField(
-        label="С", required=False, widget=DATE_INPUT, input_formats=["%Y-%m-%d", "%d.%m.%Y"]
-    )
-    date_to = forms.DateField(
-        label="По", required=False, widget=DATE_INPUT, input_formats=["%Y-%m-%d", "%d.%m.%Y"]
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        actions = selectors.event_actions(user=user)
-        self.fields["action"].choices = [("", "все действия"), *((a, a) for a in actions)]
 
 
 @require_action(Action.AUDIT_VIEW)
