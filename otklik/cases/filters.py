@@ -83,10 +83,8 @@ class CaseFilter(CheckedFilterSet):
 
     def case_filters(self) -> CaseFilters:
         """The valid filters of the query (an invalid one is left out, and told)."""
-        values: dict[str, Any] = {}
-        if self.is_bound:
-            self.form.is_valid()
-            values = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
+        self.form.is_valid()
+        values = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
         return CaseFilters(**values)
 
     def filter_queryset(self, queryset: Any) -> Any:
