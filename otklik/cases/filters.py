@@ -49,9 +49,6 @@ class CaseFilter(CheckedFilterSet):
         label="Очередь", empty_label=None, choices=list(QUEUES.items()), help_text="named queue"
     )
 
-    # the reference-book options of each field
-    BOOKS = ("sector", "topic", "municipality", "organization", "channel")
-
     class Meta:
         model = Case
         fields: list[str] = []
