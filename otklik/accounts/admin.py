@@ -6,19 +6,16 @@ superuser may change or delete a superuser account (no one raises their own righ
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from otklik.accounts.forms import UserCreationForm, UserEditForm
 from otklik.accounts.models import User
-from otklik.accounts.services import user_role_scope_check
 from otklik.audit.admin_base import MatrixModelAdmin
 from otklik.audit.services import audit_log
-from otklik.core.exceptions import ApplicationError
 from otklik.core.permissions import Action
 
 # Rights in Otklik come from the role (the permission matrix), not from Django groups.
@@ -34,30 +31,6 @@ _ROLE_FIELDSET = (
         "пусты (вся область).",
     },
 )
-
-
-class _RoleScopeFormMixin:
-    """The role and its scope field checked with the service's rule and its Russian message."""
-
-    def clean(self):
-        data = super().clean()
-        role = data.get("role", getattr(self.instance, "role", ""))
-        if role and "role" in self.fields:
-            try:
-                user_role_scope_check(
-                    role, data.get("sector"), data.get("organization"), data.get("municipality")
-                )
-            except ApplicationError as exc:
-                raise forms.ValidationError(exc.message) from exc
-        return data
-
-
-class UserCreationForm(_RoleScopeFormMixin, AdminUserCreationForm):
-    pass
-
-
-class UserEditForm(_RoleScopeFormMixin, UserChangeForm):
-    pass
 
 
 @admin.register(User)

@@ -1,11 +1,13 @@
 """Forms of the accounts pages: login, one's own password, the second factor, the user list
-filter."""
+filter; the user forms of the admin."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
 
+from otklik.accounts.services import user_role_scope_check
+from otklik.core.exceptions import ApplicationError
 from otklik.core.roles import Role
 
 
@@ -79,3 +81,27 @@ class UserFilterForm(forms.Form):
     role = forms.ChoiceField(
         label="Роль", required=False, choices=[("", "все роли"), *Role.choices]
     )
+
+
+class _RoleScopeFormMixin:
+    """The role and its scope field checked with the service's rule and its Russian message."""
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role", getattr(self.instance, "role", ""))
+        if role and "role" in self.fields:
+            try:
+                user_role_scope_check(
+                    role, data.get("sector"), data.get("organization"), data.get("municipality")
+                )
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return data
+
+
+class UserCreationForm(_RoleScopeFormMixin, AdminUserCreationForm):
+    pass
+
+
+class UserEditForm(_RoleScopeFormMixin, UserChangeForm):
+    pass

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from otklik.core.states import Transition
+
 
 class CaseStatus(models.TextChoices):
     NEW = "new", "Новый (модерация ЦУР)"
@@ -19,29 +21,29 @@ class CaseStatus(models.TextChoices):
 
 S = CaseStatus
 
-# transition name -> (allowed source states, target state)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "accept": (frozenset({S.NEW}), S.ASSIGNED),
-    "reject": (frozenset({S.NEW}), S.NO_ANSWER),
-    "merge": (frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.REOPENED}), S.MERGED),
-    "assign": (
-        frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.REOPENED}),
-        S.ASSIGNED,
+# The allowed moves, by transition name (a case event's ``kind``); one service per transition.
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition(frozenset({S.NEW}), S.ASSIGNED),
+    "reject": Transition(frozenset({S.NEW}), S.NO_ANSWER),
+    "merge": Transition(
+        frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.REOPENED}), S.MERGED
     ),
-    "take": (frozenset({S.ASSIGNED, S.REOPENED}), S.IN_WORK),
+    "assign": Transition(
+        frozenset({S.NEW, S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.REOPENED}), S.ASSIGNED
+    ),
+    "take": Transition(frozenset({S.ASSIGNED, S.REOPENED}), S.IN_WORK),
     # the author is asked for what is missing; the reply (or the organisation by hand) resumes
-    "request_info": (frozenset({S.ASSIGNED, S.IN_WORK, S.REOPENED}), S.AWAITING_CITIZEN),
-    "resume": (frozenset({S.AWAITING_CITIZEN}), S.IN_WORK),
+    "request_info": Transition(frozenset({S.ASSIGNED, S.IN_WORK, S.REOPENED}), S.AWAITING_CITIZEN),
+    "resume": Transition(frozenset({S.AWAITING_CITIZEN}), S.IN_WORK),
     # answering without the reply is allowed (the author may never write back)
-    "submit_answer": (
-        frozenset({S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.REOPENED}),
-        S.ANSWER_REVIEW,
+    "submit_answer": Transition(
+        frozenset({S.ASSIGNED, S.IN_WORK, S.AWAITING_CITIZEN, S.REOPENED}), S.ANSWER_REVIEW
     ),
-    "return_answer": (frozenset({S.ANSWER_REVIEW}), S.IN_WORK),
-    "approve_answer": (frozenset({S.ANSWER_REVIEW}), S.APPROVED),
-    "publish": (frozenset({S.APPROVED}), S.PUBLISHED),
-    "close": (frozenset({S.PUBLISHED}), S.CLOSED),
-    "reopen": (frozenset({S.PUBLISHED, S.CLOSED, S.NO_ANSWER}), S.REOPENED),
+    "return_answer": Transition(frozenset({S.ANSWER_REVIEW}), S.IN_WORK),
+    "approve_answer": Transition(frozenset({S.ANSWER_REVIEW}), S.APPROVED),
+    "publish": Transition(frozenset({S.APPROVED}), S.PUBLISHED),
+    "close": Transition(frozenset({S.PUBLISHED}), S.CLOSED),
+    "reopen": Transition(frozenset({S.PUBLISHED, S.CLOSED, S.NO_ANSWER}), S.REOPENED),
 }
 
 # States in which the case is with an organisation (it appears in its queue).

@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from otklik.cases.choices import CaseStatus, Priority
+from otklik.cases.choices import Priority
 from otklik.cases.models import RoutingRule
-from otklik.cases.selectors import CaseFilters
 from otklik.core.widgets import PrerenderedMixin, PrerenderedSelect, PrerenderedSelectMultiple
 from otklik.directory import selectors as directory
 
@@ -19,65 +18,6 @@ SCORE_CHOICES = [("", "без оценки"), *[(str(n), str(n)) for n in range(
 
 def _organizations(user: Any):
     return directory.organization_list(user=user, valid_on=timezone.localdate())
-
-
-class CaseFilterForm(forms.Form):
-    """The queue's filters; values in the URL are codes (``?sector=zhkh&status=in_work``).
-
-    The option lists come from the process's reference books and are rendered once per version
-    of the reference data (``PrerenderedSelect``): they are most of the queue page otherwise."""
-
-    q = forms.CharField(
-        label="Поиск",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "номер, слово из текста или адрес"}
-        ),
-    )
-    sector = forms.ChoiceField(label="Отраслевой блок", required=False, widget=PrerenderedSelect)
-    topic = forms.ChoiceField(label="Тема", required=False, widget=PrerenderedSelect)
-    municipality = forms.ChoiceField(
-        label="Муниципальное образование", required=False, widget=PrerenderedSelect
-    )
-    organization = forms.ChoiceField(label="Организация", required=False, widget=PrerenderedSelect)
-    channel = forms.ChoiceField(label="Канал", required=False, widget=PrerenderedSelect)
-    status = forms.ChoiceField(
-        label="Состояние",
-        required=False,
-        choices=[("", "все состояния"), *CaseStatus.choices],
-        widget=PrerenderedSelect,
-    )
-    priority = forms.ChoiceField(
-        label="Приоритет",
-        required=False,
-        choices=[("", "любой"), *Priority.choices],
-        widget=PrerenderedSelect,
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        books = directory.reference_books(user=user)
-        today = timezone.localdate()
-        self.fields["sector"].choices = [("", "все блоки"), *books.sector_choices]
-        self.fields["topic"].choices = [("", "все темы"), *books.topic_groups]
-        self.fields["municipality"].choices = [("", "все МО"), *books.municipality_choices]
-        self.fields["organization"].choices = [
-            ("", "все организации"),
-            *books.organization_choices(valid_on=today),
-        ]
-        self.fields["channel"].choices = [("", "все каналы"), *books.channel_choices]
-        for name, field in self.fields.items():
-            if isinstance(field.widget, PrerenderedSelect):
-                field.widget.prerender(store=books.rendered, key=("case-filter", name, today))
-
-    def filters(self, queue: str) -> CaseFilters:
-        """The valid filters of the form; an invalid one is dropped (and shown as an error)."""
-        values: dict[str, str] = {}
-        if self.is_bound:
-            self.is_valid()
-            values = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
-        return CaseFilters(queue=queue, **values)
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
@@ -332,6 +272,25 @@ class RoutingRuleForm(_WithOrganizations):
     def rule_fields(self) -> dict[str, Any]:
         """The values for ``routing_rule_save``."""
         return dict(self.cleaned_data)
+
+
+class TopicCorrectionForm(forms.Form):
+    """«Это другая тема» of the case page's analysis panel: an active topic by its code."""
+
+    topic = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="code",
+        error_messages={
+            "required": "Выберите тему из списка.",
+            "invalid_choice": "Выберите тему из списка.",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from otklik.directory.models import Topic
+
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.filter(is_active=True)
 
 
 class SurveyForm(forms.Form):

@@ -9,11 +9,17 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from otklik.cases.choices import OPEN_STATES, CaseStatus
+from otklik.cases.choices import (
+    FINAL_STATES,
+    OPEN_STATES,
+    TRANSITIONS,
+    AnswerStatus,
+    CaseStatus,
+)
 from otklik.cases.models import Case
 from otklik.core.exceptions import NotFound
 from otklik.core.paging import COUNT_CAP, capped_count
-from otklik.core.permissions import Action, Scope, ids_or_subquery, scope_for, visible_to
+from otklik.core.permissions import Action, Scope, can, ids_or_subquery, scope_for, visible_to
 from otklik.core.roles import ROLE_SCOPE_FIELD
 from otklik.directory.cache import reference_snapshot, with_reference_rows
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
@@ -238,6 +244,28 @@ def case_pauses(*, case: Case) -> QuerySet:
     )
 
 
+def case_policy(*, case: Case):
+    """The deadline policy of ``case`` in force when it was received (``PolicyNotFound``)."""
+    from otklik.sla.selectors import policy_for
+
+    return policy_for(
+        kind=case.kind.code,
+        channel=case.channel.code,
+        topic=case.topic.code if case.topic_id else None,
+        on=timezone.localdate(case.received_at),
+    )
+
+
+def case_extension_limit(*, case: Case) -> int:
+    """How many days in all the deadline of ``case`` may be extended by (0 without a policy)."""
+    from otklik.sla.selectors import PolicyNotFound
+
+    try:
+        return case_policy(case=case).max_extension_length
+    except PolicyNotFound:
+        return 0
+
+
 def case_pause_states(*, case: Case) -> frozenset[str]:
     """The states in which the deadline policy of ``case`` stops its clock (none without one)."""
     from otklik.sla.selectors import PolicyNotFound, policy_get
@@ -317,3 +345,104 @@ def message_attachment_get(*, case: Case, pk: int):
     from otklik.intake.models import Attachment
 
     return Attachment.objects.filter(pk=pk, message__case=case).exclude(file="").first()
+
+
+# --- what a user may do to a case ------------------------------------------------------------
+# The verbs of a case, by the name of their endpoint (``POST /api/v1/cases/{id}/{verb}``, the
+# case page's ``/cases/{number}/{verb}/``), with the label the interface gives them.
+CASE_VERBS = {
+    "accept": "Принять и направить в организацию",
+    "reject": "Ответ не требуется",
+    "assign": "Назначить организацию",
+    "take": "Взять в работу",
+    "answer": "Ответить заявителю",
+    "approve": "Одобрить ответ",
+    "return": "Вернуть ответ на доработку",
+    "publish": "Отметить ответ опубликованным",
+    "merge": "Объединить с другим инцидентом",
+    "split": "Выделить сообщения в новый инцидент",
+    "redirect": "Переадресовать по компетенции",
+    "redirect-decision": "Решить по переадресации",
+    "extend": "Запросить продление срока",
+    "extension-decision": "Решить по продлению срока",
+    "reopen": "Переоткрыть",
+    "request-info": "Запросить сведения у заявителя",
+    "resume": "Возобновить работу",
+}
+WORKING_STATES = frozenset({CaseStatus.ASSIGNED, CaseStatus.IN_WORK, CaseStatus.REOPENED})
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    verb: str  # the endpoint's name (``CASE_VERBS``)
+    label: str
+
+
+@dataclass(frozen=True)
+class CaseActions:
+    """The verbs ``user`` may take on a case now, and the pending requests and the extension
+    limit they were decided on (the case page shows them)."""
+
+    actions: tuple[CaseAction, ...]
+    pending_redirect: Any
+    pending_extension: Any
+    extension_limit: int
+
+    @property
+    def verbs(self) -> frozenset[str]:
+        return frozenset(a.verb for a in self.actions)
+
+    def __contains__(self, verb: object) -> bool:
+        return verb in self.verbs
+
+
+def case_actions(*, user: Any, case: Case) -> CaseActions:
+    """What ``user`` may do to ``case`` (one obtained through ``case_get``) in its state: the
+    transitions its status allows, narrowed by the permission matrix and by the case's facts
+    (an organisation to answer for, a pending request, the extension limit). The services stay
+    the authority; this tells the page and the API which verbs to offer."""
+    may_moderate = can(user, Action.CASE_MODERATE, case)
+    may_work = can(user, Action.CASE_WORK, case)
+    may_answers = can(user, Action.ANSWER_MODERATE, case)
+    status = case.status
+    has_org = case.organization_id is not None
+    working = status in WORKING_STATES
+    pending_redirect = case_pending_redirect(case=case)
+    pending_extension = case_pending_extension(case=case)
+    limit = case_extension_limit(case=case)
+
+    def allows(transition: str) -> bool:
+        return TRANSITIONS[transition].allows(status)
+
+    allowed = {
+        "accept": may_moderate and allows("accept"),
+        "reject": may_moderate and allows("reject"),
+        "assign": may_moderate and allows("assign"),
+        "take": may_work and allows("take"),
+        "answer": may_work and allows("submit_answer") and has_org,
+        "approve": may_answers and case.answers.filter(status=AnswerStatus.SUBMITTED).exists(),
+        "publish": may_answers and allows("publish"),
+        "merge": may_moderate and allows("merge"),
+        "split": may_moderate and status not in FINAL_STATES and case.messages.count() >= 2,
+        "redirect": may_work and working and has_org and pending_redirect is None,
+        "redirect-decision": may_moderate and pending_redirect is not None,
+        "extend": may_work
+        and working
+        and pending_extension is None
+        and case.extension_days < limit,
+        "extension-decision": may_moderate and pending_extension is not None,
+        "reopen": may_moderate and allows("reopen"),
+        "request-info": may_work and allows("request_info") and has_org,
+        "resume": may_work and allows("resume"),
+    }
+    allowed["return"] = allowed["approve"]  # a submitted answer is approved or returned
+    return CaseActions(
+        actions=tuple(
+            CaseAction(verb=verb, label=label)
+            for verb, label in CASE_VERBS.items()
+            if allowed[verb]
+        ),
+        pending_redirect=pending_redirect,
+        pending_extension=pending_extension,
+        extension_limit=limit,
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils import timezone
 from otklik.core.permissions import Action
 from otklik.core.views import paginate, require_action
 from otklik.directory import selectors
-from otklik.directory.choices import OrganizationKind
+from otklik.directory.forms import OrganizationFilterForm
 
 
 @require_action(Action.REFERENCE_VIEW)
@@ -50,38 +49,6 @@ def sector_detail(request: HttpRequest, code: str) -> HttpResponse:
             ),
         },
     )
-
-
-class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Название",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    kind = forms.ChoiceField(
-        label="Вид", required=False, choices=[("", "все виды"), *OrganizationKind.choices]
-    )
-    sector = forms.ModelChoiceField(
-        label="Отраслевой блок",
-        queryset=None,
-        required=False,
-        to_field_name="code",
-        empty_label="все блоки",
-    )
-    municipality = forms.ModelChoiceField(
-        label="Работает в МО",
-        queryset=None,
-        required=False,
-        to_field_name="okato",
-        empty_label="любое МО",
-    )
-    current = forms.BooleanField(label="только действующие", required=False)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["sector"].queryset = selectors.sector_list(user=user)
-        self.fields["municipality"].queryset = selectors.municipality_list(user=user)
 
 
 @require_action(Action.REFERENCE_VIEW)

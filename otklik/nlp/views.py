@@ -1,6 +1,6 @@
 """The ЦУР page of the language pipeline: classifier models, corrections and re-processing runs
 (with progress). The one-click correction on the case page is the cases app's
-(``otklik.cases.views_nlp``)."""
+(``otklik.cases.views.verbs``, the verb «correct»)."""
 
 from __future__ import annotations
 

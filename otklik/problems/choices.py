@@ -1,5 +1,7 @@
 from django.db import models
 
+from otklik.core.states import Transition
+
 
 class ProblemStatus(models.TextChoices):
     IDENTIFIED = "identified", "Выявлена"
@@ -9,17 +11,20 @@ class ProblemStatus(models.TextChoices):
     CLOSED_UNSOLVED = "closed_unsolved", "Закрыта без решения"
 
 
-# The allowed transitions (one table for the state machine); each needs a reason.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    ProblemStatus.IDENTIFIED: frozenset({ProblemStatus.IN_WORK, ProblemStatus.CLOSED_UNSOLVED}),
-    ProblemStatus.IN_WORK: frozenset(
-        {ProblemStatus.MEASURES_TAKEN, ProblemStatus.SOLVED, ProblemStatus.CLOSED_UNSOLVED}
+S = ProblemStatus
+
+# The allowed moves, by transition name (the shape of ``otklik.cases.choices.TRANSITIONS``);
+# each needs a reason. A problem moves to the target the user chooses: one transition leads
+# to each status.
+TRANSITIONS: dict[str, Transition] = {
+    "start": Transition(
+        frozenset({S.IDENTIFIED, S.MEASURES_TAKEN, S.SOLVED, S.CLOSED_UNSOLVED}), S.IN_WORK
+    ),  # from «solved» or «closed»: the problem came back
+    "measures_taken": Transition(frozenset({S.IN_WORK}), S.MEASURES_TAKEN),
+    "solve": Transition(frozenset({S.IN_WORK, S.MEASURES_TAKEN}), S.SOLVED),
+    "close_unsolved": Transition(
+        frozenset({S.IDENTIFIED, S.IN_WORK, S.MEASURES_TAKEN}), S.CLOSED_UNSOLVED
     ),
-    ProblemStatus.MEASURES_TAKEN: frozenset(
-        {ProblemStatus.SOLVED, ProblemStatus.IN_WORK, ProblemStatus.CLOSED_UNSOLVED}
-    ),
-    ProblemStatus.SOLVED: frozenset({ProblemStatus.IN_WORK}),  # the problem came back
-    ProblemStatus.CLOSED_UNSOLVED: frozenset({ProblemStatus.IN_WORK}),
 }
 
 

@@ -15,36 +15,6 @@ def owners():
     )
 
 
-class FilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Состояние", required=False, choices=[("", "все"), *ProblemStatus.choices]
-    )
-    sector = forms.ModelChoiceField(
-        Sector.objects.all(), label="Блок", required=False, empty_label="все"
-    )
-    municipality = forms.ModelChoiceField(
-        Municipality.objects.all(), label="МО", required=False, empty_label="все"
-    )
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.none(), label="Ответственный", required=False, empty_label="все"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners()
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        d = self.cleaned_data
-        return {
-            "status": d.get("status") or None,
-            "sector": d["sector"].pk if d.get("sector") else None,
-            "municipality": d["municipality"].pk if d.get("municipality") else None,
-            "owner": d["owner"].pk if d.get("owner") else None,
-        }
-
-
 class ProblemForm(forms.Form):
     title = forms.CharField(label="Название", max_length=255)
     sector = forms.ModelChoiceField(Sector.objects.all(), label="Отраслевой блок")

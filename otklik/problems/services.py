@@ -199,6 +199,18 @@ def problem_cases_remove(*, actor: Any, problem: Problem, cases: Iterable[Case])
 _UNSET: Any = object()
 
 
+def check_transition(problem: Problem, status: str) -> str:
+    """The name of the transition from the problem's status to ``status``; refused when none
+    allows it."""
+    for name, transition in TRANSITIONS.items():
+        if transition.target == status and transition.allows(problem.status):
+            return name
+    raise ApplicationError(
+        f"Из состояния «{problem.get_status_display()}» в "
+        f"«{ProblemStatus(status).label}» перейти нельзя."
+    )
+
+
 @transaction.atomic
 def problem_update(
     *,
@@ -219,11 +231,7 @@ def problem_update(
     problem = _locked(problem, actor)
     changed: dict[str, Any] = {}
     if status is not None and status != problem.status:
-        if status not in TRANSITIONS.get(problem.status, ()):
-            raise ApplicationError(
-                f"Из состояния «{problem.get_status_display()}» в "
-                f"«{ProblemStatus(status).label}» перейти нельзя."
-            )
+        check_transition(problem, status)
         if not reason.strip():
             raise ApplicationError("Укажите причину смены состояния.")
         changed["status"] = [problem.status, status]

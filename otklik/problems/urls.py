@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.problem_list_view, name="list"),
     path("new/", views.problem_create_view, name="create"),
     path("import/", views.import_view, name="import"),
-    path("from-alert/<int:pk>/<slug:decision>/", views.alert_decide_view, name="alert_decide"),
+    path("from-alert/<int:pk>/<slug:verb>/", views.alert_verb_view, name="alert_decide"),
     path("<int:pk>/", views.problem_detail_view, name="detail"),
-    path("<int:pk>/<slug:action>/", views.problem_action_view, name="action"),
+    path("<int:pk>/<slug:verb>/", views.problem_verb_view, name="verb"),
 ]

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +23,7 @@ from otklik.core.permissions import Action, can, visible_to
 from otklik.core.views import paginate, require_action
 from otklik.problems import forms, selectors, services
 from otklik.problems.choices import ProblemSource, ProblemStatus
+from otklik.problems.filters import ProblemFilter
 from otklik.problems.imports import indicators_import, problems_import
 from otklik.problems.models import Measure, Problem
 
@@ -30,15 +35,15 @@ def _numbers(text: str) -> list[str]:
 @require_GET
 @require_action(Action.PROBLEM_VIEW)
 def problem_list_view(request: HttpRequest) -> HttpResponse:
-    form = forms.FilterForm(request.GET or None)
-    qs = selectors.problem_list(user=request.user, filters=form.filters())
+    filters = ProblemFilter(request.GET, request=request)
     counts = selectors.problem_counts(user=request.user)
     return render(
         request,
         "problems/list.html",
         {
-            "form": form,
-            "page_obj": paginate(request, qs),
+            "form": filters.form,
+            "filter_error": filters.error_text(),
+            "page_obj": paginate(request, filters.qs),
             "counts": [(ProblemStatus(k).label, k, n) for k, n in counts.items()],
             "total": sum(counts.values()),
             "may_manage": can(request.user, Action.PROBLEM_MANAGE),
@@ -133,70 +138,94 @@ def _guess(cases: list[Case]) -> dict:
     }
 
 
-def _valid(form_class, post, error: str) -> dict:
-    """The cleaned data of ``form_class`` over ``post``, or the Russian ``error``."""
-    form = form_class(post)
-    if not form.is_valid():
-        raise ApplicationError(error)
-    return form.cleaned_data
+# --- the verbs of the problem page: POST /problems/<pk>/<verb>/ -----------------------------
+@dataclass(frozen=True)
+class Verb:
+    run: Callable[[HttpRequest, Problem, Any], Any]  # the service call, with the parsed data
+    done: Callable[[Any], str] | str  # what the page says about the result
+    form: type[django_forms.Form] | None = None  # parses the POST (None: ``run`` reads it)
+    invalid: str = ""  # what the page says when the form is invalid
+
+
+def _measure_done(request: HttpRequest, problem: Problem, d: dict) -> Any:
+    measure = Measure.objects.filter(problem=problem, pk=request.POST.get("measure")).first()
+    if measure is None:
+        raise ApplicationError("Нет такой меры.")
+    day = d["done_on"]
+    done_at = (
+        timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+        if day and day < timezone.localdate()
+        else None
+    )
+    return services.measure_complete(
+        actor=request.user, measure=measure, done_at=done_at, note=d["note"]
+    )
+
+
+def _cases_add(request: HttpRequest, problem: Problem, post: Any) -> list:
+    numbers = _numbers(post.get("numbers", ""))
+    cases = selectors.cases_by_numbers(user=request.user, numbers=numbers)
+    if len(cases) != len(set(numbers)):
+        raise ApplicationError("Некоторых номеров нет или они вне вашей зоны.")
+    return services.problem_cases_add(actor=request.user, problem=problem, cases=cases)
+
+
+def _cases_remove(request: HttpRequest, problem: Problem, post: Any) -> list:
+    cases = selectors.cases_by_numbers(user=request.user, numbers=post.getlist("case"))
+    return services.problem_cases_remove(actor=request.user, problem=problem, cases=cases)
+
+
+def _update(request: HttpRequest, problem: Problem, d: dict) -> Problem:
+    return services.problem_update(actor=request.user, problem=problem, **d)
+
+
+VERBS: dict[str, Verb] = {
+    "status": Verb(
+        _update, "Состояние изменено.", forms.StatusForm, "Выберите состояние и укажите причину."
+    ),
+    "cause": Verb(_update, "Сохранено.", forms.RootCauseForm, "Проверьте поля."),
+    "measure": Verb(
+        lambda r, p, d: services.measure_add(actor=r.user, problem=p, **d),
+        "Мера добавлена.",
+        forms.MeasureForm,
+        "Опишите меру и укажите срок.",
+    ),
+    "measure_done": Verb(
+        _measure_done, "Мера отмечена выполненной.", forms.MeasureDoneForm, "Нет такой меры."
+    ),
+    "cases_add": Verb(_cases_add, lambda added: f"Добавлено инцидентов: {len(added)}."),
+    "cases_remove": Verb(_cases_remove, lambda removed: f"Убрано инцидентов: {len(removed)}."),
+    "indicators": Verb(
+        lambda r, p, d: services.problem_indicators_set(
+            actor=r.user, problem=p, indicators=d["indicators"]
+        ),
+        "Показатели сохранены.",
+        forms.IndicatorsForm,
+        "Нет таких показателей.",
+    ),
+}
 
 
 @require_POST
 @require_action(Action.PROBLEM_MANAGE)
-def problem_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def problem_verb_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """Parse the verb's form, call its service, go back to the problem with a message."""
     problem = _get(request, pk)
-    user, post = request.user, request.POST
+    spec = VERBS.get(verb)
+    if spec is None:
+        raise Http404
     try:
-        if action == "status":
-            data = _valid(forms.StatusForm, post, "Выберите состояние и укажите причину.")
-            services.problem_update(actor=user, problem=problem, **data)
-            done = "Состояние изменено."
-        elif action == "cause":
-            data = _valid(forms.RootCauseForm, post, "Проверьте поля.")
-            services.problem_update(actor=user, problem=problem, **data)
-            done = "Сохранено."
-        elif action == "measure":
-            data = _valid(forms.MeasureForm, post, "Опишите меру и укажите срок.")
-            services.measure_add(actor=user, problem=problem, **data)
-            done = "Мера добавлена."
-        elif action == "measure_done":
-            measure = Measure.objects.filter(problem=problem, pk=post.get("measure")).first()
-            data = _valid(forms.MeasureDoneForm, post, "Нет такой меры.")
-            if measure is None:
-                raise ApplicationError("Нет такой меры.")
-            day = data["done_on"]
-            done_at = (
-                timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
-                if day and day < timezone.localdate()
-                else None
-            )
-            services.measure_complete(
-                actor=user, measure=measure, done_at=done_at, note=data["note"]
-            )
-            done = "Мера отмечена выполненной."
-        elif action == "cases_add":
-            numbers = _numbers(post.get("numbers", ""))
-            cases = selectors.cases_by_numbers(user=user, numbers=numbers)
-            if len(cases) != len(set(numbers)):
-                raise ApplicationError("Некоторых номеров нет или они вне вашей зоны.")
-            added = services.problem_cases_add(actor=user, problem=problem, cases=cases)
-            done = f"Добавлено инцидентов: {len(added)}."
-        elif action == "cases_remove":
-            cases = selectors.cases_by_numbers(user=user, numbers=post.getlist("case"))
-            removed = services.problem_cases_remove(actor=user, problem=problem, cases=cases)
-            done = f"Убрано инцидентов: {len(removed)}."
-        elif action == "indicators":
-            data = _valid(forms.IndicatorsForm, post, "Нет таких показателей.")
-            services.problem_indicators_set(
-                actor=user, problem=problem, indicators=data["indicators"]
-            )
-            done = "Показатели сохранены."
-        else:
-            raise Http404
+        data: Any = request.POST
+        if spec.form is not None:
+            form = spec.form(request.POST)
+            if not form.is_valid():
+                raise ApplicationError(spec.invalid)
+            data = form.cleaned_data
+        result = spec.run(request, problem, data)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, done)
+        messages.success(request, spec.done(result) if callable(spec.done) else spec.done)
     return redirect("problems:detail", pk=problem.pk)
 
 
@@ -221,20 +250,28 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 # --- an emerging-problem alert of the analytics, decided into the registry --------------------
+def _dismiss(request: HttpRequest, alert: Alert) -> None:
+    alert_decide(actor=request.user, alert=alert, confirm=False)
+
+
+# POST /problems/from-alert/<pk>/<verb>/: verb → the service call (the new problem, or None)
+ALERT_VERBS: dict[str, Callable[[HttpRequest, Alert], Problem | None]] = {
+    "confirm": lambda r, alert: services.problem_create_from_alert(actor=r.user, alert=alert),
+    "dismiss": _dismiss,
+}
+
+
 @require_POST
 @require_action(Action.ANALYTICS_VIEW)
-def alert_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+def alert_verb_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     alert = get_object_or_404(
         visible_to(Alert.objects.all(), request.user, Action.ANALYTICS_VIEW), pk=pk
     )
+    run = ALERT_VERBS.get(verb)
+    if run is None:
+        raise Http404
     try:
-        if decision == "confirm":
-            problem = services.problem_create_from_alert(actor=request.user, alert=alert)
-        elif decision == "dismiss":
-            alert_decide(actor=request.user, alert=alert, confirm=False)
-            problem = None
-        else:
-            return HttpResponse(status=404)
+        problem = run(request, alert)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("analytics:alerts")

@@ -1,7 +1,9 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from otklik.cases.choices import Priority
 from otklik.cases.models import Answer, Case, CaseEvent, CasePause, RoutingRule
+from otklik.cases.selectors import CASE_VERBS, case_actions
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 
 
@@ -73,7 +75,17 @@ class CasePauseSerializer(serializers.ModelSerializer):
         fields = ["status", "started_at", "ended_at", "question", "reply"]
 
 
+class CaseActionSerializer(serializers.Serializer):
+    verb = serializers.ChoiceField(
+        choices=list(CASE_VERBS), help_text="the endpoint: POST /api/v1/cases/{id}/{verb}"
+    )
+    label = serializers.CharField()
+
+
 class CaseDetailSerializer(CaseListSerializer):
+    """A case; ``actions`` are the verbs the requesting user may take on it now (needs the
+    request in the serializer's context)."""
+
     co_executors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
@@ -84,6 +96,7 @@ class CaseDetailSerializer(CaseListSerializer):
         "lists their state in its pause states",
     )
     message_ids = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
         fields = [
@@ -101,10 +114,16 @@ class CaseDetailSerializer(CaseListSerializer):
             "events",
             "answers",
             "pauses",
+            "actions",
         ]
 
     def get_message_ids(self, case) -> list[int]:
         return list(case.messages.values_list("pk", flat=True))
+
+    @extend_schema_field(CaseActionSerializer(many=True))
+    def get_actions(self, case) -> list[dict]:
+        allowed = case_actions(user=self.context["request"].user, case=case)
+        return [{"verb": a.verb, "label": a.label} for a in allowed.actions]
 
 
 # --- verbs ---------------------------------------------------------------------------------

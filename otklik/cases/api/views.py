@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -10,10 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from otklik.cases.api import serializers as s
+from otklik.cases.filters import CaseFilter
 from otklik.cases.models import Answer, RoutingRule
 from otklik.cases.selectors import (
-    QUEUES,
-    CaseFilters,
     case_get,
     case_list,
     case_pending_extension,
@@ -26,23 +25,6 @@ from otklik.core.exceptions import ApplicationError, NotFound
 from otklik.core.permissions import Action
 from otklik.intake.models import Message
 
-_FILTERS = [
-    OpenApiParameter("queue", str, enum=list(QUEUES), description="named queue"),
-    *[
-        OpenApiParameter(name, str)
-        for name in (
-            "sector",
-            "topic",
-            "municipality",
-            "organization",
-            "channel",
-            "status",
-            "priority",
-            "q",
-        )
-    ],
-]
-
 
 def _verb(request_serializer=None, summary=""):
     return extend_schema(
@@ -53,6 +35,7 @@ def _verb(request_serializer=None, summary=""):
 class CaseViewSet(viewsets.GenericViewSet):
     serializer_class = s.CaseDetailSerializer
     pagination_class = CappedCountPagination
+    filterset_class = CaseFilter  # the list's parameters in the schema; applied in ``list``
     lookup_value_regex = r"[0-9]+|[0-9]{4}-[0-9]{7}"
 
     def get_queryset(self):  # used for schema generation only; reads go through selectors
@@ -66,34 +49,22 @@ class CaseViewSet(viewsets.GenericViewSet):
         ser.is_valid(raise_exception=True)
         return ser.validated_data
 
-    def _done(self, case):
-        case = case_get(user=self.request.user, pk=case.pk)
-        return Response(s.CaseDetailSerializer(case).data)
+    def _detail(self, case):
+        return Response(s.CaseDetailSerializer(case, context={"request": self.request}).data)
 
-    @extend_schema(parameters=_FILTERS, responses=s.CaseListSerializer(many=True))
+    def _done(self, case):
+        return self._detail(case_get(user=self.request.user, pk=case.pk))
+
+    @extend_schema(responses=s.CaseListSerializer(many=True))
     def list(self, request):
-        filters = CaseFilters(
-            **{
-                k: request.query_params.get(k)
-                for k in (
-                    "queue",
-                    "sector",
-                    "topic",
-                    "municipality",
-                    "organization",
-                    "channel",
-                    "status",
-                    "priority",
-                    "q",
-                )
-            }
-        )
-        qs = case_list(user=request.user, filters=filters)
+        """The cases of a named queue in the user's scope, filtered (``CaseFilter``: the
+        queue page's filters; an invalid one is a 400 saying what is wrong)."""
+        qs = CaseFilter(request.query_params, request=request).checked_qs()
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.CaseListSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(s.CaseDetailSerializer(self._case(pk)).data)
+        return self._detail(self._case(pk))
 
     @_verb(s.AcceptIn, "ЦУР: принять (нужен ответ) и направить в организацию")
     @action(detail=True, methods=["post"])

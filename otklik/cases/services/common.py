@@ -66,15 +66,16 @@ def lock(case: Case) -> Case:
 
 
 def check_transition(case: Case, name: str) -> str:
-    sources, target = TRANSITIONS[name]
-    if case.status not in sources:
-        allowed = ", ".join(sorted(CaseStatus(s).label for s in sources))
+    """The target of transition ``name`` from the case's status; refused when not allowed."""
+    transition = TRANSITIONS[name]
+    if not transition.allows(case.status):
+        allowed = ", ".join(sorted(CaseStatus(s).label for s in transition.sources))
         raise TransitionNotAllowed(
             f"Инцидент {case.number} в состоянии «{case.get_status_display()}»: действие "
             f"недоступно (возможно из: {allowed}).",
             extra={"status": case.status, "transition": name},
         )
-    return target
+    return transition.target
 
 
 def record(

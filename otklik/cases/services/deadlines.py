@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case, CasePause
+from otklik.cases.selectors import case_policy
 from otklik.core.calendar import WorkingCalendar
 from otklik.directory.calendar import calendar_from_db
 from otklik.sla.choices import Unit
 from otklik.sla.deadlines import compute_due
-from otklik.sla.selectors import PolicyNotFound, policy_for
+from otklik.sla.selectors import PolicyNotFound
 
 logger = logging.getLogger(__name__)
 
@@ -39,22 +40,6 @@ CLOCK_STATES = frozenset(
         CaseStatus.REOPENED,
     }
 )
-
-
-def _policy(case: Case):
-    return policy_for(
-        kind=case.kind.code,
-        channel=case.channel.code,
-        topic=case.topic.code if case.topic_id else None,
-        on=timezone.localdate(case.received_at),
-    )
-
-
-def extension_limit_days(case: Case) -> int:
-    try:
-        return _policy(case).max_extension_length
-    except PolicyNotFound:
-        return 0
 
 
 def _threshold_moment(
@@ -149,7 +134,7 @@ def deadlines_recompute(case: Case, *, restart: bool = False) -> Case:
     if restart or case.clock_started_at is None:
         case.clock_started_at = now if restart else case.received_at
     try:
-        policy = _policy(case)
+        policy = case_policy(case=case)
     except PolicyNotFound as exc:
         logger.warning("case %s: %s", case.number, exc.message)
         case.sla_policy = ""
@@ -209,7 +194,7 @@ def deadline_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> dict
                 .get(pk=pk)
             )
             try:
-                policy = _policy(case)
+                policy = case_policy(case=case)
             except PolicyNotFound:
                 continue
             if case_is_paused(case, policy):

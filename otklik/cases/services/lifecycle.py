@@ -16,8 +16,9 @@ from otklik.cases.choices import (
     RedirectStatus,
 )
 from otklik.cases.models import Case, CaseRequest, ExtensionRequest, RedirectRequest
+from otklik.cases.selectors import case_extension_limit
 from otklik.cases.services.common import check_transition, lock, move, record, require
-from otklik.cases.services.deadlines import deadlines_recompute, extension_limit_days
+from otklik.cases.services.deadlines import deadlines_recompute
 from otklik.cases.services.routing import route_case
 from otklik.core.exceptions import ApplicationError
 from otklik.core.permissions import Action
@@ -267,7 +268,7 @@ def extension_request(*, case: Case, actor: Any, days: int, reason: str) -> Exte
         raise ApplicationError("Инцидент закрыт: продлевать нечего.")
     if days < 1:
         raise ApplicationError("Продление — хотя бы на один день.")
-    limit = extension_limit_days(case)
+    limit = case_extension_limit(case=case)
     if case.extension_days + days > limit:
         raise ApplicationError(
             f"Продление ограничено законом: не больше {limit} дн. всего "
@@ -291,7 +292,7 @@ def extension_decide(
     *, request: ExtensionRequest, actor: Any, approve: bool, comment: str = ""
 ) -> ExtensionRequest:
     request, case = _pending_request(ExtensionRequest, request, actor=actor)
-    if approve and case.extension_days + request.days > extension_limit_days(case):
+    if approve and case.extension_days + request.days > case_extension_limit(case=case):
         raise ApplicationError("Продление превысит допустимый законом срок.")
     _decided(
         request,

@@ -212,9 +212,9 @@ def test_extension_bounded_by_the_policy(personas, volzhsky_rule, make_case):
 
 
 def extension_limit(case):
-    from otklik.cases.services.deadlines import extension_limit_days
+    from otklik.cases.selectors import case_extension_limit
 
-    return extension_limit_days(case)
+    return case_extension_limit(case=case)
 
 
 def test_manual_publication_for_paper(personas, make_case, django_capture_on_commit_callbacks):

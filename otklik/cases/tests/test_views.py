@@ -506,7 +506,7 @@ def test_queue_page_queries_do_not_grow_with_the_rows(client, personas, make_cas
 
 def test_counts_stop_at_the_cap_and_say_so(client, personas, make_case, monkeypatch):
     # given more cases than the (lowered) cap of the queue page's counts
-    monkeypatch.setattr("otklik.cases.views.LIST_COUNT_CAP", 3)
+    monkeypatch.setattr("otklik.cases.views.queue.LIST_COUNT_CAP", 3)
     for _ in range(5):
         make_case()
     client.force_login(personas["analyst"])

@@ -35,6 +35,10 @@ def url(name: str, case: Case) -> str:
     return reverse(f"cases:{name}", args=[case.number])
 
 
+def verb(name: str, case: Case) -> str:
+    return reverse("cases:verb", args=[case.number, name])
+
+
 def flashes(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
@@ -64,7 +68,7 @@ def test_analyst_accepts_with_the_routed_organisation_and_a_priority(
     client.force_login(personas["analyst"])
 
     response = client.post(
-        url("accept", case), {"organization": "", "priority": "high"}, follow=True
+        verb("accept", case), {"organization": "", "priority": "high"}, follow=True
     )
 
     case.refresh_from_db()
@@ -84,7 +88,7 @@ def test_accept_by_a_role_without_moderation_is_403_and_changes_nothing(
     case = make_case()
     client.force_login(personas[role])
 
-    response = client.post(url("accept", case), {"priority": "normal"})
+    response = client.post(verb("accept", case), {"priority": "normal"})
 
     assert response.status_code == 403
     assert "Модерация инцидентов" in response.content.decode()
@@ -99,7 +103,7 @@ def test_accept_by_an_operator_who_cannot_see_the_case_is_404(
     case = make_case()  # new: no organisation yet, so not the operator's
     client.force_login(personas["org_operator"])
 
-    response = client.post(url("accept", case), {"priority": "normal"})
+    response = client.post(verb("accept", case), {"priority": "normal"})
 
     assert response.status_code == 404
     case.refresh_from_db()
@@ -110,7 +114,7 @@ def test_accept_without_a_rule_shows_the_services_message(client, personas, make
     case = make_case(topic="roads-potholes", okato="18401")
     client.force_login(personas["analyst"])
 
-    response = client.post(url("accept", case), {"organization": "", "priority": "normal"})
+    response = client.post(verb("accept", case), {"organization": "", "priority": "normal"})
 
     assert response.status_code == 400
     assert flashes(response) == ["Правило маршрутизации не нашло организацию: укажите её вручную."]
@@ -122,11 +126,11 @@ def test_reject_needs_a_reason_and_keeps_the_case_when_missing(client, personas,
     case = make_case()
     client.force_login(personas["curator"])
 
-    refused = client.post(url("reject", case), {"reason": ""})
+    refused = client.post(verb("reject", case), {"reason": ""})
     case.refresh_from_db()
     status_after_refusal = case.status
     done = client.post(
-        url("reject", case), {"reason": "Благодарность, ответ не нужен"}, follow=True
+        verb("reject", case), {"reason": "Благодарность, ответ не нужен"}, follow=True
     )
 
     assert refused.status_code == 400
@@ -142,7 +146,7 @@ def test_assign_with_co_executors(client, personas, make_case):
     client.force_login(personas["analyst"])
 
     client.post(
-        url("assign", case),
+        verb("assign", case),
         {"organization": "adm-18410", "co_executors": ["adm-18401"]},
     )
 
@@ -156,7 +160,7 @@ def test_merge_into_another_case_by_number(client, personas, make_case):
     duplicate = make_case(topic="roads-potholes")
     client.force_login(personas["analyst"])
 
-    response = client.post(url("merge", duplicate), {"into": main.number}, follow=True)
+    response = client.post(verb("merge", duplicate), {"into": main.number}, follow=True)
 
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into_id) == (CaseStatus.MERGED, main.pk)
@@ -169,7 +173,7 @@ def test_merge_into_an_unknown_number_is_refused(client, personas, make_case):
     case = make_case()
     client.force_login(personas["analyst"])
 
-    response = client.post(url("merge", case), {"into": "2026-9999999"})
+    response = client.post(verb("merge", case), {"into": "2026-9999999"})
 
     assert response.status_code == 400
     assert flashes(response) == ["Инцидент 2026-9999999 не найден или вам недоступен."]
@@ -186,7 +190,7 @@ def test_split_chosen_messages_into_a_new_case(client, personas, make_message):
     client.force_login(personas["analyst"])
 
     # when the analyst splits the second message off
-    response = client.post(url("split", case), {"messages": [second.pk]}, follow=True)
+    response = client.post(verb("split", case), {"messages": [second.pk]}, follow=True)
 
     # then it is a new case in triage, and the first case keeps the first message
     second.refresh_from_db()
@@ -201,7 +205,7 @@ def test_split_chosen_messages_into_a_new_case(client, personas, make_message):
 def test_operator_takes_the_case(client, personas, assigned):
     client.force_login(personas["org_operator"])
 
-    response = client.post(url("take", assigned), follow=True)
+    response = client.post(verb("take", assigned), follow=True)
 
     assigned.refresh_from_db()
     assert assigned.status == CaseStatus.IN_WORK
@@ -212,7 +216,7 @@ def test_take_in_the_wrong_state_is_409_with_the_reason(client, personas, make_c
     case = make_case()
     client.force_login(personas["analyst"])
 
-    response = client.post(url("take", case))
+    response = client.post(verb("take", case))
 
     assert response.status_code == 409
     assert flashes(response)[0].startswith(f"Инцидент {case.number} в состоянии «Новый")
@@ -225,7 +229,7 @@ def test_operator_of_another_organisation_cannot_take(client, personas, make_use
     outsider = make_user("org_operator", organization=Organization.objects.get(code="adm-18401"))
     client.force_login(outsider)
 
-    response = client.post(url("take", assigned))
+    response = client.post(verb("take", assigned))
 
     assert response.status_code == 404
     assigned.refresh_from_db()
@@ -262,7 +266,7 @@ def test_operator_answers_with_a_file_and_the_analyst_downloads_it(
     client.force_login(personas["org_operator"])
 
     response = client.post(
-        url("answer", assigned),
+        verb("answer", assigned),
         {
             "text": ANSWER,
             "files": [SimpleUploadedFile("akt.pdf", b"%PDF-1.4 akt", "application/pdf")],
@@ -293,7 +297,7 @@ def test_intermediate_answer_keeps_the_case_in_work(client, personas, assigned):
     client.force_login(personas["org_operator"])
 
     response = client.post(
-        url("answer", assigned),
+        verb("answer", assigned),
         {
             "text": "Заявка передана подрядчику, работы начнутся в понедельник.",
             "intermediate": "on",
@@ -313,7 +317,7 @@ def test_intermediate_answer_keeps_the_case_in_work(client, personas, assigned):
 def test_too_short_answer_keeps_the_typed_text_and_changes_nothing(client, personas, assigned):
     client.force_login(personas["org_operator"])
 
-    response = client.post(url("answer", assigned), {"text": "Сделаем."})
+    response = client.post(verb("answer", assigned), {"text": "Сделаем."})
 
     assert response.status_code == 400
     assert flashes(response) == ["Ответ слишком короткий: опишите, что сделано или будет сделано."]
@@ -327,7 +331,7 @@ def test_analyst_returns_the_answer_with_a_reason_and_a_score(client, personas, 
     client.force_login(personas["analyst"])
 
     response = client.post(
-        url("return", in_review),
+        verb("return", in_review),
         {"answer": answer.pk, "reason": "Укажите дату проверки давления", "quality_score": "2"},
         follow=True,
     )
@@ -348,7 +352,7 @@ def test_return_without_a_reason_is_refused(client, personas, in_review):
     answer = Answer.objects.get(case=in_review)
     client.force_login(personas["analyst"])
 
-    response = client.post(url("return", in_review), {"answer": answer.pk, "reason": ""})
+    response = client.post(verb("return", in_review), {"answer": answer.pk, "reason": ""})
 
     assert response.status_code == 400
     assert flashes(response) == ["Укажите, что нужно доработать в ответе."]
@@ -360,7 +364,7 @@ def test_operator_cannot_approve_their_own_answer(client, personas, in_review):
     answer = Answer.objects.get(case=in_review)
     client.force_login(personas["org_operator"])
 
-    response = client.post(url("approve", in_review), {"answer": answer.pk, "quality_score": "5"})
+    response = client.post(verb("approve", in_review), {"answer": answer.pk, "quality_score": "5"})
 
     assert response.status_code == 403
     answer.refresh_from_db()
@@ -375,7 +379,7 @@ def test_approval_of_a_web_answer_publishes_it(
     client.force_login(personas["analyst"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("approve", in_review), {"answer": answer.pk, "quality_score": "5"})
+        client.post(verb("approve", in_review), {"answer": answer.pk, "quality_score": "5"})
 
     answer.refresh_from_db()
     in_review.refresh_from_db()
@@ -405,7 +409,7 @@ def test_paper_answer_waits_for_manual_publication(
     assert OutboxMessage.objects.get(answer=answer).status == OutboxStatus.PENDING
 
     # and publishes by hand
-    response = client.post(url("publish", case), follow=True)
+    response = client.post(verb("publish", case), follow=True)
 
     case.refresh_from_db()
     assert case.status == CaseStatus.PUBLISHED
@@ -416,7 +420,7 @@ def test_paper_answer_waits_for_manual_publication(
 def test_redirect_requested_by_the_operator_and_accepted_by_the_cur(client, personas, assigned):
     client.force_login(personas["org_operator"])
     client.post(
-        url("redirect", assigned),
+        verb("redirect", assigned),
         {"organization": "adm-18401", "reason": "Дом на балансе города Волгограда"},
         follow=True,
     )
@@ -425,7 +429,7 @@ def test_redirect_requested_by_the_operator_and_accepted_by_the_cur(client, pers
 
     client.force_login(personas["analyst"])
     response = client.post(
-        url("redirect_decide", assigned), {"decision": "accept", "comment": ""}, follow=True
+        verb("redirect-decision", assigned), {"decision": "accept", "comment": ""}, follow=True
     )
 
     request.refresh_from_db()
@@ -439,11 +443,13 @@ def test_redirect_requested_by_the_operator_and_accepted_by_the_cur(client, pers
 def test_redirect_refusal_needs_a_comment(client, personas, assigned):
     client.force_login(personas["org_operator"])
     client.post(
-        url("redirect", assigned), {"organization": "adm-18401", "reason": "Не наше"}, follow=True
+        verb("redirect", assigned), {"organization": "adm-18401", "reason": "Не наше"}, follow=True
     )
     client.force_login(personas["analyst"])
 
-    response = client.post(url("redirect_decide", assigned), {"decision": "refuse", "comment": ""})
+    response = client.post(
+        verb("redirect-decision", assigned), {"decision": "refuse", "comment": ""}
+    )
 
     assert response.status_code == 400
     assert flashes(response) == ["Укажите причину: почему переадресация не обоснована."]
@@ -460,11 +466,15 @@ def test_extension_requested_and_approved(client, personas, make_case):
     case.refresh_from_db()
     due_before = case.resolution_due
     client.force_login(personas["org_operator"])
-    client.post(url("extend", case), {"days": "10", "reason": "Нужны земляные работы"}, follow=True)
+    client.post(
+        verb("extend", case), {"days": "10", "reason": "Нужны земляные работы"}, follow=True
+    )
     client.force_login(personas["analyst"])
 
     response = client.post(
-        url("extension_decide", case), {"decision": "accept", "comment": "Согласовано"}, follow=True
+        verb("extension-decision", case),
+        {"decision": "accept", "comment": "Согласовано"},
+        follow=True,
     )
 
     case.refresh_from_db()
@@ -483,7 +493,7 @@ def test_extension_past_the_legal_limit_is_refused(client, personas, make_case):
     )
     client.force_login(personas["org_operator"])
 
-    response = client.post(url("extend", case), {"days": "45", "reason": "Долго"})
+    response = client.post(verb("extend", case), {"days": "45", "reason": "Долго"})
 
     assert response.status_code == 400
     assert flashes(response)[0].startswith("Продление ограничено законом")
@@ -498,7 +508,7 @@ def test_reopen_a_published_case_with_a_reason(
         answer_approve(answer=answer, actor=personas["analyst"])
     client.force_login(personas["curator"])
 
-    response = client.post(url("reopen", in_review), {"reason": "Жители пишут снова"}, follow=True)
+    response = client.post(verb("reopen", in_review), {"reason": "Жители пишут снова"}, follow=True)
 
     in_review.refresh_from_db()
     assert (in_review.status, in_review.reopen_count) == (CaseStatus.REOPENED, 1)
@@ -510,4 +520,4 @@ def test_reopen_a_published_case_with_a_reason(
 def test_actions_answer_405_to_get(client, personas, assigned):
     client.force_login(personas["analyst"])
 
-    assert client.get(url("take", assigned)).status_code == 405
+    assert client.get(verb("take", assigned)).status_code == 405

@@ -1,5 +1,5 @@
 """The case page's part of the language pipeline: the analysis panel of the opening message and
-its one-click correction (``otklik.cases.views_nlp``)."""
+its one-click correction (``otklik.cases.views.verbs``, the verb «correct»)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ def test_an_operator_sees_the_panel_without_correction(client, personas, analyse
     assert 'data-testid="case-analysis"' in html
     assert 'data-testid="analysis-correct"' not in html
     response = client.post(
-        reverse("cases:correct", args=[analysed_case.number]), {"topic": "zhkh-heating-outage"}
+        reverse("cases:verb", args=[analysed_case.number, "correct"]),
+        {"topic": "zhkh-heating-outage"},
     )
     assert response.status_code == 403
     assert not Correction.objects.exists()
@@ -56,7 +57,8 @@ def test_an_operator_sees_the_panel_without_correction(client, personas, analyse
 def test_one_click_correction(client, personas, analysed_case):
     client.force_login(personas["curator"])
     response = client.post(
-        reverse("cases:correct", args=[analysed_case.number]), {"topic": "zhkh-heating-outage"}
+        reverse("cases:verb", args=[analysed_case.number, "correct"]),
+        {"topic": "zhkh-heating-outage"},
     )
     assert response.status_code == 302
     analysed_case.refresh_from_db()
@@ -70,8 +72,11 @@ def test_one_click_correction(client, personas, analysed_case):
 def test_correction_with_an_unknown_topic_changes_nothing(client, personas, analysed_case):
     client.force_login(personas["curator"])
     before = analysed_case.topic_id
-    response = client.post(reverse("cases:correct", args=[analysed_case.number]), {"topic": "nope"})
-    assert response.status_code == 302
+    response = client.post(
+        reverse("cases:verb", args=[analysed_case.number, "correct"]), {"topic": "nope"}
+    )
+    assert response.status_code == 400  # the case page again, with the reason
+    assert "Выберите тему из списка." in response.content.decode()
     analysed_case.refresh_from_db()
     assert analysed_case.topic_id == before and not Correction.objects.exists()
 
@@ -80,6 +85,6 @@ def test_a_case_out_of_scope_is_not_found(client, make_user, analysed_case):
     lead = make_user("sector_lead", sector=Topic.objects.get(code="roads-potholes").sector)
     client.force_login(lead)
     response = client.post(
-        reverse("cases:correct", args=[analysed_case.number]), {"topic": "roads-potholes"}
+        reverse("cases:verb", args=[analysed_case.number, "correct"]), {"topic": "roads-potholes"}
     )
     assert response.status_code == 404

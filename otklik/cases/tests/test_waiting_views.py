@@ -114,13 +114,17 @@ def url(name: str, case: Case) -> str:
     return reverse(f"cases:{name}", args=[case.number])
 
 
+def verb(name: str, case: Case) -> str:
+    return reverse("cases:verb", args=[case.number, name])
+
+
 def test_case_page_asks_and_resumes(client, personas, in_work):
     client.force_login(personas["org_operator"])
     page = client.get(url("detail", in_work)).content.decode()
     assert 'data-action="request_info"' in page
     assert 'data-action="resume"' not in page
 
-    response = client.post(url("request_info", in_work), {"question": QUESTION}, follow=True)
+    response = client.post(verb("request-info", in_work), {"question": QUESTION}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
         "Вопрос отправлен заявителю; срок приостановлен до его ответа."
     ]
@@ -132,7 +136,7 @@ def test_case_page_asks_and_resumes(client, personas, in_work):
     assert 'data-action="resume"' in page
     assert 'data-action="request_info"' not in page
 
-    response = client.post(url("resume", in_work), {"reason": "Адрес уточнён"}, follow=True)
+    response = client.post(verb("resume", in_work), {"reason": "Адрес уточнён"}, follow=True)
     in_work.refresh_from_db()
     assert in_work.status == CaseStatus.IN_WORK
     assert [str(m) for m in response.context["messages"]] == [
@@ -144,11 +148,11 @@ def test_case_page_asks_and_resumes(client, personas, in_work):
 def test_case_page_refusals(client, personas, in_work, outsider):
     before = snapshot(in_work)
     client.force_login(outsider)
-    assert client.post(url("request_info", in_work), {"question": QUESTION}).status_code == 404
+    assert client.post(verb("request-info", in_work), {"question": QUESTION}).status_code == 404
     client.force_login(personas["auditor"])
-    assert client.post(url("request_info", in_work), {"question": QUESTION}).status_code == 403
+    assert client.post(verb("request-info", in_work), {"question": QUESTION}).status_code == 403
     client.force_login(personas["org_operator"])
-    response = client.post(url("request_info", in_work), {"question": "адрес?"})
+    response = client.post(verb("request-info", in_work), {"question": "адрес?"})
     assert response.status_code == 400
     assert [str(m) for m in response.context["messages"]] == [
         "Сформулируйте вопрос заявителю: какие сведения нужны и зачем."

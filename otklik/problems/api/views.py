@@ -4,30 +4,16 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from otklik.core.api import CappedCountPagination, MatrixPermission
 from otklik.core.permissions import Action
-from otklik.directory.models import Municipality, Sector
 from otklik.problems import selectors
-from otklik.problems.choices import ProblemStatus
+from otklik.problems.filters import ProblemFilter
 from otklik.problems.models import Problem
-
-
-class ListQuery(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ProblemStatus.choices, required=False)
-    sector = serializers.SlugRelatedField(
-        slug_field="code", queryset=Sector.objects.all(), required=False
-    )
-    municipality = serializers.SlugRelatedField(
-        slug_field="okato", queryset=Municipality.objects.all(), required=False
-    )
-    owner = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text="user id"
-    )
 
 
 def _summary(p: Problem) -> dict:
@@ -45,42 +31,28 @@ def _summary(p: Problem) -> dict:
     }
 
 
-class ProblemListView(APIView):
+class ProblemListView(GenericAPIView):
     permission_classes = [MatrixPermission]
     read_action = Action.PROBLEM_VIEW
+    filterset_class = ProblemFilter  # the parameters in the schema; applied in ``get``
+    pagination_class = CappedCountPagination
+    queryset = Problem.objects.none()  # names the model for the schema; reads use the selector
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=ProblemStatus.values),
-            OpenApiParameter("sector", OpenApiTypes.STR, description="sector code"),
-            OpenApiParameter("municipality", OpenApiTypes.STR, description="OKATO"),
-            OpenApiParameter("owner", OpenApiTypes.INT, description="user id"),
-        ],
         responses=OpenApiTypes.OBJECT,
         summary="Problems of the registry in the user's scope",
         operation_id="problems_list",
         tags=["problems"],
+        filters=True,
     )
     def get(self, request):
-        q = ListQuery(data=request.query_params)
-        q.is_valid(raise_exception=True)
-        d = q.validated_data
-        qs = selectors.problem_list(
-            user=request.user,
-            filters={
-                "status": d.get("status"),
-                "sector": d["sector"].pk if d.get("sector") else None,
-                "municipality": d["municipality"].pk if d.get("municipality") else None,
-                "owner": d.get("owner"),
-            },
-        )
-        pager = CappedCountPagination()
-        page = pager.paginate_queryset(qs, request, view=self)
+        qs = ProblemFilter(request.query_params, request=request).checked_qs()
+        page = self.paginate_queryset(qs)
         rows = [
             {**_summary(p), "cases": p.n_cases, "measures": p.n_measures, "overdue": p.n_overdue}
             for p in page
         ]
-        return pager.get_paginated_response(rows)
+        return self.get_paginated_response(rows)
 
 
 class ProblemDetailView(APIView):

@@ -150,3 +150,43 @@ def test_drill_down_list_offers_a_cluster_to_those_who_manage(client, personas):
     client.force_login(personas["auditor"])
     page = client.get(url).content.decode()
     assert 'data-testid="cluster-form"' not in page and c.number in page
+
+
+UNKNOWN_SECTOR = (
+    "Проверьте фильтры. Блок: Выберите корректный вариант. "
+    "Вашего варианта нет среди допустимых значений."
+)
+
+
+def test_list_filters_are_checked_alike_on_the_page_and_in_the_api(client, personas, problem):
+    client.force_login(personas["curator"])
+    api = APIClient()
+    api.force_authenticate(personas["curator"])
+
+    page = client.get("/problems/", {"sector": "nope", "status": "identified"})
+    refused = api.get("/api/v1/problems", {"sector": "nope"})
+    by_code = api.get("/api/v1/problems", {"sector": "zhkh", "municipality": "18410"})
+    page_by_code = client.get("/problems/", {"sector": "zhkh", "municipality": "18410"})
+
+    # the page tells the error and applies the valid filters
+    assert page.context["filter_error"] == UNKNOWN_SECTOR
+    assert 'data-testid="filter-error"' in page.content.decode()
+    assert [p.pk for p in page.context["page_obj"]] == [problem.pk]
+    # the API refuses the query with the same words
+    assert refused.status_code == 400
+    assert (refused.json()["detail"], list(refused.json()["errors"])) == (
+        UNKNOWN_SECTOR,
+        ["sector"],
+    )
+    # the same codes select the same problems
+    assert [r["id"] for r in by_code.json()["results"]] == [problem.pk]
+    assert [p.pk for p in page_by_code.context["page_obj"]] == [problem.pk]
+
+
+def test_the_schema_lists_the_filters_of_the_registry(personas):
+    api = APIClient()
+    api.force_authenticate(personas["analyst"])
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+
+    parameters = schema["paths"]["/api/v1/problems"]["get"]["parameters"]
+    assert {p["name"] for p in parameters} >= {"status", "sector", "municipality", "owner"}

@@ -13,7 +13,7 @@ from otklik.audit.models import AuditEvent
 from otklik.cases.models import Case
 from otklik.core.exceptions import AccessDenied, ApplicationError
 from otklik.directory.models import Organization, Sector, Topic
-from otklik.problems.choices import MeasureStatus, ProblemSource, ProblemStatus
+from otklik.problems.choices import TRANSITIONS, MeasureStatus, ProblemSource, ProblemStatus
 from otklik.problems.models import Measure, Problem, ProblemCase
 from otklik.problems.services import (
     measure_add,
@@ -123,6 +123,24 @@ def test_owner_is_a_cur_user_or_a_lead_of_the_sector(personas, make_user, zhkh):
     )
     assert p.owner == personas["sector_lead"]
     assert Problem.objects.count() == 1
+
+
+def test_the_table_allows_exactly_these_moves():
+    S = ProblemStatus
+    moves = {(source, t.target) for t in TRANSITIONS.values() for source in t.sources}
+
+    assert moves == {
+        (S.IDENTIFIED, S.IN_WORK),
+        (S.IDENTIFIED, S.CLOSED_UNSOLVED),
+        (S.IN_WORK, S.MEASURES_TAKEN),
+        (S.IN_WORK, S.SOLVED),
+        (S.IN_WORK, S.CLOSED_UNSOLVED),
+        (S.MEASURES_TAKEN, S.SOLVED),
+        (S.MEASURES_TAKEN, S.IN_WORK),
+        (S.MEASURES_TAKEN, S.CLOSED_UNSOLVED),
+        (S.SOLVED, S.IN_WORK),  # the problem came back
+        (S.CLOSED_UNSOLVED, S.IN_WORK),
+    }
 
 
 def test_status_moves_by_the_table_with_a_reason(personas, zhkh):

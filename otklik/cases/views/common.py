@@ -1,0 +1,50 @@
+"""What the case views share: the case of the URL, the form errors in Russian, the way back."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from otklik.cases.models import Case
+from otklik.cases.selectors import case_get
+from otklik.core.exceptions import NotFound
+
+NUMBER_RE = re.compile(r"^[0-9]{4}-[0-9]+$")
+
+
+def case_or_404(request: HttpRequest, number: str) -> Case:
+    try:
+        return case_get(user=request.user, pk=number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def errors_text(form: forms.Form) -> str:
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return "Проверьте форму. " + "; ".join(parts)
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def back_to(request: HttpRequest, case: Case) -> HttpResponse:
+    """The case page again, or the queue if the action took the case out of the user's sight."""
+    try:
+        case_get(user=request.user, pk=case.pk)
+    except NotFound:
+        return redirect("cases:list")
+    return redirect("cases:detail", number=case.number)
