@@ -1,5 +1,9 @@
-"""The permission matrix, tested over every role × action through the real services,
-selectors and API; a denied call also shows that nothing changed."""
+"""The permission matrix, written out below as the regulation and docs/permissions.md state it,
+compared with ``MATRIX`` cell by cell, and run over every role × action through the real
+services, selectors and API (expectations from the written table, never from ``MATRIX``); a
+denied call also shows that nothing changed.
+
+It lives in the composition root because it drives every app's services."""
 
 from __future__ import annotations
 
@@ -37,12 +41,80 @@ from otklik.directory.services import calendar_override_set, topic_update
 from otklik.intake.models import Message
 from otklik.intake.services import message_classify, message_ingest
 
+# The matrix as the ЦУР regulation (section 3, docs/permissions.md and CONTEXT.md) states it,
+# written by hand: ALL — the whole region; OWN — the user's own zone (a sector lead's sector, an
+# organisation operator's organisation, a municipal coordinator's municipality); — — nothing.
+# The auditor reads everything and changes nothing; only the curator, the executor and the head
+# manage users, the calendar and the ratings; the ЦУР's analyst moderates, classifies and keeps
+# the reference books, routing and models; the scoped roles see and work their own zone.
+# fmt: off
+EXPECTED_TABLE = """
+action             curator  executor  head  sector  analyst  org  municipal  auditor
+reference.view     ALL      ALL       ALL   ALL     ALL      ALL  ALL        ALL
+reference.edit     ALL      ALL       ALL   —       ALL      —    —          —
+calendar.edit      ALL      ALL       ALL   —       —        —    —          —
+user.view          ALL      ALL       ALL   —       —        —    —          ALL
+user.manage        ALL      ALL       ALL   —       —        —    —          —
+message.view       ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
+message.classify   ALL      ALL       ALL   OWN     ALL      —    —          —
+audit.view         ALL      ALL       ALL   —       —        —    —          ALL
+quarantine.view    ALL      ALL       ALL   —       ALL      —    —          ALL
+quarantine.manage  ALL      ALL       ALL   —       ALL      —    —          —
+case.view          ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
+case.moderate      ALL      ALL       ALL   OWN     ALL      —    —          —
+case.work          ALL      ALL       ALL   OWN     ALL      OWN  OWN        —
+answer.moderate    ALL      ALL       ALL   OWN     ALL      —    —          —
+routing.edit       ALL      ALL       ALL   —       ALL      —    —          —
+model.view         ALL      ALL       ALL   —       ALL      —    —          ALL
+model.manage       ALL      ALL       ALL   —       ALL      —    —          —
+channel.view       ALL      ALL       ALL   —       ALL      —    —          ALL
+channel.import     ALL      ALL       ALL   —       ALL      —    —          —
+analytics.view     ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
+rating.manage      ALL      ALL       ALL   —       —        —    —          —
+analytics.export   ALL      ALL       ALL   —       ALL      —    —          —
+problem.view       ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
+problem.manage     ALL      ALL       ALL   OWN     ALL      —    —          —
+problem.import     ALL      ALL       ALL   —       ALL      —    —          —
+"""
+# fmt: on
+COLUMNS = {  # the table's column heads
+    "curator": Role.CURATOR,
+    "executor": Role.EXECUTOR,
+    "head": Role.HEAD,
+    "sector": Role.SECTOR_LEAD,
+    "analyst": Role.ANALYST,
+    "org": Role.ORG_OPERATOR,
+    "municipal": Role.MUNICIPAL_COORDINATOR,
+    "auditor": Role.AUDITOR,
+}
+CELL = {"ALL": Scope.ALL, "OWN": Scope.OWN, "—": Scope.NONE}
+
+
+def _parse(table: str) -> dict[str, dict[str, Scope]]:
+    """{action code: {role code: scope}} from the written table."""
+    head, *rows = [line.split() for line in table.strip().splitlines()]
+    assert head[0] == "action" and len(head) == 1 + len(COLUMNS), head
+    roles = [COLUMNS[name].value for name in head[1:]]
+    parsed = {}
+    for action, *cells in rows:
+        assert len(cells) == len(roles), action
+        assert action not in parsed, action
+        parsed[action] = {role: CELL[cell] for role, cell in zip(roles, cells, strict=True)}
+    return parsed
+
+
+EXPECTED = _parse(EXPECTED_TABLE)
 ROLES = [r.value for r in Role]
-CELLS = [(role, action) for action in Action for role in ROLES]
 
 
 def expected(role: str, action: Action) -> Scope:
-    return MATRIX[action][Role(role)]
+    """The scope the written table gives ``role`` for ``action``."""
+    return EXPECTED[action.value][role]
+
+
+def roles_of(action: Action) -> list:
+    """The roles as test parameters, each with its expected scope in its id."""
+    return [pytest.param(role, id=f"{role}-{expected(role, action).name}") for role in ROLES]
 
 
 @pytest.fixture
@@ -76,10 +148,24 @@ def world(personas):
     return {"inside": inside, "outside": outside}
 
 
-def test_matrix_covers_every_role_and_action():
+def test_the_written_table_covers_every_role_and_action():
+    assert set(EXPECTED) == {a.value for a in Action}
+    for action, row in EXPECTED.items():
+        assert set(row) == set(ROLES), action
+
+
+@pytest.mark.parametrize("action", list(Action), ids=str)
+def test_matrix_equals_the_written_table(action):
+    """Cell by cell: a changed cell in MATRIX (or a role or action added there) fails here."""
     assert set(MATRIX) == set(Action)
-    for action, row in MATRIX.items():
-        assert set(row) == set(Role), action
+    assert set(MATRIX[action]) == set(Role)
+    code = {role.value: scope for role, scope in MATRIX[action].items()}
+    differ = {
+        r: (code[r].name, want.name)
+        for r, want in EXPECTED[action.value].items()
+        if code[r] != want
+    }
+    assert not differ, f"{action}: role: (MATRIX, written table) {differ}"
 
 
 def test_docs_show_the_matrix_of_the_code():
@@ -87,7 +173,7 @@ def test_docs_show_the_matrix_of_the_code():
     assert matrix_markdown() in doc, "docs/permissions.md is stale: otklik permissions --markdown"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.REFERENCE_VIEW))
 def test_reference_view(role, personas, client):
     user = personas[role]
     api = APIClient()
@@ -103,7 +189,7 @@ def test_reference_view_refused_to_anonymous(region):
     assert APIClient().get("/api/v1/topics").status_code == 403
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.REFERENCE_EDIT))
 def test_reference_edit_service(role, personas):
     user = personas[role]
     topic = Topic.objects.order_by("pk").first()
@@ -123,7 +209,7 @@ def test_reference_edit_service(role, personas):
         assert AuditEvent.objects.count() == events_before
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.REFERENCE_EDIT))
 def test_reference_edit_api(role, personas):
     api = APIClient()
     api.force_authenticate(personas[role])
@@ -139,7 +225,7 @@ def test_reference_edit_api(role, personas):
         assert topic.description == old
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.CALENDAR_EDIT))
 def test_calendar_edit(role, personas):
     user = personas[role]
     day = dt.date(2026, 12, 31)
@@ -154,7 +240,7 @@ def test_calendar_edit(role, personas):
         assert not CalendarOverride.objects.filter(date=day).exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.USER_VIEW))
 def test_user_view(role, personas):
     user = personas[role]
     if expected(role, Action.USER_VIEW) is Scope.ALL:
@@ -164,7 +250,7 @@ def test_user_view(role, personas):
             user_list(user=user)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.USER_MANAGE))
 def test_user_manage(role, personas):
     user = personas[role]
     count = User.objects.count()
@@ -188,7 +274,7 @@ def test_user_manage(role, personas):
         assert not User.objects.filter(username="newcomer").exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.MESSAGE_VIEW))
 def test_message_view(role, personas, world):
     user = personas[role]
     seen = set(
@@ -200,7 +286,7 @@ def test_message_view(role, personas, world):
     assert seen == {Scope.ALL: {"in-1", "out-1"}, Scope.OWN: {"in-1"}, Scope.NONE: set()}[scope]
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.MESSAGE_CLASSIFY))
 @pytest.mark.parametrize("where", ["inside", "outside"])
 def test_message_classify(role, where, personas, world):
     user = personas[role]
@@ -234,7 +320,7 @@ def test_sector_lead_cannot_move_a_message_out_of_sight(personas, world):
     assert message.sector.code == "zhkh"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.AUDIT_VIEW))
 def test_audit_view(role, personas):
     from otklik.audit.selectors import event_list
 
@@ -246,7 +332,7 @@ def test_audit_view(role, personas):
             event_list(user=user)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.QUARANTINE_VIEW))
 def test_quarantine_view(role, personas, quarantined):
     from otklik.intake.selectors import quarantine_count, quarantine_list
 
@@ -295,7 +381,7 @@ def quarantined(region):
     )
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.QUARANTINE_MANAGE))
 def test_quarantine_manage(role, personas, quarantined):
     from otklik.intake.models import DeliveryStatus
     from otklik.intake.services import delivery_discard
@@ -335,7 +421,7 @@ def _assign(case):
     return case_accept(case=case, actor=None, organization=org)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.CASE_VIEW))
 def test_case_view(role, personas, cases):
     from otklik.cases.selectors import CaseFilters, case_list
 
@@ -349,7 +435,7 @@ def test_case_view(role, personas, cases):
     assert seen == {c.pk for w, c in cases.items() if _allowed(role, Action.CASE_VIEW, w)}
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.CASE_MODERATE))
 @pytest.mark.parametrize("where", ["inside", "outside"])
 def test_case_moderate(role, where, personas, cases):
     from otklik.cases.services.lifecycle import case_reject
@@ -368,7 +454,7 @@ def test_case_moderate(role, where, personas, cases):
         assert case.events.count() == events
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.CASE_WORK))
 @pytest.mark.parametrize("where", ["inside", "outside"])
 def test_case_work(role, where, personas, cases):
     from otklik.cases.services.lifecycle import case_take
@@ -386,7 +472,7 @@ def test_case_work(role, where, personas, cases):
         assert case.first_response_at is None
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.ANSWER_MODERATE))
 @pytest.mark.parametrize("where", ["inside", "outside"])
 def test_answer_moderate(role, where, personas, cases):
     from otklik.cases.services.answers import answer_return, answer_submit
@@ -407,7 +493,7 @@ def test_answer_moderate(role, where, personas, cases):
         assert (answer.status, case.status) == ("submitted", "answer_review")
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.ROUTING_EDIT))
 def test_routing_edit(role, personas):
     from otklik.cases.models import RoutingRule
     from otklik.cases.services.routing import routing_rule_save
@@ -422,7 +508,7 @@ def test_routing_edit(role, personas):
         assert not RoutingRule.objects.exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.MODEL_VIEW))
 def test_model_view(role, personas):
     from otklik.nlp.selectors import correction_summary, model_list
 
@@ -435,7 +521,7 @@ def test_model_view(role, personas):
             model_list(user=user)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.MODEL_MANAGE))
 def test_model_manage(role, personas):
     from otklik.nlp.models import ReprocessRun
     from otklik.nlp.services import reprocess_start
@@ -451,7 +537,7 @@ def test_model_manage(role, personas):
 
 
 # --- channels ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.CHANNEL_IMPORT))
 def test_channel_import(role, personas):
     from otklik.channels.imports.models import ImportBatch
     from otklik.channels.imports.services import import_batch_confirm, import_batch_plan
@@ -477,7 +563,7 @@ def test_channel_import(role, personas):
         assert not Message.objects.filter(external_id="77").exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.CHANNEL_VIEW))
 def test_channel_view(role, personas):
     from otklik.channels.selectors import channel_health_list
 
@@ -489,7 +575,7 @@ def test_channel_view(role, personas):
             channel_health_list(user=user)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.ANALYTICS_VIEW))
 def test_analytics_view(role, personas, world):
     from otklik.analytics.selectors import Period, Slice, picture
     from otklik.analytics.services import rollups_refresh
@@ -502,7 +588,7 @@ def test_analytics_view(role, personas, world):
     assert total["messages"] == {Scope.ALL: 2, Scope.OWN: 1}[scope]
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.ANALYTICS_EXPORT))
 def test_analytics_export(role, personas, world):
     """The package of materials on request: issued (and recorded) for the ЦУР roles only; a
     refusal records nothing."""
@@ -520,6 +606,33 @@ def test_analytics_export(role, personas, world):
         with pytest.raises(AccessDenied):
             package_issue(actor=personas[role], s=s, period=s.period)
         assert not AuditEvent.objects.filter(action="analytics.package").exists()
+
+
+@pytest.mark.parametrize("role", roles_of(Action.RATING_MANAGE))
+def test_rating_manage(role, personas):
+    """A new version of the methodology and the publication of a past month: the ЦУР's
+    leadership only; a refusal stores and records nothing."""
+    from otklik.analytics.models import RatingMethodology, RatingSnapshot
+    from otklik.analytics.selectors import month
+    from otklik.analytics.services import methodology_save, methodology_seed, rating_publish
+
+    methodology_seed()
+    shipped = RatingMethodology.objects.get()
+    user = personas[role]
+    weights = {"quantity": 1, "speed": 1, "quality": 1, "completeness": 1}
+    if expected(role, Action.RATING_MANAGE) is Scope.ALL:
+        method = methodology_save(actor=user, weights=weights, min_cases=2)
+        assert method.is_active and method.created_by == user
+        rating_publish(actor=user, period=month("2026-10"))
+        assert RatingSnapshot.objects.get().published_by == user
+    else:
+        with pytest.raises(AccessDenied, match="Рейтинги: методика"):
+            methodology_save(actor=user, weights=weights, min_cases=2)
+        with pytest.raises(AccessDenied, match="Рейтинги: методика"):
+            rating_publish(actor=user, period=month("2026-10"))
+        assert list(RatingMethodology.objects.all()) == [shipped]
+        assert not RatingSnapshot.objects.exists()
+        assert not AuditEvent.objects.filter(action__startswith="rating.").exists()
 
 
 # --- problem registry --------------------------------------------------------------------------
@@ -552,7 +665,7 @@ def problems(personas):
     return out
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.PROBLEM_VIEW))
 def test_problem_view(role, personas, problems):
     from otklik.problems.selectors import problem_list
 
@@ -566,7 +679,7 @@ def test_problem_view(role, personas, problems):
 
 
 @pytest.mark.parametrize("where", ["inside", "outside"])
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.PROBLEM_MANAGE))
 def test_problem_manage(role, where, personas, problems):
     from otklik.problems.services import problem_update
 
@@ -588,7 +701,7 @@ def test_problem_manage(role, where, personas, problems):
         assert AuditEvent.objects.count() == events
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", roles_of(Action.PROBLEM_IMPORT))
 def test_problem_import(role, personas):
     from otklik.problems.imports import problems_import
     from otklik.problems.models import Problem
