@@ -195,7 +195,7 @@ def test_publication_freezes_the_period(world, method, personas):
     assert _row(board["groups"], "mo:18415")["index"] == frozen
     with pytest.raises(ApplicationError, match="уже опубликован"):
         rating_publish(actor=head, period=PERIOD)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Рейтинги: методика"):
         rating_publish(actor=personas["analyst"], period=month("2026-10"))
     assert RatingSnapshot.objects.count() == 1
 
@@ -240,7 +240,7 @@ def test_methodology_change_is_a_new_version(world, method, personas):
             weights={"quantity": -1, "speed": 1, "quality": 0, "completeness": 0},
             min_cases=1,
         )
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Рейтинги: методика"):
         methodology_save(
             actor=personas["analyst"],
             weights={"quantity": 1, "speed": 1, "quality": 1, "completeness": 1},

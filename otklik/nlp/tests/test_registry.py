@@ -116,9 +116,9 @@ def test_too_little_history_is_refused(region, personas):
 
 
 def test_only_the_ЦУР_trains_and_switches(history, personas):
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Модели классификации:"):
         model_train_from_history(actor=personas["org_operator"], level="sector")
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Модели классификации:"):
         model_rollback(actor=personas["auditor"])
 
 
@@ -190,7 +190,7 @@ def test_the_commands(history):
     out = io.StringIO()
     call_command("nlp", "rollback", stdout=out)
     assert "built-in" in out.getvalue()
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="откатывать нечего"):
         call_command("nlp", "rollback", stdout=io.StringIO())
     out = io.StringIO()
     call_command("nlp", "reprocess", "--batch", "25", stdout=out, stderr=io.StringIO())

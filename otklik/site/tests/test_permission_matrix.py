@@ -8,6 +8,7 @@ It lives in the composition root because it drives every app's services."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from otklik.accounts.services import user_create
 from otklik.audit.models import AuditEvent
 from otklik.core.exceptions import AccessDenied
 from otklik.core.permissions import (
+    ACTION_LABELS,
     MATRIX,
     Action,
     Scope,
@@ -112,6 +114,13 @@ def expected(role: str, action: Action) -> Scope:
     return EXPECTED[action.value][role]
 
 
+def refused(action: Action):
+    """``pytest.raises`` for the refusal of ``action``: its message names the action."""
+    return pytest.raises(
+        AccessDenied, match=re.escape(f"Недостаточно прав: «{ACTION_LABELS[action]}».")
+    )
+
+
 def roles_of(action: Action) -> list:
     """The roles as test parameters, each with its expected scope in its id."""
     return [pytest.param(role, id=f"{role}-{expected(role, action).name}") for role in ROLES]
@@ -202,7 +211,7 @@ def test_reference_edit_service(role, personas):
         assert AuditEvent.objects.count() == events_before + 1
         assert AuditEvent.objects.latest("id").actor == user
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.REFERENCE_EDIT):
             topic_update(actor=user, topic=topic, name="Новое название")
         topic.refresh_from_db()
         assert topic.name == old_name
@@ -235,7 +244,7 @@ def test_calendar_edit(role, personas):
         )
         assert CalendarOverride.objects.get(date=day).is_working is False
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.CALENDAR_EDIT):
             calendar_override_set(actor=user, date=day, is_working=False, reason="x")
         assert not CalendarOverride.objects.filter(date=day).exists()
 
@@ -246,7 +255,7 @@ def test_user_view(role, personas):
     if expected(role, Action.USER_VIEW) is Scope.ALL:
         assert user_list(user=user).count() == len(ROLES)
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.USER_VIEW):
             user_list(user=user)
 
 
@@ -266,7 +275,7 @@ def test_user_manage(role, personas):
             == 1
         )
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.USER_MANAGE):
             user_create(
                 actor=user, username="newcomer", password="Kachalinskaya-7", role=Role.AUDITOR
             )
@@ -302,7 +311,7 @@ def test_message_classify(role, where, personas, world):
         assert AuditEvent.objects.filter(action="message.classify").count() == events + 1
     else:
         old_topic = message.topic_id
-        with pytest.raises(AccessDenied):
+        with refused(Action.MESSAGE_CLASSIFY):
             message_classify(actor=user, message=message, topic=new_topic)
         message.refresh_from_db()
         assert message.topic_id == old_topic
@@ -314,7 +323,7 @@ def test_sector_lead_cannot_move_a_message_out_of_sight(personas, world):
     message = world["inside"]
     roads = Sector.objects.get(code="roads")
     roads_topic = Topic.objects.filter(sector=roads).first()
-    with pytest.raises(AccessDenied):
+    with refused(Action.MESSAGE_CLASSIFY):
         message_classify(actor=lead, message=message, sector=roads, topic=roads_topic)
     message.refresh_from_db()
     assert message.sector.code == "zhkh"
@@ -328,7 +337,7 @@ def test_audit_view(role, personas):
     if expected(role, Action.AUDIT_VIEW) is Scope.ALL:
         assert event_list(user=user).count() == AuditEvent.objects.count()
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.AUDIT_VIEW):
             event_list(user=user)
 
 
@@ -341,7 +350,7 @@ def test_quarantine_view(role, personas, quarantined):
         assert list(quarantine_list(user=user)) == [quarantined]
         assert quarantine_count(user=user) == 1
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.QUARANTINE_VIEW):
             quarantine_list(user=user)
         assert quarantine_count(user=user) == 0
 
@@ -350,23 +359,23 @@ def test_inactive_user_may_do_nothing(personas):
     curator = personas[Role.CURATOR]
     curator.is_active = False
     for action in Action:
-        with pytest.raises(AccessDenied):
+        with refused(action):
             access_check(curator, action)
 
 
 def test_user_without_role_may_do_nothing(region):
     nobody = User.objects.create_user(username="nobody", password="x")
     for action in Action:
-        with pytest.raises(AccessDenied):
+        with refused(action):
             access_check(nobody, action)
 
 
 def test_scope_fields_are_enforced_by_the_database(region):
     from django.db import IntegrityError, transaction
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="user_role_scope_consistent"), transaction.atomic():
         User.objects.create(username="bad", role=Role.SECTOR_LEAD)  # no sector
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="user_role_scope_consistent"), transaction.atomic():
         User.objects.create(
             username="bad2", role=Role.CURATOR, sector=Sector.objects.get(code="zhkh")
         )
@@ -393,7 +402,7 @@ def test_quarantine_manage(role, personas, quarantined):
         assert quarantined.status == DeliveryStatus.DISCARDED
         assert quarantined.resolved_by == user
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.QUARANTINE_MANAGE):
             delivery_discard(actor=user, delivery=quarantined, reason="спам")
         quarantined.refresh_from_db()
         assert quarantined.status == DeliveryStatus.QUARANTINED
@@ -447,7 +456,7 @@ def test_case_moderate(role, where, personas, cases):
         case.refresh_from_db()
         assert case.status == "no_answer"
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.CASE_MODERATE):
             case_reject(case=case, actor=personas[role], reason="Не требует ответа")
         case.refresh_from_db()
         assert case.status == "new"
@@ -465,7 +474,7 @@ def test_case_work(role, where, personas, cases):
         case.refresh_from_db()
         assert case.status == "in_work"
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.CASE_WORK):
             case_take(case=case, actor=personas[role])
         case.refresh_from_db()
         assert case.status == "assigned"
@@ -486,7 +495,7 @@ def test_answer_moderate(role, where, personas, cases):
         answer.refresh_from_db()
         assert answer.status == "returned"
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.ANSWER_MODERATE):
             answer_return(answer=answer, actor=personas[role], reason="Уточните сроки")
         answer.refresh_from_db()
         case.refresh_from_db()
@@ -503,7 +512,7 @@ def test_routing_edit(role, personas):
         routing_rule_save(actor=personas[role], name="Камышин", organization=org)
         assert RoutingRule.objects.filter(name="Камышин").count() == 1
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.ROUTING_EDIT):
             routing_rule_save(actor=personas[role], name="Камышин", organization=org)
         assert not RoutingRule.objects.exists()
 
@@ -517,7 +526,7 @@ def test_model_view(role, personas):
         assert list(model_list(user=user)) == []
         assert correction_summary(user=user)["total"] == 0
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.MODEL_VIEW):
             model_list(user=user)
 
 
@@ -531,7 +540,7 @@ def test_model_manage(role, personas):
         reprocess_start(actor=user, enqueue=False)
         assert ReprocessRun.objects.count() == 1
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.MODEL_MANAGE):
             reprocess_start(actor=user, enqueue=False)
         assert not ReprocessRun.objects.exists()
 
@@ -550,13 +559,13 @@ def test_channel_import(role, personas):
         import_batch_confirm(actor=user, batch=batch)
         assert Message.objects.filter(channel__code="pos", external_id="77").count() == 1
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.CHANNEL_IMPORT):
             import_batch_plan(actor=user, file_name="pos.csv", data=data, mapping_text=mapping)
         assert not ImportBatch.objects.exists()
         planned = import_batch_plan(
             actor=personas["curator"], file_name="pos.csv", data=data, mapping_text=mapping
         )
-        with pytest.raises(AccessDenied):
+        with refused(Action.CHANNEL_IMPORT):
             import_batch_confirm(actor=user, batch=planned)
         planned.refresh_from_db()
         assert planned.imported_at is None
@@ -571,7 +580,7 @@ def test_channel_view(role, personas):
     if expected(role, Action.CHANNEL_VIEW) is Scope.ALL:
         assert {r.channel.code for r in channel_health_list(user=user)} >= {"web", "telegram"}
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.CHANNEL_VIEW):
             channel_health_list(user=user)
 
 
@@ -603,7 +612,7 @@ def test_analytics_export(role, personas, world):
         assert content.startswith(b"PK")  # a ZIP
         assert AuditEvent.objects.filter(action="analytics.package").count() == 1
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.ANALYTICS_EXPORT):
             package_issue(actor=personas[role], s=s, period=s.period)
         assert not AuditEvent.objects.filter(action="analytics.package").exists()
 
@@ -626,9 +635,9 @@ def test_rating_manage(role, personas):
         rating_publish(actor=user, period=month("2026-10"))
         assert RatingSnapshot.objects.get().published_by == user
     else:
-        with pytest.raises(AccessDenied, match="Рейтинги: методика"):
+        with refused(Action.RATING_MANAGE):
             methodology_save(actor=user, weights=weights, min_cases=2)
-        with pytest.raises(AccessDenied, match="Рейтинги: методика"):
+        with refused(Action.RATING_MANAGE):
             rating_publish(actor=user, period=month("2026-10"))
         assert list(RatingMethodology.objects.all()) == [shipped]
         assert not RatingSnapshot.objects.exists()
@@ -671,7 +680,7 @@ def test_problem_view(role, personas, problems):
 
     scope = expected(role, Action.PROBLEM_VIEW)
     if scope is Scope.NONE:
-        with pytest.raises(AccessDenied):
+        with refused(Action.PROBLEM_VIEW):
             problem_list(user=personas[role])
         return
     seen = set(problem_list(user=personas[role]).values_list("title", flat=True))
@@ -694,7 +703,7 @@ def test_problem_manage(role, where, personas, problems):
             == (personas[role])
         )
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.PROBLEM_MANAGE):
             problem_update(actor=personas[role], problem=problem, root_cause="Износ сетей")
         problem.refresh_from_db()
         assert problem.root_cause == ""
@@ -712,6 +721,6 @@ def test_problem_import(role, personas):
         assert report.created == ["ext-1"]
         assert Problem.objects.filter(external_id="ext-1").count() == 1
     else:
-        with pytest.raises(AccessDenied):
+        with refused(Action.PROBLEM_IMPORT):
             problems_import(actor=personas[role], name="p.csv", content=content)
         assert not Problem.objects.exists()
