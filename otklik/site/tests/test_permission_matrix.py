@@ -46,7 +46,8 @@ from otklik.intake.services import message_classify, message_ingest
 # The matrix as the ЦУР regulation (section 3, docs/permissions.md and CONTEXT.md) states it,
 # written by hand: ALL — the whole region; OWN — the user's own zone (a sector lead's sector, an
 # organisation operator's organisation, a municipal coordinator's municipality); — — nothing.
-# The auditor reads everything and changes nothing; only the curator, the executor and the head
+# The auditor sees everything (each *.view) and changes nothing (the PDF report and the ZIP
+# package, issued and audited, are not for the auditor); only the curator, the executor and the head
 # manage users, the calendar and the ratings; the ЦУР's analyst moderates, classifies and keeps
 # the reference books, routing and models; the scoped roles see and work their own zone.
 # fmt: off
