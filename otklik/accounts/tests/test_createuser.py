@@ -64,7 +64,7 @@ def test_scope_that_the_role_does_not_take_is_refused(region):
 
 
 def test_weak_password_is_refused(region):
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="слишком короткий"):
         call_command("createuser", "x", "--role", "auditor", "--password", "12345")
     assert not User.objects.filter(username="x").exists()
 

@@ -83,9 +83,9 @@ def test_alerts_are_raised_once_and_decided(heating, areas, personas, make_user)
     assert alerts_raise(WEEK_END) == []  # once per week
     alert = Alert.objects.get()
     roads = make_user("sector_lead", sector=Topic.objects.get(code="roads-potholes").sector)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Модерация инцидентов:"):
         alert_decide(actor=roads, alert=alert, confirm=True)
     alert_decide(actor=personas["analyst"], alert=alert, confirm=False)
     assert Alert.objects.get().status == AlertStatus.DISMISSED
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="По этому сигналу решение уже принято"):
         alert_decide(actor=personas["analyst"], alert=alert, confirm=True)

@@ -18,8 +18,15 @@ from otklik.analytics.selectors import (
     rating_cached,
     rating_compute,
 )
-from otklik.analytics.services import methodology_save, methodology_seed, rating_publish
-from otklik.analytics.tests.conftest import D
+from otklik.analytics.services import (
+    methodology_save,
+    methodology_seed,
+    rating_publish,
+    rollups_refresh,
+)
+from otklik.analytics.tests.conftest import D, answer, at, case
+from otklik.cases.choices import AnswerStatus
+from otklik.cases.models import Answer, CaseEvent, Survey
 from otklik.core.exceptions import AccessDenied, ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -36,34 +43,130 @@ def _row(groups, key):
     return next(r for g in groups for r in g["rows"] if r["key"] == key)
 
 
-def test_indicators_by_hand(world, method):
+@pytest.fixture
+def three(region):
+    """Three units with figures small enough to work by hand (period D … D+10, D = 2 Nov 2026):
+
+    - Комитет транспорта (a regional body): R1 answered in 24 h, on time, checked with score 5,
+      the author «решена», 4 of 5; R2 answered in 48 h, after its deadline, score 3, the author
+      «не решена», 2 of 5.
+    - Михайловка (an urban okrug, its administration): M1 answered in 120 h, on time, never
+      checked by the ЦУР, reopened; M2 and M3 not answered.
+    - Урюпинск (an urban okrug, its administration): U1 answered in 4 h, on time, its first
+      answer returned (score 2) and the second approved (score 4); U2 answered in 8 h, on time,
+      score 5, the author «решена», 5 of 5.
+    """
+    # fmt: off
+    rows = [  # name, municipality, organisation, received, published, resolution due
+        ("r1", "18401", "kom-transport", at(0, 10), at(1, 10), at(5, 18)),
+        ("r2", "18401", "kom-transport", at(0, 10), at(2, 10), at(1, 18)),
+        ("m1", "18420", "adm-18420",     at(0, 9),  at(5, 9),  at(10)),
+        ("m2", "18420", "adm-18420",     at(1, 10), None,      at(10)),
+        ("m3", "18420", "adm-18420",     at(2, 10), None,      at(10)),
+        ("u1", "18425", "adm-18425",     at(0, 10), at(0, 14), at(1, 18)),
+        ("u2", "18425", "adm-18425",     at(1, 10), at(1, 18), at(2, 18)),
+    ]
+    # fmt: on
+    cases = {
+        name: case(
+            "roads-potholes",
+            okato,
+            org,
+            received=received,
+            published_at=published,
+            resolution_due=due,
+        )
+        for name, okato, org, received, published, due in rows
+    }
+    r1, r2, m1, u1, u2 = (cases[name] for name in ("r1", "r2", "m1", "u1", "u2"))
+    ans_r1 = answer(r1, AnswerStatus.APPROVED, at(1), 5)
+    ans_r2 = answer(r2, AnswerStatus.APPROVED, at(2), 3)
+    answer(u1, AnswerStatus.RETURNED, at(0, 12), 2)
+    answer(u1, AnswerStatus.APPROVED, at(0, 14), 4)
+    ans_u2 = answer(u2, AnswerStatus.APPROVED, at(1, 18), 5)
+    Answer.objects.create(
+        case=m1, organization=m1.organization, text="Ответ", status=AnswerStatus.APPROVED
+    )  # published without the ЦУР's check
+    for token, (c, a, day, solved, rating) in enumerate(
+        [(r1, ans_r1, 2, True, 4), (r2, ans_r2, 3, False, 2), (u2, ans_u2, 2, True, 5)]
+    ):
+        Survey.objects.create(
+            case=c,
+            answer=a,
+            token=f"three-{token}",
+            responded_at=at(day),
+            solved=solved,
+            rating=rating,
+        )
+    event = CaseEvent.objects.create(
+        case=m1, kind="reopen", from_status="published", to_status="reopened"
+    )
+    CaseEvent.objects.filter(pk=event.pk).update(at=at(6))
+    rollups_refresh(full=True, now=at(12))
+
+
+def _indicators(row):
+    return (row["quantity"], row["speed"], row["quality"], row["completeness"], row["index"])
+
+
+def test_indicators_and_index_worked_by_hand(three, method):
+    """Weights (methodology version 1): wQ 0.25, wS 0.30, wK 0.25, wP 0.20; a = 0.7,
+    norm = 720 h, b = 0.5, c = 0.3. Indicators are shown to 4 places, the index to 1."""
     groups = rating_compute(PERIOD, method)
-    # Волжский (its administration): 3 received, 2 answered (1 in time; 73 h and 191 h →
-    # median bucket «≤ 120 h»), 3 answers checked, 1 returned, scores 2, 4, 3, no surveys.
-    v = _row(groups, "mo:18410")
-    q = 2 / 3
-    s = 0.7 * (1 / 2) + 0.3 * (1 - 120 / 720)
-    k = 0.5 * (1 - 1 / 3) + 0.5 * ((2 + 4 + 3) / 3 - 1) / 4
-    p = 1 - (0 + 0) / 2
-    assert (v["quantity"], v["speed"], v["quality"], v["completeness"]) == (
-        round(q, 4), round(s, 4), round(k, 4), round(p, 4)
+    # Комитет транспорта: received 2, answered 2, on time 1; answer hours 24 and 48 → buckets
+    # «≤ 24 h» and «≤ 48 h», the median (the 1st of 2) is in «≤ 24 h»: 24.
+    #   Q = min(1, 2/2)                                    = 1
+    #   S = 0.7 × 1/2 + 0.3 × (1 − 24/720) = 0.35 + 0.29   = 0.64
+    #   K: checked 2, returned 0, scores 5 + 3 = 8 over 2 → (4 − 1)/4 = 0.75;
+    #      0.5 × (1 − 0/2) + 0.5 × 0.75 = 0.875; citizens 4 + 2 = 6 over 2 → (3 − 1)/4 = 0.5;
+    #      K = 0.7 × 0.875 + 0.3 × 0.5 = 0.6125 + 0.15     = 0.7625
+    #   P = 1 − (0 reopened + 1 «не решена»)/2              = 0.5
+    #   index = 100 × (0.25 × 1 + 0.30 × 0.64 + 0.25 × 0.7625 + 0.20 × 0.5) / (0.25 + 0.30 +
+    #         0.25 + 0.20) = 100 × (0.25 + 0.192 + 0.190625 + 0.1) / 1 = 73.2625 → 73.3
+    transport = _row(groups, "org:kom-transport")
+    assert _indicators(transport) == (1.0, 0.64, 0.7625, 0.5, 73.3)
+    # Михайловка: received 3, answered 1 (on time, 120 h → bucket «≤ 120 h»: median 120),
+    # no answer checked by the ЦУР (K has no data), 1 reopened.
+    #   Q = 1/3                                            = 0.3333
+    #   S = 0.7 × 1/1 + 0.3 × (1 − 120/720) = 0.7 + 0.25   = 0.95
+    #   K = —
+    #   P = max(0, 1 − (1 reopened + 0)/1)                 = 0
+    #   index over the weights with data: 100 × (0.25 × 1/3 + 0.30 × 0.95 + 0.20 × 0) /
+    #         (0.25 + 0.30 + 0.20) = 100 × (0.083333 + 0.285) / 0.75 = 49.111 → 49.1
+    mikhailovka = _row(groups, "mo:18420")
+    assert _indicators(mikhailovka) == (0.3333, 0.95, None, 0.0, 49.1)
+    # Урюпинск: received 2, answered 2, both on time; 4 h and 8 h → buckets «≤ 4 h», «≤ 8 h»,
+    # median 4.
+    #   Q = 2/2                                            = 1
+    #   S = 0.7 × 2/2 + 0.3 × (1 − 4/720) = 0.7 + 0.298333 = 0.998333 → 0.9983
+    #   K: checked 3, returned 1, scores 2 + 4 + 5 = 11 over 3 → (11/3 − 1)/4 = 2/3;
+    #      0.5 × (1 − 1/3) + 0.5 × 2/3 = 2/3; citizens 5 over 1 → (5 − 1)/4 = 1;
+    #      K = 0.7 × 2/3 + 0.3 × 1 = 0.466667 + 0.3         = 0.766667 → 0.7667
+    #   P = 1 − (0 + 0)/2                                   = 1
+    #   index = 100 × (0.25 × 1 + 0.30 × 0.998333 + 0.25 × 0.766667 + 0.20 × 1) / 1
+    #         = 100 × (0.25 + 0.2995 + 0.191667 + 0.2) = 94.1167 → 94.1
+    uryupinsk = _row(groups, "mo:18425")
+    assert _indicators(uryupinsk) == (1.0, 0.9983, 0.7667, 1.0, 94.1)
+    # the figures behind them, as counted by the rollups
+    assert {k: transport["figures"][k] for k in ("cases_opened", "answered", "answered_on_time",
+            "answers_moderated", "answers_returned", "reopened", "not_solved")} == {
+        "cases_opened": 2, "answered": 2, "answered_on_time": 1, "answers_moderated": 2,
+        "answers_returned": 0, "reopened": 0, "not_solved": 1,
+    }  # fmt: skip
+    assert (transport["median_hours"], mikhailovka["median_hours"], uryupinsk["median_hours"]) == (
+        24, 120, 4
     )  # fmt: skip
-    assert v["index"] == round(100 * (0.25 * q + 0.30 * s + 0.25 * k + 0.20 * p), 1)
-    # Камышин: 1 received, answered in 24 h in time, score 5, the author: «не решена», 2 of 5,
-    # reopened.
-    c = _row(groups, "mo:18415")
-    q, s = 1.0, 0.7 * 1 + 0.3 * (1 - 24 / 720)
-    k = 0.7 * (0.5 * 1 + 0.5 * (5 - 1) / 4) + 0.3 * (2 - 1) / 4
-    p = 0.0  # 1 − (1 reopened + 1 not solved) / 1 answered, clipped at 0
-    assert (c["quantity"], c["speed"], c["quality"], c["completeness"]) == (
-        round(q, 4), round(s, 4), round(k, 4), round(p, 4)
-    )  # fmt: skip
-    assert c["index"] == round(100 * (0.25 * q + 0.30 * s + 0.25 * k + 0.20 * p), 1)
-    # both are urban okrugs: Камышин above Волжский; the rest have no data and no place
+    # places within the peer group: Урюпинск 94.1 first, Михайловка 49.1 second; the other
+    # okrugs (no cases) have no place; the committee is alone among the regional bodies rated
     okrugs = next(g for g in groups if g["code"] == "urban_okrug")
-    assert [r["key"] for r in okrugs["rows"][:2]] == ["mo:18415", "mo:18410"]
-    assert [r["rank"] for r in okrugs["rows"][:2]] == [1, 2]
+    assert [(r["key"], r["rank"]) for r in okrugs["rows"][:2]] == [
+        ("mo:18425", 1), ("mo:18420", 2)
+    ]  # fmt: skip
     assert all(r["rank"] is None for r in okrugs["rows"][2:])
+    regional = next(g for g in groups if g["code"] == "regional")
+    assert [(r["key"], r["rank"]) for r in regional["rows"] if r["rank"]] == [
+        ("org:kom-transport", 1)
+    ]  # fmt: skip
 
 
 def test_below_the_threshold_is_not_rated(method):
@@ -85,7 +188,6 @@ def test_publication_freezes_the_period(world, method, personas):
     from otklik.cases.models import Case
 
     Case.objects.filter(municipality__okato="18415").update(published_at=None)
-    from otklik.analytics.services import rollups_refresh
 
     rollups_refresh(full=True)
     board = rating_board(user=personas["analyst"], period=PERIOD)
@@ -93,13 +195,12 @@ def test_publication_freezes_the_period(world, method, personas):
     assert _row(board["groups"], "mo:18415")["index"] == frozen
     with pytest.raises(ApplicationError, match="уже опубликован"):
         rating_publish(actor=head, period=PERIOD)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Рейтинги: методика"):
         rating_publish(actor=personas["analyst"], period=month("2026-10"))
     assert RatingSnapshot.objects.count() == 1
 
 
 def test_the_cached_rating_follows_the_rollups(world, method):
-    from otklik.analytics.services import rollups_refresh
     from otklik.cases.models import Case
 
     first = rating_cached(PERIOD, method)
@@ -131,14 +232,15 @@ def test_methodology_change_is_a_new_version(world, method, personas):
     method.refresh_from_db()
     assert not method.is_active
     v = _row(rating_compute(PERIOD, new), "mo:18410")
-    assert v["index"] == round(100 * (0.7 * 0.5 + 0.3 * (1 - 120 / 720)), 1)
-    with pytest.raises(ApplicationError):
+    # speed alone: S = 0.7 × 1/2 on time + 0.3 × (1 − 120 h/720 h) = 0.35 + 0.25 = 0.6 → 60.0
+    assert v["index"] == 60.0
+    with pytest.raises(ApplicationError, match="неотрицательные веса всех четырёх"):
         methodology_save(
             actor=personas["curator"],
             weights={"quantity": -1, "speed": 1, "quality": 0, "completeness": 0},
             min_cases=1,
         )
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Рейтинги: методика"):
         methodology_save(
             actor=personas["analyst"],
             weights={"quantity": 1, "speed": 1, "quality": 1, "completeness": 1},

@@ -67,7 +67,7 @@ def test_an_empty_month_still_renders(personas, region, tmp_path):
 
 
 def test_the_report_is_for_the_cur_roles(personas, world):
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Аналитика: ежемесячный отчёт"):
         monthly_report(user=personas["sector_lead"], period=NOVEMBER)
 
 
@@ -117,7 +117,7 @@ def test_the_package(personas, world):
 
 def test_the_package_is_refused_and_nothing_recorded(personas, world):
     s = Slice(period=NOVEMBER)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Аналитика: ежемесячный отчёт"):
         package_issue(actor=personas["municipal_coordinator"], s=s, period=NOVEMBER)
     assert not AuditEvent.objects.filter(action="analytics.package").exists()
 

@@ -1,15 +1,17 @@
 """The two requests an organisation puts to the ЦУР through the API — redirect by competence and
 deadline extension — and the ЦУР's decisions on them (one code path for both)."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from rest_framework.test import APIClient
 
 from otklik.cases.choices import ExtensionStatus, RedirectStatus
-from otklik.cases.models import ExtensionRequest, RedirectRequest
+from otklik.cases.models import Case, ExtensionRequest, RedirectRequest
 from otklik.cases.services.lifecycle import case_accept
-from otklik.directory.calendar import calendar_from_db
 from otklik.directory.models import Organization
-from otklik.sla.deadlines import deadline_extend
-from otklik.sla.selectors import policy_get
+
+VOLGOGRAD = ZoneInfo("Europe/Volgograd")
 
 
 def client_for(user):
@@ -53,14 +55,18 @@ def test_redirect_decision_refused_with_comment(personas, volzhsky_rule, make_ca
 
 
 def test_extension_decision_approved_keeps_the_comment(personas, make_case):
-    # a 59-ФЗ appeal: up to 30 more days
-    case = make_case(channel="paper", kind="appeal_59fz")
+    # a 59-ФЗ appeal received and registered on Friday 20.02.2026: due 30 days later, on
+    # Sunday 22.03 moved to Monday 23.03; up to 30 more days
+    received = dt.datetime(2026, 2, 20, 10, tzinfo=VOLGOGRAD)
+    case = make_case(channel="paper", kind="appeal_59fz", received_at=received)
+    Case.objects.filter(pk=case.pk).update(registered_at=received)
+    case.refresh_from_db()
     case = case_accept(
         case=case,
         actor=personas["analyst"],
         organization=Organization.objects.get(code="adm-18410"),
     )
-    due_before = case.resolution_due
+    assert case.resolution_due == dt.datetime(2026, 3, 23, 23, 59, 59, 999999, tzinfo=VOLGOGRAD)
     operator, analyst = client_for(personas["org_operator"]), client_for(personas["analyst"])
     r = operator.post(
         f"/api/v1/cases/{case.number}/extend",
@@ -75,14 +81,8 @@ def test_extension_decision_approved_keeps_the_comment(personas, make_case):
     request = ExtensionRequest.objects.get(case=case)
     assert (request.status, request.decision_comment) == (ExtensionStatus.APPROVED, "Согласовано")
     case.refresh_from_db()
-    assert case.resolution_due == deadline_extend(
-        policy=policy_get(code="appeal_59fz"),
-        received_at=case.received_at,
-        registered_at=case.registered_at,
-        by=10,
-        calendar=calendar_from_db(),
-    )
-    assert case.resolution_due > due_before
+    # 30 + 10 = 40 days from 20.02.2026: 8 days to 28.02, 31 to 31.03, 1 more — Wednesday 01.04
+    assert case.resolution_due == dt.datetime(2026, 4, 1, 23, 59, 59, 999999, tzinfo=VOLGOGRAD)
     r = analyst.post(url, {"accept": True}, format="json")
     assert (r.status_code, r.json()["detail"]) == (
         404,

@@ -1,9 +1,12 @@
 """The whole path of a case through the services, and the refusals on the way."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from otklik.cases.choices import AnswerStatus, CaseStatus, OutboxStatus
-from otklik.cases.models import CaseEvent, OutboxMessage, Survey
+from otklik.cases.models import Case, CaseEvent, ExtensionRequest, OutboxMessage, Survey
 from otklik.cases.services.answers import (
     answer_approve,
     answer_return,
@@ -29,6 +32,7 @@ from otklik.core.exceptions import AccessDenied, ApplicationError
 from otklik.directory.models import Organization
 
 ANSWER = "Бригада восстановила горячее водоснабжение 27.11, давление в норме, проверено."
+VOLGOGRAD = ZoneInfo("Europe/Volgograd")
 
 
 def test_message_to_reopened_case(
@@ -86,7 +90,9 @@ def test_message_to_reopened_case(
 
 def test_wrong_order_is_refused_and_changes_nothing(personas, volzhsky_rule, make_case):
     case = make_case()
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(
+        TransitionNotAllowed, match=r"«Новый \(модерация ЦУР\)»: действие недоступно"
+    ):
         case_take(case=case, actor=personas["analyst"])  # not accepted yet
     case.refresh_from_db()
     assert case.status == CaseStatus.NEW
@@ -96,7 +102,7 @@ def test_wrong_order_is_refused_and_changes_nothing(personas, volzhsky_rule, mak
 def test_operator_of_another_organisation_cannot_act(personas, volzhsky_rule, make_case, make_user):
     case = case_accept(case=make_case(), actor=personas["analyst"])
     stranger = make_user("org_operator", organization=Organization.objects.get(code="adm-18415"))
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Работа по инциденту:"):
         case_take(case=case, actor=stranger)
     case.refresh_from_db()
     assert case.status == CaseStatus.ASSIGNED
@@ -112,7 +118,7 @@ def test_accept_without_a_rule_needs_an_organisation(personas, make_case):
 
 def test_reject_needs_a_reason(personas, make_case):
     case = make_case()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="почему ответ не требуется"):
         case_reject(case=case, actor=personas["analyst"], reason="  ")
     case = case_reject(case=case, actor=personas["analyst"], reason="Благодарность, не проблема")
     assert case.status == CaseStatus.NO_ANSWER
@@ -166,7 +172,7 @@ def test_redirect_refused_then_accepted(personas, volzhsky_rule, make_case):
         to_organization=water,
         reason="Сети принадлежат ресурсоснабжающей организации",
     )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="почему переадресация не обоснована"):
         redirect_decide(request=req, actor=personas["analyst"], accept=False, comment="")
     redirect_decide(
         request=req,
@@ -187,28 +193,43 @@ def test_redirect_refused_then_accepted(personas, volzhsky_rule, make_case):
     assert case.organization == water
 
 
-def test_extension_bounded_by_the_policy(personas, volzhsky_rule, make_case):
+def test_extension_refused_where_the_policy_allows_none(personas, volzhsky_rule, make_case):
+    # a message from the web form: its deadline (ПОС-like) is not extended
     case = case_accept(case=make_case(), actor=personas["analyst"])
     due_before = case.resolution_due
-    limit = extension_limit(case)
-    if limit == 0:
-        with pytest.raises(ApplicationError):
-            extension_request(case=case, actor=personas["org_operator"], days=1, reason="x")
-        return
-    with pytest.raises(ApplicationError, match="не больше"):
+    assert extension_limit(case) == 0
+    with pytest.raises(ApplicationError, match=r"не больше 0 дн\. всего \(уже продлено на 0\)"):
+        extension_request(case=case, actor=personas["org_operator"], days=1, reason="x")
+    case.refresh_from_db()
+    assert (case.extension_days, case.resolution_due) == (0, due_before)
+    assert not ExtensionRequest.objects.filter(case=case).exists()
+
+
+def test_extension_bounded_by_the_policy(personas, make_case):
+    # a 59-ФЗ appeal received and registered on Friday 20.02.2026: due Monday 23.03 (30 days
+    # end on Sunday 22.03); extended by at most 30 days, counted over the whole 60: 21.04
+    received = dt.datetime(2026, 2, 20, 10, tzinfo=VOLGOGRAD)
+    case = make_case(channel="paper", kind="appeal_59fz", received_at=received)
+    Case.objects.filter(pk=case.pk).update(registered_at=received)
+    case.refresh_from_db()
+    org = Organization.objects.get(code="adm-18410")
+    case = case_accept(case=case, actor=personas["analyst"], organization=org)
+    assert case.resolution_due == dt.datetime(2026, 3, 23, 23, 59, 59, 999999, tzinfo=VOLGOGRAD)
+    assert extension_limit(case) == 30
+    with pytest.raises(ApplicationError, match=r"не больше 30 дн\. всего \(уже продлено на 0\)"):
         extension_request(
             case=case,
             actor=personas["org_operator"],
-            days=limit + 1,
+            days=31,
             reason="Нужны земляные работы",
         )
     req = extension_request(
-        case=case, actor=personas["org_operator"], days=limit, reason="Нужны земляные работы"
+        case=case, actor=personas["org_operator"], days=30, reason="Нужны земляные работы"
     )
     extension_decide(request=req, actor=personas["analyst"], approve=True)
     case.refresh_from_db()
-    assert case.extension_days == limit
-    assert case.resolution_due > due_before
+    assert case.extension_days == 30
+    assert case.resolution_due == dt.datetime(2026, 4, 21, 23, 59, 59, 999999, tzinfo=VOLGOGRAD)
 
 
 def extension_limit(case):

@@ -240,17 +240,21 @@ def test_an_answer_without_the_reply_ends_the_wait(web_case, personas):
 def test_refusals_change_nothing(personas, volzhsky_rule, make_case):
     operator = personas["org_operator"]
     new = make_case()
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(
+        TransitionNotAllowed, match=r"«Новый \(модерация ЦУР\)»: действие недоступно"
+    ):
         case_request_info(case=new, actor=personas["analyst"], question=QUESTION)
     case = case_accept(case=make_case(), actor=personas["analyst"])
     with pytest.raises(ApplicationError, match="Сформулируйте вопрос"):
         case_request_info(case=case, actor=operator, question="  адрес? ")
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed, match="«Назначен»: действие недоступно"):
         case_resume(case=case, actor=operator, reason="нечего возобновлять")
     case = case_request_info(case=case, actor=operator, question=QUESTION)
     with pytest.raises(ApplicationError, match="почему работа возобновлена"):
         case_resume(case=case, actor=operator, reason=" ")
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(
+        TransitionNotAllowed, match="«Запрошены сведения у заявителя»: действие недоступно"
+    ):
         case_request_info(case=case, actor=operator, question=QUESTION)
     assert CasePause.objects.filter(case__in=[new, case]).count() == 1
     assert OutboxMessage.objects.filter(case__in=[new, case]).count() == 1

@@ -119,11 +119,11 @@ def test_add_calendar_days_then_roll(start, n, due):
 
 
 def test_negative_counts_and_datetimes_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n must not be negative, got -1"):
         CAL.add_working_days(D(2026, 1, 1), -1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n must not be negative, got -1"):
         CAL.add_calendar_days_then_roll(D(2026, 1, 1), -1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="a date expected, got datetime"):
         CAL.is_working_day(at(2026, 1, 12, 10))
 
 
@@ -220,9 +220,17 @@ def test_parse_working_hours(value, hours):
     assert parse_working_hours(value) == hours
 
 
-@pytest.mark.parametrize("value", ["18:00-09:00", "9-18", "09:00", ""])
-def test_parse_working_hours_refuses_nonsense(value):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("18:00-09:00", "the start must be before the end"),
+        ("9-18", "expected HH:MM-HH:MM"),
+        ("09:00", "expected HH:MM-HH:MM"),
+        ("", "expected HH:MM-HH:MM"),
+    ],
+)
+def test_parse_working_hours_refuses_nonsense(value, error):
+    with pytest.raises(ValueError, match=f"working hours {value!r}: {error}"):
         parse_working_hours(value)
 
 

@@ -35,7 +35,7 @@ def quarantined(region) -> Delivery:
 
 @pytest.fixture
 def unreadable(region) -> Delivery:
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ApplicationError, match="Неверный JSON") as exc:
         delivery_receive(source="Импорт ПОС", body='{"channel": "pos", <script>alert(1)</script>')
     return Delivery.objects.get(pk=exc.value.extra["delivery_id"])
 

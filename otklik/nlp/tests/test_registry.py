@@ -72,9 +72,9 @@ def test_a_correction_becomes_a_training_example(region, personas):
 
 
 def test_only_the_ЦУР_trains_and_switches(region, personas):
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Модели классификации:"):
         model_train_from_history(actor=personas["org_operator"], level="sector")
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Модели классификации:"):
         model_rollback(actor=personas["auditor"])
 
 

@@ -197,7 +197,7 @@ def test_an_operator_may_not_correct(region, personas):
     message = ingest(HOT_WATER)
     message_analyse(message=message)
     before = Message.objects.get(pk=message.pk).topic
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Исправление отрасли, темы и места сообщения»"):
         analysis_correct(
             actor=personas["org_operator"],
             message=message,
@@ -226,12 +226,12 @@ def test_reprocessing_goes_through_history_in_batches_with_progress(region, pers
 
 
 def test_reprocessing_needs_the_right_and_runs_once(region, personas):
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Модели классификации:"):
         reprocess_start(actor=personas["org_operator"], enqueue=False)
     reprocess_start(actor=personas["curator"], enqueue=False)
     from otklik.core.exceptions import ApplicationError
 
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Переобработка уже идёт"):
         reprocess_start(actor=personas["curator"], enqueue=False)
 
 

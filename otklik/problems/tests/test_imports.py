@@ -118,6 +118,6 @@ def test_an_invalid_row_stops_the_whole_file(personas):
 
 
 def test_import_needs_the_right(personas):
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Загрузка проблем и показателей"):
         problems_import(actor=personas["sector_lead"], name="p.csv", content=PROBLEMS)
     assert not Problem.objects.exists()

@@ -64,7 +64,7 @@ def test_confirming_an_alert_opens_a_problem_with_the_weeks_cases(personas, hot_
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     assert actions[-2:] == ["alert.confirmed", "problem.create"]
     # an alert already decided cannot open a second problem
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="По этому сигналу решение уже принято"):
         problem_create_from_alert(actor=analyst, alert=alert)
     assert Problem.objects.count() == 1
 
@@ -83,7 +83,9 @@ def test_a_cluster_of_chosen_cases(personas, zhkh):
     assert problem_cases_add(actor=personas["curator"], problem=problem, cases=[a]) == []
     assert problem_cases_remove(actor=personas["curator"], problem=problem, cases=[a]) == [a.number]
     assert list(problem.cases.all()) == [b]
-    with pytest.raises(ApplicationError):  # a cluster needs cases
+    with pytest.raises(
+        ApplicationError, match="Отметьте инциденты, из которых складывается проблема"
+    ):  # a cluster needs cases
         problem_create(
             actor=personas["curator"], title="x", sector=zhkh, source=ProblemSource.CLUSTER
         )
@@ -95,13 +97,15 @@ def test_a_sector_lead_of_another_sector_is_refused_and_nothing_changes(make_use
     problem = problem_create(actor=zhkh_lead, title="Отключения горячей воды", sector=zhkh)
     problems, events = Problem.objects.count(), AuditEvent.objects.count()
 
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Региональные проблемы:"):
         problem_create(actor=roads_lead, title="Чужая", sector=zhkh)
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Региональные проблемы:"):
         problem_update(actor=roads_lead, problem=problem, root_cause="Износ сетей")
-    with pytest.raises(AccessDenied):
+    with pytest.raises(AccessDenied, match="«Региональные проблемы:"):
         measure_add(actor=roads_lead, problem=problem, text="Ремонт", deadline=dt.date(2026, 12, 1))
-    with pytest.raises(AccessDenied):  # its own lead may not move it out of the sector
+    with pytest.raises(
+        AccessDenied, match="«Региональные проблемы:"
+    ):  # its own lead may not move it out of the sector
         problem_update(actor=zhkh_lead, problem=problem, sector=Sector.objects.get(code="roads"))
 
     problem.refresh_from_db()
@@ -111,12 +115,12 @@ def test_a_sector_lead_of_another_sector_is_refused_and_nothing_changes(make_use
 
 
 def test_owner_is_a_cur_user_or_a_lead_of_the_sector(personas, make_user, zhkh):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="сотрудник ЦУР или руководитель блока"):
         problem_create(
             actor=personas["curator"], title="x", sector=zhkh, owner=personas["org_operator"]
         )
     roads_lead = make_user("sector_lead", sector=Sector.objects.get(code="roads"))
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="только за проблемы своего блока"):
         problem_create(actor=personas["curator"], title="x", sector=zhkh, owner=roads_lead)
     p = problem_create(
         actor=personas["curator"], title="x", sector=zhkh, owner=personas["sector_lead"]
@@ -146,9 +150,11 @@ def test_the_table_allows_exactly_these_moves():
 def test_status_moves_by_the_table_with_a_reason(personas, zhkh):
     user = personas["head"]
     p = problem_create(actor=user, title="Ямы", sector=zhkh)
-    with pytest.raises(ApplicationError):  # identified -> solved is not a transition
+    with pytest.raises(
+        ApplicationError, match="Из состояния «Выявлена» в «Решена» перейти нельзя"
+    ):  # identified -> solved is not a transition
         problem_update(actor=user, problem=p, status=ProblemStatus.SOLVED, reason="Готово")
-    with pytest.raises(ApplicationError):  # no reason
+    with pytest.raises(ApplicationError, match="Укажите причину смены состояния"):  # no reason
         problem_update(actor=user, problem=p, status=ProblemStatus.IN_WORK, reason=" ")
     p.refresh_from_db()
     assert p.status == ProblemStatus.IDENTIFIED
@@ -180,7 +186,7 @@ def test_measures_deadlines_and_overdue(personas, zhkh):
     measure_complete(actor=user, measure=on_time)
     on_time.refresh_from_db()
     assert on_time.status == MeasureStatus.DONE and on_time.is_overdue is False
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Мера уже отмечена выполненной"):
         measure_complete(actor=user, measure=on_time)
     two_days_ago = timezone.now() - dt.timedelta(days=2)
     measure_complete(actor=user, measure=late, done_at=two_days_ago)
@@ -193,7 +199,7 @@ def test_cases_outside_the_actors_zone_cannot_be_joined(personas, zhkh):
     lead = personas["sector_lead"]  # ЖКХ
     roads_case = case("roads-potholes", "18415", "adm-18415", received=at(0))
     p = problem_create(actor=lead, title="Вода", sector=zhkh)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="вне вашей зоны ответственности"):
         problem_cases_add(actor=lead, problem=p, cases=[roads_case])
     assert not p.cases.exists()
     assert Topic.objects.get(code="roads-potholes").sector.code == "roads"

@@ -120,7 +120,7 @@ def test_extension_is_bounded_by_the_policy(region):
     assert caught.value.message == (
         "Срок «Жалоба на нарушение порядка предоставления услуги (210-ФЗ)» не продлевается."
     )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="продлевается на положительное число единиц"):
         deadline_extend(policy=appeal, received_at=at(2026, 2, 20), by=0, calendar=CAL)
 
 

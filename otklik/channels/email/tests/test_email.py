@@ -277,7 +277,7 @@ def test_an_untrusted_certificate_is_refused(region, mailbox):
 def test_a_wrong_password_is_a_channel_error(region, mailbox):
     from otklik.channels.email.poll import EmailPollError
 
-    with pytest.raises(EmailPollError):
+    with pytest.raises(EmailPollError, match="Почтовый ящик недоступен"):
         email_poll(imap=mailbox.settings(password="wrong"))
     health = ChannelHealth.objects.get(channel__code="email")
     assert health.error_total == 1
