@@ -38,21 +38,25 @@ def _row(groups, key):
 
 def test_indicators_by_hand(world, method):
     groups = rating_compute(PERIOD, method)
-    # Волжский (its administration): 3 received, 2 answered (1 in time; 73 h and 191 h →
-    # median bucket «≤ 120 h»), 3 answers checked, 1 returned, scores 2, 4, 3, no surveys.
+    # Волжский (its administration): 3 received, 2 answered (1 in time; 73 h and 191 h → the
+    # median from the histogram: 73 ∈ (72.89, 80.18] → 76.535, 191 ∈ (189.07, 207.97] →
+    # 198.52, their mean 137.5275 → 137.52 h to 0.01 h; exact: 132 h), 3 answers checked,
+    # 1 returned, scores 2, 4, 3, no surveys.
     v = _row(groups, "mo:18410")
+    assert v["median_hours"] == 137.52
     q = 2 / 3
-    s = 0.7 * (1 / 2) + 0.3 * (1 - 120 / 720)
+    s = 0.7 * (1 / 2) + 0.3 * (1 - 137.52 / 720)
     k = 0.5 * (1 - 1 / 3) + 0.5 * ((2 + 4 + 3) / 3 - 1) / 4
     p = 1 - (0 + 0) / 2
     assert (v["quantity"], v["speed"], v["quality"], v["completeness"]) == (
         round(q, 4), round(s, 4), round(k, 4), round(p, 4)
     )  # fmt: skip
     assert v["index"] == round(100 * (0.25 * q + 0.30 * s + 0.25 * k + 0.20 * p), 1)
-    # Камышин: 1 received, answered in 24 h in time, score 5, the author: «не решена», 2 of 5,
-    # reopened.
+    # Камышин: 1 received, answered in 24 h in time (the median from the histogram: the middle
+    # of (23.23, 25.55], 24.39 h), score 5, the author: «не решена», 2 of 5, reopened.
     c = _row(groups, "mo:18415")
-    q, s = 1.0, 0.7 * 1 + 0.3 * (1 - 24 / 720)
+    assert c["median_hours"] == 24.39
+    q, s = 1.0, 0.7 * 1 + 0.3 * (1 - 24.39 / 720)
     k = 0.7 * (0.5 * 1 + 0.5 * (5 - 1) / 4) + 0.3 * (2 - 1) / 4
     p = 0.0  # 1 − (1 reopened + 1 not solved) / 1 answered, clipped at 0
     assert (c["quantity"], c["speed"], c["quality"], c["completeness"]) == (
@@ -131,7 +135,7 @@ def test_methodology_change_is_a_new_version(world, method, personas):
     method.refresh_from_db()
     assert not method.is_active
     v = _row(rating_compute(PERIOD, new), "mo:18410")
-    assert v["index"] == round(100 * (0.7 * 0.5 + 0.3 * (1 - 120 / 720)), 1)
+    assert v["index"] == round(100 * (0.7 * 0.5 + 0.3 * (1 - 137.52 / 720)), 1)
     with pytest.raises(ApplicationError):
         methodology_save(
             actor=personas["curator"],
