@@ -26,8 +26,8 @@ def empty_histogram() -> list[int]:
     return [0] * (len(HOURS_BUCKETS) + 1)
 
 
-# The two hour histograms are stored as integer columns (``fr_h0`` … ``fr_h15``: hours to the
-# first response, ``an_h0`` … ``an_h15``: hours to the published answer), so that any database
+# The two hour histograms are stored as integer columns (``fr_h0`` … ``fr_h85``: hours to the
+# first response, ``an_h0`` … ``an_h85``: hours to the published answer), so that any database
 # adds them up with a plain SUM.
 HISTOGRAMS = {"first_response_hours": "fr_h", "answer_hours": "an_h"}
 HIST_COLUMNS = {
