@@ -305,3 +305,9 @@ def test_the_monthly_pdf_shows_the_violations(history, personas, tmp_path: Path)
     assert re.search(r"\s4\s+3\s+2\s+100 %", table)  # Камышин
     assert re.search(r"\s3\s+2\s+3\s+33 %", table)  # Волжский
     assert "Определения показателей" in text
+
+
+def test_the_docs_page_gives_every_definition():
+    page = (Path(__file__).resolve().parents[3] / "docs" / "analytics-definitions.md").read_text()
+    for m in measures.MEASURES.values():
+        assert f"| `{m.code}` | {m.label} | {m.definition} | {m.computed} |" in page, m.code
