@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from otklik.analytics import selectors
+from otklik.analytics import measures, selectors
 from otklik.analytics.selectors import Period, Slice
 
 CASES_LIMIT = 10_000  # rows of one case-list export (a larger slice: narrow the filters)
@@ -34,6 +34,28 @@ class Table:
     columns: tuple[str, ...]
     rows: list[tuple]
     caption: str = ""  # the slice in words (period, filters)
+    # the measure (``measures.MEASURES``) of each column, None for the others: its definition
+    # is the header's note in XLSX
+    measures: tuple[str | None, ...] = ()
+
+
+def _header(columns: Iterable[str | tuple[str, str]]) -> dict:
+    """``Table`` keyword arguments from columns given as a plain header or as (measure code,
+    suffix): the measure's label (and the suffix: «, %», «, дн.») as the header."""
+    names, codes = [], []
+    for c in columns:
+        if isinstance(c, tuple):
+            names.append(measures.label(c[0]) + c[1])
+            codes.append(c[0])
+        else:
+            names.append(c)
+            codes.append(None)
+    return {"columns": tuple(names), "measures": tuple(codes)}
+
+
+def _days(hours: float | None) -> float | None:
+    """A median in days (one decimal), typed as a number for the spreadsheets."""
+    return None if hours is None else round(hours / 24, 1)
 
 
 # --------------------------------------------------------------------------- the exporter
@@ -80,6 +102,7 @@ def to_xlsx(tables: Iterable[Table]) -> bytes:
     """Tables as one workbook, a sheet each: the title and the slice on top, the columns in
     row ``HEADER_ROW``, the data below it (numbers and dates typed)."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Font
 
     wb = Workbook()
@@ -91,6 +114,9 @@ def to_xlsx(tables: Iterable[Table]) -> bytes:
         ws.cell(2, 1, table.caption)
         for j, name in enumerate(table.columns, 1):
             ws.cell(HEADER_ROW, j, name).font = Font(bold=True)
+            code = table.measures[j - 1] if j <= len(table.measures) else None
+            if code:
+                ws.cell(HEADER_ROW, j).comment = Comment(measures.definition(code), "Отклик")
             ws.column_dimensions[ws.cell(HEADER_ROW, j).column_letter].width = max(
                 10, min(60, len(name) + 4)
             )
@@ -181,26 +207,30 @@ def picture_tables(data: dict, cap: str) -> list[Table]:
         Table(
             "picture-municipalities",
             "Муниципальные образования",
-            (
-                "МО",
-                "ОКАТО",
-                "Сообщений",
-                "На 10 000 жителей",
-                "Нарушен срок",
-                "Доля просроченных, %",
-            ),
-            [
+            rows=[
                 (
                     p["municipality"].name,
                     p["municipality"].okato,
                     p["messages"],
                     p["per_10k"],
+                    p["due"],
                     p["breached"],
                     _pct(p["overdue_share"]),
                 )
                 for p in data["map"]
             ],
-            cap,
+            caption=cap,
+            **_header(
+                (
+                    "МО",
+                    "ОКАТО",
+                    ("messages", ""),
+                    "На 10 000 жителей",
+                    ("due", ""),
+                    ("breached", ""),
+                    ("breached_share", ", %"),
+                )
+            ),
         ),
     ]
 
@@ -210,30 +240,38 @@ def processing_tables(data: dict, cap: str) -> list[Table]:
         Table(
             "processing-organizations",
             "Обработка по организациям",
-            (
-                "Организация",
-                "Ответов",
-                "В срок",
-                "В срок, %",
-                "Нарушен срок",
-                "Медиана до ответа, ч (не больше)",
-                "Возвращено",
-                "Качество (1–5)",
-            ),
-            [
+            rows=[
                 (
                     _name(r["organization"], "не назначена"),
                     r["answered"],
                     r["answered_on_time"],
+                    r["answered_late"],
                     _pct(r["on_time_share"]),
+                    _days(r["answer_median_h"]),
+                    r["due"],
                     r["breached"],
-                    r["answer_median_h"],
+                    _pct(r["breached_share"]),
                     r["answers_returned"],
                     r["quality_avg"],
                 )
                 for r in data["by_organization"]
             ],
-            cap,
+            caption=cap,
+            **_header(
+                (
+                    "Организация",
+                    ("answered", ""),
+                    ("answered_on_time", ""),
+                    ("answered_late", ""),
+                    ("on_time_share", ", %"),
+                    ("answer_median_h", ", дн."),
+                    ("due", ""),
+                    ("breached", ""),
+                    ("breached_share", ", %"),
+                    ("answers_returned", ""),
+                    ("quality_avg", ""),
+                )
+            ),
         )
     ]
 

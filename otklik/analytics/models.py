@@ -1,22 +1,33 @@
 """Rollups: one row per day × sector × topic × municipality × organisation × channel with what
 happened that day (event-day counting: a case is counted as answered on the day its answer was
-published, as overdue on the day its deadline passed)."""
+published, as due and as breached on the day of its due time: ``measures``)."""
 
 from __future__ import annotations
 
 from django.db import models
 
+
 # Hours from receipt to the first response / to the published answer fall into these buckets
-# (upper bounds, the last is open): medians are read from the histogram.
-HOURS_BUCKETS = (1, 2, 4, 8, 16, 24, 48, 72, 120, 168, 240, 360, 480, 720, 1080)
+# (upper bounds, the last is open): medians are read from the histogram, linearly inside the
+# median's bucket (``selectors.median_hours``). Quarter hours up to an hour, then each bucket at
+# most 10 % of its bound wide (×1.1), up to 90 days: a median is honest to within 10 %.
+def _hour_bounds() -> tuple[float, ...]:
+    bounds, k = [0.25, 0.5, 0.75], 0
+    while bounds[-1] < 90 * 24:
+        bounds.append(round(1.1**k, 2))
+        k += 1
+    return tuple(bounds)
+
+
+HOURS_BUCKETS = _hour_bounds()
 
 
 def empty_histogram() -> list[int]:
     return [0] * (len(HOURS_BUCKETS) + 1)
 
 
-# The two hour histograms are stored as integer columns (``fr_h0`` … ``fr_h15``: hours to the
-# first response, ``an_h0`` … ``an_h15``: hours to the published answer), so that any database
+# The two hour histograms are stored as integer columns (``fr_h0`` … ``fr_h85``: hours to the
+# first response, ``an_h0`` … ``an_h85``: hours to the published answer), so that any database
 # adds them up with a plain SUM.
 HISTOGRAMS = {"first_response_hours": "fr_h", "answer_hours": "an_h"}
 HIST_COLUMNS = {
@@ -45,7 +56,8 @@ class RollupFigures(models.Model):
     first_responses = models.PositiveIntegerField("первых реакций", default=0)
     answered = models.PositiveIntegerField("опубликовано ответов", default=0)
     answered_on_time = models.PositiveIntegerField("опубликовано в срок", default=0)
-    breached = models.PositiveIntegerField("просрочено", default=0)
+    due = models.PositiveIntegerField("срок ответа истёк", default=0)
+    breached = models.PositiveIntegerField("срок ответа нарушен", default=0)
     reopened = models.PositiveIntegerField("переоткрыто", default=0)
     answers_moderated = models.PositiveIntegerField("ответов проверено ЦУР", default=0)
     answers_returned = models.PositiveIntegerField("ответов возвращено", default=0)
@@ -158,7 +170,7 @@ class RollupWatermark(models.Model):
 
 METRICS = (
     "messages", "cases_opened", "no_answer", "conflict_messages", "negative_messages",
-    "first_responses", "answered", "answered_on_time", "breached", "reopened",
+    "first_responses", "answered", "answered_on_time", "due", "breached", "reopened",
     "answers_moderated", "answers_returned", "quality_sum", "quality_count", "surveys",
     "solved", "not_solved", "rating_sum", "rating_count",
 )  # fmt: skip

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from otklik.analytics import exports, selectors
+from otklik.analytics import exports, measures, selectors
 from otklik.analytics.selectors import Period, Slice
 from otklik.core.exceptions import ApplicationError
 from otklik.core.permissions import Action, access_check
@@ -35,10 +35,8 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)} %"
 
 
-def _hours(value: int | None) -> str:
-    if value is None:
-        return "—"
-    return f"до {value} ч" if value < 48 else f"до {round(value / 24)} дн."
+_hours = measures.duration_text
+L = measures.label
 
 
 def _fonts() -> tuple[Path, Path]:
@@ -242,7 +240,8 @@ def monthly_report(*, user: Any, period: Period) -> bytes:
             ("Поступило сообщений", f"{t['messages']} (было {d['picture']['before']['messages']})"),
             ("Открыто инцидентов", str(t["cases_opened"])),
             ("Опубликовано ответов", str(t["answered"])),
-            ("Нарушен срок", str(t["breached"])),
+            (L("due"), str(t["due"])),
+            (L("breached"), f"{t['breached']} ({_pct(t['breached_share'])})"),
             ("Переоткрыто", str(t["reopened"])),
             ("С признаками конфликта", f"{t['conflict_messages']} ({_pct(t['conflict_share'])})"),
         ]
@@ -257,26 +256,33 @@ def monthly_report(*, user: Any, period: Period) -> bytes:
     doc.heading("2. Обработка")
     doc.figures(
         [
-            ("Ответов в срок", f"{_pct(p['total']['on_time_share'])}"),
-            ("Медиана до первой реакции", _hours(p["total"]["first_response_median_h"])),
-            ("Медиана до ответа", _hours(p["total"]["answer_median_h"])),
+            (L("answered_on_time"), f"{_pct(p['total']['on_time_share'])}"),
+            (L("first_response_median_h"), _hours(p["total"]["first_response_median_h"])),
+            (L("answer_median_h"), _hours(p["total"]["answer_median_h"])),
         ]
     )
     worst = p["by_organization"][:7]  # sorted by breached, then answered
     doc.text("Организации с наибольшим числом нарушенных сроков", size=10, bold=True)
     doc.table(
-        ("Организация", "Ответов", "В срок", "Нарушен срок", "Медиана до ответа"),
+        ("Организация", L("due"), L("breached"), L("answered"), L("on_time_share"), "Медиана"),
         [
             (
                 exports._name(r["organization"], "не назначена"),
+                r["due"],
+                r["breached"],
                 r["answered"],
                 _pct(r["on_time_share"]),
-                r["breached"],
                 _hours(r["answer_median_h"]),
             )
             for r in worst
         ],
-        (70, 25, 25, 30, 40),
+        (60, 25, 27, 22, 22, 34),
+    )
+    doc.text(
+        f"«{L('due')}» и «{L('breached')}» — по сроку ответа в месяце; «{L('answered')}», "
+        f"«{L('on_time_share')}» и медиана — по ответам, опубликованным в месяце "
+        "(определения — в конце отчёта).",
+        size=8,
     )
     doc.hbars(
         "Доля ответов в срок по организациям, %",
@@ -361,7 +367,30 @@ def monthly_report(*, user: Any, period: Period) -> bytes:
         )
     else:
         doc.text("За месяц сигналов не было.", size=9)
+
+    doc.heading("Определения показателей")
+    for code in DEFINED:
+        m = measures.MEASURES[code]
+        doc.text(f"{m.label}: {m.definition}", size=8, h=4)
     return doc.output()
+
+
+# the measures the report shows, defined at its end
+DEFINED = (
+    "messages",
+    "cases_opened",
+    "answered",
+    "on_time_share",
+    "due",
+    "breached",
+    "breached_share",
+    "first_response_median_h",
+    "answer_median_h",
+    "reopened",
+    "surveys",
+    "solved_share",
+    "conflict_messages",
+)
 
 
 # --------------------------------------------------------------------------- the package
@@ -386,7 +415,7 @@ def package_readme(*, s: Slice, period: Period, tables: list, method, recipient:
         "",
         "Методика: цифры взяты из суточных сводок (rollups) по тем же определениям, что и на",
         "страницах аналитики Отклика; каждое число там раскрывается до инцидентов. Доли — целые",
-        "проценты; медианы времени — верхняя граница интервала гистограммы, в часах. Рейтинг",
+        "проценты; медианы времени — оценка по гистограмме (погрешность меньше 10 %). Рейтинг",
         "считается по действующей (или замороженной при публикации) версии методики.",
         "",
         "Персональные данные заявителей (имена, телефоны, адреса) в пакет не входят: таблицы",

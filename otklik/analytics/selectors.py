@@ -16,7 +16,7 @@ from django.db.models import Case as DbCase
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from otklik.analytics import cubes
+from otklik.analytics import cubes, measures
 from otklik.analytics.models import (
     ALL_HIST_COLUMNS,
     HIST_COLUMNS,
@@ -161,18 +161,30 @@ def _add(figures: Iterable[Figures]) -> Figures:
     return total
 
 
-def median_bound(hist: list[int]) -> int | None:
-    """The upper bound (hours) of the bucket holding the median; None without data; the open
-    last bucket is shown as more than the last bound."""
+def median_hours(hist: list[int]) -> float | None:
+    """The median (hours) of a histogram over ``HOURS_BUCKETS``: the middle case (the mean of
+    the two middle ones for an even count), each estimated inside its bucket as if the
+    bucket's cases were spread evenly over it — within a bucket's width (≤ 10 %) of the exact
+    median. None without data; in the open last bucket, just above the last bound."""
     n = sum(hist)
     if not n:
         return None
+    ranks = (n // 2, n // 2 + 1) if n % 2 == 0 else ((n + 1) // 2,)
+    return round(sum(_ranked(hist, r) for r in ranks) / len(ranks), 2)
+
+
+def _ranked(hist: list[int], rank: int) -> float:
+    """The estimated hours of the ``rank``-th shortest case (from 1): in the middle of its
+    share of its bucket."""
     seen = 0
     for i, count in enumerate(hist):
+        if seen + count >= rank:
+            if i >= len(HOURS_BUCKETS):
+                return HOURS_BUCKETS[-1] + 1
+            low = HOURS_BUCKETS[i - 1] if i else 0.0
+            return low + (HOURS_BUCKETS[i] - low) * (rank - seen - 0.5) / count
         seen += count
-        if seen * 2 >= n:
-            return HOURS_BUCKETS[i] if i < len(HOURS_BUCKETS) else HOURS_BUCKETS[-1] + 1
-    return None
+    raise ValueError(rank)
 
 
 def share(part: int, whole: int) -> float | None:
@@ -183,7 +195,9 @@ def derived(t: dict[str, int]) -> dict[str, Any]:
     """The shares and averages the dashboards show, from summed figures."""
     return {
         **t,
+        "answered_late": t["answered"] - t["answered_on_time"],
         "on_time_share": share(t["answered_on_time"], t["answered"]),
+        "breached_share": share(t["breached"], t["due"]),
         "returned_share": share(t["answers_returned"], t["answers_moderated"]),
         "quality_avg": round(t["quality_sum"] / t["quality_count"], 2)
         if t["quality_count"]
@@ -262,7 +276,7 @@ def top_problems(*, user: Any, s: Slice, limit: int = 10) -> list[dict]:
 
 def municipality_map(*, user: Any, s: Slice) -> list[dict]:
     """Each municipality positioned by its centre, with load per 10,000 residents and the share
-    of overdue among answered and breached."""
+    of breached among the due times that passed in the period (``measures``)."""
     by = _one(user, s, by="municipality")
     out = []
     for m in Municipality.objects.all():
@@ -275,8 +289,9 @@ def municipality_map(*, user: Any, s: Slice) -> list[dict]:
                 "municipality": m,
                 "messages": v["messages"],
                 "per_10k": load,
+                "due": v["due"],
                 "breached": v["breached"],
-                "overdue_share": share(v["breached"], v["answered"] + v["breached"]),
+                "overdue_share": share(v["breached"], v["due"]),
                 "lat": float(m.latitude),
                 "lon": float(m.longitude),
             }
@@ -321,7 +336,7 @@ def processing(*, user: Any, s: Slice) -> dict:
         for v in orgs.values():
             for i, n in enumerate(v["_hist"][name]):
                 total_hist[i] += n
-        total[name.replace("hours", "median_h")] = median_bound(total_hist)
+        total[name.replace("hours", "median_h")] = median_hours(total_hist)
     names = _names(Organization, orgs)
     rows = []
     for k, v in orgs.items():
@@ -329,8 +344,8 @@ def processing(*, user: Any, s: Slice) -> dict:
         d = derived(v)
         d["organization"] = names.get(k)
         d["id"] = k
-        d["answer_median_h"] = median_bound(hist["answer_hours"])
-        d["first_response_median_h"] = median_bound(hist["first_response_hours"])
+        d["answer_median_h"] = median_hours(hist["answer_hours"])
+        d["first_response_median_h"] = median_hours(hist["first_response_hours"])
         rows.append(d)
     rows.sort(key=lambda r: (-(r["breached"]), -(r["answered"])))
     return {"total": total, "by_organization": rows}
@@ -372,7 +387,8 @@ DRILL = {
     "answered": "Ответ опубликован в период",
     "answered_on_time": "Ответ опубликован в срок",
     "answered_late": "Ответ опубликован с нарушением срока",
-    "breached": "Срок нарушен в период",
+    "due": "Срок ответа истёк в период",
+    "breached": "Срок ответа нарушен в период",
     "reopened": "Переоткрыты в период",
     "answers_returned": "Ответ возвращён на доработку в период",
     "surveys": "Заявитель ответил на опрос",
@@ -391,7 +407,8 @@ DRILL_AT = {
     "answered": ("published_at", "Ответ опубликован"),
     "answered_on_time": ("published_at", "Ответ опубликован"),
     "answered_late": ("published_at", "Ответ опубликован"),
-    "breached": ("breached_at", "Срок нарушен"),
+    "due": ("resolution_due", "Срок ответа"),
+    "breached": ("resolution_due", "Срок ответа"),
 }
 
 
@@ -428,7 +445,8 @@ def drill_cases(*, user: Any, s: Slice, metric: str) -> QuerySet[Case]:
             pk__in=messages.filter(analysis__sentiment="negative").values("case_id")
         ),
         "answered": within("published_at"),
-        "breached": within("breached_at"),
+        "due": within("resolution_due") & measures.due_q(timezone.now()),
+        "breached": within("resolution_due") & measures.breached_q(timezone.now()),
         "reopened": Q(
             pk__in=CaseEvent.objects.filter(within("at"), kind="reopen").values("case_id")
         ),
@@ -442,7 +460,7 @@ def drill_cases(*, user: Any, s: Slice, metric: str) -> QuerySet[Case]:
         "solved": Q(pk__in=surveys.filter(solved=True).values("case_id")),
     }
     if metric in ("answered_on_time", "answered_late"):
-        on_time = Q(resolution_due__isnull=True) | Q(published_at__lte=F("resolution_due"))
+        on_time = measures.on_time_q()
         qs = qs.filter(within("published_at"))
         qs = qs.filter(on_time) if metric == "answered_on_time" else qs.exclude(on_time)
     else:
@@ -519,7 +537,7 @@ def rating_compute(period: Period, method) -> list[dict]:
                 figures[k] += v
             for i, n in enumerate(hist.get(org, ())):
                 histogram[i] += n
-        median = median_bound(histogram)
+        median = median_hours(histogram)
         row = {
             "key": unit["key"],
             "name": unit["name"],
@@ -530,6 +548,7 @@ def rating_compute(period: Period, method) -> list[dict]:
                     "cases_opened",
                     "answered",
                     "answered_on_time",
+                    "due",
                     "breached",
                     "reopened",
                     "answers_moderated",

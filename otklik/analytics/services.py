@@ -4,9 +4,11 @@ transaction), by the periodic task ``analytics.rollups_refresh``.
 
 A case counts under its current sector, topic, municipality, organisation and channel; a
 message without a case under its own. Each figure is counted on the day it happened: received
-on the day of receipt, answered on the day of publication, overdue on the day the deadline was
-breached, reopened on the day of reopening, a survey on the day of the reply, an answer's
-moderation on the day the ЦУР checked it (under the organisation that wrote the answer).
+on the day of receipt, answered on the day of publication, due and breached on the day of the
+due time (``measures``: a fact of the case, whether or not the deadline sweep saw it; counted
+once the due time has passed), reopened on the day of reopening, a survey on the day of the
+reply, an answer's moderation on the day the ЦУР checked it (under the organisation that wrote
+the answer).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from otklik.analytics import cubes
+from otklik.analytics import cubes, measures
 from otklik.analytics.models import (
     HIST_COLUMNS,
     HOURS_BUCKETS,
@@ -86,11 +88,12 @@ def _histogram(name: str, at: str) -> dict:
     return out
 
 
-def sources(start: dt.date, end: dt.date) -> list[QuerySet]:
+def sources(start: dt.date, end: dt.date, *, now: dt.datetime) -> list[QuerySet]:
     """The figures of the days ``start``–``end`` from the raw tables, one grouped query per
     kind of event: each row has the local day ``d``, the dimensions (``s``, ``t``, ``m``,
     ``o``, ``c``) and some of the figures (``METRICS``, ``HIST_COLUMNS``), each named with
-    ``f_`` in front (an annotation named like a field would shadow it in later filters)."""
+    ``f_`` in front (an annotation named like a field would shadow it in later filters).
+    ``now``: the due times passed by then count as due (and breached, as the case may be)."""
     lo, _ = day_range(start)
     _, hi = day_range(end)
 
@@ -120,13 +123,14 @@ def sources(start: dt.date, end: dt.date) -> list[QuerySet]:
     first = by_day(Case.objects.all(), "first_response_at", CASE_DIMS).annotate(
         f_first_responses=Count("pk"), **_histogram("first_response_hours", "first_response_at")
     )
-    on_time = Q(resolution_due__isnull=True) | Q(published_at__lte=F("resolution_due"))
     answered = by_day(Case.objects.all(), "published_at", CASE_DIMS).annotate(
         f_answered=Count("pk"),
-        f_answered_on_time=Count("pk", filter=on_time),
+        f_answered_on_time=Count("pk", filter=measures.on_time_q()),
         **_histogram("answer_hours", "published_at"),
     )
-    breached = by_day(Case.objects.all(), "breached_at", CASE_DIMS).annotate(f_breached=Count("pk"))
+    breached = by_day(
+        Case.objects.filter(measures.due_q(now)), "resolution_due", CASE_DIMS
+    ).annotate(f_due=Count("pk"), f_breached=Count("pk", filter=measures.breached_q(now)))
     reopens = by_day(CaseEvent.objects.filter(kind="reopen"), "at", _case_dims("case__")).annotate(
         f_reopened=Count("pk")
     )
@@ -150,11 +154,11 @@ def sources(start: dt.date, end: dt.date) -> list[QuerySet]:
     return [messages, opened, first, answered, breached, reopens, moderated, surveys]
 
 
-def _rollup_sql(start: dt.date, end: dt.date) -> tuple[str, list]:
+def _rollup_sql(start: dt.date, end: dt.date, now: dt.datetime) -> tuple[str, list]:
     """One INSERT … SELECT of the days' rollup rows: the sources side by side (UNION ALL, the
     figures a source has not as 0), summed per day and dimensions."""
     parts, params = [], []
-    for qs in sources(start, end):
+    for qs in sources(start, end, now=now):
         sql, p = qs.order_by().query.sql_with_params()
         have = set(qs.query.annotations)
         cols = ", ".join(
@@ -172,7 +176,7 @@ def _rollup_sql(start: dt.date, end: dt.date) -> tuple[str, list]:
     return sql, params
 
 
-def _days_replace(start: dt.date, end: dt.date, *, delta: bool = False) -> int:
+def _days_replace(start: dt.date, end: dt.date, *, now: dt.datetime, delta: bool = False) -> int:
     """Replace the rollups of the consecutive days ``start``–``end`` (one INSERT … SELECT)
     and their cubes' day rows; ``delta``: the days' month-row changes are collected (the
     rollup rows that changed: ``cubes.delta_*``). Returns how many rollup rows the
@@ -180,7 +184,7 @@ def _days_replace(start: dt.date, end: dt.date, *, delta: bool = False) -> int:
     if delta:
         cubes.delta_keep(start, end)
     DailyRollup.objects.filter(day__gte=start, day__lte=end).delete()
-    sql, params = _rollup_sql(start, end)
+    sql, params = _rollup_sql(start, end, now)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.rowcount
@@ -190,7 +194,7 @@ def _days_replace(start: dt.date, end: dt.date, *, delta: bool = False) -> int:
     return rows
 
 
-def _month_replace(month: dt.date, days: list[dt.date]) -> int:
+def _month_replace(month: dt.date, days: list[dt.date], now: dt.datetime) -> int:
     """Replace the rollups of ``days`` (sorted, of ``month``), their cube day rows and the
     month's rows: by difference for a few days, rebuilt from the month's rollups for many."""
     if connection.vendor == "postgresql":
@@ -201,7 +205,7 @@ def _month_replace(month: dt.date, days: list[dt.date]) -> int:
     delta = cubes.by_difference(month, len(days))
     if delta:
         cubes.delta_begin()
-    rows = sum(_days_replace(start, end, delta=delta) for start, end in _runs(days))
+    rows = sum(_days_replace(start, end, now=now, delta=delta) for start, end in _runs(days))
     if delta:
         cubes.delta_apply(month)
     else:
@@ -210,20 +214,27 @@ def _month_replace(month: dt.date, days: list[dt.date]) -> int:
 
 
 @transaction.atomic
-def rollup_day(day: dt.date) -> int:
+def rollup_day(day: dt.date, *, now: dt.datetime | None = None) -> int:
     """Replace the rollup rows of ``day`` and its cubes (the day's rows and its month's rows);
     returns how many rollup rows it has now."""
-    return _month_replace(cubes.month_start(day), [day])
+    return _month_replace(cubes.month_start(day), [day], now or timezone.now())
 
 
 def _days(moments: Iterable[dt.datetime | None]) -> set[dt.date]:
     return {local_day(m) for m in moments if m is not None}
 
 
-def dirty_days(since: dt.datetime) -> set[dt.date]:
+def dirty_days(since: dt.datetime, now: dt.datetime | None = None) -> set[dt.date]:
     """The days whose figures may have changed since ``since``: the days of new or changed
-    messages, and every day a changed case counts on (its dimensions may have changed)."""
+    messages, every day a changed case counts on (its dimensions may have changed), and the
+    days of the due times that passed since then (up to ``now``: they count as due now)."""
+    now = now or timezone.now()
     days = _days(
+        Case.objects.filter(resolution_due__gte=since, resolution_due__lte=now).values_list(
+            "resolution_due", flat=True
+        )
+    )
+    days |= _days(
         Message.objects.filter(Q(created_at__gte=since) | Q(updated_at__gte=since)).values_list(
             "received_at", flat=True
         )
@@ -235,10 +246,7 @@ def dirty_days(since: dt.datetime) -> set[dt.date]:
     )
     changed = set(
         Case.objects.filter(
-            Q(updated_at__gte=since)
-            | Q(breached_at__gte=since)
-            | Q(published_at__gte=since)
-            | Q(first_response_at__gte=since)
+            Q(updated_at__gte=since) | Q(published_at__gte=since) | Q(first_response_at__gte=since)
         ).values_list("pk", flat=True)
     )
     changed |= set(CaseEvent.objects.filter(at__gte=since).values_list("case_id", flat=True))
@@ -248,7 +256,7 @@ def dirty_days(since: dt.datetime) -> set[dt.date]:
     for i in range(0, len(ids), 1000):
         chunk = ids[i : i + 1000]
         for row in Case.objects.filter(pk__in=chunk).values_list(
-            "received_at", "first_response_at", "published_at", "breached_at"
+            "received_at", "first_response_at", "published_at", "resolution_due"
         ):
             days |= _days(row)
         days |= _days(
@@ -277,13 +285,14 @@ def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return runs
 
 
-def rollup_days(days: Iterable[dt.date]) -> int:
+def rollup_days(days: Iterable[dt.date], *, now: dt.datetime | None = None) -> int:
     """Replace the rollups of ``days``, a month at a time (one transaction per month: its
     days, set-based over each run of consecutive days, then its month rows once)."""
     rows = 0
+    now = now or timezone.now()
     for month, in_month in groupby(sorted(set(days)), key=cubes.month_start):
         with transaction.atomic():
-            rows += _month_replace(month, list(in_month))
+            rows += _month_replace(month, list(in_month), now)
     return rows
 
 
@@ -302,8 +311,8 @@ def rollups_refresh(*, full: bool = False, now: dt.datetime | None = None) -> di
                 d += dt.timedelta(days=1)
         days |= set(DailyRollup.objects.values_list("day", flat=True).distinct())
     else:
-        days = dirty_days(mark.refreshed_at - OVERLAP)
-    rows = rollup_days(days)
+        days = dirty_days(mark.refreshed_at - OVERLAP, now)
+    rows = rollup_days(days, now=now)
     RollupWatermark.objects.update_or_create(name=WATERMARK, defaults={"refreshed_at": now})
     return {"days": len(days), "rows": rows}
 

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from otklik.analytics import selectors
+from otklik.analytics import measures, selectors
 from otklik.core.api import CappedCountPagination, MatrixPermission
 from otklik.core.permissions import Action
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
@@ -123,6 +123,32 @@ SatisfactionView = _dashboard(
 ConflictsView = _dashboard(
     "conflicts", selectors.conflicts, "Conflict signals, reopened, contested"
 )
+
+
+class MeasuresView(APIView):
+    """The definitions of the measures the dashboards, exports and reports show
+    (``analytics.measures``): code, Russian label, definition, how it is computed."""
+
+    permission_classes = [MatrixPermission]
+    read_action = Action.ANALYTICS_VIEW
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Measure definitions", tags=["analytics"])
+    def get(self, request):
+        return Response(
+            {
+                "measures": [
+                    {
+                        "code": m.code,
+                        "label": m.label,
+                        "definition": m.definition,
+                        "computed": m.computed,
+                        "kind": m.kind,
+                        "population": m.population,
+                    }
+                    for m in measures.MEASURES.values()
+                ]
+            }
+        )
 
 
 class RatingsView(APIView):

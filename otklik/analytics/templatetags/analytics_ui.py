@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from otklik.analytics import measures
+
 register = template.Library()
 
 KEYS = ("from", "to", "sector", "topic", "municipality", "organization", "channel")
@@ -70,6 +72,16 @@ def pct(value) -> str:
 
 @register.filter
 def hours(value) -> str:
-    if value is None:
-        return "—"
-    return f"до {value} ч" if value < 48 else f"до {round(value / 24)} дн."
+    """A median duration: «5,5 ч», «5,2 дн.» (``measures.duration_text``)."""
+    return measures.duration_text(value)
+
+
+@register.simple_tag
+def definition(code: str) -> str:
+    """The definition of a measure (``measures.MEASURES``): the ``title`` of its header."""
+    return measures.definition(code)
+
+
+@register.simple_tag
+def label(code: str) -> str:
+    return measures.label(code)

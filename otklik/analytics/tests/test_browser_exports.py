@@ -63,7 +63,8 @@ def test_dashboards_drill_down_and_exports(page, login, personas, world, tmp_pat
     assert path.name == "otklik-processing-organizations-20261102-20261112.xlsx"
     org = Organization.objects.get(code="adm-18410")
     row = next(r for r in _xlsx_rows(path) if r[0] == (org.short_name or org.name))
-    assert row[1:5] == (2, 1, 50, 2)  # answered, on time, on time %, breached
+    # answered, on time, late, on time %, median (days), due, breached
+    assert row[1:8] == (2, 1, 1, 50, 5.7, 3, 2)
 
     # the XLSX of a drill-down list: the cases behind «breached»
     page.goto(f"{base}/analytics/processing/?{RANGE}")

@@ -55,24 +55,32 @@ def test_processing_table_equals_the_page(client, personas, world):
     assert reverse("analytics:export", args=["processing-organizations", "xlsx"]) in html
 
     header, rows = _xlsx(_get(client, "processing-organizations", "xlsx"))
-    assert header[:5] == ["Организация", "Ответов", "В срок", "В срок, %", "Нарушен срок"]
+    assert header == [
+        "Организация", "Ответов", "Ответов в срок", "Ответов с нарушением срока", "В срок, %",
+        "Медиана до ответа, дн.", "Срок истёк", "Нарушен срок", "Доля нарушений, %",
+        "Возвращено", "Качество (1–5)",
+    ]  # fmt: skip
     assert len(rows) == len(shown)
     for row, r in zip(rows, shown, strict=True):
         assert row[1:5] == (
             r["answered"],
             r["answered_on_time"],
+            r["answered_late"],
             round(r["on_time_share"] * 100),
-            r["breached"],
         )
+        assert row[6:8] == (r["due"], r["breached"])
     by_name = {r[0]: r for r in rows}
-    # the hand-computed figures of the world: Волжский 2 answered, 1 on time, 2 breached
-    assert by_name[_org_name("adm-18410")][1:7] == (2, 1, 50, 2, 120, 1)
-    assert by_name[_org_name("adm-18415")][1:5] == (1, 1, 100, 0)
+    # the hand-computed figures of the world: Волжский 2 answered (A 73 h, B 191 h), 1 on
+    # time, 1 late; the median 137.52 h (test_ratings) = 5.7 days; due A, B, C, breached B, C
+    assert by_name[_org_name("adm-18410")][1:11] == (2, 1, 1, 50, 5.7, 3, 2, 67, 1, 3)
+    # Камышин: D answered on time (24 h ∈ (23.23, 25.55] → 24.39 h = 1.0 day), due, not breached
+    assert by_name[_org_name("adm-18415")][1:9] == (1, 1, 0, 100, 1, 1, 0, 0)
 
     header_csv, rows_csv = _csv(_get(client, "processing-organizations", "csv"))
     assert header_csv == header
     volzhsky = next(r for r in rows_csv if r[0] == _org_name("adm-18410"))
-    assert volzhsky[1:8] == ["2", "1", "50", "2", "120", "1", "3"]  # quality (2+4+3)/3 = 3.0
+    # quality (2+4+3)/3 = 3.0
+    assert volzhsky[1:] == ["2", "1", "1", "50", "5,7", "3", "2", "67", "1", "3"]
 
 
 def test_picture_tables_follow_the_slice(client, personas, world):

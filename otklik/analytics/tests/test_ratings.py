@@ -113,40 +113,47 @@ def test_indicators_and_index_worked_by_hand(three, method):
     """Weights (methodology version 1): wQ 0.25, wS 0.30, wK 0.25, wP 0.20; a = 0.7,
     norm = 720 h, b = 0.5, c = 0.3. Indicators are shown to 4 places, the index to 1."""
     groups = rating_compute(PERIOD, method)
-    # Комитет транспорта: received 2, answered 2, on time 1; answer hours 24 and 48 → buckets
-    # «≤ 24 h» and «≤ 48 h», the median (the 1st of 2) is in «≤ 24 h»: 24.
+    # The medians come from the histogram of answer times (15-minute steps to 1 h, then each
+    # interval 10 % wider: edges 1.1^n h, rounded to 0.01 h): a lone time in its interval
+    # counts as the middle of it, and of two middle values the median is their mean, to 0.01 h.
+    # Комитет транспорта: received 2, answered 2, on time 1; answer hours 24 and 48:
+    # 24 ∈ (1.1^33, 1.1^34] = (23.23, 25.55] → 24.39; 48 ∈ (1.1^40, 1.1^41] = (45.26, 49.79]
+    # → 47.525; median (24.39 + 47.525)/2 = 35.9575 → 35.96.
     #   Q = min(1, 2/2)                                    = 1
-    #   S = 0.7 × 1/2 + 0.3 × (1 − 24/720) = 0.35 + 0.29   = 0.64
+    #   S = 0.7 × 1/2 + 0.3 × (1 − 35.96/720) = 0.35 + 0.285017 = 0.635017 → 0.635
     #   K: checked 2, returned 0, scores 5 + 3 = 8 over 2 → (4 − 1)/4 = 0.75;
     #      0.5 × (1 − 0/2) + 0.5 × 0.75 = 0.875; citizens 4 + 2 = 6 over 2 → (3 − 1)/4 = 0.5;
     #      K = 0.7 × 0.875 + 0.3 × 0.5 = 0.6125 + 0.15     = 0.7625
     #   P = 1 − (0 reopened + 1 «не решена»)/2              = 0.5
-    #   index = 100 × (0.25 × 1 + 0.30 × 0.64 + 0.25 × 0.7625 + 0.20 × 0.5) / (0.25 + 0.30 +
-    #         0.25 + 0.20) = 100 × (0.25 + 0.192 + 0.190625 + 0.1) / 1 = 73.2625 → 73.3
+    #   index = 100 × (0.25 × 1 + 0.30 × 0.635017 + 0.25 × 0.7625 + 0.20 × 0.5) / (0.25 +
+    #         0.30 + 0.25 + 0.20) = 100 × (0.25 + 0.190505 + 0.190625 + 0.1) / 1 = 73.113 → 73.1
     transport = _row(groups, "org:kom-transport")
-    assert _indicators(transport) == (1.0, 0.64, 0.7625, 0.5, 73.3)
-    # Михайловка: received 3, answered 1 (on time, 120 h → bucket «≤ 120 h»: median 120),
+    assert _indicators(transport) == (1.0, 0.635, 0.7625, 0.5, 73.1)
+    # Михайловка: received 3, answered 1 (on time, 120 h ∈ (1.1^50, 1.1^51] = (117.39,
+    # 129.13] → median 123.26),
     # no answer checked by the ЦУР (K has no data), 1 reopened.
     #   Q = 1/3                                            = 0.3333
-    #   S = 0.7 × 1/1 + 0.3 × (1 − 120/720) = 0.7 + 0.25   = 0.95
+    #   S = 0.7 × 1/1 + 0.3 × (1 − 123.26/720) = 0.7 + 0.248642 = 0.948642 → 0.9486
     #   K = —
     #   P = max(0, 1 − (1 reopened + 0)/1)                 = 0
-    #   index over the weights with data: 100 × (0.25 × 1/3 + 0.30 × 0.95 + 0.20 × 0) /
-    #         (0.25 + 0.30 + 0.20) = 100 × (0.083333 + 0.285) / 0.75 = 49.111 → 49.1
+    #   index over the weights with data: 100 × (0.25 × 1/3 + 0.30 × 0.948642 + 0.20 × 0) /
+    #         (0.25 + 0.30 + 0.20) = 100 × (0.083333 + 0.284593) / 0.75 = 49.057 → 49.1
     mikhailovka = _row(groups, "mo:18420")
-    assert _indicators(mikhailovka) == (0.3333, 0.95, None, 0.0, 49.1)
+    assert _indicators(mikhailovka) == (0.3333, 0.9486, None, 0.0, 49.1)
     # Урюпинск: received 2, answered 2, both on time; 4 h and 8 h → buckets «≤ 4 h», «≤ 8 h»,
-    # median 4.
+    # 4 ∈ (1.1^14, 1.1^15] = (3.80, 4.18] → 3.99; 8 ∈ (1.1^21, 1.1^22] = (7.40, 8.14] → 7.77;
+    # median (3.99 + 7.77)/2 = 5.88.
     #   Q = 2/2                                            = 1
-    #   S = 0.7 × 2/2 + 0.3 × (1 − 4/720) = 0.7 + 0.298333 = 0.998333 → 0.9983
+    #   S = 0.7 × 2/2 + 0.3 × (1 − 5.88/720) = 0.7 + 0.29755 = 0.99755 → 0.9975 (the float
+    #       0.99755 is 0.997549…, so it rounds down)
     #   K: checked 3, returned 1, scores 2 + 4 + 5 = 11 over 3 → (11/3 − 1)/4 = 2/3;
     #      0.5 × (1 − 1/3) + 0.5 × 2/3 = 2/3; citizens 5 over 1 → (5 − 1)/4 = 1;
     #      K = 0.7 × 2/3 + 0.3 × 1 = 0.466667 + 0.3         = 0.766667 → 0.7667
     #   P = 1 − (0 + 0)/2                                   = 1
-    #   index = 100 × (0.25 × 1 + 0.30 × 0.998333 + 0.25 × 0.766667 + 0.20 × 1) / 1
-    #         = 100 × (0.25 + 0.2995 + 0.191667 + 0.2) = 94.1167 → 94.1
+    #   index = 100 × (0.25 × 1 + 0.30 × 0.99755 + 0.25 × 0.766667 + 0.20 × 1) / 1
+    #         = 100 × (0.25 + 0.299265 + 0.191667 + 0.2) = 94.0932 → 94.1
     uryupinsk = _row(groups, "mo:18425")
-    assert _indicators(uryupinsk) == (1.0, 0.9983, 0.7667, 1.0, 94.1)
+    assert _indicators(uryupinsk) == (1.0, 0.9975, 0.7667, 1.0, 94.1)
     # the figures behind them, as counted by the rollups
     assert {k: transport["figures"][k] for k in ("cases_opened", "answered", "answered_on_time",
             "answers_moderated", "answers_returned", "reopened", "not_solved")} == {
@@ -154,7 +161,7 @@ def test_indicators_and_index_worked_by_hand(three, method):
         "answers_returned": 0, "reopened": 0, "not_solved": 1,
     }  # fmt: skip
     assert (transport["median_hours"], mikhailovka["median_hours"], uryupinsk["median_hours"]) == (
-        24, 120, 4
+        35.96, 123.26, 5.88
     )  # fmt: skip
     # places within the peer group: Урюпинск 94.1 first, Михайловка 49.1 second; the other
     # okrugs (no cases) have no place; the committee is alone among the regional bodies rated
@@ -232,8 +239,10 @@ def test_methodology_change_is_a_new_version(world, method, personas):
     method.refresh_from_db()
     assert not method.is_active
     v = _row(rating_compute(PERIOD, new), "mo:18410")
-    # speed alone: S = 0.7 × 1/2 on time + 0.3 × (1 − 120 h/720 h) = 0.35 + 0.25 = 0.6 → 60.0
-    assert v["index"] == 60.0
+    # speed alone: S = 0.7 × 1/2 on time + 0.3 × (1 − 137.52 h/720 h) (73 h and 191 h: the
+    # middles 76.535 and 198.52 of their intervals, mean 137.5275 → 137.52)
+    #   = 0.35 + 0.3 × 0.809 = 0.35 + 0.2427 = 0.5927 → 59.3
+    assert v["index"] == 59.3
     with pytest.raises(ApplicationError, match="неотрицательные веса всех четырёх"):
         methodology_save(
             actor=personas["curator"],

@@ -104,7 +104,7 @@ def test_the_package(personas, world):
     rows = list(ws.iter_rows(min_row=exports.HEADER_ROW + 1, values_only=True))
     volzhsky = Organization.objects.get(code="adm-18410")
     row = next(r for r in rows if r[0] == (volzhsky.short_name or volzhsky.name))
-    assert row[1:5] == (2, 1, 50, 2)
+    assert row[1:9] == (2, 1, 1, 50, 5.7, 3, 2, 67)
     readme = z.read("README.txt").decode()
     assert "По запросу: Минцифры" in readme
     assert "Период 02.11.2026 — 12.11.2026" in readme
