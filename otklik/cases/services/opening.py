@@ -88,7 +88,9 @@ def classification_confidence(message: Message) -> float | None:
     return analysis.sector_confidence if "sector" in analysis.applied else None
 
 
-def _join(case: Case, message: Message, actor: Any, data: dict) -> Case:
+def _join(
+    case: Case, message: Message, actor: Any, data: dict, now: dt.datetime | None = None
+) -> Case:
     case = lock(case)
     message.case = case
     message.save(update_fields=["case", "updated_at"])
@@ -97,18 +99,23 @@ def _join(case: Case, message: Message, actor: Any, data: dict) -> Case:
         actor=actor,
         kind="message_joined",
         data={"message_id": message.pk, "channel": message.channel.code, **data},
+        now=now,
     )
     if is_reply(case, message):
-        case_resume(case=case, actor=actor, reply=message)  # the reply to the question
+        case_resume(case=case, actor=actor, reply=message, now=now)  # the reply to the question
     elif case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
         from otklik.cases.services.lifecycle import case_reopen
 
-        case_reopen(case=case, actor=actor, reason="Повторное сообщение о той же проблеме.")
+        case_reopen(
+            case=case, actor=actor, reason="Повторное сообщение о той же проблеме.", now=now
+        )
     return case
 
 
 @transaction.atomic
-def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, bool]:
+def case_open_or_join(
+    *, message: Message, actor: Any = None, now: dt.datetime | None = None
+) -> tuple[Case, bool]:
     """Attach ``message`` to a case; returns ``(case, opened)``. Idempotent per message.
 
     The same author about the same topic, or a near-duplicate above the merge threshold,
@@ -118,10 +125,10 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
         return message.case, False
     waiting = awaiting_reply_of(message)
     if waiting is not None:  # the author answers what the case asked
-        return _join(waiting, message, actor, {"why": "reply"}), False
+        return _join(waiting, message, actor, {"why": "reply"}, now), False
     existing = repeat_of(message)
     if existing is not None:
-        return _join(existing, message, actor, {"why": "same_author"}), False
+        return _join(existing, message, actor, {"why": "same_author"}, now), False
     similar, finding = near_duplicate_of(message)
     if similar is not None and finding.get("merge"):
         joined = _join(
@@ -129,6 +136,7 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
             message,
             actor,
             {"why": "near_duplicate", "similarity": finding.get("similarity")},
+            now,
         )
         return joined, False
 
@@ -144,7 +152,7 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
         address=message.address,
         author=message.author,
         received_at=message.received_at,
-        registered_at=timezone.now(),
+        registered_at=now or timezone.now(),
         classification_confidence=classification_confidence(message),
     )
     case.number = f"{timezone.localdate(case.received_at):%Y}-{case.pk:07d}"
@@ -157,6 +165,7 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
         kind="opened",
         to_status=case.status,
         data={"message_id": message.pk, "channel": message.channel.code},
+        now=now,
     )
     if similar is not None:
         record(
@@ -165,8 +174,9 @@ def case_open_or_join(*, message: Message, actor: Any = None) -> tuple[Case, boo
             kind="duplicate_suggested",
             text=f"Похоже на инцидент № {similar.number}",
             data={"case": similar.number, "similarity": finding.get("similarity")},
+            now=now,
         )
-    deadlines_recompute(case)
+    deadlines_recompute(case, now=now)
     return case, True
 
 

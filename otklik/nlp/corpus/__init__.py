@@ -3,7 +3,8 @@
 Pure Python: no database, no Django. The places, phrasings, names and the shape of the stream
 are the versioned data files of otklik/directory/data/ (read through ``otklik.nlp.resources``).
 The built-in classifier (``otklik.nlp.knowledge``) learns from a stream rendered here, and the
-demo (``otklik.demo.stream``) turns one into messages of the platform. Modules:
+demo app (a layer above, which this package never imports) turns one into messages of the
+platform. Modules:
 
 * ``draw`` — seeded weighted choices and stable pseudo-random numbers;
 * ``places`` — municipalities and city districts, locations and their points;
