@@ -86,10 +86,12 @@ def outbox_queue(
     channel: Channel | None = None,
     answer=None,
     refusal: str = "",
+    now: dt.datetime | None = None,
 ) -> OutboxMessage:
     """Queue one delivery of ``case`` (in the caller's transaction): the row, then the delivery
     task enqueued after commit. ``channel``: the case's by default. ``refusal``: the row is
-    stored failed at once with that reason and nothing is sent (the ЦУР sees why)."""
+    stored failed at once with that reason and nothing is sent (the ЦУР sees why). ``now``:
+    the moment of the queueing (the demo drives history at its own times)."""
     outbox = OutboxMessage.objects.create(
         case=case,
         answer=answer,
@@ -98,7 +100,7 @@ def outbox_queue(
         payload=payload,
         status=OutboxStatus.FAILED if refusal else OutboxStatus.PENDING,
         last_error=refusal,
-        next_attempt_at=None if refusal else timezone.now(),
+        next_attempt_at=None if refusal else (now or timezone.now()),
     )
     if not refusal:
         transaction.on_commit(lambda: _enqueue_delivery(outbox.pk))

@@ -3,17 +3,14 @@ state: waiting in the ЦУР triage, in work, waiting for the author's informati
 late, overdue, returned by moderation, published, closed by a satisfied citizen, reopened by an
 unhappy one.
 
-Every step goes through the real services, at the moment it "happened": the demo clock sets
-``timezone.now()`` to that moment while the service runs (demo only; nothing else does this).
+Every step goes through the real services, at the moment it "happened": each service is
+given that moment as its ``now``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import random
-from collections.abc import Iterator
-from unittest import mock
 
 from django.conf import settings
 from django.db import transaction
@@ -32,8 +29,6 @@ from otklik.directory.models import Organization
 from otklik.intake.models import Message
 from otklik.nlp.services import messages_analyse
 
-_real_now = timezone.now
-
 # Share of the cases in work whose author is asked for missing information (decided per case
 # from its content, so the rest of the demo stream does not change with it).
 ASK_SHARE = 0.1
@@ -48,12 +43,6 @@ RESUMES = [
     "Сведения получены от управляющей компании.",
     "Заявитель не ответил; ответ готовим по имеющимся сведениям.",
 ]
-
-
-@contextlib.contextmanager
-def demo_clock(at: dt.datetime) -> Iterator[None]:
-    with mock.patch("django.utils.timezone.now", return_value=at):
-        yield
 
 
 def _operator_for(org: Organization, cache: dict[int, User]) -> User:
@@ -99,14 +88,17 @@ def _keep_some_waiting(*, now: dt.datetime, rng: random.Random, operators: dict)
     )[:3]
     for case in newest:
         operator = _operator_for(case.organization, operators)
-        with demo_clock(now - dt.timedelta(minutes=rng.randint(5, 120))), transaction.atomic():
-            waiting.case_request_info(case=case, actor=operator, question=rng.choice(QUESTIONS))
+        at = now - dt.timedelta(minutes=rng.randint(5, 120))
+        with transaction.atomic():
+            waiting.case_request_info(
+                case=case, actor=operator, question=rng.choice(QUESTIONS), now=at
+            )
 
 
 def demo_drive(*, seed: int = 34, now: dt.datetime | None = None) -> dict[str, int]:
     """Open cases for the demo messages and move them along; returns counts per final state."""
     rng = random.Random(seed)
-    now = now or _real_now()
+    now = now or timezone.now()
     analyst = User.objects.filter(role=Role.ANALYST).order_by("pk").first()
     operators: dict[int, User] = {}
     messages = (
@@ -124,15 +116,13 @@ def demo_drive(*, seed: int = 34, now: dt.datetime | None = None) -> dict[str, i
         messages_analyse(messages=batch)
     for message in messages.iterator(chunk_size=500):
         t = message.received_at + dt.timedelta(minutes=rng.randint(1, 20))
-        with demo_clock(min(t, now)):
-            case, opened = case_open_or_join(message=message)
+        case, opened = case_open_or_join(message=message, now=min(t, now))
         if opened:
             with transaction.atomic():
                 _drive_case(case, rng=rng, now=now, analyst=analyst, operators=operators)
     _keep_some_waiting(now=now, rng=rng, operators=operators)
-    with demo_clock(now):
-        for _ in range(4):  # warnings, breach, then the escalation steps
-            deadline_sweep(now=now, limit=100_000)
+    for _ in range(4):  # warnings, breach, then the escalation steps
+        deadline_sweep(now=now, limit=100_000)
     counts: dict[str, int] = {}
     for status in Case.objects.values_list("status", flat=True):
         counts[status] = counts.get(status, 0) + 1
@@ -148,89 +138,83 @@ def _drive_case(
     if t >= now:
         return
     roll = rng.random()
-    with demo_clock(t):
-        if roll < 0.05:
-            lifecycle.case_reject(
-                case=case,
-                actor=analyst,
-                reason=rng.choice(
-                    [
-                        "Благодарность, ответ не требуется.",
-                        "Не содержит сути проблемы.",
-                        "Рекламное сообщение.",
-                    ]
-                ),
-            )
-            return
-        try:
-            case = lifecycle.case_accept(
-                case=case, actor=analyst, priority="high" if rng.random() < 0.1 else None
-            )
-        except ApplicationError:
-            return  # no rule: stays in the triage queue for the ЦУР to route by hand
+    if roll < 0.05:
+        lifecycle.case_reject(
+            case=case,
+            actor=analyst,
+            reason=rng.choice(
+                [
+                    "Благодарность, ответ не требуется.",
+                    "Не содержит сути проблемы.",
+                    "Рекламное сообщение.",
+                ]
+            ),
+            now=t,
+        )
+        return
+    try:
+        case = lifecycle.case_accept(
+            case=case, actor=analyst, priority="high" if rng.random() < 0.1 else None, now=t
+        )
+    except ApplicationError:
+        return  # no rule: stays in the triage queue for the ЦУР to route by hand
     operator = _operator_for(case.organization, operators)
     # The organisation takes it; slow ones are late.
     speed = rng.choice([0.2, 0.4, 0.6, 0.8, 1.0, 1.3])  # share of the allowed time used
     t += _hours(rng, 1, 30)
     if t >= now:
         return
-    with demo_clock(t):
-        case = lifecycle.case_take(case=case, actor=operator)
+    case = lifecycle.case_take(case=case, actor=operator, now=t)
     # Some authors are asked for what is missing; the newest still have not answered.
     asker = random.Random(f"ask:{case.received_at.isoformat()}:{case.title}")
     if asker.random() < ASK_SHARE:
         t += _hours(asker, 0.5, 6)
         if t >= now:
             return
-        with demo_clock(t):
-            case = waiting.case_request_info(
-                case=case, actor=operator, question=asker.choice(QUESTIONS)
-            )
+        case = waiting.case_request_info(
+            case=case, actor=operator, question=asker.choice(QUESTIONS), now=t
+        )
         t += _hours(asker, 4, 120)
         if t >= now:
             return  # still waiting for the author
-        with demo_clock(t):
-            case = waiting.case_resume(case=case, actor=operator, reason=asker.choice(RESUMES))
+        case = waiting.case_resume(case=case, actor=operator, reason=asker.choice(RESUMES), now=t)
     allowed = max((case.resolution_due - case.received_at), dt.timedelta(hours=2))
     t = max(t + dt.timedelta(minutes=30), case.received_at + allowed * speed)
     if t >= now:
         return  # still in work (overdue if its deadline passed: the sweep marks it)
-    with demo_clock(t):
-        answer = answers.answer_submit(case=case, actor=operator, text=_answer_text(case, rng))
+    answer = answers.answer_submit(case=case, actor=operator, text=_answer_text(case, rng), now=t)
     t += _hours(rng, 0.5, 8)
     if t >= now:
         return
     if rng.random() < 0.15:
-        with demo_clock(t):
-            answers.answer_return(
-                answer=answer,
-                actor=analyst,
-                quality_score=rng.choice([2, 3]),
-                reason=rng.choice(
-                    [
-                        "Ответ не по существу: укажите, какие работы выполнены.",
-                        "Укажите сроки устранения и ответственного.",
-                        "Приложите фото выполненных работ.",
-                    ]
-                ),
-            )
+        answers.answer_return(
+            answer=answer,
+            actor=analyst,
+            quality_score=rng.choice([2, 3]),
+            reason=rng.choice(
+                [
+                    "Ответ не по существу: укажите, какие работы выполнены.",
+                    "Укажите сроки устранения и ответственного.",
+                    "Приложите фото выполненных работ.",
+                ]
+            ),
+            now=t,
+        )
         t += _hours(rng, 2, 30)
         if t >= now:
             return
-        with demo_clock(t):
-            answer = answers.answer_submit(
-                case=case, actor=operator, text=_answer_text(case, rng) + " Фото приложено."
-            )
+        answer = answers.answer_submit(
+            case=case, actor=operator, text=_answer_text(case, rng) + " Фото приложено.", now=t
+        )
         t += _hours(rng, 0.5, 8)
         if t >= now:
             return
-    with demo_clock(t):
-        answers.answer_approve(
-            answer=answer, actor=analyst, quality_score=rng.choice([3, 4, 4, 5, 5])
-        )
-        case.refresh_from_db()
-        if case.status == CaseStatus.APPROVED:  # channels published by hand (paper, ПОС …)
-            answers.case_publish(case=case, actor=analyst)
+    answers.answer_approve(
+        answer=answer, actor=analyst, quality_score=rng.choice([3, 4, 4, 5, 5]), now=t
+    )
+    case.refresh_from_db()
+    if case.status == CaseStatus.APPROVED:  # channels published by hand (paper, ПОС …)
+        answers.case_publish(case=case, actor=analyst, now=t)
     # The citizen answers the survey (or not).
     t += _hours(rng, 2, 72)
     if t >= now or rng.random() < 0.4:
@@ -239,18 +223,18 @@ def _drive_case(
     if survey is None:
         return
     solved = rng.random() < 0.78
-    with demo_clock(t):
-        answers.survey_respond(
-            token=survey.token,
-            solved=solved,
-            rating=rng.choice([4, 5, 5]) if solved else rng.choice([1, 2, 3]),
-            comment=""
-            if solved
-            else rng.choice(
-                [
-                    "Ничего не изменилось.",
-                    "Сделали только для отчёта.",
-                    "Проблема осталась, приезжайте посмотрите.",
-                ]
-            ),
-        )
+    answers.survey_respond(
+        token=survey.token,
+        solved=solved,
+        rating=rng.choice([4, 5, 5]) if solved else rng.choice([1, 2, 3]),
+        comment=""
+        if solved
+        else rng.choice(
+            [
+                "Ничего не изменилось.",
+                "Сделали только для отчёта.",
+                "Проблема осталась, приезжайте посмотрите.",
+            ]
+        ),
+        now=t,
+    )

@@ -1,6 +1,6 @@
 """Gazetteer of Volgograd Oblast for the location stage, built from the project's own data:
 municipalities and city districts with their aliases (otklik/directory/data/territory.toml),
-settlements, neighbourhoods, streets and stops (otklik.demo.places).
+settlements, neighbourhoods and streets (otklik/directory/data/places.toml).
 
 Names are stored as tuples of lemmas (pymorphy3), so «в Камышине», «Камышинского района» and
 «Красноармейском районе» find their entries in any grammatical case; capitalised words that
@@ -67,8 +67,6 @@ class Gazetteer:
 
 @functools.cache
 def gazetteer() -> Gazetteer:
-    from otklik.demo import places as P
-
     entries: dict[tuple[str, ...], list[Place]] = {}
     streets: dict[tuple[str, ...], list[Place]] = {}
 
@@ -100,24 +98,27 @@ def gazetteer() -> Gazetteer:
         for a in d.get("aliases", ()):
             add(a, d["municipality"], d["okato"], "city_district", 1.0)
     centres = []
-    for m in P.MUNICIPALITIES:
-        for s in m.settlements:
+    places = resources.reference("places")
+    city = {d["municipality"] for d in places["city_district"]}  # Volgograd: centres by district
+    for m in places["municipality"]:
+        for s in m["settlements"]:
             if "," in s:  # «5-й мкр., г. Камышин»
                 continue
-            add(s, m.okato, None, "settlement", 0.9)
-        for st in m.streets:
+            add(s, m["okato"], None, "settlement", 0.9)
+        for st in m.get("streets", ()):
             streets.setdefault(name_key(_strip_street(st)), []).append(
-                Place(name_key(_strip_street(st)), m.okato, None, "street", 0.3, st)
+                Place(name_key(_strip_street(st)), m["okato"], None, "street", 0.3, st)
             )
-        if m.okato != P.VOLGOGRAD:
-            centres.append((m.okato, None, m.center[0], m.center[1], m.radius))
-    for d in P.CITY_DISTRICTS:
-        for n in d.neighbourhoods:
-            add(n, P.VOLGOGRAD, d.okato, "neighbourhood", 0.85)
-        for st in d.streets:
+        if m["okato"] not in city:
+            centres.append((m["okato"], None, m["center"][0], m["center"][1], m["radius"]))
+    for d in places["city_district"]:
+        muni = d["municipality"]
+        for n in d["neighbourhoods"]:
+            add(n, muni, d["okato"], "neighbourhood", 0.85)
+        for st in d["streets"]:
             key = name_key(_strip_street(st))
-            streets.setdefault(key, []).append(Place(key, P.VOLGOGRAD, d.okato, "street", 0.5, st))
-        centres.append((P.VOLGOGRAD, d.okato, d.center[0], d.center[1], d.radius))
+            streets.setdefault(key, []).append(Place(key, muni, d["okato"], "street", 0.5, st))
+        centres.append((muni, d["okato"], d["center"][0], d["center"][1], d["radius"]))
     vocabulary: dict[str, str] = {}
     for key in list(entries) + list(streets):
         for w in key:

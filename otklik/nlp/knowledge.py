@@ -3,10 +3,11 @@
 Its "documents" are what the project itself wrote about each topic: the name, the description
 (sentences that send neighbouring cases elsewhere are left out), the example phrasings, the
 keywords (otklik/directory/data/topics.toml), the extra phrasings of otklik/nlp/data/
-knowledge.toml, the demo templates of otklik/demo/texts.py and a synthetic stream rendered
-from them (otklik.demo.stream). Features are pymorphy3 lemma uni- and bigrams (TF-IDF) and a
-navec mean vector; a topic LinearSVC and a sector LinearSVC (classes balanced) are combined,
-and softmax temperatures fitted on 2-fold out-of-fold predictions calibrate the confidence.
+knowledge.toml, the text templates of otklik/directory/data/phrasings.toml and a synthetic
+stream rendered from them (otklik.nlp.corpus). Features are pymorphy3 lemma uni- and bigrams
+(TF-IDF) and a navec mean vector; a topic LinearSVC and a sector LinearSVC (classes balanced)
+are combined, and softmax temperatures fitted on 2-fold out-of-fold predictions calibrate the
+confidence.
 
 The model is built in a few seconds on first use and cached on disk (keyed by a hash of all
 its sources), so a change to the taxonomy rebuilds it.
@@ -20,6 +21,7 @@ import hashlib
 import io
 import logging
 import os
+import random
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -34,7 +36,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
-from otklik.nlp import resources
+from otklik.nlp import corpus, resources
+from otklik.nlp.corpus.stream import synthetic_stream
 from otklik.nlp.features import NavecMean, lemma_analyzer
 from otklik.nlp.training import fit_temperature, softmax
 
@@ -42,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 BUILTIN_VERSION = "1"
 SYNTHETIC_MESSAGES = 1500
+# The reference data files that the synthetic stream is rendered from.
+REFERENCE_DATA = ("places", "phrasings", "people", "stream")
 SECTORS = ("zhkh", "tko", "energy", "education", "health", "roads", "transport", "social", "other")
 _CODE_RE = re.compile(r"\b[a-z]+-[a-z-]+\b")
 _SENT_RE = re.compile(r"(?<=[.!?;])\s+")
@@ -57,9 +62,8 @@ def _template_text(tpl: str) -> str:
 
 def knowledge_documents(synthetic: int = SYNTHETIC_MESSAGES) -> tuple[list[str], list[str]]:
     """(texts, topic codes) that the built-in classifier learns from."""
-    from otklik.demo import texts as demo_texts
-
     extra = resources.lexicon("knowledge").get("topic", {})
+    templates = resources.reference("phrasings")["templates"]
     X: list[str] = []
     y: list[str] = []
     for t in resources.taxonomy():
@@ -70,18 +74,16 @@ def knowledge_documents(synthetic: int = SYNTHETIC_MESSAGES) -> tuple[list[str],
         docs += list(extra.get(t.code, {}).get("examples", ()))
         if extra.get(t.code, {}).get("keywords"):
             docs.append(" ".join(extra[t.code]["keywords"]))
-        docs += [_template_text(s) for s in demo_texts.TEMPLATES.get(t.code, ())]
+        docs += [_template_text(s) for s in templates.get(t.code, ())]
         X += docs
         y += [t.code] * len(docs)
     if synthetic:
-        from otklik.demo.stream import demo_stream
-
         topics = {t.code: t.sector for t in resources.taxonomy()}
-        for m in demo_stream(
+        for m in synthetic_stream(
+            rng=random.Random(20261127),  # noqa: S311 - a fixed corpus, not security
             count=synthetic,
             days=365,
             now=datetime(2026, 7, 1, tzinfo=UTC),
-            seed=20261127,
             topics=topics,
         ):
             X.append(m.text)
@@ -90,17 +92,14 @@ def knowledge_documents(synthetic: int = SYNTHETIC_MESSAGES) -> tuple[list[str],
 
 
 def _sources_digest() -> str:
-    from otklik.demo import stream as demo_stream_module
-    from otklik.demo import texts as demo_texts
-
     h = hashlib.sha256()
     vectors = resources.natasha_file(resources.NAVEC_FILE) is not None
     h.update(f"{BUILTIN_VERSION}|{SYNTHETIC_MESSAGES}|{sklearn.__version__}|{vectors}".encode())
     for path in (
         resources.DIRECTORY_DATA / "topics.toml",
+        *(resources.DIRECTORY_DATA / f"{name}.toml" for name in REFERENCE_DATA),
         resources.NLP_DATA / "knowledge.toml",
-        Path(demo_texts.__file__),
-        Path(demo_stream_module.__file__),
+        *sorted(Path(corpus.__file__).parent.glob("*.py")),
         Path(__file__),
         Path(__file__).with_name("features.py"),
     ):

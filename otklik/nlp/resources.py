@@ -1,8 +1,9 @@
 """Shared, lazily loaded resources of the pipeline: taxonomy, territory, morphology, vectors, NER.
 
-Nothing here touches the database: the taxonomy and the territory are read from the versioned
-data files of ``otklik.directory`` and the gazetteer from ``otklik.demo.places``, so the
-``nlp`` commands work before ``otklik setup``. Word vectors (navec) and the NER model (slovnet)
+Nothing here touches the database: the taxonomy, the territory and the region's reference
+knowledge (places, phrasings, people, the shape of a stream of messages) are read from the
+versioned data files of ``otklik.directory``, so the ``nlp`` commands work before
+``otklik setup``. Word vectors (navec) and the NER model (slovnet)
 are loaded from the files that the ``natasha`` wheel ships; nothing is downloaded.
 """
 
@@ -60,6 +61,14 @@ def taxonomy_version() -> str:
 @functools.cache
 def territory() -> dict:
     with (DIRECTORY_DATA / "territory.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+@functools.cache
+def reference(name: str) -> dict:
+    """A versioned reference data file of otklik/directory/data/: ``places``, ``phrasings``,
+    ``people`` or ``stream`` (what each holds is said at its top)."""
+    with (DIRECTORY_DATA / f"{name}.toml").open("rb") as f:
         return tomllib.load(f)
 
 

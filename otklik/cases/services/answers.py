@@ -3,6 +3,7 @@ followed by the satisfaction survey."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -50,6 +51,7 @@ def answer_submit(
     text: str,
     intermediate: bool = False,
     files: Iterable[UploadedFile] = (),
+    now: dt.datetime | None = None,
 ) -> Answer:
     """The organisation's answer goes to ЦУР moderation (an intermediate one leaves the case
     where it is; a final one moves it to «answer moderation»)."""
@@ -75,14 +77,15 @@ def answer_submit(
     )
     for f in files:
         AnswerAttachment.objects.create(answer=answer, file=f, name=f.name)
+    now = now or timezone.now()
     if case.first_response_at is None:
-        case.first_response_at = timezone.now()
+        case.first_response_at = now
     if intermediate:
         case.save()
-        record(case, actor=actor, kind="intermediate_answer", data={"answer": answer.pk})
+        record(case, actor=actor, kind="intermediate_answer", data={"answer": answer.pk}, now=now)
     else:
-        case.answered_at = timezone.now()
-        move(case, "submit_answer", actor=actor, data={"answer": answer.pk})
+        case.answered_at = now
+        move(case, "submit_answer", actor=actor, data={"answer": answer.pk}, now=now)
     return answer
 
 
@@ -103,7 +106,12 @@ def _score(value: int | None) -> int | None:
 
 @transaction.atomic
 def answer_return(
-    *, answer: Answer, actor: Any, reason: str, quality_score: int | None = None
+    *,
+    answer: Answer,
+    actor: Any,
+    reason: str,
+    quality_score: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Answer:
     """The ЦУР moderator returns the answer for rework, with a reason."""
     case = lock(answer.case)
@@ -116,17 +124,24 @@ def answer_return(
     answer.moderator = actor if getattr(actor, "pk", None) else None
     answer.moderation_comment = reason
     answer.quality_score = _score(quality_score)
-    answer.moderated_at = timezone.now()
+    answer.moderated_at = now or timezone.now()
     answer.save()
+    data = {"answer": answer.pk}
     if answer.is_intermediate:
-        record(case, actor=actor, kind="answer_returned", text=reason, data={"answer": answer.pk})
+        record(case, actor=actor, kind="answer_returned", text=reason, data=data, now=now)
     else:
-        move(case, "return_answer", actor=actor, text=reason, data={"answer": answer.pk})
+        move(case, "return_answer", actor=actor, text=reason, data=data, now=now)
     return answer
 
 
 @transaction.atomic
-def answer_approve(*, answer: Answer, actor: Any, quality_score: int | None = None) -> Answer:
+def answer_approve(
+    *,
+    answer: Answer,
+    actor: Any,
+    quality_score: int | None = None,
+    now: dt.datetime | None = None,
+) -> Answer:
     """The ЦУР moderator approves: the answer is queued for publication in the channel."""
     case = lock(answer.case)
     require(actor, Action.ANSWER_MODERATE, case)
@@ -134,10 +149,15 @@ def answer_approve(*, answer: Answer, actor: Any, quality_score: int | None = No
     answer.status = AnswerStatus.APPROVED
     answer.moderator = actor if getattr(actor, "pk", None) else None
     answer.quality_score = _score(quality_score)
-    answer.moderated_at = timezone.now()
+    now = now or timezone.now()
+    answer.moderated_at = now
     answer.save()
     outbox_queue(
-        case=case, answer=answer, kind="answer", payload={"text": answer.text, "case": case.number}
+        case=case,
+        answer=answer,
+        kind="answer",
+        payload={"text": answer.text, "case": case.number},
+        now=now,
     )
     if answer.is_intermediate:
         record(
@@ -145,9 +165,10 @@ def answer_approve(*, answer: Answer, actor: Any, quality_score: int | None = No
             actor=actor,
             kind="answer_approved",
             data={"answer": answer.pk, "intermediate": True},
+            now=now,
         )
     else:
-        move(case, "approve_answer", actor=actor, data={"answer": answer.pk})
+        move(case, "approve_answer", actor=actor, data={"answer": answer.pk}, now=now)
     return answer
 
 
@@ -164,7 +185,9 @@ def answer_mark_published(*, answer: Answer, at) -> Answer:
 
 
 @transaction.atomic
-def case_publish(*, case: Case, actor: Any, answer: Answer | None = None) -> Case:
+def case_publish(
+    *, case: Case, actor: Any, answer: Answer | None = None, now: dt.datetime | None = None
+) -> Case:
     """The approved answer is out in the channel: the case is published and the citizen gets
     the satisfaction survey. Called by the outbox on delivery, or by the ЦУР by hand for
     channels published manually (paper mail, a phone call)."""
@@ -180,17 +203,22 @@ def case_publish(*, case: Case, actor: Any, answer: Answer | None = None) -> Cas
     )
     if answer is None:
         raise ApplicationError("Нет одобренного ответа для публикации.")
-    now = timezone.now()
+    now = now or timezone.now()
     answer_mark_published(answer=answer, at=now)
     case.published_at = now
     survey = survey_create(case=case, answer=answer)
-    move(case, "publish", actor=actor, data={"answer": answer.pk, "survey": survey.pk})
+    move(case, "publish", actor=actor, data={"answer": answer.pk, "survey": survey.pk}, now=now)
     return case
 
 
 @transaction.atomic
 def survey_respond(
-    *, token: str, solved: bool, rating: int | None = None, comment: str = ""
+    *,
+    token: str,
+    solved: bool,
+    rating: int | None = None,
+    comment: str = "",
+    now: dt.datetime | None = None,
 ) -> Survey:
     """The citizen's answer through the link (no login). «Not solved» reopens the case."""
     from otklik.cases.services.lifecycle import case_close, case_reopen
@@ -205,7 +233,7 @@ def survey_respond(
     survey.solved = solved
     survey.rating = rating
     survey.comment = (comment or "").strip()[:5000]
-    survey.responded_at = timezone.now()
+    survey.responded_at = now or timezone.now()
     survey.save()
     case = survey.case
     record(
@@ -214,11 +242,14 @@ def survey_respond(
         kind="survey",
         text=survey.comment,
         data={"solved": solved, "rating": rating},
+        now=now,
     )
     if not solved and case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
-        case_reopen(case=case, actor=None, reason="Заявитель ответил: проблема не решена.")
+        reason = "Заявитель ответил: проблема не решена."
+        case_reopen(case=case, actor=None, reason=reason, now=now)
     elif solved and case.status == CaseStatus.PUBLISHED:
-        case_close(case=case, actor=None, reason="Заявитель подтвердил: проблема решена.")
+        reason = "Заявитель подтвердил: проблема решена."
+        case_close(case=case, actor=None, reason=reason, now=now)
     return survey
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,8 +88,10 @@ def record(
     data: dict | None = None,
     from_status: str = "",
     to_status: str = "",
+    now: dt.datetime | None = None,
 ) -> CaseEvent:
-    """A timeline entry and the audit event, in the caller's transaction."""
+    """A timeline entry and the audit event, in the caller's transaction (``now``: the moment
+    of the entry when it is not the present one)."""
     event = CaseEvent.objects.create(
         case=case,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -98,6 +101,9 @@ def record(
         from_status=from_status,
         to_status=to_status,
     )
+    if now is not None:  # «at» is auto_now_add: set on insert, so moved by an update
+        CaseEvent.objects.filter(pk=event.pk).update(at=now)
+        event.at = now
     audit_log(
         actor=actor,
         action=f"case.{kind}",
@@ -118,7 +124,15 @@ def record(
     return event
 
 
-def move(case: Case, name: str, *, actor: Any, text: str = "", data: dict | None = None) -> Case:
+def move(
+    case: Case,
+    name: str,
+    *,
+    actor: Any,
+    text: str = "",
+    data: dict | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
     """Apply transition ``name`` to the locked ``case`` and record it.
 
     Leaving a waiting state (whatever the transition: resume, an answer, a reassignment …)
@@ -131,17 +145,28 @@ def move(case: Case, name: str, *, actor: Any, text: str = "", data: dict | None
     case.save()
     data = dict(data or {})
     if before in WAITING_STATES and target != before:
-        data.update(_pause_end(case, actor=actor, reply_id=data.get("message_id")))
-    record(case, actor=actor, kind=name, text=text, data=data, from_status=before, to_status=target)
+        data.update(_pause_end(case, actor=actor, reply_id=data.get("message_id"), now=now))
+    record(
+        case,
+        actor=actor,
+        kind=name,
+        text=text,
+        data=data,
+        from_status=before,
+        to_status=target,
+        now=now,
+    )
     return case
 
 
-def _pause_end(case: Case, *, actor: Any, reply_id: int | None) -> dict[str, Any]:
+def _pause_end(
+    case: Case, *, actor: Any, reply_id: int | None, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Close the open pause of ``case`` (its status has already left the waiting state) and move
     the due times; returns what the timeline says about it."""
     from otklik.cases.services.deadlines import deadlines_recompute
 
-    now = timezone.now()
+    now = now or timezone.now()
     pause = CasePause.objects.filter(case=case, ended_at__isnull=True).first()
     if pause is None:
         return {}
@@ -150,7 +175,7 @@ def _pause_end(case: Case, *, actor: Any, reply_id: int | None) -> dict[str, Any
     pause.reply_id = reply_id
     pause.save(update_fields=["ended_at", "ended_by", "reply"])
     before, stopped = case.resolution_due, case.clock_paused_at is not None
-    deadlines_recompute(case)
+    deadlines_recompute(case, now=now)
     return {
         "pause": pause.pk,
         "waited_from": pause.started_at.isoformat(),

@@ -127,10 +127,12 @@ def _next_alert(
     return None
 
 
-def deadlines_recompute(case: Case, *, restart: bool = False) -> Case:
+def deadlines_recompute(
+    case: Case, *, restart: bool = False, now: dt.datetime | None = None
+) -> Case:
     """Set the policy and the due times of ``case`` (inside the caller's transaction)."""
     calendar = calendar_from_db()
-    now = timezone.now()
+    now = now or timezone.now()
     if restart or case.clock_started_at is None:
         case.clock_started_at = now if restart else case.received_at
     try:

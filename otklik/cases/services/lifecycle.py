@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,7 +36,12 @@ def _need_reason(reason: str, what: str) -> str:
 
 @transaction.atomic
 def case_accept(
-    *, case: Case, actor: Any, organization: Organization | None = None, priority: str | None = None
+    *,
+    case: Case,
+    actor: Any,
+    organization: Organization | None = None,
+    priority: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """ЦУР moderation: the case needs an answer; it goes to the organisation (given or routed)."""
     case = lock(case)
@@ -47,19 +53,19 @@ def case_accept(
     case.organization = organization
     if priority:
         case.priority = Priority(priority)
-    move(case, "accept", actor=actor, data={"organization": organization.code})
-    deadlines_recompute(case)
+    move(case, "accept", actor=actor, data={"organization": organization.code}, now=now)
+    deadlines_recompute(case, now=now)
     return case
 
 
 @transaction.atomic
-def case_reject(*, case: Case, actor: Any, reason: str) -> Case:
+def case_reject(*, case: Case, actor: Any, reason: str, now: dt.datetime | None = None) -> Case:
     """ЦУР moderation: no answer is needed (spam, not a problem, thanks …), with a reason."""
     case = lock(case)
     require(actor, Action.CASE_MODERATE, case)
     reason = _need_reason(reason, "почему ответ не требуется")
-    case.closed_at = timezone.now()
-    move(case, "reject", actor=actor, text=reason)
+    case.closed_at = now or timezone.now()
+    move(case, "reject", actor=actor, text=reason, now=now)
     return case
 
 
@@ -79,13 +85,13 @@ def case_assign(
 
 
 @transaction.atomic
-def case_take(*, case: Case, actor: Any) -> Case:
+def case_take(*, case: Case, actor: Any, now: dt.datetime | None = None) -> Case:
     """The responsible organisation starts work (its first reaction)."""
     case = lock(case)
     require(actor, Action.CASE_WORK, case)
     if case.first_response_at is None:
-        case.first_response_at = timezone.now()
-    return move(case, "take", actor=actor)
+        case.first_response_at = now or timezone.now()
+    return move(case, "take", actor=actor, now=now)
 
 
 @transaction.atomic
@@ -158,7 +164,7 @@ def case_split(*, case: Case, messages: Iterable[Message], actor: Any) -> Case:
 
 
 @transaction.atomic
-def case_reopen(*, case: Case, actor: Any, reason: str) -> Case:
+def case_reopen(*, case: Case, actor: Any, reason: str, now: dt.datetime | None = None) -> Case:
     """The citizen is not satisfied, or the problem is reported again."""
     case = lock(case)
     if actor is not None:
@@ -168,18 +174,18 @@ def case_reopen(*, case: Case, actor: Any, reason: str) -> Case:
     case.closed_at = None
     case.breached_at = None
     case.warning_level = 0
-    move(case, "reopen", actor=actor, text=reason)
-    deadlines_recompute(case, restart=True)
+    move(case, "reopen", actor=actor, text=reason, now=now)
+    deadlines_recompute(case, restart=True, now=now)
     return case
 
 
 @transaction.atomic
-def case_close(*, case: Case, actor: Any, reason: str = "") -> Case:
+def case_close(*, case: Case, actor: Any, reason: str = "", now: dt.datetime | None = None) -> Case:
     case = lock(case)
     if actor is not None:
         require(actor, Action.CASE_MODERATE, case)
-    case.closed_at = timezone.now()
-    return move(case, "close", actor=actor, text=reason)
+    case.closed_at = now or timezone.now()
+    return move(case, "close", actor=actor, text=reason, now=now)
 
 
 # --- requests the ЦУР decides (redirect, extension) ------------------------------------------

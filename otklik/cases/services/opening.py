@@ -85,7 +85,9 @@ def classification_confidence(analysis: MessageAnalysis | None) -> float | None:
     return analysis.sector_confidence if "sector" in analysis.applied else None
 
 
-def _join(case: Case, message: Message, actor: Any, data: dict) -> Case:
+def _join(
+    case: Case, message: Message, actor: Any, data: dict, now: dt.datetime | None = None
+) -> Case:
     case = lock(case)
     message.case = case
     message.save(update_fields=["case", "updated_at"])
@@ -94,13 +96,16 @@ def _join(case: Case, message: Message, actor: Any, data: dict) -> Case:
         actor=actor,
         kind="message_joined",
         data={"message_id": message.pk, "channel": message.channel.code, **data},
+        now=now,
     )
     if is_reply(case, message):
-        case_resume(case=case, actor=actor, reply=message)  # the reply to the question
+        case_resume(case=case, actor=actor, reply=message, now=now)  # the reply to the question
     elif case.status in (CaseStatus.PUBLISHED, CaseStatus.CLOSED):
         from otklik.cases.services.lifecycle import case_reopen
 
-        case_reopen(case=case, actor=actor, reason="Повторное сообщение о той же проблеме.")
+        case_reopen(
+            case=case, actor=actor, reason="Повторное сообщение о той же проблеме.", now=now
+        )
     return case
 
 
@@ -110,6 +115,7 @@ def case_open_or_join(
     message: Message,
     analysis: MessageAnalysis | type[STORED] | None = STORED,
     actor: Any = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Case, bool]:
     """Attach ``message`` to a case; returns ``(case, opened)``. Idempotent per message.
 
@@ -123,10 +129,10 @@ def case_open_or_join(
         return message.case, False
     waiting = awaiting_reply_of(message)
     if waiting is not None:  # the author answers what the case asked
-        return _join(waiting, message, actor, {"why": "reply"}), False
+        return _join(waiting, message, actor, {"why": "reply"}, now), False
     existing = repeat_of(message)
     if existing is not None:
-        return _join(existing, message, actor, {"why": "same_author"}), False
+        return _join(existing, message, actor, {"why": "same_author"}, now), False
     if analysis is STORED:
         analysis = MessageAnalysis.objects.filter(message=message).first()
     similar, finding = near_duplicate_of(analysis)
@@ -136,6 +142,7 @@ def case_open_or_join(
             message,
             actor,
             {"why": "near_duplicate", "similarity": finding.get("similarity")},
+            now,
         )
         return joined, False
 
@@ -151,7 +158,7 @@ def case_open_or_join(
         address=message.address,
         author=message.author,
         received_at=message.received_at,
-        registered_at=timezone.now(),
+        registered_at=now or timezone.now(),
         classification_confidence=classification_confidence(analysis),
     )
     case.number = f"{timezone.localdate(case.received_at):%Y}-{case.pk:07d}"
@@ -164,6 +171,7 @@ def case_open_or_join(
         kind="opened",
         to_status=case.status,
         data={"message_id": message.pk, "channel": message.channel.code},
+        now=now,
     )
     if similar is not None:
         record(
@@ -172,6 +180,7 @@ def case_open_or_join(
             kind="duplicate_suggested",
             text=f"Похоже на инцидент № {similar.number}",
             data={"case": similar.number, "similarity": finding.get("similarity")},
+            now=now,
         )
-    deadlines_recompute(case)
+    deadlines_recompute(case, now=now)
     return case, True

@@ -10,6 +10,7 @@ ends the pause: see ``common.move``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -29,7 +30,9 @@ QUESTION_MIN_LENGTH = 10
 
 
 @transaction.atomic
-def case_request_info(*, case: Case, actor: Any, question: str) -> Case:
+def case_request_info(
+    *, case: Case, actor: Any, question: str, now: dt.datetime | None = None
+) -> Case:
     """The organisation (or the ЦУР) asks the author what is missing; the question goes to the
     author through the outbox, in the case's channel, like an intermediate answer."""
     case = lock(case)
@@ -38,11 +41,11 @@ def case_request_info(*, case: Case, actor: Any, question: str) -> Case:
     question = (question or "").strip()
     if len(question) < QUESTION_MIN_LENGTH:
         raise ApplicationError("Сформулируйте вопрос заявителю: какие сведения нужны и зачем.")
-    now = timezone.now()
+    now = now or timezone.now()
     if case.first_response_at is None:
         case.first_response_at = now  # the question is the first reaction the author sees
     stops = CaseStatus.AWAITING_CITIZEN in case_pause_states(case=case)
-    move(case, "request_info", actor=actor, text=question, data={"clock_stopped": stops})
+    move(case, "request_info", actor=actor, text=question, data={"clock_stopped": stops}, now=now)
     CasePause.objects.create(
         case=case,
         status=case.status,
@@ -50,13 +53,22 @@ def case_request_info(*, case: Case, actor: Any, question: str) -> Case:
         question=question,
         asked_by=actor if getattr(actor, "pk", None) else None,
     )
-    outbox_queue(case=case, kind="question", payload={"text": question, "case": case.number})
-    deadlines_recompute(case)  # a stopped clock: no warnings until it resumes
+    outbox_queue(
+        case=case, kind="question", payload={"text": question, "case": case.number}, now=now
+    )
+    deadlines_recompute(case, now=now)  # a stopped clock: no warnings until it resumes
     return case
 
 
 @transaction.atomic
-def case_resume(*, case: Case, actor: Any, reason: str = "", reply: Message | None = None) -> Case:
+def case_resume(
+    *,
+    case: Case,
+    actor: Any,
+    reason: str = "",
+    reply: Message | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
     """The case goes back to work: the author's ``reply`` has come (``actor`` None: the
     platform), or the organisation resumes it by hand (the information came another way, or
     the answer can be given without it). The due times move by the paused time."""
@@ -69,7 +81,12 @@ def case_resume(*, case: Case, actor: Any, reason: str = "", reply: Message | No
         raise ApplicationError("Укажите, почему работа возобновлена (например, сведения получены).")
     data = {"message_id": reply.pk} if reply is not None else {"by_hand": True}
     return move(
-        case, "resume", actor=actor, text=reason or "Заявитель прислал сведения.", data=data
+        case,
+        "resume",
+        actor=actor,
+        text=reason or "Заявитель прислал сведения.",
+        data=data,
+        now=now,
     )
 
 

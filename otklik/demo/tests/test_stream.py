@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-import random
 import re
-import tomllib
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from otklik.demo import places as P
-from otklik.demo import stream as S
-from otklik.demo import texts as T
 from otklik.demo.stream import DemoMessage, demo_stream
+from otklik.nlp import resources
+from otklik.nlp.corpus.places import region
+from otklik.nlp.corpus.shape import shape
 
 TZ = ZoneInfo("Europe/Volgograd")
 NOW = datetime(2026, 1, 15, 12, 30, tzinfo=TZ)
-ALL_TOPICS = {code: code.split("-", 1)[0] for code in T.TEMPLATES}
-TOPICS_TOML = Path(__file__).resolve().parents[2] / "directory" / "data" / "topics.toml"
+PHRASINGS = resources.reference("phrasings")
+ALL_TOPICS = {code: code.split("-", 1)[0] for code in PHRASINGS["templates"]}
 
-# The 38 municipalities of the domain brief (section 10).
-OKATO_38 = {
-    "18401", "18410", "18415", "18420", "18425", "18428", "18202", "18204", "18205", "18206",
-    "18208", "18210", "18212", "18214", "18216", "18218", "18220", "18222", "18224", "18226",
-    "18246", "18230", "18234", "18236", "18238", "18240", "18242", "18243", "18245", "18247",
-    "18249", "18250", "18251", "18252", "18253", "18254", "18256", "18258",
-}  # fmt: skip
-CITY_DISTRICTS_8 = {
-    "18401390", "18401380", "18401365", "18401395", "18401363", "18401385", "18401370", "18401375",
-}  # fmt: skip
+# The 38 municipalities and 8 city districts (checked against the domain brief in
+# otklik/nlp/tests/test_corpus.py).
+OKATO_38 = {m.okato for m in region().municipalities}
+CITY_DISTRICTS_8 = {d.okato for d in region().city_districts}
 UNFILLED = re.compile(r"[{}\[\]]|^@")
 
 
@@ -142,46 +133,6 @@ def test_no_usable_topics_gives_an_empty_stream():
     assert make(count=100, topics={"no-such-topic": "other"}) == []
 
 
-def test_every_directory_topic_has_at_least_four_templates():
-    codes = set(ALL_TOPICS)
-    if TOPICS_TOML.exists():
-        with TOPICS_TOML.open("rb") as f:
-            codes = {t["code"] for t in tomllib.load(f)["topic"]}
-        assert len(codes) >= 100
-    for code in codes:
-        assert len(T.TEMPLATES.get(code, ())) >= 4, code
-
-
-def test_template_syntax():
-    for topic, items in [*T.TEMPLATES.items(), *T.COMPLAINTS_210FZ.items()]:
-        for text in items:
-            # no gender forms inside a random choice: «[...{a|b}...]» would be split wrongly
-            for choice in re.findall(r"\[([^\[\]]*)\]", text):
-                assert "{" not in choice, (topic, text)
-            assert text.count("{") == text.count("}"), (topic, text)
-            assert text.count("[") == text.count("]"), (topic, text)
-
-
-def test_every_template_fills_everywhere():
-    """Every placeholder of every template resolves in a city, a town and a village."""
-    rng = random.Random(5)
-    towns = [P.MUNICIPALITIES[0], P.MUNICIPALITY_BY_OKATO["18410"]]
-    towns += [P.MUNICIPALITY_BY_OKATO["18415"], P.MUNICIPALITY_BY_OKATO["18420"]]
-    towns += [P.MUNICIPALITY_BY_OKATO["18204"], P.MUNICIPALITY_BY_OKATO["18251"]]
-    framing = T.ESCALATIONS + T.FORMAL_INTROS + T.FORMAL_INTROS_HOME + T.REPEAT_PREFIXES
-    framing += T.SOCIAL_SUFFIXES
-    for topic, items in [*T.TEMPLATES.items(), *T.COMPLAINTS_210FZ.items()]:
-        for text in [*items, *framing]:
-            for muni in towns:
-                loc = S._new_location(rng, muni, topic)
-                for female in (False, True):
-                    person = S._new_person(rng, 1)
-                    person.female = female
-                    filler = S._Filler(rng, loc, person, NOW, topic.split("-")[0])
-                    filled = filler.fill(text.removeprefix("@"))
-                    assert not UNFILLED.search(filled), (topic, filled)
-
-
 # ----------------------------------------------------------------------------- texts
 def test_no_unfilled_placeholders(stream):
     for m in stream:
@@ -209,7 +160,7 @@ def test_texts_mention_volgograd_places(stream):
     joined = "\n".join(m.text for m in stream)
     for fragment in ("Концессии", "Управление отходами — Волгоград", "Прошу", "Уважаем"):
         assert fragment in joined, fragment
-    volgograd_streets = {street for d in P.CITY_DISTRICTS for street in d.streets}
+    volgograd_streets = {street for d in region().city_districts for street in d.streets}
     assert sum(street in joined for street in volgograd_streets) > 60
 
 
@@ -235,9 +186,9 @@ def test_authors(stream):
         assert m.author_email == "" or m.author_email.endswith(".example")
         if m.channel in ("pos", "web", "paper", "email"):
             assert len(m.author_name.split()) == 3  # Фамилия Имя Отчество
-        if m.channel in S.SOCIAL_CHANNELS:
+        if m.channel in shape().social_channels:
             assert m.author_phone == "" and m.author_email == ""
-    social = [m for m in stream if m.channel in S.SOCIAL_CHANNELS]
+    social = [m for m in stream if m.channel in shape().social_channels]
     assert any(m.author_name == "" for m in social)
     assert any(m.author_name for m in social)
     # some authors write several messages
@@ -288,7 +239,7 @@ def test_kind_consistent_with_channel(stream):
         else:
             assert m.kind == "message"
         if m.kind == "complaint_210fz":
-            assert m.topic in T.COMPLAINTS_210FZ
+            assert m.topic in PHRASINGS["complaints_210fz"]
     kinds = Counter(m.kind for m in stream)
     assert kinds["complaint_210fz"] > 5
     assert kinds["appeal_59fz"] > 100
@@ -296,13 +247,13 @@ def test_kind_consistent_with_channel(stream):
 
 def test_channel_distribution(stream):
     got = share(stream, lambda m: m.channel)
-    for channel, weight in S.CHANNEL_WEIGHTS.items():
+    for channel, weight in shape().channel_weights.items():
         assert abs(got.get(channel, 0) - weight / 100) < 0.035, (channel, got.get(channel))
 
 
 def test_sector_distribution(stream):
     got = share(stream, lambda m: m.sector)
-    for sector, weight in S.SECTOR_WEIGHTS.items():
+    for sector, weight in shape().sector_weights.items():
         assert abs(got.get(sector, 0) - weight / 100) < 0.035, (sector, got.get(sector))
 
 
@@ -347,17 +298,3 @@ def test_repeats_of_earlier_problems(stream):
     assert any(len({m.text for m in ms}) < len(ms) for ms in repeated)  # a copied text
     for ms in repeated:  # a repeat points at the same place
         assert len({(m.latitude, m.longitude) for m in ms if m.latitude is not None}) <= 1
-
-
-# ----------------------------------------------------------------------------- places
-def test_places_reference_data():
-    assert {m.okato for m in P.MUNICIPALITIES} == OKATO_38
-    assert {d.okato for d in P.CITY_DISTRICTS} == CITY_DISTRICTS_8
-    for d in P.CITY_DISTRICTS:
-        assert len(set(d.streets)) >= 10, d.name
-    assert len(P.MUNICIPALITY_BY_OKATO["18410"].streets) >= 10
-    for m in P.MUNICIPALITIES:
-        if m.okato not in (P.VOLGOGRAD, P.VOLZHSKY):
-            assert len(m.settlements) >= 3, m.short
-        assert 47.0 < m.center[0] < 51.5 and 41.0 < m.center[1] < 47.5
-        assert m.population > 10_000
