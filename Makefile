@@ -59,6 +59,7 @@ pdftools:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 check: install
 	$(OTKLIK) check --fail-level WARNING
