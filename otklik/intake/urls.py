@@ -7,6 +7,5 @@ urlpatterns = [
     path("", views.message_list_view, name="message_list"),
     path("<int:pk>/", views.message_detail_view, name="message_detail"),
     path("quarantine/", views.quarantine_view, name="quarantine"),
-    path("quarantine/<int:pk>/retry/", views.quarantine_retry_view, name="quarantine_retry"),
-    path("quarantine/<int:pk>/discard/", views.quarantine_discard_view, name="quarantine_discard"),
+    path("quarantine/<int:pk>/<slug:verb>/", views.quarantine_verb_view, name="quarantine_verb"),
 ]

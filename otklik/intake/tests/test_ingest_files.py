@@ -236,7 +236,7 @@ def test_the_quarantine_page_shows_a_note_for_a_file_and_a_corrected_body_keeps_
     corrected = json.loads(body_files_shortened(delivery.body))
     corrected["text"] = "Нет горячей воды, акт управляющей компании приложен."
     response = client.post(
-        reverse("intake:quarantine_retry", args=[delivery.pk]),
+        reverse("intake:quarantine_verb", args=[delivery.pk, "retry"]),
         {"body": json.dumps(corrected, ensure_ascii=False)},
         follow=True,
     )

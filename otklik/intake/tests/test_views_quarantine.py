@@ -41,11 +41,11 @@ def unreadable(region) -> Delivery:
 
 
 def retry_url(d: Delivery) -> str:
-    return reverse("intake:quarantine_retry", args=[d.pk])
+    return reverse("intake:quarantine_verb", args=[d.pk, "retry"])
 
 
 def discard_url(d: Delivery) -> str:
-    return reverse("intake:quarantine_discard", args=[d.pk])
+    return reverse("intake:quarantine_verb", args=[d.pk, "discard"])
 
 
 @pytest.mark.parametrize(
