@@ -31,6 +31,7 @@ class ProblemFilter(CheckedFilterSet):
         label="МО",
         empty_label="все",
         queryset=Municipality.objects.all(),
+        field_name="municipalities",  # the schema reads the type from it (applied by the selector)
         to_field_name="okato",
         help_text="OKATO",
     )
