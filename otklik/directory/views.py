@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,7 +9,7 @@ from django.utils import timezone
 from otklik.core.permissions import Action
 from otklik.core.views import paginate, require_action
 from otklik.directory import selectors
-from otklik.directory.forms import OrganizationFilterForm
+from otklik.directory.filters import OrganizationFilter
 
 
 @require_action(Action.REFERENCE_VIEW)
@@ -53,25 +51,15 @@ def sector_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_action(Action.REFERENCE_VIEW)
 def organization_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = OrganizationFilterForm(request.GET or None, user=user)
-    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    today = timezone.localdate()
-    organizations = selectors.organization_list(
-        user=user,
-        kind=data.get("kind") or None,
-        sector=data.get("sector"),
-        municipality=data.get("municipality"),
-        q=data.get("q", ""),
-        valid_on=today if data.get("current") else None,
-    )
+    filters = OrganizationFilter(request.GET, request=request)
     return render(
         request,
         "directory/organization_list.html",
         {
-            "form": form,
-            "page": paginate(request, organizations),
-            "today": today,
+            "form": filters.form,
+            "filter_error": filters.error_text(),
+            "page": paginate(request, filters.qs),
+            "today": timezone.localdate(),
         },
     )
 

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from otklik.core.api import MatrixPermission
 from otklik.core.permissions import Action
 from otklik.directory.api import serializers as s
+from otklik.directory.filters import OrganizationFilter
 from otklik.directory.models import (
     Channel,
     CityDistrict,
@@ -69,22 +70,19 @@ class TopicViewSet(mixins.UpdateModelMixin, _ReferenceViewSet):
         )
 
 
-class OrganizationFilter(filters.FilterSet):
-    sector = filters.CharFilter(field_name="sectors__code")
-    municipality = filters.CharFilter(field_name="municipalities__okato")
-
-    class Meta:
-        model = Organization
-        fields = ["kind", "sector", "municipality"]
-
-
 class OrganizationViewSet(_ReferenceViewSet):
     queryset = Organization.objects.select_related("parent", "municipality").prefetch_related(
         "sectors", "municipalities"
     )
     serializer_class = s.OrganizationSerializer
     lookup_field = "code"
-    filterset_class = OrganizationFilter
+    filterset_class = OrganizationFilter  # the list's parameters in the schema
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        # the page's filters, checked and applied the same way (an invalid one: 400)
+        return OrganizationFilter(self.request.query_params, request=self.request).checked_qs()
 
 
 class ChannelViewSet(_ReferenceViewSet):

@@ -125,3 +125,28 @@ def test_channel_page_lists_channels_and_input_kinds(client, make_user):
 
     assert list(response.context["channels"]) == list(Channel.objects.all())
     assert list(response.context["input_kinds"]) == list(InputKind.objects.all())
+
+
+def test_the_page_and_the_api_filter_organisations_the_same_way(client, make_user):
+    # «Работает в МО» Камышин: its own administration, those that list it, the region-wide ones
+    client.force_login(make_user("analyst"))
+    query = {"municipality": "18415", "sector": "zhkh", "current": "true"}
+
+    page = client.get(reverse("directory:organization_list"), query).context["page"]
+    api = client.get("/api/v1/organizations", query).json()  # not paginated: a small book
+
+    shown = {o.code for o in page.paginator.object_list}
+    assert "adm-18415" in shown
+    assert {row["code"] for row in api} == shown
+
+
+def test_an_unknown_code_is_an_error_on_the_page_and_a_400_in_the_api(client, make_user):
+    client.force_login(make_user("analyst"))
+
+    page = client.get(reverse("directory:organization_list"), {"sector": "nope"})
+    api = client.get("/api/v1/organizations", {"sector": "nope"})
+
+    message = page.context["filter_error"]
+    assert message.startswith("Проверьте фильтры. Отраслевой блок:")
+    assert api.status_code == 400
+    assert api.json()["detail"] == message
