@@ -66,6 +66,7 @@ from otklik.intake.services import (
     contact_consent_withdraw,
     contact_of_channel_user,
 )
+from otklik.intake.services.hooks import message_announce
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +123,6 @@ def holds_release(
     """Hand the chat's held messages (those held before ``held_before``, if given) to the case
     lifecycle: with their author (consent given) or anonymously. Each hold is released once
     (locked, then marked); returns how many were released."""
-    from otklik.cases.tasks import message_process
-
     with transaction.atomic():
         holds = ConsentHold.objects.select_for_update().filter(chat=chat, released_at__isnull=True)
         if held_before is not None:
@@ -138,7 +137,7 @@ def holds_release(
             hold.reason = reason
             hold.save(update_fields=["released_at", "outcome", "reason"])
             if hold.message.case_id is None:
-                transaction.on_commit(lambda pk=hold.message_id: message_process.enqueue(pk))
+                message_announce(hold.message_id)  # to the case lifecycle, after the commit
     return len(holds)
 
 

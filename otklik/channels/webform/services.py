@@ -39,6 +39,7 @@ from otklik.core.exceptions import ApplicationError
 from otklik.directory.models import Municipality, Topic
 from otklik.intake.models import Attachment, Message
 from otklik.intake.services import contact_consent_give
+from otklik.intake.services.hooks import message_announce
 
 CHANNEL = "web"
 
@@ -188,11 +189,9 @@ def report_submit(*, data: ReportInput, follow: Case | None = None) -> tuple[Web
         joined = follow is not None and _join_followed(follow, message)
         if follow is not None and not joined:
             # the followed case closed meanwhile: the report is handled as a new one
-            from otklik.cases.tasks import message_process
-
             report.followed = False
             report.save(update_fields=["followed", "updated_at"])
-            transaction.on_commit(lambda: message_process.enqueue(message.pk))
+            message_announce(message.pk)
         audit_log(
             actor=None,
             action="webform.report",
