@@ -20,6 +20,25 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache(request, django_db_blocker):
+    """Every test that uses the database starts with an empty cache. The cache of the embedded
+    profile is a table that the flush of a transactional test (live server, browser) leaves as it
+    is: counts cached by an earlier test (the queue tabs, the home page's cards) would otherwise
+    show in a later one."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("django_db_setup")  # the test database, never the real one
+        from django.core.cache import cache
+
+        with django_db_blocker.unblock():
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
     """Tasks enqueued on commit run in the test's thread (the real backends are tested with their
     workers in core/tests/test_task_backends.py), and a task that fails fails the test: the
