@@ -90,6 +90,7 @@ def measure(n_requests: int, warmup: int) -> None:
 
     django.setup()
     from django.test import Client
+    from django.utils import timezone
 
     from otklik.accounts.models import User
     from otklik.cases.models import Case
@@ -113,7 +114,14 @@ def measure(n_requests: int, warmup: int) -> None:
         clients[role] = c
     sectors = list(Sector.objects.values_list("code", flat=True))
     munis = list(Municipality.objects.values_list("okato", flat=True))
-    orgs = list(Organization.objects.values_list("code", flat=True))
+    # the organisations a filter offers: those in force today (the list refuses a code it does
+    # not offer, e.g. of a body reorganised in 2020)
+    today = timezone.localdate()
+    orgs = list(
+        Organization.objects.exclude(valid_to__lt=today)
+        .exclude(valid_from__gt=today)
+        .values_list("code", flat=True)
+    )
     max_id = Case.objects.order_by("-id").values_list("id", flat=True).first()
     numbers = [f"1999-{rng.randint(1, max_id - 300):07d}" for _ in range(n_requests)]
     visible_op = list(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -136,6 +137,26 @@ def case_get(*, user: Any, pk: int | str) -> Case:
     )
     if case is None:
         raise NotFound("Инцидент не найден.")
+    return case
+
+
+def case_prefetch_details(case: Case) -> Case:
+    """``case`` with what its API representation reads, each in one statement: the answers
+    with their organisations, the events with their actors, the pauses, the co-executors and
+    the ids of its messages (``case_actions`` then reads the answers and the message count from
+    them too)."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    from otklik.cases.models import Answer, CaseEvent
+
+    prefetch_related_objects(
+        [case],
+        Prefetch("answers", queryset=Answer.objects.select_related("organization")),
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        "pauses",
+        "co_executors",
+        Prefetch("messages", queryset=Message.objects.only("pk", "case_id")),
+    )
     return case
 
 
@@ -378,15 +399,73 @@ class CaseAction:
     label: str
 
 
-@dataclass(frozen=True)
 class CaseActions:
-    """The verbs ``user`` may take on a case now, and the pending requests and the extension
-    limit they were decided on (the case page shows them)."""
+    """The verbs ``user`` may take on a case now, and the facts they were decided on: the
+    pending redirect and extension requests and the extension limit (the case page shows
+    them). Each fact is read once, and only when a verb or the page needs it: a role that may
+    neither moderate nor work costs no read at all."""
 
-    actions: tuple[CaseAction, ...]
-    pending_redirect: Any
-    pending_extension: Any
-    extension_limit: int
+    def __init__(self, *, user: Any, case: Case) -> None:
+        self.case = case
+        self.may_moderate = can(user, Action.CASE_MODERATE, case)
+        self.may_work = can(user, Action.CASE_WORK, case)
+        self.may_answers = can(user, Action.ANSWER_MODERATE, case)
+
+    @cached_property
+    def pending_redirect(self):
+        return case_pending_redirect(case=self.case)
+
+    @cached_property
+    def pending_extension(self):
+        return case_pending_extension(case=self.case)
+
+    @cached_property
+    def extension_limit(self) -> int:
+        return case_extension_limit(case=self.case)
+
+    def _has_submitted_answer(self) -> bool:
+        # through ``answers.all()``: the API's serializer prefetches them for its own field
+        return any(a.status == AnswerStatus.SUBMITTED for a in self.case.answers.all())
+
+    @cached_property
+    def actions(self) -> tuple[CaseAction, ...]:
+        case = self.case
+        status = case.status
+        has_org = case.organization_id is not None
+        working = status in WORKING_STATES
+        may_moderate, may_work, may_answers = self.may_moderate, self.may_work, self.may_answers
+
+        def allows(transition: str) -> bool:
+            return TRANSITIONS[transition].allows(status)
+
+        # the cheap conditions first: a fact is read only when they all hold
+        allowed = {
+            "accept": may_moderate and allows("accept"),
+            "reject": may_moderate and allows("reject"),
+            "assign": may_moderate and allows("assign"),
+            "take": may_work and allows("take"),
+            "answer": may_work and allows("submit_answer") and has_org,
+            "approve": may_answers and self._has_submitted_answer(),
+            "publish": may_answers and allows("publish"),
+            "merge": may_moderate and allows("merge"),
+            "split": may_moderate and status not in FINAL_STATES and case.messages.count() >= 2,
+            "redirect": may_work and working and has_org and self.pending_redirect is None,
+            "redirect-decision": may_moderate and self.pending_redirect is not None,
+            "extend": may_work
+            and working
+            and self.pending_extension is None
+            and case.extension_days < self.extension_limit,
+            "extension-decision": may_moderate and self.pending_extension is not None,
+            "reopen": may_moderate and allows("reopen"),
+            "request-info": may_work and allows("request_info") and has_org,
+            "resume": may_work and allows("resume"),
+        }
+        allowed["return"] = allowed["approve"]  # a submitted answer is approved or returned
+        return tuple(
+            CaseAction(verb=verb, label=label)
+            for verb, label in CASE_VERBS.items()
+            if allowed[verb]
+        )
 
     @property
     def verbs(self) -> frozenset[str]:
@@ -401,48 +480,4 @@ def case_actions(*, user: Any, case: Case) -> CaseActions:
     transitions its status allows, narrowed by the permission matrix and by the case's facts
     (an organisation to answer for, a pending request, the extension limit). The services stay
     the authority; this tells the page and the API which verbs to offer."""
-    may_moderate = can(user, Action.CASE_MODERATE, case)
-    may_work = can(user, Action.CASE_WORK, case)
-    may_answers = can(user, Action.ANSWER_MODERATE, case)
-    status = case.status
-    has_org = case.organization_id is not None
-    working = status in WORKING_STATES
-    pending_redirect = case_pending_redirect(case=case)
-    pending_extension = case_pending_extension(case=case)
-    limit = case_extension_limit(case=case)
-
-    def allows(transition: str) -> bool:
-        return TRANSITIONS[transition].allows(status)
-
-    allowed = {
-        "accept": may_moderate and allows("accept"),
-        "reject": may_moderate and allows("reject"),
-        "assign": may_moderate and allows("assign"),
-        "take": may_work and allows("take"),
-        "answer": may_work and allows("submit_answer") and has_org,
-        "approve": may_answers and case.answers.filter(status=AnswerStatus.SUBMITTED).exists(),
-        "publish": may_answers and allows("publish"),
-        "merge": may_moderate and allows("merge"),
-        "split": may_moderate and status not in FINAL_STATES and case.messages.count() >= 2,
-        "redirect": may_work and working and has_org and pending_redirect is None,
-        "redirect-decision": may_moderate and pending_redirect is not None,
-        "extend": may_work
-        and working
-        and pending_extension is None
-        and case.extension_days < limit,
-        "extension-decision": may_moderate and pending_extension is not None,
-        "reopen": may_moderate and allows("reopen"),
-        "request-info": may_work and allows("request_info") and has_org,
-        "resume": may_work and allows("resume"),
-    }
-    allowed["return"] = allowed["approve"]  # a submitted answer is approved or returned
-    return CaseActions(
-        actions=tuple(
-            CaseAction(verb=verb, label=label)
-            for verb, label in CASE_VERBS.items()
-            if allowed[verb]
-        ),
-        pending_redirect=pending_redirect,
-        pending_extension=pending_extension,
-        extension_limit=limit,
-    )
+    return CaseActions(user=user, case=case)

@@ -118,7 +118,7 @@ class CaseDetailSerializer(CaseListSerializer):
         ]
 
     def get_message_ids(self, case) -> list[int]:
-        return list(case.messages.values_list("pk", flat=True))
+        return [m.pk for m in case.messages.all()]  # prefetched by ``case_prefetch_details``
 
     @extend_schema_field(CaseActionSerializer(many=True))
     def get_actions(self, case) -> list[dict]:

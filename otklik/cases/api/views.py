@@ -17,6 +17,7 @@ from otklik.cases.selectors import (
     case_list,
     case_pending_extension,
     case_pending_redirect,
+    case_prefetch_details,
 )
 from otklik.cases.services import answers, lifecycle, waiting
 from otklik.cases.services.routing import routing_rule_delete, routing_rule_save
@@ -50,6 +51,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         return ser.validated_data
 
     def _detail(self, case):
+        case = case_prefetch_details(case)
         return Response(s.CaseDetailSerializer(case, context={"request": self.request}).data)
 
     def _done(self, case):

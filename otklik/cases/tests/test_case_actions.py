@@ -4,10 +4,12 @@ permission matrix; the case page offers those forms and the API's case detail li
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from otklik.cases.selectors import CASE_VERBS, case_actions
+from otklik.cases.selectors import CASE_VERBS, case_actions, case_get
 from otklik.cases.services.answers import answer_submit
 from otklik.cases.services.lifecycle import case_accept
 
@@ -94,3 +96,28 @@ def test_the_schema_describes_the_actions(personas, region):
     assert "actions" in detail["required"]
     action = schema["components"]["schemas"]["CaseAction"]
     assert set(action["properties"]) == {"verb", "label"}
+
+
+def test_a_reader_who_may_not_act_costs_no_read(personas, cases, django_assert_num_queries):
+    auditor = personas["auditor"]
+    case = case_get(user=auditor, pk=cases["in_review"].number)
+
+    with django_assert_num_queries(0):  # no pending request, limit or answer read for nothing
+        assert case_actions(user=auditor, case=case).actions == ()
+
+
+def test_the_api_detail_reads_no_more_for_a_longer_history(personas, cases):
+    """The answers, events and messages are read once each, not once per row: a case with an
+    answer and two more events costs the same statements as a fresh one."""
+    api = api_for(personas["auditor"])
+
+    def statements(case) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(f"/api/v1/cases/{case.number}").status_code == 200
+        return len(queries)
+
+    fresh, reviewed = cases["new"], cases["in_review"]
+    statements(fresh)  # the reference rows are read once into the cache
+    assert reviewed.events.count() >= fresh.events.count() + 2
+    assert reviewed.answers.count() == 1
+    assert statements(reviewed) == statements(fresh)
