@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from otklik.cases.choices import (
@@ -16,8 +16,10 @@ from otklik.cases.choices import (
     TRANSITIONS,
     AnswerStatus,
     CaseStatus,
+    ExtensionStatus,
+    RedirectStatus,
 )
-from otklik.cases.models import Case
+from otklik.cases.models import Case, ExtensionRequest, RedirectRequest
 from otklik.core.exceptions import NotFound
 from otklik.core.paging import COUNT_CAP, capped_count
 from otklik.core.permissions import Action, Scope, can, ids_or_subquery, scope_for, visible_to
@@ -127,11 +129,22 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
 
 
 def case_get(*, user: Any, pk: int | str) -> Case:
-    """One case the user may see; NotFound otherwise (no hint that it exists)."""
+    """One case the user may see; NotFound otherwise (no hint that it exists). It carries
+    ``has_pending_redirect`` and ``has_pending_extension`` (read in the same statement), so that
+    ``case_actions`` reads a pending request only when there is one."""
     lookup = {"number": pk} if isinstance(pk, str) and not pk.isdigit() else {"pk": pk}
+    pending = {"case": OuterRef("pk")}
     case = (
         with_reference_rows(visible_to(Case.objects.all(), user, Action.CASE_VIEW))
         .select_related("author", "merged_into")
+        .annotate(
+            has_pending_redirect=Exists(
+                RedirectRequest.objects.filter(status=RedirectStatus.PENDING, **pending)
+            ),
+            has_pending_extension=Exists(
+                ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, **pending)
+            ),
+        )
         .filter(**lookup)
         .first()
     )
@@ -235,9 +248,6 @@ def case_outbox(*, case: Case) -> QuerySet:
 
 
 def case_pending_redirect(*, case: Case):
-    from otklik.cases.choices import RedirectStatus
-    from otklik.cases.models import RedirectRequest
-
     return (
         RedirectRequest.objects.filter(case=case, status=RedirectStatus.PENDING)
         .select_related("from_organization", "to_organization", "requested_by")
@@ -246,9 +256,6 @@ def case_pending_redirect(*, case: Case):
 
 
 def case_pending_extension(*, case: Case):
-    from otklik.cases.choices import ExtensionStatus
-    from otklik.cases.models import ExtensionRequest
-
     return (
         ExtensionRequest.objects.filter(case=case, status=ExtensionStatus.PENDING)
         .select_related("requested_by")
@@ -411,12 +418,17 @@ class CaseActions:
         self.may_work = can(user, Action.CASE_WORK, case)
         self.may_answers = can(user, Action.ANSWER_MODERATE, case)
 
+    # ``case_get`` tells whether there is a pending request; without it, it is read
     @cached_property
     def pending_redirect(self):
+        if getattr(self.case, "has_pending_redirect", True) is False:
+            return None
         return case_pending_redirect(case=self.case)
 
     @cached_property
     def pending_extension(self):
+        if getattr(self.case, "has_pending_extension", True) is False:
+            return None
         return case_pending_extension(case=self.case)
 
     @cached_property
