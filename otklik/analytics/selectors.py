@@ -276,14 +276,13 @@ def top_problems(*, user: Any, s: Slice, limit: int = 10) -> list[dict]:
 
 def municipality_map(*, user: Any, s: Slice) -> list[dict]:
     """Each municipality positioned by its centre, with load per 10,000 residents and the share
-    of breached among the due times that passed in the period (``measures``)."""
+    of breached among the due times that passed in the period (``measures``). The load is None
+    where the population is unknown: no figure is better than a false «0 per 10,000»."""
     by = _one(user, s, by="municipality")
     out = []
     for m in Municipality.objects.all():
         v = by.get(m.pk, dict.fromkeys(METRICS, 0))
-        load = (
-            round(v["messages"] * 10_000 / m.population, 2) if m.population and v["messages"] else 0
-        )
+        load = round(v["messages"] * 10_000 / m.population, 2) if m.population else None
         out.append(
             {
                 "municipality": m,
@@ -310,11 +309,11 @@ def _place(points: list[dict], width: int = 600, height: int = 520, pad: int = 3
     kx = (width - 2 * pad) / ((lon1 - lon0) or 1)
     ky = (height - 2 * pad) / ((lat1 - lat0) or 1)
     k = min(kx, ky)
-    top = max(p["per_10k"] for p in points) or 1
+    top = max(p["per_10k"] or 0 for p in points) or 1
     for p in points:
         p["x"] = round(pad + (p["lon"] - lon0) * k, 1)
         p["y"] = round(pad + (lat1 - p["lat"]) * k, 1)
-        p["r"] = round(4 + 20 * (p["per_10k"] / top) ** 0.5, 1)
+        p["r"] = round(4 + 20 * ((p["per_10k"] or 0) / top) ** 0.5, 1)
         share_ = p["overdue_share"]
         p["tone"] = (
             "off"

@@ -27,43 +27,65 @@ OBLAST_CENSUS_TOTAL = 2_500_781
 # Municipalities whose figure in territory.toml is NOT yet a verified ВПН-2021 figure
 # (absent, another year, or Rosstat's estimate of 1 January 2021). Remove a code only when its
 # census figure, with population_year = 2021, is in the file.
+#
+# Research of 2026-12-07 (issue 13): no copy of the census table by municipality (Росстат
+# «Итоги ВПН-2020», т. 1, or Волгоградстат) was reachable, nor a news item listing every
+# municipality. Copies of Wikipedia were, and their «(2021)» is the census in recent copies
+# (wikiwand, ru.m.wikipedia, wiki7 translations) but Rosstat's estimate of 1 January 2021 in the
+# perceptio*.com mirrors and other copies of 2021-2022: Городищенский 60 125 (recent) against
+# 62 440 (perceptiode), Кумылженский 18 189 against 18 694. A figure from one such source is a
+# lead, not a census figure; the leads below are for the next pass to confirm (in the Росстат
+# table, ideally) or drop. en.wikipedia's «2021 Census» of a district is no proof on its own: it
+# gives Калачёвский 47 566, while Волгоградстат's census-based figure for 1 January 2023 is
+# 51 061 (vlg.aif.ru, 31.05.2023).
 CENSUS_PENDING = frozenset(
     {
         # urban okrugs
-        "18401",  # Волгоград: 1 004 763 — оценка на 1.01.2021, не перепись
-        "18410",  # Волжский: 2024
-        "18415",  # Камышин: 2024
-        "18420",  # Михайловка: 2024
-        "18425",  # Урюпинск: 2010
-        "18428",  # Фролово: 2010
+        # Волжский: 2024. The city had 321 479 (en.wikipedia table, github metr1cs/rent), but the
+        # ГО also holds рп Краснооктябрьский (de.wikipedia), so the ГО figure is larger
+        "18410",
+        # Камышин: 2024 (105 471 is Волгоградстат's 1.01.2023, bloknot-kamyshin.ru). Lead: 107 927
+        # (github metr1cs/rent only; the mayor's «в 2021 году — 108 тыс.» agrees in round figures,
+        # it.wikipedia's 103 843 «(2021)» does not)
+        "18415",
+        # Михайловка: 2024. The city had 56 031 (github metr1cs/rent), but the ГО also holds the
+        # former Михайловский район; no ГО figure found
+        "18420",
+        # Урюпинск: 2010. Lead: 36 669 (github metr1cs/rent only; 36 186 «(2021)» in the wiki7
+        # copy is the 1.01.2021 estimate)
+        "18425",
         # municipal districts
         "18202",  # Алексеевский: 2010
         "18204",  # Быковский: 2010
-        "18205",  # Городищенский: 2023
+        "18205",  # Городищенский: 2023. Lead: 60 125 (wikiwand ru, one source)
         "18206",  # Даниловский: 2023
         "18208",  # Дубовский: 2010
-        "18210",  # Еланский: 2010
-        "18212",  # Жирновский: нет
-        "18214",  # Иловлинский: 2010
-        "18216",  # Калачёвский: 2023
-        "18218",  # Камышинский: нет
+        "18210",  # Еланский: 2010 (28 673 «(2021)» only in a perceptio mirror)
+        "18212",  # Жирновский: нет (37 334 «(2021)» only in perceptio mirrors)
+        "18214",  # Иловлинский: 2010. Lead: 32 164 (a later ru.wikipedia copy, one source)
+        "18216",  # Калачёвский: 2023 (51 144 in perceptio mirrors, en.wikipedia 47 566: see above)
+        "18218",  # Камышинский: нет (39 440 «(2021)» only in perceptio mirrors)
         "18220",  # Киквидзенский: нет
         "18222",  # Клетский: нет
         "18224",  # Котельниковский: нет
-        "18226",  # Котовский: нет
-        "18246",  # Кумылженский: нет
-        "18230",  # Ленинский: нет
+        # Котовский: нет. Lead: 30 242 (ru.wikipedia copy dated 01.01.2023; 29 453 in the wiki7 and
+        # perceptio copies is the 1.01.2021 estimate)
+        "18226",
+        "18246",  # Кумылженский: нет. Lead: 18 189 (ru.m.wikipedia, one source)
+        "18230",  # Ленинский: нет (28 967 only in perceptio mirrors)
         "18234",  # Нехаевский: 2023
-        "18236",  # Николаевский: нет
+        "18236",  # Николаевский: нет (28 579 only in perceptio mirrors)
         "18238",  # Новоаннинский: нет
         "18240",  # Новониколаевский: нет
-        "18242",  # Октябрьский: нет
+        "18242",  # Октябрьский: нет (20 676 «(2021)» in hu.wikipedia, unsourced)
         "18243",  # Ольховский: нет
         "18245",  # Палласовский: нет
         "18247",  # Руднянский: нет
         "18249",  # Светлоярский: 2010
         "18250",  # Серафимовичский: нет
-        "18251",  # Среднеахтубинский: 2023
+        # Среднеахтубинский: 2023. Lead: 61 967 «(2021)» (es. and hu.wikipedia, both from Wikidata,
+        # so one source)
+        "18251",
         "18252",  # Старополтавский: нет
         "18253",  # Суровикинский: нет
         "18254",  # Урюпинский: нет
@@ -71,6 +93,9 @@ CENSUS_PENDING = frozenset(
         "18258",  # Чернышковский: нет
     }
 )
+
+# The census figures entered so far, each from two sources named at its entry in territory.toml.
+CENSUS = {"18401": 1_028_036, "18428": 35_661}
 
 
 def _municipalities() -> list[dict]:
@@ -82,6 +107,16 @@ def test_the_pending_list_names_real_municipalities():
     codes = {m["okato"] for m in _municipalities()}
     assert len(codes) == 38
     assert not CENSUS_PENDING - codes, sorted(CENSUS_PENDING - codes)
+
+
+def test_the_entered_census_figures_are_the_ones_found():
+    got = {m["okato"]: (m.get("population"), m.get("population_year")) for m in _municipalities()}
+    assert {okato: got[okato] for okato in CENSUS} == {
+        "18401": (1_028_036, 2021),
+        "18428": (35_661, 2021),
+    }
+    assert not CENSUS.keys() & CENSUS_PENDING
+    assert len(CENSUS) + len(CENSUS_PENDING) == 38
 
 
 def test_every_census_municipality_has_a_2021_figure():
