@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 
 from otklik.audit.admin_base import ReadOnlyMatrixAdmin
+from otklik.core.applicant import applicant_fields
 from otklik.core.permissions import Action, can, visible_to
 from otklik.intake.models import Contact, Message
-from otklik.intake.selectors import message_author_visible
+from otklik.intake.selectors import CONTACT_FIELDS
 
 
 @admin.register(Message)
@@ -35,7 +36,8 @@ class MessageAdmin(ReadOnlyMatrixAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(ReadOnlyMatrixAdmin):
-    """Personal data: only the roles that see authors' names (curator, executor, head, analyst)."""
+    """Personal data: only the roles that see every field of it (``core.applicant``: curator,
+    executor, head, analyst)."""
 
     view_action = Action.MESSAGE_VIEW
     list_display = ("__str__", "name", "created_at")
@@ -45,4 +47,5 @@ class ContactAdmin(ReadOnlyMatrixAdmin):
         return True  # the app shows when MessageAdmin does; this model only when allowed below
 
     def has_view_permission(self, request, obj=None):
-        return can(request.user, Action.MESSAGE_VIEW) and message_author_visible(user=request.user)
+        shown = applicant_fields(request.user)
+        return can(request.user, Action.MESSAGE_VIEW) and shown >= CONTACT_FIELDS

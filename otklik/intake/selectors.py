@@ -9,14 +9,15 @@ from typing import Any, TypedDict
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from otklik.core.applicant import ALL_FIELDS, ApplicantField, applicant_fields
 from otklik.core.permissions import Action, Scope, scope_for, visible_to
-from otklik.core.roles import Role
 from otklik.directory.models import Channel, InputKind, Municipality, Organization, Sector, Topic
-from otklik.intake.models import Message
+from otklik.intake.models import Contact, Message
 
-# Roles that see the author's name (personal data) of a message; everybody else sees «скрыто».
-AUTHOR_VISIBLE_ROLES = frozenset({Role.CURATOR, Role.EXECUTOR, Role.HEAD, Role.ANALYST})
+# What a role that may not see the applicant (``core.applicant.APPLICANT_FIELDS``) is shown.
 AUTHOR_HIDDEN = "скрыто"
+# The fields of the applicant's record (``Contact``) a page can show.
+CONTACT_FIELDS = frozenset({ApplicantField.NAME, ApplicantField.PHONE, ApplicantField.EMAIL})
 
 
 class MessageFilters(TypedDict, total=False):
@@ -84,18 +85,47 @@ def message_get(*, user: Any, pk: int) -> Message | None:
 
 
 def message_author_visible(*, user: Any) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return getattr(user, "role", "") in AUTHOR_VISIBLE_ROLES
+    """Whether ``user`` sees the applicant's name (the policy: ``core.applicant``)."""
+    return ApplicantField.NAME in applicant_fields(user)
 
 
-def message_author_name(*, user: Any, message: Message) -> str:
-    """The author's name for ``user``: shown to ЦУР roles, «скрыто» to everybody else."""
-    if not message_author_visible(user=user):
-        return AUTHOR_HIDDEN
-    if message.author is None or not message.author.name:
-        return "не указано"
-    return message.author.name
+@dataclass(frozen=True)
+class Applicant:
+    """The applicant of a message as ``user`` may see them (``applicant_shown``): a field the
+    role may not see is empty, never the value."""
+
+    hidden: bool  # the role sees nothing of the applicant: shown as «скрыто»
+    known: bool  # the message has an author
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    consent_missing: bool = False  # no consent to processing (shown only with the data)
+
+    @property
+    def line(self) -> str:
+        """One line for a page: «Петрова Анна, +79610000000», «скрыто» or «не указан»."""
+        if self.hidden:
+            return AUTHOR_HIDDEN
+        if not self.known:
+            return "не указан"
+        return ", ".join(v for v in (self.name, self.phone, self.email) if v) or "не указан"
+
+
+def applicant_shown(*, user: Any, contact: Contact | None) -> Applicant:
+    """``contact`` as ``user``'s role may see it (``core.applicant.APPLICANT_FIELDS``)."""
+    fields = applicant_fields(user) & CONTACT_FIELDS
+    if not fields:
+        return Applicant(hidden=True, known=contact is not None)
+    if contact is None:
+        return Applicant(hidden=False, known=False)
+    return Applicant(
+        hidden=False,
+        known=True,
+        name=(contact.name or "имя не указано") if ApplicantField.NAME in fields else "",
+        phone=contact.phone if ApplicantField.PHONE in fields else "",
+        email=contact.email if ApplicantField.EMAIL in fields else "",
+        consent_missing=not contact.consent_personal_data,
+    )
 
 
 @dataclass(frozen=True)
@@ -185,13 +215,14 @@ def quarantine_get(*, user: Any, pk: int):
 def delivery_body_for(*, user: Any, body: str) -> tuple[str, bool]:
     """The raw body as ``user`` may read it: ``(text, redacted)``.
 
-    A raw delivery may carry the author's personal data. Roles that see authors get it as it
-    arrived; others (the auditor) get JSON with the author's fields replaced by «скрыто», or
-    nothing when the body is not JSON (it cannot be redacted reliably).
+    A raw delivery may carry any of the author's personal data. Roles that see all of it
+    (``core.applicant``) get it as it arrived; others (the auditor) get JSON with the author's
+    fields replaced by «скрыто», or nothing when the body is not JSON (it cannot be redacted
+    reliably).
     """
     import json
 
-    if message_author_visible(user=user):
+    if applicant_fields(user) >= ALL_FIELDS:
         return body, False
     try:
         data = json.loads(body)

@@ -17,8 +17,8 @@ from otklik.core.views import paginate, require_action
 from otklik.intake.forms import DiscardForm, MessageFilterForm, RetryForm
 from otklik.intake.parsing import body_files_shortened
 from otklik.intake.selectors import (
+    applicant_shown,
     delivery_body_for,
-    message_author_name,
     message_get,
     message_list,
     quarantine_get,
@@ -51,7 +51,7 @@ def message_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "intake/message_detail.html",
         {
             "message": message,
-            "author_name": message_author_name(user=request.user, message=message),
+            "applicant": applicant_shown(user=request.user, contact=message.author),
         },
     )
 

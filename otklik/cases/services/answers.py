@@ -25,15 +25,24 @@ from otklik.cases.services.surveys import survey_create
 from otklik.core.exceptions import ApplicationError
 from otklik.core.permissions import Action
 
+# What ``{name}`` of an answer template becomes, for every role and channel.
+GREETING_WITHOUT_NAME = "Уважаемый заявитель"
+
 
 def template_render(*, template: AnswerTemplate, case: Case) -> str:
-    """Fill a template's placeholders from the case (unknown placeholders stay visible)."""
+    """Fill a template's placeholders from the case (unknown placeholders stay visible).
+
+    ``{name}`` never becomes the applicant's name, whoever writes the answer: the answer is
+    stored on the case and shown to every role that sees it (the case page, the API), the
+    organisation operator included, who may not see the name (``core.applicant``), and a
+    public channel prints it under a post. No channel fills the name in when it sends the
+    answer either: the author gets the text as it was moderated (docs/permissions.md)."""
     values = {
         "number": case.number,
         "address": case.address or "указанному вами адресу",
         "organization": case.organization.short_name if case.organization else "",
         "date": f"{timezone.localdate(case.received_at):%d.%m.%Y}",
-        "name": (case.author.name if case.author and case.author.name else "Уважаемый заявитель"),
+        "name": GREETING_WITHOUT_NAME,
     }
 
     class _Keep(dict):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case, CasePause
 from otklik.cases.selectors import case_policy
+from otklik.core.applicant import ApplicantField, applicant_fields
 from otklik.core.calendar import WorkingCalendar
 from otklik.directory.calendar import calendar_from_db
 from otklik.sla.choices import Unit
@@ -272,19 +273,28 @@ def escalation_recipients(case: Case, level: int):
 
 
 def _notify_escalation(case: Case, *, level: int) -> None:
-    emails = [u.email for u in escalation_recipients(case, level) if u.email]
-    if not emails:
+    """E-mail the recipients of ``level`` after commit. The case's title is the start of the
+    author's text: it goes out masked (``nlp.masking``) unless every recipient may see the
+    applicant (``core.applicant``); the applicant's contact fields are never in the mail."""
+    recipients = [u for u in escalation_recipients(case, level) if u.email]
+    if not recipients:
         return
-    subject = f"Просрочен инцидент {case.number}"
-    body = (
-        f"Инцидент {case.number} «{case.title}» просрочен "
-        f"(срок {timezone.localtime(case.resolution_due):%d.%m.%Y %H:%M}). "
-        f"Уровень эскалации: {level}."
-    )
+    emails = [u.email for u in recipients]
+    open_text = all(ApplicantField.NAME in applicant_fields(u) for u in recipients)
+    number, title, due = case.number, case.title, case.resolution_due
 
     def send() -> None:
         from django.core.mail import send_mail
 
+        from otklik.nlp.masking import mask
+
+        shown = title if open_text else mask(title)
+        subject = f"Просрочен инцидент {number}"
+        body = (
+            f"Инцидент {number} «{shown}» просрочен "
+            f"(срок {timezone.localtime(due):%d.%m.%Y %H:%M}). "
+            f"Уровень эскалации: {level}."
+        )
         send_mail(subject, body, None, emails, fail_silently=True)
 
     transaction.on_commit(send)

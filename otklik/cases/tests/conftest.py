@@ -35,6 +35,8 @@ def make_message(region):
         kind="message",
         phone=None,
         received_at=None,
+        name="Петрова Анна",
+        email="",
     ):
         topic_obj = Topic.objects.get(code=topic)
         message, _ = message_ingest(
@@ -44,8 +46,9 @@ def make_message(region):
             text=text,
             received_at=received_at or timezone.now(),
             author=AuthorData(
-                name="Петрова Анна",
+                name=name,
                 phone=phone or f"+7961{next(_ids):07d}",
+                email=email,
                 consent_personal_data=True,
             ),
             sector=topic_obj.sector,

@@ -33,7 +33,7 @@ from otklik.cases.templatetags.cases_ui import case_deadline, timeline
 from otklik.cases.views.common import case_or_404
 from otklik.core.permissions import Action, can
 from otklik.core.views import require_action
-from otklik.intake.selectors import AUTHOR_HIDDEN, message_author_visible
+from otklik.intake.selectors import applicant_shown
 from otklik.nlp.selectors import case_analysis
 
 
@@ -122,8 +122,10 @@ def case_page(
         "answer_open": answer_open,
         "policy_name": _policy_name(case.sla_policy),
         "case_messages": case_msgs,
-        "author_visible": message_author_visible(user=user),
-        "author_hidden": AUTHOR_HIDDEN,
+        "message_rows": [
+            {"message": m, "applicant": applicant_shown(user=user, contact=m.author)}
+            for m in case_msgs
+        ],
         "answer_rows": answer_rows,
         "timeline": timeline(case_events(case=case)),
         "outbox": [o for o in outbox if o.kind != "notice"],

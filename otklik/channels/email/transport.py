@@ -8,11 +8,14 @@ mail (``In-Reply-To``/``References``); who has already been answered is kept on 
 so a retry does not mail them twice.
 
 A refused recipient or message (5xx) is a permanent failure; 4xx, a lost connection or a
-refused login are retried by the outbox.
+refused login are retried by the outbox. The error's text is shown on the case page and the
+channel page to roles that may not see the applicant's e-mail (``core.applicant``): every
+address in it, the server's echo included, is replaced by «[адрес заявителя]».
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
 
 from django.conf import settings
@@ -22,6 +25,8 @@ from otklik.cases.outbox import TransportError
 from otklik.intake.models import Message
 
 CHANNEL = "email"
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+ADDRESS_HIDDEN = "[адрес заявителя]"
 
 
 def answer_subject(case_number: str) -> str:
@@ -63,6 +68,11 @@ def _reply(outbox, address: str, original: Message) -> EmailMessage:
 
 
 def _failure(exc: Exception) -> TransportError:
+    failure = _smtp_failure(exc)
+    return TransportError(_ADDRESS.sub(ADDRESS_HIDDEN, str(failure)), permanent=failure.permanent)
+
+
+def _smtp_failure(exc: Exception) -> TransportError:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         detail = "; ".join(

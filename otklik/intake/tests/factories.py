@@ -39,6 +39,8 @@ def make_message(
     municipality: Municipality | str | None = None,
     organization: Organization | str | None = None,
     author_name: str | None = None,
+    author_phone: str = "",
+    author_email: str = "",
     external_id: str | None = None,
     **extra: Any,
 ) -> Message:
@@ -50,7 +52,11 @@ def make_message(
         external_id=external_id or f"T-{next(_numbers):06d}",
         received_at=received_at or timezone.now(),
         text=text,
-        author=AuthorData(name=author_name) if author_name is not None else None,
+        author=(
+            AuthorData(name=author_name, phone=author_phone, email=author_email)
+            if author_name is not None
+            else None
+        ),
         sector=_resolve(Sector, "code", sector),
         topic=_resolve(Topic, "code", topic),
         municipality=_resolve(Municipality, "okato", municipality),

@@ -228,34 +228,42 @@ def test_message_detail_of_a_missing_message_is_404(client, make_user, region):
     assert client.get(reverse("intake:message_detail", args=[999999])).status_code == 404
 
 
+SHOWN = "Иванова Мария Петровна, +79035550142, ivanova.m@example.ru"
+
+
 @pytest.mark.parametrize(
     ("role", "shown"),
     [
-        ("curator", "Иванова Мария Петровна"),
-        ("executor", "Иванова Мария Петровна"),
-        ("head", "Иванова Мария Петровна"),
-        ("analyst", "Иванова Мария Петровна"),
+        ("curator", SHOWN),
+        ("executor", SHOWN),
+        ("head", SHOWN),
+        ("analyst", SHOWN),
         ("auditor", AUTHOR_HIDDEN),
         ("sector_lead", AUTHOR_HIDDEN),
         ("org_operator", AUTHOR_HIDDEN),
         ("municipal_coordinator", AUTHOR_HIDDEN),
     ],
 )
-def test_message_detail_shows_the_authors_name_only_to_cur_roles(client, make_user, role, shown):
-    # given a message visible to every persona, with a named author
+def test_message_detail_shows_the_applicant_only_to_cur_roles(client, make_user, role, shown):
+    # given a message visible to every persona, with a named author who left a phone and e-mail
     message = make_message(
         sector="zhkh",
         municipality="18410",
         organization="adm-18410",
         author_name="Иванова Мария Петровна",
+        author_phone="+79035550142",
+        author_email="ivanova.m@example.ru",
     )
     client.force_login(make_user(role))
 
     # when the persona opens it
     response = client.get(reverse("intake:message_detail", args=[message.pk]))
 
-    # then the name is shown or masked
+    # then the applicant is shown or hidden, every field alike
     assert response.status_code == 200
-    assert response.context["author_name"] == shown
+    assert response.context["applicant"].line == shown
     body = response.content.decode()
-    assert ("Иванова Мария Петровна" in body) is (shown != AUTHOR_HIDDEN)
+    for secret in ("Иванова", "+79035550142", "ivanova.m@example.ru"):
+        assert (secret in body) is (shown != AUTHOR_HIDDEN), secret
+    # no consent was given: the warning goes with the data, never alone
+    assert ("нет согласия на обработку ПДн" in body) is (shown != AUTHOR_HIDDEN)

@@ -331,6 +331,8 @@ def test_a_refused_recipient_is_a_permanent_failure(
     )
     assert outbox.status == OutboxStatus.FAILED and outbox.next_attempt_at is None
     assert "550" in outbox.last_error and smtp_server.messages == []
+    # the page shows the error to roles that may not see the applicant's address
+    assert "nobody@example.ru" not in outbox.last_error
 
 
 def test_a_temporary_refusal_is_retried(
