@@ -106,8 +106,8 @@ class SectorAdmin(ReferenceAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(ReferenceAdmin):
-    list_display = ("name", "sector", "code", "totk_code", "is_active")
-    list_filter = ("sector", "is_active")
+    list_display = ("name", "sector", "code", "totk_code", "is_active", "is_public_infrastructure")
+    list_filter = ("sector", "is_active", "is_public_infrastructure")
     search_fields = ("name", "code", "totk_code", "description")
     list_select_related = ("sector",)
 

@@ -114,6 +114,18 @@ class Topic(BaseModel):
     examples = models.JSONField("примеры формулировок", default=list, blank=True)
     keywords = models.JSONField("ключевые слова", default=list, blank=True)
     is_active = models.BooleanField("действует", default=True)
+    # Whether a case of this topic may be shown to the public (the web form's «similar reports
+    # nearby»): a problem of a shared object — a road, a network, a yard, a building's common
+    # property, a stop — and never a person's own affair (health, schooling, benefits, labour,
+    # family, a personal account or contract). Set per topic in ``data/topics.toml``: a sector
+    # is too coarse (ЖКХ holds both «порыв трубы» and one's own bill). Off by default: a topic
+    # is private until the data says otherwise.
+    is_public_infrastructure = models.BooleanField(
+        "общественная инфраструктура",
+        default=False,
+        help_text="Инцидент этой темы можно показывать публично (название темы, улица, "
+        "состояние), например в «похожих сообщениях» веб-формы.",
+    )
     order = models.PositiveSmallIntegerField("порядок", default=0)
 
     class Meta:

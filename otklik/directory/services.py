@@ -200,6 +200,7 @@ def _load_topics(report: LoadReport, data: dict) -> None:
                 "examples": list(entry.get("examples", [])),
                 "keywords": list(entry.get("keywords", [])),
                 "is_active": bool(entry.get("is_active", True)),
+                "is_public_infrastructure": bool(entry.get("is_public_infrastructure", False)),
                 "order": order_in_sector[sector.code],
             },
         )

@@ -2,7 +2,10 @@
 
 - ``hints``: the sector/topic and municipality the language pipeline sees in the text typed
   so far (and the point on the map);
-- ``similar_open_cases``: up to five open cases of the same place and sector whose text is
+- ``public_cases`` / ``public_view``: which cases anyone may see, and what of them — the one
+  public representation of a case (the topic's name, the street, the public status, the number
+  of reports; never a text, an author or a house number), used on every public page;
+- ``similar_open_cases``: up to five public cases of the same place and sector whose text is
   alike, for «это моя проблема — следить»;
 - ``tracking``: the public view of a report's case (status in plain words, milestones,
   published answers, deadline);
@@ -14,14 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz
 
 from otklik.cases.choices import OPEN_STATES, AnswerStatus, CaseStatus
-from otklik.cases.models import Case
+from otklik.cases.models import Answer, Case
 from otklik.channels.webform.models import WebReport
 from otklik.directory.models import CityDistrict, Municipality, Sector, Topic
 from otklik.nlp.features import lemma_tokens
@@ -83,7 +88,7 @@ def hints(*, text: str, lat: float | None = None, lon: float | None = None) -> H
     return Hints(sector=sector, topic=topic, municipality=municipality, city_district=district)
 
 
-# --------------------------------------------------------------------------- similar cases
+# --------------------------------------------------------------------------- public cases
 PUBLIC_STATUS = {
     CaseStatus.NEW: "Зарегистрировано, проверяется ЦУР",
     CaseStatus.ASSIGNED: "Передано исполнителю",
@@ -98,13 +103,106 @@ PUBLIC_STATUS = {
 }
 
 
+# A case is shown to the public only once the ЦУР has accepted it: never while NEW (not
+# moderated: what it says and where is nobody else's to read), nor when it was set aside
+# without being accepted (no answer needed, merged into another).
+PUBLIC_STATES = frozenset(CaseStatus) - {
+    CaseStatus.NEW,
+    CaseStatus.NO_ANSWER,
+    CaseStatus.MERGED,
+}
+
+
+def public_cases() -> QuerySet[Case]:
+    """The cases anyone may be shown: accepted by the ЦУР and of a topic of public
+    infrastructure (``Topic.is_public_infrastructure``, set in directory/data/topics.toml) —
+    never a person's own affair (health, benefits, labour, family …)."""
+    return Case.objects.filter(status__in=PUBLIC_STATES, topic__is_public_infrastructure=True)
+
+
+def _is_public(case: Case) -> bool:
+    return (
+        case.status in PUBLIC_STATES
+        and case.topic_id is not None
+        and case.topic.is_public_infrastructure
+    )
+
+
+@dataclass(frozen=True)
+class PublicCase:
+    """What anyone may see of a case. Never its title or messages (a resident's own words), its
+    author, nor its address beyond the street: a house number may be a private person's home."""
+
+    number: str
+    received_at: dt.datetime
+    title: str  # the topic's name: a neutral title the ЦУР's reference data gives
+    place: str  # the street, else the city district; never a house or a flat number
+    status: str  # in plain words (PUBLIC_STATUS)
+    reports: int  # messages about it
+
+
+@functools.cache
+def _street_finder():
+    from otklik.nlp.pipeline import Pipeline
+    from otklik.nlp.stages.location import LocationStage
+    from otklik.nlp.stages.normalise import NormaliseStage
+
+    return Pipeline([NormaliseStage(), LocationStage()])
+
+
+# A token that is (or holds) a house number: «12», «12а», «12/1», «д.12», «кв.5» (a street's
+# ordinal, «64-й Армии», is kept).
+_HOUSE_TOKEN_RE = re.compile(r"^(?:д|дом|кв|корп|стр)?\.?№?\d+[а-яё]?(?:/\d+)?[.,]?$", re.I)
+
+
+def public_streets(addresses: Sequence[str]) -> list[str]:
+    """The street of each address («г. Волжский, ул. Мира, 12» → «ул. Мира»), found by the
+    language pipeline's address reader (a street type and its name, or a known street); '' when
+    there is none. The house and anything after it are dropped, and so is any house-like token
+    left, so that no house or flat number can come through."""
+    wanted = [a for a in addresses if a and a.strip()]
+    found = iter(_street_finder().run([{"text": a} for a in wanted])) if wanted else iter(())
+    streets = []
+    for address in addresses:
+        if not (address and address.strip()):
+            streets.append("")
+            continue
+        street = str(next(found).get("address") or "").split(",")[0]
+        streets.append(" ".join(w for w in street.split() if not _HOUSE_TOKEN_RE.match(w)))
+    return streets
+
+
+def public_view(cases: Sequence[Case]) -> list[PublicCase]:
+    """The public representation of each of ``cases`` that may be shown (``public_cases``; the
+    others are left out), in the given order; one query for them all."""
+    cases = [c for c in cases if c is not None]
+    if not cases:
+        return []
+    rows = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in=[c.pk for c in cases])
+        .select_related("topic", "city_district")
+        .annotate(reports=Count("messages"))
+    }
+    shown = [rows[c.pk] for c in cases if c.pk in rows and _is_public(rows[c.pk])]
+    streets = public_streets([c.address for c in shown])
+    return [
+        PublicCase(
+            number=case.number,
+            received_at=case.received_at,
+            title=case.topic.name,
+            place=street or (f"{case.city_district.name} район" if case.city_district_id else ""),
+            status=PUBLIC_STATUS.get(case.status, case.get_status_display()),
+            reports=case.reports,
+        )
+        for case, street in zip(shown, streets, strict=True)
+    ]
+
+
+# --------------------------------------------------------------------------- similar cases
 @dataclass(frozen=True)
 class Similar:
-    case: Case
-    title: str  # masked
-    address: str  # masked
-    status: str
-    reports: int
+    case: PublicCase  # the only thing of the case a page may show
     score: float
 
 
@@ -127,29 +225,24 @@ def similar_open_cases(
     lon: float | None = None,
     limit: int = SIMILAR_LIMIT,
 ) -> list[Similar]:
-    """Open cases of the last ``SIMILAR_WINDOW_DAYS`` in the same municipality (and sector and
-    city district, when known) that look like the same problem: their messages' lemmas are
-    alike (fuzzy set ratio; less alike will do for the same topic), ranked higher for the same
-    topic, the same address and a point within 1 km."""
-    from otklik.nlp.masking import mask
-
+    """Open public cases (``public_cases``: accepted, of public infrastructure) of the last
+    ``SIMILAR_WINDOW_DAYS`` in the same municipality (and sector and city district, when known)
+    that look like the same problem: their messages' lemmas are alike (fuzzy set ratio; less
+    alike will do for the same topic), ranked higher for the same topic, the same address and a
+    point within 1 km. Shown as their ``public_view``."""
     text = (text or "").strip()
     if municipality is None or len(text) < HINT_MIN_CHARS:
         return []
     sector = sector or (topic.sector if topic else None)
     since = timezone.now() - dt.timedelta(days=SIMILAR_WINDOW_DAYS)
-    cases = Case.objects.filter(
+    cases = public_cases().filter(
         status__in=OPEN_STATES, municipality=municipality, received_at__gte=since
     )
     if sector is not None:
         cases = cases.filter(sector=sector)
     if city_district is not None:
         cases = cases.filter(Q(city_district=city_district) | Q(city_district__isnull=True))
-    cases = list(
-        cases.select_related("topic")
-        .annotate(reports=Count("messages"))
-        .order_by("-received_at")[:SIMILAR_CANDIDATES]
-    )
+    cases = list(cases.order_by("-received_at")[:SIMILAR_CANDIDATES])
     if not cases:
         return []
     mine = " ".join(lm for lm in lemma_tokens(text) if len(lm) > 2)
@@ -188,21 +281,19 @@ def similar_open_cases(
         if best is not None:
             scored.append((best, case))
     scored.sort(key=lambda pair: (-pair[0], -pair[1].received_at.timestamp()))
+    top = scored[:limit]
+    views = {view.number: view for view in public_view([case for _, case in top])}
     return [
-        Similar(
-            case=case,
-            title=mask(case.title),
-            address=mask(case.address) if case.address else "",
-            status=PUBLIC_STATUS.get(case.status, case.get_status_display()),
-            reports=case.reports,
-            score=round(score, 2),
-        )
-        for score, case in scored[:limit]
+        Similar(case=views[case.number], score=round(score, 2))
+        for score, case in top
+        if case.number in views
     ]
 
 
 def followable_case(number: str) -> Case | None:
-    return Case.objects.filter(number=number, status__in=OPEN_STATES).first()
+    """The case «это моя проблема — следить» may join: only one the form could have offered
+    (a number typed by hand does not open a case that is not public)."""
+    return public_cases().filter(number=number, status__in=OPEN_STATES).first()
 
 
 # --------------------------------------------------------------------------- tracking
@@ -232,6 +323,14 @@ class Milestone:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class PublishedAnswer:
+    organization: str
+    published_at: dt.datetime
+    is_intermediate: bool
+    text: str
+
+
 @dataclass
 class Tracking:
     report: WebReport
@@ -240,11 +339,53 @@ class Tracking:
     organization: str = ""
     deadline: dt.datetime | None = None
     milestones: list[Milestone] = field(default_factory=list)
-    answers: list = field(default_factory=list)
+    answers: list[PublishedAnswer] = field(default_factory=list)
+    # The case as anyone sees it (``public_view``), for a citizen whose report is in a case
+    # somebody else opened (a follower, a message joined or merged into it); None for the author
+    # who opened it, and for a case that is not public.
+    public: PublicCase | None = None
+
+
+HOUSE_MASK = "[НОМЕР]"
+_STREET_TYPE = (
+    r"(?i:ул|улиц[аеуы]|пр-т|просп|проспект[аеу]?|пер|переул(?:ок|ке|ка)|бул|бульвар[аеу]?|"
+    r"ш|шоссе|пл|площад[ьи]|наб|набережн(?:ая|ой)|проезд[аеу]?|мкр|микрорайон[аеу]?|туп|тупик[аеу]?)"
+)
+_HOUSE = r"\d{1,4}(?:[а-еж-я](?![а-яё]))?(?:/\d{1,3})?(?![\d\w])"
+# «ул. Мира, 12», «пр-т Ленина 101/3», «ул. 64-й Армии, д. 5»: the street stays, the house goes.
+_STREET_HOUSE_RE = re.compile(
+    rf"(?<![\w-])(?P<keep>{_STREET_TYPE}\.?\s*(?:\d{{1,3}}-[а-яё]{{1,3}}\s+)?"
+    rf"(?:[А-ЯЁ][а-яё-]*\.?\s*){{1,4}}?,?\s*(?:(?i:д|дом)\.?\s*)?№?\s*){_HOUSE}"
+)
+# «дом № 12», «в доме 7», «д. 5»
+_HOUSE_WORD_RE = re.compile(rf"(?<![\w-])(?P<keep>(?i:д|дом[аеу]?)\.?\s*№?\s*){_HOUSE}")
+
+
+def without_house_numbers(text: str) -> str:
+    """``text`` with the number of each house written after a street or the word «дом»
+    replaced by ``HOUSE_MASK`` (flats are masked already by the personal-data masker)."""
+    text = _STREET_HOUSE_RE.sub(lambda m: m["keep"] + HOUSE_MASK, text)
+    return _HOUSE_WORD_RE.sub(lambda m: m["keep"] + HOUSE_MASK, text)
+
+
+def _answer_texts(answers: list[Answer], *, opener: bool) -> list[str]:
+    """The author who opened the case reads the answers as written to them; anyone else (a
+    follower, an author whose message joined it) reads them as the public does: personal data
+    masked (``Answer.text_masked``, stored when published; masked here when it was published
+    before that column), and no house numbers — the address may be the other author's home."""
+    if opener:
+        return [a.text for a in answers]
+    from otklik.nlp.masking import mask_many
+
+    missing = [a.text for a in answers if not a.text_masked]
+    masked = iter(mask_many(missing))
+    return [without_house_numbers(a.text_masked or next(masked)) for a in answers]
 
 
 def tracking(*, report: WebReport) -> Tracking:
-    """The public view of a report: what a citizen may see, in plain words."""
+    """The public view of a report: what a citizen may see, in plain words. Of a case somebody
+    else opened, only its public view and its answers with personal data masked: never the
+    other author's text or address."""
     message = report.message
     case = live_case(message.case)
     if case is None:
@@ -303,6 +444,8 @@ def tracking(*, report: WebReport) -> Tracking:
         if answer.is_intermediate:
             milestones.append(Milestone(answer.published_at, "Промежуточный ответ"))
     milestones.sort(key=lambda m: m.at)
+    opened_by = case.messages.order_by("received_at", "pk").values_list("pk", flat=True).first()
+    opener = opened_by == message.pk
     open_ = case.status in OPEN_STATES
     return Tracking(
         report=report,
@@ -311,7 +454,16 @@ def tracking(*, report: WebReport) -> Tracking:
         organization=org,
         deadline=case.resolution_due if open_ else None,
         milestones=milestones,
-        answers=answers,
+        answers=[
+            PublishedAnswer(
+                organization=answer.organization.short_name,
+                published_at=answer.published_at,
+                is_intermediate=answer.is_intermediate,
+                text=text,
+            )
+            for answer, text in zip(answers, _answer_texts(answers, opener=opener), strict=True)
+        ],
+        public=None if opener else next(iter(public_view([case])), None),
     )
 
 

@@ -64,8 +64,10 @@ def report_view(request: HttpRequest) -> HttpResponse:
     number = request.POST.get("follow", "").strip()
     if number:
         follow = selectors.followable_case(number)
-        if follow is None:
-            form.add_error(None, f"Сообщение № {number} уже не в работе: отправьте своё как новое.")
+        if follow is None:  # closed, or not public: the same words, so nothing is given away
+            form.add_error(
+                None, f"За сообщением № {number} следить нельзя: отправьте своё как новое."
+            )
             return render(request, "channels_webform/report.html", _context(form), status=400)
     else:
         similar = selectors.similar_open_cases(

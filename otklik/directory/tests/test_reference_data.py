@@ -56,6 +56,28 @@ def test_known_facts(region):
     assert Municipality.objects.get(okato="18254").centre_in_other is True
 
 
+def test_which_topics_are_public_infrastructure(region):
+    public = set(Topic.objects.filter(is_public_infrastructure=True).values_list("code", flat=True))
+    # zhkh 23 + tko 7 + energy 7 + roads 12 + transport 7 + other 3 (hand-counted in the file)
+    assert len(public) == 59
+    personal_sectors = Topic.objects.filter(sector__code__in=["health", "education", "social"])
+    assert public & set(personal_sectors.values_list("code", flat=True)) == set()
+    assert {"roads-potholes", "zhkh-hot-water", "energy-street-lighting"} <= public
+    # one's own account, contract, job or benefit is private even in a sector of infrastructure
+    assert (
+        public
+        & {
+            "zhkh-utility-bills",
+            "zhkh-meters",
+            "tko-billing",
+            "energy-grid-connection",
+            "transport-benefits",
+            "other-employment",
+        }
+        == set()
+    )
+
+
 def test_second_load_changes_nothing(region):
     counts = {
         m: m.objects.count() for m in (Municipality, CityDistrict, Sector, Topic, Organization)

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from otklik.cases.choices import CaseStatus
 from otklik.cases.services.answers import answer_approve, answer_submit
 from otklik.cases.services.lifecycle import case_accept, case_take
 from otklik.cases.services.opening import case_open_or_join
@@ -60,9 +61,11 @@ def form_data(region):
 
 
 @pytest.fixture
-def seeded_case(region):
-    """seeded_case(text=..., topic=..., okato=...) -> an open case reported earlier by someone
-    else (through the registry's own services)."""
+def seeded_case(region, personas):
+    """seeded_case(text=..., topic=..., okato=..., accepted=...) -> an open case reported
+    earlier by someone else (through the registry's own services): NEW, or with
+    ``accepted=True`` accepted by the ЦУР to the municipality's administration (only then may
+    the public form offer it)."""
 
     def _make(
         *,
@@ -71,6 +74,7 @@ def seeded_case(region):
         okato="18410",
         address="ул. Мира, 12",
         district=None,
+        accepted=False,
     ):
         topic_obj = Topic.objects.get(code=topic)
         message, _ = message_ingest(
@@ -90,6 +94,12 @@ def seeded_case(region):
         )
         case, opened = case_open_or_join(message=message)
         assert opened
+        if accepted:
+            case = case_accept(
+                case=case,
+                actor=personas["analyst"],
+                organization=Organization.objects.get(code=f"adm-{okato}"),
+            )
         return case
 
     return _make
@@ -103,16 +113,18 @@ ANSWER = (
 
 @pytest.fixture
 def cur_publishes(personas):
-    """cur_publishes(case) -> the ЦУР accepts the case to the Волжский administration, its
-    operator takes it and answers, the ЦУР approves; the web channel publishes at once (when the
-    outbox task runs: after the commit)."""
+    """cur_publishes(case) -> the ЦУР accepts the case to the Волжский administration (unless
+    accepted already), its operator takes it and answers, the ЦУР approves; the web channel
+    publishes at once (when the outbox task runs: after the commit)."""
 
     def _run(case, text=ANSWER):
-        case = case_accept(
-            case=case,
-            actor=personas["analyst"],
-            organization=Organization.objects.get(code="adm-18410"),
-        )
+        case.refresh_from_db()
+        if case.status == CaseStatus.NEW:
+            case = case_accept(
+                case=case,
+                actor=personas["analyst"],
+                organization=Organization.objects.get(code="adm-18410"),
+            )
         case = case_take(case=case, actor=personas["org_operator"])
         answer = answer_submit(case=case, actor=personas["org_operator"], text=text)
         answer_approve(answer=answer, actor=personas["analyst"], quality_score=5)

@@ -31,7 +31,7 @@ def test_a_citizen_follows_a_similar_report_to_its_answer_and_rates_it(
     phone_page, seeded_case, cur_publishes
 ):
     page = phone_page
-    neighbour = seeded_case()  # a neighbour reported it by phone yesterday
+    neighbour = seeded_case(accepted=True)  # a neighbour reported it, the ЦУР accepted it
 
     # --- the form: text first; the topic and the place are suggested --------------------
     page.goto(f"{page.base_url}/report/")
@@ -57,8 +57,14 @@ def test_a_citizen_follows_a_similar_report_to_its_answer_and_rates_it(
 
     # --- the similar open report is shown before sending ---------------------------------
     similar = page.get_by_test_id("similar")
-    similar.locator(f'[data-case="{neighbour.number}"]').wait_for()
+    item = similar.locator(f'[data-case="{neighbour.number}"]')
+    item.wait_for()
     assert similar.locator("li[data-case]").count() == 1
+    # shown by its topic and street, not by the neighbour's words or house
+    assert item.locator(".wf-similar__title").inner_text() == (
+        "Нет горячей воды или она чуть тёплая"
+    )
+    assert item.locator(".wf-similar__addr").inner_text() == "ул. Мира"
     page.get_by_label("Как к вам обращаться").fill("Сидоров Олег")
     page.get_by_label("Телефон").fill("+7 961 765-43-21")
     page.get_by_label("Я согласен(на) на обработку персональных данных").check()
@@ -73,7 +79,14 @@ def test_a_citizen_follows_a_similar_report_to_its_answer_and_rates_it(
     assert report.followed is True and report.message.case_id == neighbour.pk
     assert Case.objects.count() == 1  # no duplicate opened
     assert page.get_by_role("heading", name=f"Сообщение № {neighbour.number}").is_visible()
-    assert page.get_by_test_id("track-status").inner_text() == "Зарегистрировано, проверяется ЦУР"
+    assert page.get_by_test_id("track-status").inner_text() == (
+        "Передано исполнителю: Администрация г. Волжского"
+    )
+    followed = page.get_by_test_id("track-case")
+    assert followed.locator(".wf-similar__title").inner_text() == (
+        "Нет горячей воды или она чуть тёплая"
+    )
+    assert "Дети моются" not in page.content()  # the neighbour's words stay theirs
     timeline = page.get_by_test_id("track-timeline").inner_text()
     assert f"Вы присоединились к сообщению № {neighbour.number}" in timeline
 
@@ -85,7 +98,10 @@ def test_a_citizen_follows_a_similar_report_to_its_answer_and_rates_it(
     # --- the citizen opens the link again, reads the answer and rates it --------------------
     page.goto(f"{page.base_url}/report/track/{report.token}/")
     assert page.get_by_test_id("track-status").inner_text() == "Дан ответ"
-    assert page.get_by_test_id("track-answer").locator(".answer__text").inner_text() == ANSWER
+    # the answer to the neighbour, as the public reads it: no house number
+    assert page.get_by_test_id("track-answer").locator(".answer__text").inner_text() == (
+        ANSWER.replace("№ 12", "№ [НОМЕР]")
+    )
     survey = page.get_by_test_id("survey-form")
     survey.get_by_text("Да, решена").click()
     survey.locator("label", has_text="4").first.click()
@@ -171,7 +187,7 @@ def no_js_phone(_browser, live_server):
 
 def test_without_javascript_the_form_still_files_a_report(no_js_phone, seeded_case):
     page = no_js_phone
-    neighbour = seeded_case()
+    neighbour = seeded_case(accepted=True)
     page.goto(f"{page.base_url}/report/")
     assert page.locator("[data-map]").is_hidden()  # the map needs the script
     page.get_by_label("Опишите проблему").fill(TEXT)
@@ -194,3 +210,85 @@ def test_without_javascript_the_form_still_files_a_report(no_js_phone, seeded_ca
     assert report.message.author.email == "sidorov@example.ru"
     assert Case.objects.count() == 2  # its own case opened
     assert page.get_by_test_id("track-status").inner_text() == "Зарегистрировано, проверяется ЦУР"
+
+
+# --- nothing unpublished on the public form ----------------------------------------------------
+# A neighbour's case the ЦУР accepted: their own words, their name, their house and flat.
+ACCEPTED = (
+    "Третий день нет горячей воды в доме на ул. Мира, 12. Бабушка Клавдия Семёновна из 45 "
+    "квартиры моет внуков в тазике."
+)
+# Alike in words, but not to be offered: not yet accepted; one's own bill; a labour dispute.
+NOT_ACCEPTED = (
+    "Нет горячей воды третий день в доме на ул. Мира, 12, Аркадий Лебедев из 8 квартиры купает "
+    "детей в тазике."
+)
+OWN_BILL = (
+    "Третий день нет горячей воды в Волжском на ул. Мира, а Евдокимовой начислили за горячую "
+    "воду полностью, дети моются в тазике: прошу перерасчёт."
+)
+LABOUR = (
+    "Третий день не платят зарплату в котельной в Волжском на ул. Мира, Гаврилюк и дети "
+    "без горячей воды моются в тазике."
+)
+NEVER = (
+    "Клавдия",
+    "45 квартиры",
+    "кв. 45",
+    "Аркадий",
+    "Лебедев",
+    "Евдокимов",
+    "Гаврилюк",
+    "Мира, 12",
+    "Бабушка",
+)
+
+
+def _seed_the_street(seeded_case):
+    shown = seeded_case(text=ACCEPTED, address="г. Волжский, ул. Мира, 12, кв. 45", accepted=True)
+    hidden = [
+        seeded_case(text=NOT_ACCEPTED, address="ул. Мира, 12, кв. 8"),
+        seeded_case(text=OWN_BILL, topic="zhkh-utility-bills", accepted=True),
+        seeded_case(text=LABOUR, topic="other-employment", accepted=True),
+    ]
+    return shown, hidden
+
+
+def _assert_only_the_public_view(html, shown, hidden):
+    assert f'data-case="{shown.number}"' in html
+    for case in hidden:
+        assert case.number not in html, case.number
+    for word in NEVER:
+        assert word not in html, word
+
+
+def test_the_public_form_never_shows_a_text_or_an_address_not_published(phone_page, seeded_case):
+    page = phone_page
+    shown, hidden = _seed_the_street(seeded_case)
+    page.goto(f"{page.base_url}/report/")
+    page.get_by_label("Опишите проблему").fill(TEXT)
+    page.get_by_test_id("municipality-suggestion").get_by_role("button", name="Выбрать").click()
+    similar = page.get_by_test_id("similar")
+    similar.locator(f'[data-case="{shown.number}"]').wait_for()
+    assert similar.locator("li[data-case]").count() == 1
+    assert similar.locator(".wf-similar__title").inner_text() == (
+        "Нет горячей воды или она чуть тёплая"
+    )
+    assert similar.locator(".wf-similar__addr").inner_text() == "ул. Мира"
+    _assert_only_the_public_view(page.content(), shown, hidden)
+
+
+def test_without_javascript_the_stop_page_never_shows_a_text_or_an_address_not_published(
+    no_js_phone, seeded_case
+):
+    page = no_js_phone
+    shown, hidden = _seed_the_street(seeded_case)
+    page.goto(f"{page.base_url}/report/")
+    page.get_by_label("Опишите проблему").fill(TEXT)  # no topic: every sector may match
+    page.locator("#id_municipality").select_option("18410")
+    page.get_by_label("Электронная почта").fill("sidorov@example.ru")
+    page.get_by_label("Я согласен(на) на обработку персональных данных").check()
+    page.get_by_role("button", name="Отправить", exact=True).click()
+    expect(page.get_by_test_id("similar-stop")).to_be_visible()
+    assert page.locator("li[data-case]").count() == 1
+    _assert_only_the_public_view(page.content(), shown, hidden)

@@ -9,7 +9,7 @@ from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case, CaseEvent, Survey
 from otklik.cases.services.lifecycle import case_reject
 from otklik.channels.webform.models import WebReport
-from otklik.channels.webform.selectors import similar_open_cases
+from otklik.channels.webform.selectors import PublicCase, similar_open_cases
 from otklik.channels.webform.tests.conftest import ANSWER, HOT_WATER
 from otklik.directory.models import Municipality, Topic
 from otklik.intake.models import Delivery, Message
@@ -20,13 +20,14 @@ MY_TEXT = "В доме на улице Мира 12 нет горячей вод�
 
 
 def test_similar_open_cases_of_the_place_are_shown_before_sending(client, form_data, seeded_case):
-    # given an open hot-water case in Волжский and an unrelated one, and one in another town
-    case = seeded_case()
+    # given an accepted hot-water case in Волжский and an unrelated one, and one in another town
+    case = seeded_case(accepted=True)
     seeded_case(
         text="На остановке Дружба сломана скамейка и нет урны.",
         topic="zhkh-courtyard-improvement",
+        accepted=True,
     )
-    seeded_case(okato="18401")
+    seeded_case(okato="18401", accepted=True)
     # when the citizen sends the same problem without having seen them
     response = client.post(
         "/report/", form_data(text=MY_TEXT, topic="zhkh-hot-water", address="ул. Мира, 12")
@@ -41,20 +42,35 @@ def test_similar_open_cases_of_the_place_are_shown_before_sending(client, form_d
     assert (Delivery.objects.count(), Message.objects.count()) == (0, 3)  # the seeded ones
 
 
-def test_the_titles_of_similar_cases_are_masked(region, seeded_case):
-    seeded_case(text=HOT_WATER + " Звоните мне: +7 961 123-45-67, Петрова Анна.")
+def test_a_similar_case_shows_its_topic_and_street_never_its_text(region, seeded_case):
+    case = seeded_case(
+        text=HOT_WATER + " Звоните мне: +7 961 123-45-67, Петрова Анна.", accepted=True
+    )
     found = similar_open_cases(
         text=MY_TEXT,
         municipality=Municipality.objects.get(okato="18410"),
         topic=Topic.objects.get(code="zhkh-hot-water"),
     )
-    assert len(found) == 1
-    assert "123-45-67" not in found[0].title and "Петрова" not in found[0].title
+    assert [s.case for s in found] == [
+        PublicCase(
+            number=case.number,
+            received_at=case.received_at,
+            title="Нет горячей воды или она чуть тёплая",
+            place="ул. Мира",
+            status="Передано исполнителю",
+            reports=1,
+        )
+    ]
 
 
-def test_cases_not_open_are_not_offered(region, seeded_case, personas):
-    case = seeded_case()
-    case_reject(case=case, actor=personas["analyst"], reason="Не требует ответа.")
+def test_cases_not_open_are_not_offered(
+    region, seeded_case, cur_publishes, django_capture_on_commit_callbacks
+):
+    case = seeded_case(accepted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        cur_publishes(case)  # answered: published, no longer open
+    case.refresh_from_db()
+    assert case.status == CaseStatus.PUBLISHED
     found = similar_open_cases(
         text=MY_TEXT,
         municipality=Municipality.objects.get(okato="18410"),
@@ -79,7 +95,7 @@ def test_after_seeing_them_the_citizen_may_still_send_a_new_report(
 def test_following_joins_the_message_to_the_case_instead_of_opening_one(
     client, form_data, seeded_case, django_capture_on_commit_callbacks
 ):
-    case = seeded_case()
+    case = seeded_case(accepted=True)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/report/", {**form_data(text=MY_TEXT), "follow": case.number})
     report = WebReport.objects.get()
@@ -93,6 +109,7 @@ def test_following_joins_the_message_to_the_case_instead_of_opening_one(
     page = client.get(response["Location"])
     assert [m.title for m in page.context["info"].milestones] == [
         f"О проблеме уже сообщили, зарегистрировано под № {case.number}",
+        "Передано исполнителю: Администрация г. Волжского",
         "Сообщение получено",
         f"Вы присоединились к сообщению № {case.number}",
     ]
@@ -104,9 +121,31 @@ def test_a_case_no_longer_open_cannot_be_followed(client, form_data, seeded_case
     response = client.post("/report/", {**form_data(text=MY_TEXT), "follow": case.number})
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
-        f"Сообщение № {case.number} уже не в работе: отправьте своё как новое."
+        f"За сообщением № {case.number} следить нельзя: отправьте своё как новое."
     ]
     assert WebReport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [
+        {"accepted": False},  # NEW: not moderated yet
+        {"accepted": True, "topic": "zhkh-utility-bills"},  # one's own bill: private
+    ],
+    ids=["new", "private-topic"],
+)
+def test_a_case_the_form_would_not_offer_cannot_be_followed_by_its_number(
+    client, form_data, seeded_case, seed
+):
+    # given a case a stranger could not have been offered, whose number they typed by hand
+    case = seeded_case(**seed)
+    response = client.post("/report/", {**form_data(text=MY_TEXT), "follow": case.number})
+    # then it is refused in the words a closed case gets, and nothing joins it
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        f"За сообщением № {case.number} следить нельзя: отправьте своё как новое."
+    ]
+    assert (WebReport.objects.count(), case.messages.count()) == (0, 1)
 
 
 def _report(client, form_data, **changes) -> WebReport:
@@ -166,7 +205,7 @@ def test_the_tracking_page_shows_status_milestones_answer_and_the_survey(
 def test_a_follower_rates_with_a_survey_of_their_own(
     client, form_data, seeded_case, cur_publishes, django_capture_on_commit_callbacks
 ):
-    case = seeded_case()
+    case = seeded_case(accepted=True)
     client.post("/report/", {**form_data(text=MY_TEXT), "follow": case.number})
     report = WebReport.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
@@ -200,7 +239,7 @@ def test_the_tracking_page_masks_personal_data_in_the_text(client, form_data):
 
 
 def test_hints_list_the_similar_open_cases_while_typing(client, seeded_case):
-    case = seeded_case()
+    case = seeded_case(accepted=True)
     response = client.post(
         reverse("channels_webform:hints"),
         {"text": MY_TEXT, "municipality": "18410", "topic": "zhkh-hot-water"},
@@ -214,13 +253,13 @@ def test_hints_list_the_similar_open_cases_while_typing(client, seeded_case):
 def test_in_volgograd_the_city_district_narrows_the_similar_cases(region, seeded_case):
     from otklik.directory.models import CityDistrict
 
-    here = seeded_case(okato="18401", district="18401395")  # Центральный
-    seeded_case(okato="18401", district="18401385")  # Советский
-    unknown = seeded_case(okato="18401")  # district not known
+    here = seeded_case(okato="18401", district="18401395", accepted=True)  # Центральный
+    seeded_case(okato="18401", district="18401385", accepted=True)  # Советский
+    unknown = seeded_case(okato="18401", accepted=True)  # district not known
     found = similar_open_cases(
         text=MY_TEXT,
         municipality=Municipality.objects.get(okato="18401"),
         topic=Topic.objects.get(code="zhkh-hot-water"),
         city_district=CityDistrict.objects.get(okato="18401395"),
     )
-    assert sorted(s.case.pk for s in found) == sorted([here.pk, unknown.pk])
+    assert sorted(s.case.number for s in found) == sorted([here.number, unknown.number])
