@@ -59,7 +59,7 @@ def test_one_message_through_every_stage(analyse):
     assert (r["municipality"], r["city_district"]) == ("18401", "18401363")
     assert r["address"] == "ул. Козловская, 12"
     assert r["sentiment"] == "negative"
-    assert r["urgency"] == "high"
+    assert r["urgency"] == "critical"  # no heating in January is an accident
     assert r["conflict"] == ["prosecutor", "repeated"]
     assert [p["type"] for p in r["pii"]] == ["name", "flat", "phone"]
     assert r["text_masked"] == (
@@ -96,4 +96,4 @@ def test_analyse_one_message_for_other_apps():
     from otklik.nlp.pipeline import analyse
 
     r = analyse("Пахнет газом в подъезде, Камышин, ул. Ленина 5", received=date(2026, 2, 1))
-    assert (r["sector"], r["municipality"], r["urgency"]) == ("energy", "18415", "high")
+    assert (r["sector"], r["municipality"], r["urgency"]) == ("energy", "18415", "critical")
