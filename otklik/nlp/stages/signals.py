@@ -72,6 +72,9 @@ class EmergencyRules:
     resolved: re.Pattern | None
     conditional: re.Pattern | None
     cold_season_outages: frozenset[str]
+    accident_topic: str = ""
+    service_topics: frozenset[str] = frozenset()
+    network_markers: frozenset[str] = frozenset()
 
 
 @functools.cache
@@ -86,7 +89,34 @@ def emergency_rules() -> EmergencyRules:
         resolved=_phrase_re(data.get("resolved", ())),
         conditional=_phrase_re(data.get("conditional", ())),
         cold_season_outages=frozenset(data.get("cold_season_outages", ())),
+        accident_topic=data.get("topic", {}).get("accident", ""),
+        service_topics=frozenset(data.get("topic", {}).get("services", ())),
+        network_markers=frozenset(
+            " ".join(fold(w) for w in m.split()) for m in data.get("topic", {}).get("markers", ())
+        ),
     )
+
+
+def accident_topic(result: dict, markers: list[str]) -> None:
+    """A service topic becomes the accident topic when a network accident is reported
+    (``[urgency.emergency.topic]``); the service topic is offered first instead."""
+    rules = emergency_rules()
+    before = result.get("topic")
+    if not rules.accident_topic or before not in rules.service_topics:
+        return
+    if not any(m in rules.network_markers for m in markers):
+        return
+    others = [
+        a
+        for a in result.get("alternatives") or []
+        if a.get("topic") not in (before, rules.accident_topic)
+    ]
+    result["alternatives"] = [
+        {"topic": before, "confidence": result.get("topic_confidence")},
+        *others,
+    ][:3]
+    result["topic"] = rules.accident_topic
+    result["topic_rule"] = "emergency"
 
 
 def clauses(text: str) -> list[str]:
@@ -268,6 +298,7 @@ class ToneUrgencyStage(Stage):
         r["urgency_score"] = round(u, 3)
         r["urgency_signals"] = signals
         r["emergency_markers"] = markers
+        accident_topic(r, markers)
 
 
 class ConflictStage(Stage):

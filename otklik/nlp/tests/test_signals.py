@@ -146,3 +146,15 @@ def test_children_and_many_people_add_to_urgency():
 )
 def test_conflict_signals(text, conflict):
     assert signals(text)["conflict"] == conflict
+
+
+def test_the_accident_topic_rule_names_known_markers_and_topics():
+    from otklik.nlp import resources
+    from otklik.nlp.stages.signals import emergency_rules
+
+    rules = emergency_rules()
+    known = {" ".join(m) for m in rules.markers}
+    topics = {t.code for t in resources.taxonomy()}
+    assert rules.network_markers and rules.network_markers <= known
+    assert rules.accident_topic == "zhkh-network-accident"
+    assert rules.service_topics and rules.service_topics <= topics
