@@ -7,13 +7,14 @@ class CasesConfig(AppConfig):
     verbose_name = "Инциденты"
 
     def ready(self) -> None:
-        from otklik.cases.choices import WAITING_STATES
+        from otklik.cases.choices import WAITING_STATES, Priority
         from otklik.cases.confirmed import ACCEPTED_CASES
         from otklik.cases.tasks import message_process_enqueue
         from otklik.intake.services import register_message_listener
         from otklik.nlp.selectors import register_confirmed_source
-        from otklik.sla.services import pausable_states_register
+        from otklik.sla.services import pausable_states_register, priorities_register
 
         pausable_states_register(WAITING_STATES)
+        priorities_register(Priority.values)
         register_message_listener(message_process_enqueue)
         register_confirmed_source(ACCEPTED_CASES)

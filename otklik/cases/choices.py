@@ -61,7 +61,13 @@ class Priority(models.TextChoices):
     LOW = "low", "низкий"
     NORMAL = "normal", "обычный"
     HIGH = "high", "высокий"
-    CRITICAL = "critical", "критический"
+    # An accident (аварийная ситуация): a deadline policy may name it (sla/data/policies.toml).
+    CRITICAL = "critical", "аварийный"
+
+
+# The priority a case opens with, by the urgency the language pipeline gave its first message
+# (otklik/nlp/stages/signals.py: "critical" is an accident); any other urgency: normal.
+URGENCY_PRIORITY = {"critical": Priority.CRITICAL, "high": Priority.HIGH}
 
 
 class AnswerStatus(models.TextChoices):

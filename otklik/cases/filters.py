@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus, Priority
 from otklik.cases.models import Case
-from otklik.cases.selectors import QUEUES, CaseFilters, case_list
+from otklik.cases.selectors import ORDERS, QUEUES, CaseFilters, case_list
 from otklik.core.filters import CheckedFilterSet
 from otklik.core.widgets import PrerenderedSelect
 from otklik.directory import selectors as directory
@@ -45,6 +45,12 @@ class CaseFilter(CheckedFilterSet):
     channel = _choice("Канал", "все каналы", help_text="channel code")
     status = _choice("Состояние", "все состояния", CaseStatus.choices)
     priority = _choice("Приоритет", "любой", Priority.choices)
+    order = _choice(
+        "Порядок",
+        "по очереди",
+        list(ORDERS.items()),
+        help_text="priority: accidents first, then high, normal, low",
+    )
     queue = django_filters.ChoiceFilter(
         label="Очередь", empty_label=None, choices=list(QUEUES.items()), help_text="named queue"
     )

@@ -7,7 +7,8 @@ from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case as Rank
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from otklik.cases.choices import (
@@ -17,6 +18,7 @@ from otklik.cases.choices import (
     AnswerStatus,
     CaseStatus,
     ExtensionStatus,
+    Priority,
     RedirectStatus,
 )
 from otklik.cases.models import Case, ExtensionRequest, RedirectRequest
@@ -50,7 +52,18 @@ class CaseFilters:
     channel: str | None = None
     status: str | None = None
     priority: str | None = None
+    order: str | None = None  # "priority": accidents, then high, normal, low; else by queue
     q: str | None = None
+
+
+# The queue sorted by priority: «аварийный» first (ORDERS["priority"]).
+PRIORITY_RANK = {
+    Priority.CRITICAL: 0,
+    Priority.HIGH: 1,
+    Priority.NORMAL: 2,
+    Priority.LOW: 3,
+}
+ORDERS = {"priority": "аварийные и срочные сначала"}
 
 
 def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
@@ -125,6 +138,13 @@ def case_list(*, user: Any, filters: CaseFilters | None = None) -> QuerySet[Case
             )
         )
     order = "resolution_due" if queue in ("overdue", "near_deadline", "mine") else "-received_at"
+    if filters.order == "priority":
+        rank = Rank(
+            *(When(priority=p, then=Value(n)) for p, n in PRIORITY_RANK.items()),
+            default=Value(len(PRIORITY_RANK)),
+            output_field=IntegerField(),
+        )
+        return with_reference_rows(qs).order_by(rank, order, "-id")
     return with_reference_rows(qs).order_by(order, "-id")
 
 
@@ -273,13 +293,15 @@ def case_pauses(*, case: Case) -> QuerySet:
 
 
 def case_policy(*, case: Case):
-    """The deadline policy of ``case`` in force when it was received (``PolicyNotFound``)."""
+    """The deadline policy of ``case`` in force when it was received (``PolicyNotFound``); an
+    accident («аварийный» priority) takes the policy for its priority where there is one."""
     from otklik.sla.selectors import policy_for
 
     return policy_for(
         kind=case.kind.code,
         channel=case.channel.code,
         topic=case.topic.code if case.topic_id else None,
+        priority=case.priority,
         on=timezone.localdate(case.received_at),
     )
 
@@ -315,9 +337,6 @@ def case_surveys(*, case: Case) -> QuerySet:
 def answer_template_list(*, case: Case) -> QuerySet:
     """Active answer templates fit for ``case``: its topic's first, then its sector's, then the
     general ones."""
-    from django.db.models import Case as Rank
-    from django.db.models import IntegerField, Value, When
-
     from otklik.cases.models import AnswerTemplate
 
     return (

@@ -122,6 +122,7 @@ def correction_summary(*, user: Any) -> dict:
 # --------------------------------------------------------------------------- the case page
 SIGNAL_LABELS = {
     # urgency
+    "emergency": "аварийная ситуация",
     "danger": "угроза жизни или здоровью",
     "accident": "авария",
     "cold_season": "холодное время года",
@@ -148,7 +149,7 @@ URGENCY_LABELS = {
     "low": "обычная",
     "medium": "повышенная",
     "high": "высокая",
-    "critical": "критическая",
+    "critical": "аварийная",  # an accident (signals.toml [urgency.emergency])
 }
 
 

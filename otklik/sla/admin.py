@@ -19,6 +19,7 @@ class DeadlinePolicyAdmin(MatrixModelAdmin):
         "input_kind",
         "channel",
         "topic",
+        "priority",
         "resolution_length",
         "unit",
         "applies_automatically",
@@ -31,7 +32,7 @@ class DeadlinePolicyAdmin(MatrixModelAdmin):
         (None, {"fields": ("code", "name", "legal_basis", "description")}),
         (
             "К чему применяется",
-            {"fields": ("input_kind", "channel", "topic", "applies_automatically")},
+            {"fields": ("input_kind", "channel", "topic", "priority", "applies_automatically")},
         ),
         (
             "Сроки",

@@ -30,3 +30,8 @@ class DueKind(models.TextChoices):
     POS_MESSAGE = "pos_message", "сообщение ПОС"
     SOCIAL_POST = "social_post", "публикация в соцсети"
     MESSAGE = "message", "сообщение из другого канала"
+
+
+# The priorities of a case that a policy may name: the cases app owns them and names them in its
+# ``ready()`` (``services.priorities_register``).
+CASE_PRIORITIES: set[str] = set()

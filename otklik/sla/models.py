@@ -1,7 +1,8 @@
 """Deadlines as data: one ``DeadlinePolicy`` row per rule of the law or of regional practice.
 
-A policy applies to an input kind, optionally narrowed to a channel and/or a topic; the most
-specific valid policy wins (selectors.policy_for). Rows are loaded from ``sla/data/policies.toml``
+A policy applies to an input kind, optionally narrowed to a channel and/or a topic and/or a
+priority of the case (an accident's short deadline); the most specific valid policy wins
+(selectors.policy_for). Rows are loaded from ``sla/data/policies.toml``
 by ``policies_load`` (services.py); the arithmetic is in deadlines.py, on top of
 ``otklik.core.calendar``.
 """
@@ -16,7 +17,7 @@ from django.db.models import Q
 
 from otklik.core.models import BaseModel
 from otklik.directory.choices import InputKindCode
-from otklik.sla.choices import Basis, Unit
+from otklik.sla.choices import CASE_PRIORITIES, Basis, Unit
 
 DEFAULT_WARNING_THRESHOLDS = (0.7, 0.9)
 
@@ -43,6 +44,13 @@ class DeadlinePolicy(BaseModel):
     )
     topic = models.SlugField(
         "тема", max_length=64, blank=True, help_text="Код темы; пусто — любая тема."
+    )
+    priority = models.SlugField(
+        "приоритет инцидента",
+        max_length=16,
+        blank=True,
+        help_text="Код приоритета (critical — аварийный); пусто — любой. Правило с приоритетом "
+        "подбирается только для инцидентов этого приоритета и важнее правил без него.",
     )
     applies_automatically = models.BooleanField(
         "подбирается автоматически",
@@ -126,18 +134,27 @@ class DeadlinePolicy(BaseModel):
 
     @property
     def specificity(self) -> int:
-        """kind+channel+topic (3) > kind+topic (2) > kind+channel (1) > kind (0)."""
-        return 2 * bool(self.topic) + bool(self.channel)
+        """A priority first (4), then kind+channel+topic (3) > kind+topic (2) > kind+channel (1)
+        > kind (0)."""
+        return 4 * bool(self.priority) + 2 * bool(self.topic) + bool(self.channel)
 
     def clean(self) -> None:
         """Two automatic policies for the same kind, channel and topic may not overlap in time."""
         super().clean()
+        if self.priority and CASE_PRIORITIES and self.priority not in CASE_PRIORITIES:
+            raise ValidationError(
+                {
+                    "priority": f"Неизвестный приоритет «{self.priority}», возможны: "
+                    f"{', '.join(sorted(CASE_PRIORITIES))}."
+                }
+            )
         if not self.applies_automatically:
             return
         same = DeadlinePolicy.objects.filter(
             input_kind=self.input_kind,
             channel=self.channel,
             topic=self.topic,
+            priority=self.priority,
             applies_automatically=True,
         ).exclude(pk=self.pk)
         if self.valid_to is not None:

@@ -50,17 +50,24 @@ def policy_for(
     kind: str,
     channel: str | None = None,
     topic: str | None = None,
+    priority: str | None = None,
     on: dt.date | None = None,
 ) -> DeadlinePolicy:
     """The policy of an input: the most specific automatic policy valid on ``on`` (today).
 
-    kind+channel+topic > kind+topic > kind+channel > kind; among equals, the latest valid_from.
+    A policy for the case's priority (an accident) > kind+channel+topic > kind+topic >
+    kind+channel > kind; among equals, the latest valid_from. A policy that names a priority
+    never applies to a case of another priority.
     """
     on = on or timezone.localdate()
     candidates = (
         policy_list(on=on)
         .filter(input_kind=kind, applies_automatically=True)
-        .filter(channel__in=["", channel or ""], topic__in=["", topic or ""])
+        .filter(
+            channel__in=["", channel or ""],
+            topic__in=["", topic or ""],
+            priority__in=["", priority or ""],
+        )
     )
     best = max(
         candidates,

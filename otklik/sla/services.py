@@ -21,7 +21,7 @@ from otklik.core.exceptions import ApplicationError
 from otklik.directory.choices import InputKindCode
 from otklik.directory.models import Channel, Topic
 from otklik.directory.services import LoadReport
-from otklik.sla.choices import Basis, Unit
+from otklik.sla.choices import CASE_PRIORITIES, Basis, Unit
 from otklik.sla.models import DEFAULT_WARNING_THRESHOLDS, DeadlinePolicy
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "policies.toml"
@@ -35,12 +35,18 @@ def pausable_states_register(states: frozenset[str] | set[str]) -> None:
     _PAUSABLE_STATES.update(states)
 
 
+def priorities_register(priorities: frozenset[str] | set[str] | list[str]) -> None:
+    """The priorities of a case a policy may name (``choices.CASE_PRIORITIES``)."""
+    CASE_PRIORITIES.update(priorities)
+
+
 _KEYS = {
     "code",
     "name",
     "input_kind",
     "channel",
     "topic",
+    "priority",
     "applies_automatically",
     "basis",
     "unit",
@@ -156,6 +162,12 @@ def _values(entry: dict, where: str, channels: set[str], topics: set[str]) -> di
     topic = entry.get("topic", "")
     if topic and topic not in topics:
         raise PolicyDataError(f"{where}: неизвестная тема «{topic}»")
+    priority = entry.get("priority", "")
+    if priority and priority not in CASE_PRIORITIES:
+        raise PolicyDataError(
+            f"{where}: неизвестный приоритет «{priority}», возможны: "
+            f"{', '.join(sorted(CASE_PRIORITIES))}"
+        )
     registration_length, registration_unit = _period(entry, "registration", where)
     first_response_length, first_response_unit = _period(entry, "first_response", where)
     redirect_length, redirect_unit = _period(entry, "redirect", where)
@@ -173,6 +185,7 @@ def _values(entry: dict, where: str, channels: set[str], topics: set[str]) -> di
         ),
         "channel": channel,
         "topic": topic,
+        "priority": priority,
         "applies_automatically": automatic,
         "basis": _choice(_need(entry, "basis", where), Basis, "basis", where),
         "unit": _choice(_need(entry, "unit", where), Unit, "unit", where),
@@ -214,11 +227,12 @@ def _upsert(report: LoadReport, code: str, values: dict[str, Any]) -> DeadlinePo
 
 
 def _check_no_overlap() -> None:
-    """Two automatic policies for the same kind/channel/topic must not be valid on one day."""
-    groups: dict[tuple[str, str, str], list[DeadlinePolicy]] = defaultdict(list)
+    """Two automatic policies for the same kind/channel/topic/priority must not be valid on
+    one day."""
+    groups: dict[tuple[str, str, str, str], list[DeadlinePolicy]] = defaultdict(list)
     for policy in DeadlinePolicy.objects.filter(applies_automatically=True):
-        groups[(policy.input_kind, policy.channel, policy.topic)].append(policy)
-    for (kind, channel, topic), policies in groups.items():
+        groups[(policy.input_kind, policy.channel, policy.topic, policy.priority)].append(policy)
+    for (kind, channel, topic, priority), policies in groups.items():
         policies.sort(key=lambda p: p.valid_from or dt.date.min)
         for earlier, later in pairwise(policies):
             if (
@@ -228,7 +242,8 @@ def _check_no_overlap() -> None:
             ):
                 raise PolicyDataError(
                     f"Сроки «{earlier.code}» и «{later.code}» действуют одновременно для вида "
-                    f"«{kind}», канала «{channel or '—'}», темы «{topic or '—'}»: "
+                    f"«{kind}», канала «{channel or '—'}», темы «{topic or '—'}», "
+                    f"приоритета «{priority or '—'}»: "
                     "разведите их по датам действия."
                 )
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.cases.choices import CaseStatus
+from otklik.cases.choices import URGENCY_PRIORITY, CaseStatus, Priority
 from otklik.cases.models import Case
 from otklik.cases.services.common import lock, record
 from otklik.cases.services.deadlines import deadlines_recompute
@@ -73,6 +73,14 @@ def near_duplicate_of(analysis: MessageAnalysis | None) -> tuple[Case | None, di
     finding = dict(analysis.result.get("duplicate_of") or {})
     finding.setdefault("similarity", analysis.duplicate_similarity)
     return case, finding
+
+
+def opening_priority(analysis: MessageAnalysis | None) -> Priority:
+    """The priority of a case opened by a message the pipeline read as ``analysis``: an
+    accident is «аварийный», a danger «высокий»; normal otherwise (or not analysed)."""
+    if analysis is None:
+        return Priority.NORMAL
+    return URGENCY_PRIORITY.get(analysis.urgency, Priority.NORMAL)
 
 
 def classification_confidence(analysis: MessageAnalysis | None) -> float | None:
@@ -160,6 +168,7 @@ def case_open_or_join(
         received_at=message.received_at,
         registered_at=now or timezone.now(),
         classification_confidence=classification_confidence(analysis),
+        priority=opening_priority(analysis),
     )
     case.number = f"{timezone.localdate(case.received_at):%Y}-{case.pk:07d}"
     case.save(update_fields=["number"])
@@ -170,7 +179,11 @@ def case_open_or_join(
         actor=actor,
         kind="opened",
         to_status=case.status,
-        data={"message_id": message.pk, "channel": message.channel.code},
+        data={
+            "message_id": message.pk,
+            "channel": message.channel.code,
+            **({"priority": case.priority} if case.priority != Priority.NORMAL else {}),
+        },
         now=now,
     )
     if similar is not None:

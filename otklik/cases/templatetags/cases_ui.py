@@ -148,6 +148,9 @@ def describe(event: CaseEvent, names: dict[str, str]) -> tuple[str, str]:
     if k == "opened":
         if d.get("split_from"):
             return f"Инцидент выделен из {d['split_from']}", "new"
+        if d.get("priority") in Priority.values:
+            label = Priority(d["priority"]).label
+            return f"Поступило сообщение, инцидент открыт с приоритетом «{label}»", "new"
         return "Поступило сообщение, инцидент открыт", "new"
     if k == "message_joined":
         if d.get("why") == "near_duplicate":

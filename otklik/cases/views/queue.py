@@ -97,7 +97,12 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "queue": queue,
         "queue_label": TAB_LABELS[queue],
         "tabs": tabs,
-        "filtered": bool(data),
+        "filtered": any(k != "order" for k in data),
+        # the «Приоритет» header sorts by priority, and back
+        "by_priority": data.get("order") == "priority",
+        "priority_sort": _query(
+            data, queue=queue, order=None if data.get("order") == "priority" else "priority"
+        ),
         "hx_target": "#case-table",
         "bulk_form": forms.BulkForm(user=user) if bulk else None,
         "next_url": request.get_full_path(),

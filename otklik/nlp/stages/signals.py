@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -53,16 +55,161 @@ def _count(rx: re.Pattern | None, text: str) -> int:
     return len(rx.findall(text)) if rx is not None else 0
 
 
+# --------------------------------------------------------------------- emergencies
+# A clause ends at sentence punctuation, a comma, a dash or «но», «а», «однако», «зато».
+_CLAUSE_RE = re.compile(r"[.!?;:,()\n]+|\s[—–-]\s|(?<!\w)(?:но|а|однако|зато)(?!\w)")
+
+
+@dataclass(frozen=True)
+class EmergencyRules:
+    """The ``[urgency.emergency]`` section of signals.toml, compiled."""
+
+    markers: tuple[tuple[str, ...], ...]
+    window: int
+    negations: frozenset[str]
+    past: re.Pattern | None
+    ongoing: re.Pattern | None
+    resolved: re.Pattern | None
+    conditional: re.Pattern | None
+    cold_season_outages: frozenset[str]
+    accident_topic: str = ""
+    service_topics: frozenset[str] = frozenset()
+    network_markers: frozenset[str] = frozenset()
+
+
+@functools.cache
+def emergency_rules() -> EmergencyRules:
+    data = resources.lexicon("signals")["urgency"]["emergency"]
+    return EmergencyRules(
+        markers=tuple(tuple(fold(w) for w in m.split()) for m in data["markers"] if m.strip()),
+        window=int(data.get("window", 6)),
+        negations=frozenset(fold(w) for w in data.get("negations", ())),
+        past=_phrase_re(data.get("past", ())),
+        ongoing=_phrase_re(data.get("ongoing", ())),
+        resolved=_phrase_re(data.get("resolved", ())),
+        conditional=_phrase_re(data.get("conditional", ())),
+        cold_season_outages=frozenset(data.get("cold_season_outages", ())),
+        accident_topic=data.get("topic", {}).get("accident", ""),
+        service_topics=frozenset(data.get("topic", {}).get("services", ())),
+        network_markers=frozenset(
+            " ".join(fold(w) for w in m.split()) for m in data.get("topic", {}).get("markers", ())
+        ),
+    )
+
+
+def accident_topic(result: dict, markers: list[str]) -> None:
+    """A service topic becomes the accident topic when a network accident is reported
+    (``[urgency.emergency.topic]``); the service topic is offered first instead."""
+    rules = emergency_rules()
+    before = result.get("topic")
+    if not rules.accident_topic or before not in rules.service_topics:
+        return
+    if not any(m in rules.network_markers for m in markers):
+        return
+    others = [
+        a
+        for a in result.get("alternatives") or []
+        if a.get("topic") not in (before, rules.accident_topic)
+    ]
+    result["alternatives"] = [
+        {"topic": before, "confidence": result.get("topic_confidence")},
+        *others,
+    ][:3]
+    result["topic"] = rules.accident_topic
+    result["topic_rule"] = "emergency"
+
+
+def clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE_RE.split(text) if c and c.strip()]
+
+
+def _cue(rx: re.Pattern | None, clause: str) -> bool:
+    """``rx`` occurs in ``clause`` other than right after «не» («не устранили» is no repair)."""
+    if rx is None:
+        return False
+    return any(not clause[: m.start()].endswith("не ") for m in rx.finditer(clause))
+
+
+def clause_is_live(clause: str, rules: EmergencyRules | None = None) -> bool:
+    """False when the clause speaks of a fault that is over, of the past (unless it says the
+    fault goes on), or of what might happen."""
+    rules = rules or emergency_rules()
+    if _cue(rules.resolved, clause) or _cue(rules.conditional, clause):
+        return False
+    return not (_cue(rules.past, clause) and not _cue(rules.ongoing, clause))
+
+
+def _positions(token: str, words: list[str], lemmas: list[str], index: dict) -> list[int]:
+    """Where ``token`` (a lemma or a form, or with «*» their beginning) stands in the clause."""
+    if token.endswith("*"):
+        stem = token[:-1]
+        return [
+            i
+            for i, (w, lm) in enumerate(zip(words, lemmas, strict=True))
+            if lm.startswith(stem) or w.startswith(stem)
+        ]
+    return index.get(token, [])
+
+
+def _marker_in(marker: tuple[str, ...], words: list[str], lemmas: list[str], index, rules) -> bool:
+    """All the words of ``marker`` within ``rules.window`` words, none of them negated."""
+    places = []
+    for token in marker:
+        found = [
+            i
+            for i in _positions(token, words, lemmas, index)
+            if not (i > 0 and words[i - 1] in rules.negations)
+            and not (i + 1 < len(words) and words[i + 1] == "нет")
+        ]
+        if not found:
+            return False
+        places.append(found)
+    if len(places) == 1:
+        return True
+    return any(
+        len(set(combo)) == len(combo) and max(combo) - min(combo) < rules.window
+        for combo in itertools.product(*places)
+    )
+
+
+def live_clauses(text: str) -> tuple[list[str], list[str]]:
+    """(all the clauses of ``text``, those that speak of a present fault)."""
+    rules = emergency_rules()
+    parts = clauses(text)
+    return parts, [c for c in parts if clause_is_live(c, rules)]
+
+
+def emergency_markers(live: list[str]) -> list[str]:
+    """The accident markers in the ``live`` clauses (lowercase, ё folded): each as written in
+    signals.toml, in the order of the file."""
+    rules = emergency_rules()
+    found: list[str] = []
+    for clause in live:
+        words = WORD_RE.findall(clause)
+        lemmas = [lemma(w) for w in words]
+        index: dict[str, list[int]] = {}
+        for i, (w, lm) in enumerate(zip(words, lemmas, strict=True)):
+            index.setdefault(w, []).append(i)
+            if lm != w:
+                index.setdefault(lm, []).append(i)
+        for marker in rules.markers:
+            name = " ".join(marker)
+            if name not in found and _marker_in(marker, words, lemmas, index, rules):
+                found.append(name)
+    return found
+
+
 def profanity_count(words: list[str]) -> int:
     roots = profanity_roots()
     return sum(1 for w in words if len(w) >= 3 and w.startswith(roots))
 
 
 class ToneUrgencyStage(Stage):
-    """Sentiment (negative / neutral / positive) and urgency (low / medium / high)."""
+    """Sentiment (negative / neutral / positive) and urgency (low / medium / high, and
+    critical for an accident: ``[urgency.emergency]`` of signals.toml)."""
 
     name = "tone"
-    version = "1"
+    version = "2"
 
     def process_one(self, doc: Doc) -> None:
         L = _lists()
@@ -106,14 +253,21 @@ class ToneUrgencyStage(Stage):
         # ---- urgency
         signals: list[str] = []
         u = 0.0
-        n_danger = _count(L["danger"], text)
+        # events (an accident, a danger) count only where the text speaks of the present
+        parts, live = live_clauses(text)
+        # without the clauses about a past, repaired or possible fault (text itself if none)
+        events = text if len(live) == len(parts) else " | ".join(live)
+        markers = emergency_markers(live)
+        emergency = bool(markers)
+        n_danger = _count(L["danger"], events)
         if n_danger:
             u += 0.6 + 0.1 * min(n_danger - 1, 3)
             signals.append("danger")
-        if _count(L["accident"], text):
+        if _count(L["accident"], events):
             u += 0.3
             signals.append("accident")
         month = (doc.received or datetime.now(TZ).date()).month
+        cold_outages = emergency_rules().cold_season_outages
         for kind, rx in L["outage"].items():
             if _count(rx, text):
                 w = 0.3 if kind == "water" else 0.35
@@ -122,10 +276,14 @@ class ToneUrgencyStage(Stage):
                         w *= 1.6
                         if "cold_season" not in signals:
                             signals.append("cold_season")
+                        emergency = emergency or kind in cold_outages
                     elif month in SHOULDER_MONTHS:
                         w *= 1.2
                 u += w
                 signals.append(f"outage_{kind}")
+        if emergency:
+            u += 0.7
+            signals.insert(0, "emergency")
         if _count(L["vulnerable"], text):
             u += 0.15 if u > 0 else 0.05
             signals.append("vulnerable")
@@ -133,9 +291,14 @@ class ToneUrgencyStage(Stage):
             u += 0.15 if u > 0 else 0.05
             signals.append("many_affected")
         u = min(u, 1.0)
-        r["urgency"] = "high" if u >= 0.6 else "medium" if u >= 0.3 else "low"
+        if emergency:
+            r["urgency"] = "critical"
+        else:
+            r["urgency"] = "high" if u >= 0.6 else "medium" if u >= 0.3 else "low"
         r["urgency_score"] = round(u, 3)
         r["urgency_signals"] = signals
+        r["emergency_markers"] = markers
+        accident_topic(r, markers)
 
 
 class ConflictStage(Stage):

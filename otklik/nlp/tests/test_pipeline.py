@@ -59,7 +59,7 @@ def test_one_message_through_every_stage(analyse):
     assert (r["municipality"], r["city_district"]) == ("18401", "18401363")
     assert r["address"] == "ул. Козловская, 12"
     assert r["sentiment"] == "negative"
-    assert r["urgency"] == "high"
+    assert r["urgency"] == "critical"  # no heating in January is an accident
     assert r["conflict"] == ["prosecutor", "repeated"]
     assert [p["type"] for p in r["pii"]] == ["name", "flat", "phone"]
     assert r["text_masked"] == (
@@ -96,4 +96,34 @@ def test_analyse_one_message_for_other_apps():
     from otklik.nlp.pipeline import analyse
 
     r = analyse("Пахнет газом в подъезде, Камышин, ул. Ленина 5", received=date(2026, 2, 1))
-    assert (r["sector"], r["municipality"], r["urgency"]) == ("energy", "18415", "high")
+    assert (r["sector"], r["municipality"], r["urgency"]) == ("energy", "18415", "critical")
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("третий день течёт горячая вода из трубы в подвале, в подъезде пар", "zhkh-hot-water"),
+        ("В подвале прорвало трубу отопления, кипяток заливает подвал", "zhkh-heating-outage"),
+        ("Прорвало стояк горячей воды, весь подъезд в пару", "zhkh-hot-water"),
+    ],
+)
+def test_a_network_accident_takes_the_accident_topic(analyse, text, service):
+    """The taxonomy sends a visible accident to its own topic, the missing service without one
+    to the service's: the service topic the classifier chose is offered first instead."""
+    r = analyse(text, date=date(2026, 3, 6))
+    assert (r["urgency"], r["sector"], r["topic"]) == ("critical", "zhkh", "zhkh-network-accident")
+    assert r["topic_rule"] == "emergency"
+    assert r["alternatives"][0]["topic"] == service
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("нет горячей воды уже неделю", "zhkh-hot-water"),  # no accident
+        ("Третьи сутки нет отопления, батареи ледяные", "zhkh-heating-outage"),  # no visible one
+    ],
+)
+def test_a_service_without_an_accident_keeps_its_topic(analyse, text, topic):
+    r = analyse(text, date=date(2026, 1, 20))
+    assert r["topic"] == topic
+    assert "topic_rule" not in r

@@ -17,7 +17,7 @@ def test_every_admin_role_sees_the_policies(client, make_user, role):
     response = client.get(CHANGELIST)
 
     assert response.status_code == 200
-    assert response.context["cl"].result_count == 9
+    assert response.context["cl"].result_count == 11
 
 
 def test_an_analyst_may_not_change_a_policy(client, make_user):

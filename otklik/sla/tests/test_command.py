@@ -142,7 +142,7 @@ def test_due_on_a_database_without_policies_loads_the_file(region):
         "first_response_due": None,
         "resolution_due": "2026-05-08" + END,
     }
-    assert DeadlinePolicy.objects.count() == 9
+    assert DeadlinePolicy.objects.count() == 11
 
 
 def test_due_follows_a_calendar_override(region, make_user):
@@ -199,4 +199,6 @@ def test_due_without_a_policy_is_a_clear_error(region):
 
 
 def test_load(region):
-    assert run("load") == "Сроки рассмотрения загружены: создано 0, обновлено 0, без изменений 9.\n"
+    assert run("load") == (
+        "Сроки рассмотрения загружены: создано 0, обновлено 0, без изменений 11.\n"
+    )

@@ -15,6 +15,8 @@ CODES = [
     "appeal_59fz",
     "complaint_210fz",
     "complaint_210fz_short",
+    "emergency_message",
+    "emergency_social_post",
     "message",
     "pos_heating_outage",
     "pos_message",
@@ -41,12 +43,12 @@ def _snapshot() -> list[tuple]:
 # --- loading -------------------------------------------------------------------------------------
 def test_first_load_creates_every_policy_of_the_file(empty):
     report = policies_load(actor=None)
-    assert report.created == {"DeadlinePolicy": 9}
+    assert report.created == {"DeadlinePolicy": 11}
     assert report.updated == {}
-    assert report.versions == {"policies.toml": "2026-11-27"}
+    assert report.versions == {"policies.toml": "2026-12-07"}
     assert sorted(DeadlinePolicy.objects.values_list("code", flat=True)) == CODES
     event = AuditEvent.objects.filter(action="sla.policies_load").latest("id")
-    assert event.data["created"] == {"DeadlinePolicy": 9}
+    assert event.data["created"] == {"DeadlinePolicy": 11}
 
 
 def test_the_law_as_loaded(region):
@@ -85,7 +87,7 @@ def test_second_load_changes_nothing(region):
     report = policies_load(actor=None)
     assert report.created == {}
     assert report.updated == {}
-    assert report.unchanged == {"DeadlinePolicy": 9}
+    assert report.unchanged == {"DeadlinePolicy": 11}
     assert _snapshot() == before
 
 
@@ -99,15 +101,15 @@ def test_a_changed_file_updates_only_the_changed_policy(region, tmp_path):
     )
     report = policies_load(actor=None, path=path)
     assert report.updated == {"DeadlinePolicy": 1}
-    assert report.unchanged == {"DeadlinePolicy": 8}
+    assert report.unchanged == {"DeadlinePolicy": 10}
     assert policy_get(code="pos_message").resolution_length == 12
     assert policy_get(code="message").resolution_length == 10
 
 
 def test_load_if_empty_loads_only_an_empty_table(empty):
-    assert policies_load_if_empty().created == {"DeadlinePolicy": 9}
+    assert policies_load_if_empty().created == {"DeadlinePolicy": 11}
     assert policies_load_if_empty() is None
-    assert DeadlinePolicy.objects.count() == 9
+    assert DeadlinePolicy.objects.count() == 11
 
 
 GOOD = """
@@ -131,6 +133,7 @@ legal_basis = "тест"
         (GOOD.replace('"message"', '"letter"'), "«input_kind» = 'letter'"),
         (GOOD.replace('"phone"', '"fax"'), "неизвестный канал «fax»"),
         (GOOD + 'topic = "no-such-topic"\n', "неизвестная тема «no-such-topic»"),
+        (GOOD + 'priority = "urgent"\n', "неизвестный приоритет «urgent», возможны: critical"),
         (GOOD + "resolutoin = 3\n", "неизвестные поля: resolutoin"),
         (GOOD.replace("resolution = 10", "resolution = 0"), "«resolution» должно быть целым"),
         (GOOD.replace('legal_basis = "тест"', ""), "нет обязательного поля «legal_basis»"),
@@ -195,6 +198,46 @@ def test_policy_for_picks_the_most_specific(region, kind, channel, topic, code):
     assert policy_for(kind=kind, channel=channel, topic=topic, on=dt.date(2026, 5, 8)).code == code
 
 
+@pytest.mark.parametrize(
+    ("kind", "channel", "topic", "priority", "code"),
+    [
+        # an accident: the emergency policy beats even the ПОС subcategory's own
+        ("message", "pos", "zhkh-heating-outage", "critical", "emergency_message"),
+        ("message", "web", "zhkh-hot-water", "critical", "emergency_message"),
+        ("message", "telegram", None, "critical", "emergency_message"),
+        ("publication", "vk", None, "critical", "emergency_social_post"),
+        # other priorities never take it
+        ("message", "web", "zhkh-hot-water", "high", "message"),
+        ("message", "pos", "zhkh-heating-outage", "normal", "pos_heating_outage"),
+        ("publication", "vk", None, "low", "social_post"),
+        # the law's deadlines stay the law's
+        ("appeal_59fz", "web", None, "critical", "appeal_59fz"),
+        ("complaint_210fz", "web", None, "critical", "complaint_210fz"),
+    ],
+)
+def test_policy_for_an_accident(region, kind, channel, topic, priority, code):
+    chosen = policy_for(
+        kind=kind, channel=channel, topic=topic, priority=priority, on=dt.date(2026, 5, 8)
+    )
+    assert chosen.code == code
+
+
+def test_the_emergency_deadline_as_loaded(region):
+    p = policy_get(code="emergency_message")
+    assert (p.input_kind, p.channel, p.topic, p.priority) == ("message", "", "", "critical")
+    assert (p.basis, p.unit, p.resolution_length) == (Basis.RECEIPT, Unit.CALENDAR_HOURS, 24)
+    assert (p.first_response_length, p.first_response_unit) == (1, Unit.CALENDAR_HOURS)
+    assert p.pause_states == ["awaiting_citizen"]
+    post = policy_get(code="emergency_social_post")
+    assert (post.input_kind, post.priority, post.resolution_length, post.unit) == (
+        "publication",
+        "critical",
+        24,
+        Unit.CALENDAR_HOURS,
+    )
+    assert post.pause_states == []
+
+
 LADDER = """
 [[policy]]
 code = "{code}"
@@ -208,15 +251,21 @@ legal_basis = "тест"
 """
 
 
-def test_specificity_ladder(empty, tmp_path):
+def load_ladder(tmp_path, *rungs: tuple[str, str, int]) -> None:
+    """Load policies of kind «message» from (code, extra lines, resolution) only."""
     path = tmp_path / "policies.toml"
-    path.write_text(
-        LADDER.format(code="kind", extra="", n=1)
-        + LADDER.format(code="kind-channel", extra='channel = "pos"', n=2)
-        + LADDER.format(code="kind-topic", extra='topic = "zhkh-elevator"', n=3)
-        + LADDER.format(code="all", extra='channel = "pos"\ntopic = "zhkh-elevator"', n=4)
-    )
+    path.write_text("".join(LADDER.format(code=c, extra=e, n=n) for c, e, n in rungs))
     policies_load(actor=None, path=path)
+
+
+def test_specificity_ladder(empty, tmp_path):
+    load_ladder(
+        tmp_path,
+        ("kind", "", 1),
+        ("kind-channel", 'channel = "pos"', 2),
+        ("kind-topic", 'topic = "zhkh-elevator"', 3),
+        ("all", 'channel = "pos"\ntopic = "zhkh-elevator"', 4),
+    )
 
     def pick(channel, topic):
         return policy_for(kind="message", channel=channel, topic=topic).code
@@ -228,6 +277,28 @@ def test_specificity_ladder(empty, tmp_path):
     assert pick("pos", None) == "kind-channel"
     assert pick("web", "zhkh-roof-leak") == "kind"
     assert pick(None, None) == "kind"
+
+
+def test_a_priority_policy_outranks_channel_and_topic(empty, tmp_path):
+    load_ladder(
+        tmp_path,
+        ("kind", "", 1),
+        ("all", 'channel = "pos"\ntopic = "zhkh-elevator"', 4),
+        ("accident", 'priority = "critical"', 1),
+        # the same kind, channel and topic as "all", told apart by the priority: no overlap
+        ("all-high", 'channel = "pos"\ntopic = "zhkh-elevator"\npriority = "high"', 2),
+    )
+
+    def pick(priority):
+        return policy_for(
+            kind="message", channel="pos", topic="zhkh-elevator", priority=priority
+        ).code
+
+    assert pick("critical") == "accident"
+    assert pick("high") == "all-high"
+    assert pick("normal") == "all"
+    assert pick(None) == "all"
+    assert policy_for(kind="message", channel="web", priority="high").code == "kind"
 
 
 def test_a_change_of_the_law_by_validity_dates(empty, tmp_path):
@@ -286,5 +357,6 @@ def test_which_policies_stop_the_clock_while_the_author_is_asked(region):
         "pos_water_outage",
         "pos_power_outage",
         "message",
+        "emergency_message",
     }
     assert {tuple(states) for states in pausing.values() if states} == {("awaiting_citizen",)}
