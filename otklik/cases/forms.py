@@ -8,11 +8,14 @@ from django import forms
 from django.utils import timezone
 
 from otklik.cases.choices import Priority
+from otklik.cases.limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, chars, length_validator
 from otklik.cases.models import RoutingRule
 from otklik.core.widgets import PrerenderedMixin, PrerenderedSelect, PrerenderedSelectMultiple
 from otklik.directory import selectors as directory
 
 TEXTAREA = {"rows": 3}
+REASON = [length_validator(NOTE_MAX_LENGTH, "причины")]
+COMMENT = [length_validator(NOTE_MAX_LENGTH, "комментария")]
 SCORE_CHOICES = [("", "без оценки"), *[(str(n), str(n)) for n in range(1, 6)]]
 
 
@@ -66,7 +69,9 @@ class AcceptForm(_WithOrganizations):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Причина", widget=forms.Textarea(attrs=TEXTAREA))
+    reason = forms.CharField(
+        label="Причина", widget=forms.Textarea(attrs=TEXTAREA), validators=REASON
+    )
 
 
 class AssignForm(_WithOrganizations):
@@ -103,6 +108,8 @@ class AnswerForm(forms.Form):
     text = forms.CharField(
         label="Текст ответа",
         widget=forms.Textarea(attrs={"rows": 8, "id": "answer-text"}),
+        validators=[length_validator(ANSWER_MAX_LENGTH, "ответа")],
+        help_text=f"Не больше {chars(ANSWER_MAX_LENGTH)}; подробности можно приложить файлом.",
     )
     intermediate = forms.BooleanField(
         label="Промежуточный ответ (работа продолжается)", required=False
@@ -127,7 +134,10 @@ class ModerateForm(forms.Form):
         required=False,
     )
     reason = forms.CharField(
-        label="Что доработать", required=False, widget=forms.Textarea(attrs=TEXTAREA)
+        label="Что доработать",
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        validators=[length_validator(NOTE_MAX_LENGTH, "замечания")],
     )
 
 
@@ -161,13 +171,17 @@ class RedirectForm(_WithOrganizations):
     reason = forms.CharField(
         label="Обоснование (почему это компетенция другой организации)",
         widget=forms.Textarea(attrs=TEXTAREA),
+        validators=REASON,
     )
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "принять"), ("refuse", "отказать")])
     comment = forms.CharField(
-        label="Комментарий ЦУР", required=False, widget=forms.Textarea(attrs=TEXTAREA)
+        label="Комментарий ЦУР",
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        validators=COMMENT,
     )
 
 
@@ -175,6 +189,7 @@ class RequestInfoForm(forms.Form):
     question = forms.CharField(
         label="Вопрос заявителю (что нужно уточнить)",
         widget=forms.Textarea(attrs=TEXTAREA),
+        validators=[length_validator(NOTE_MAX_LENGTH, "вопроса")],
         help_text="Уйдёт заявителю в канал обращения. Пока ждём ответа, срок приостанавливается, "
         "если это допускает правило сроков.",
     )
@@ -184,6 +199,7 @@ class ResumeForm(forms.Form):
     reason = forms.CharField(
         label="Почему возобновляем без ответа заявителя",
         widget=forms.Textarea(attrs=TEXTAREA),
+        validators=REASON,
     )
 
 
@@ -192,6 +208,7 @@ class ExtendForm(forms.Form):
     reason = forms.CharField(
         label="Обоснование (почему нужен дополнительный срок)",
         widget=forms.Textarea(attrs=TEXTAREA),
+        validators=REASON,
     )
 
 
@@ -205,7 +222,9 @@ BULK_ACTIONS = [
 class BulkForm(_WithOrganizations):
     action = forms.ChoiceField(label="Действие", choices=BULK_ACTIONS)
     cases = forms.MultipleChoiceField(required=False)  # numbers; checked by the selector
-    reason = forms.CharField(label="Причина (для «ответ не требуется»)", required=False)
+    reason = forms.CharField(
+        label="Причина (для «ответ не требуется»)", required=False, validators=REASON
+    )
     organization = OrganizationChoiceField(
         label="Организация (для «назначить»)",
         queryset=None,

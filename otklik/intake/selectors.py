@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -82,6 +83,38 @@ def message_list(*, user: Any, filters: MessageFilters | None = None) -> QuerySe
 def message_get(*, user: Any, pk: int) -> Message | None:
     """One message ``user`` may see; out of scope is indistinguishable from missing (None)."""
     return message_list(user=user).select_related("author").filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    """The case of a message, as the message page links to it."""
+
+    number: str
+    url: str
+    status: str  # in Russian
+
+
+# The cases app (above the intake) says where a message's case is, for a user who may see it:
+# ``linker(user=…, message=…)`` → ``CaseLink``, or None when the user may not see the case. It
+# registers its linker in ``AppConfig.ready()``; the intake never imports it.
+CASE_LINKERS: list[Callable[..., CaseLink | None]] = []
+
+
+def register_case_linker(linker: Callable[..., CaseLink | None]) -> None:
+    if linker not in CASE_LINKERS:
+        CASE_LINKERS.append(linker)
+
+
+def message_case_link(*, user: Any, message: Message) -> CaseLink | None:
+    """The link to ``message``'s case when it has one that ``user`` may see, else None (the
+    page then says nothing of a case: one out of the user's sight is not hinted at)."""
+    if message.case_id is None:
+        return None
+    for linker in CASE_LINKERS:
+        link = linker(user=user, message=message)
+        if link is not None:
+            return link
+    return None
 
 
 def message_author_visible(*, user: Any) -> bool:

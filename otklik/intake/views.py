@@ -19,6 +19,7 @@ from otklik.intake.parsing import body_files_shortened
 from otklik.intake.selectors import (
     applicant_shown,
     delivery_body_for,
+    message_case_link,
     message_get,
     message_list,
     quarantine_get,
@@ -52,6 +53,7 @@ def message_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "message": message,
             "applicant": applicant_shown(user=request.user, contact=message.author),
+            "case_link": message_case_link(user=request.user, message=message),
         },
     )
 

@@ -9,7 +9,9 @@ of its own: the check fails, the transaction rolls back, nothing changed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -181,6 +183,58 @@ def problem_cases_add(
     if numbers:
         audit_log(actor=actor, action="problem.cases_add", target=problem, data={"cases": numbers})
     return numbers
+
+
+# A case number as the case pages take it: the year, a dash, the serial («2026-0000123»).
+CASE_NUMBER_RE = re.compile(r"^[0-9]{4}-[0-9]{1,12}$")
+
+
+@dataclass
+class CasesByNumbers:
+    """What became of each number given to ``problem_cases_add_numbers``."""
+
+    added: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)  # were in the problem before
+    # no such case, or one out of the actor's sight: not told apart (no hint that it exists)
+    not_found: list[str] = field(default_factory=list)
+    malformed: list[str] = field(default_factory=list)  # not a case number at all
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.already or self.not_found or self.malformed)
+
+
+@transaction.atomic
+def problem_cases_add_numbers(
+    *, actor: Any, problem: Problem, numbers: Iterable[str], how: str = ProblemSource.MANUAL
+) -> CasesByNumbers:
+    """Join the cases of ``numbers`` (typed by hand) to the problem: those that can be joined
+    are; the others are named in the result, by why not. «№» before a number is allowed."""
+    problem = _locked(problem, actor)
+    result = CasesByNumbers()
+    wanted: list[str] = []
+    for raw in numbers:
+        number = raw.strip().lstrip("№").strip()
+        if not number or number in wanted or raw in result.malformed:
+            continue
+        if CASE_NUMBER_RE.match(number):
+            wanted.append(number)
+        else:
+            result.malformed.append(raw)
+    found = {
+        c.number: c
+        for c in visible_to(Case.objects.filter(number__in=wanted), actor, Action.CASE_VIEW)
+    }
+    have = set(problem.links.filter(case__number__in=wanted).values_list("case__number", flat=True))
+    result.not_found = [n for n in wanted if n not in found]
+    result.already = [n for n in wanted if n in found and n in have]
+    joining = [found[n] for n in wanted if n in found and n not in have]
+    result.added = _link(problem, joining, how, actor)
+    if result.added:
+        audit_log(
+            actor=actor, action="problem.cases_add", target=problem, data={"cases": result.added}
+        )
+    return result
 
 
 @transaction.atomic

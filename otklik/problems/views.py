@@ -142,7 +142,7 @@ def _guess(cases: list[Case]) -> dict:
 @dataclass(frozen=True)
 class Verb:
     run: Callable[[HttpRequest, Problem, Any], Any]  # the service call, with the parsed data
-    done: Callable[[Any], str] | str  # what the page says about the result
+    done: Callable[[Any], str] | str  # what the page says about the result ("": run said it)
     form: type[django_forms.Form] | None = None  # parses the POST (None: ``run`` reads it)
     invalid: str = ""  # what the page says when the form is invalid
 
@@ -162,12 +162,27 @@ def _measure_done(request: HttpRequest, problem: Problem, d: dict) -> Any:
     )
 
 
-def _cases_add(request: HttpRequest, problem: Problem, post: Any) -> list:
+def _cases_add(request: HttpRequest, problem: Problem, post: Any) -> str:
+    """The numbers that can be joined are; the others are named, each by why not."""
     numbers = _numbers(post.get("numbers", ""))
-    cases = selectors.cases_by_numbers(user=request.user, numbers=numbers)
-    if len(cases) != len(set(numbers)):
-        raise ApplicationError("Некоторых номеров нет или они вне вашей зоны.")
-    return services.problem_cases_add(actor=request.user, problem=problem, cases=cases)
+    if not numbers:
+        raise ApplicationError("Введите номера инцидентов через пробел или запятую.")
+    result = services.problem_cases_add_numbers(
+        actor=request.user, problem=problem, numbers=numbers
+    )
+    refused = [
+        (result.already, "уже в проблеме"),
+        (result.not_found, "нет такого инцидента или он вам недоступен"),
+        ([f"«{m}»" for m in result.malformed], "не номер инцидента (нужен вид 2026-0000123)"),
+    ]
+    why = "; ".join(f"{', '.join(items)} — {reason}" for items, reason in refused if items)
+    if not result.added:
+        raise ApplicationError(f"Инциденты не добавлены: {why}.")
+    added = f"Добавлено инцидентов: {len(result.added)} ({', '.join(result.added)})."
+    if why:  # some joined, some not: one warning tells both
+        messages.warning(request, f"{added} Не добавлены: {why}.")
+        return ""
+    return added
 
 
 def _cases_remove(request: HttpRequest, problem: Problem, post: Any) -> list:
@@ -193,7 +208,7 @@ VERBS: dict[str, Verb] = {
     "measure_done": Verb(
         _measure_done, "Мера отмечена выполненной.", forms.MeasureDoneForm, "Нет такой меры."
     ),
-    "cases_add": Verb(_cases_add, lambda added: f"Добавлено инцидентов: {len(added)}."),
+    "cases_add": Verb(_cases_add, lambda said: said),
     "cases_remove": Verb(_cases_remove, lambda removed: f"Убрано инцидентов: {len(removed)}."),
     "indicators": Verb(
         lambda r, p, d: services.problem_indicators_set(
@@ -225,7 +240,9 @@ def problem_verb_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, spec.done(result) if callable(spec.done) else spec.done)
+        done = spec.done(result) if callable(spec.done) else spec.done
+        if done:
+            messages.success(request, done)
     return redirect("problems:detail", pk=problem.pk)
 
 

@@ -65,6 +65,16 @@ def export_links(context, key: str, **extra) -> dict:
     }
 
 
+@register.inclusion_tag("analytics/_bar.html")
+def bar(value, largest, label: str = "") -> dict:
+    """A bar of ``value`` against the ``largest`` of its table (the largest fills its track),
+    with ``label`` beside it; a value above zero keeps a visible minimum (CSS ``.bar``)."""
+    value, largest = value or 0, largest or 0
+    width = 100 * value / largest if value > 0 and largest > 0 else 0
+    # a string: a float in a template is localised («33,3»), which CSS does not read
+    return {"width": f"{width:.1f}", "zero": width == 0, "label": label or value}
+
+
 @register.filter
 def pct(value) -> str:
     return "—" if value is None else f"{round(value * 100)} %"

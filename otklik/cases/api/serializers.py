@@ -1,7 +1,10 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from otklik.cases.choices import Priority
+from otklik.cases.limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, too_long
 from otklik.cases.models import Answer, Case, CaseEvent, CasePause, RoutingRule
 from otklik.cases.selectors import CASE_VERBS, case_actions
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
@@ -131,6 +134,13 @@ def _org():
     return serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
 
 
+def _text(what: str, limit: int = NOTE_MAX_LENGTH, **kwargs: Any) -> serializers.CharField:
+    """A staff text with its limit (in the schema too), refused in the words of the service."""
+    return serializers.CharField(
+        max_length=limit, error_messages={"max_length": too_long(what, limit)}, **kwargs
+    )
+
+
 class AcceptIn(serializers.Serializer):
     organization = serializers.SlugRelatedField(
         slug_field="code",
@@ -143,7 +153,7 @@ class AcceptIn(serializers.Serializer):
 
 
 class ReasonIn(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = _text("причины")
 
 
 class AssignIn(serializers.Serializer):
@@ -155,29 +165,29 @@ class AssignIn(serializers.Serializer):
 
 class RedirectIn(serializers.Serializer):
     organization = _org()
-    reason = serializers.CharField()
+    reason = _text("причины")
 
 
 class DecisionIn(serializers.Serializer):
     accept = serializers.BooleanField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = _text("комментария", required=False, allow_blank=True, default="")
 
 
 class RequestInfoIn(serializers.Serializer):
-    question = serializers.CharField(help_text="what the author is asked (sent through the outbox)")
+    question = _text("вопроса", help_text="what the author is asked (sent through the outbox)")
 
 
 class ResumeIn(serializers.Serializer):
-    reason = serializers.CharField(help_text="why work resumes without the author's reply")
+    reason = _text("причины", help_text="why work resumes without the author's reply")
 
 
 class ExtendIn(serializers.Serializer):
     days = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField()
+    reason = _text("причины")
 
 
 class AnswerIn(serializers.Serializer):
-    text = serializers.CharField()
+    text = _text("ответа", ANSWER_MAX_LENGTH)
     intermediate = serializers.BooleanField(required=False, default=False)
 
 
@@ -186,8 +196,8 @@ class ModerateIn(serializers.Serializer):
     quality_score = serializers.IntegerField(
         min_value=1, max_value=5, required=False, allow_null=True
     )
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="required to return"
+    reason = _text(
+        "замечания", required=False, allow_blank=True, default="", help_text="required to return"
     )
 
 

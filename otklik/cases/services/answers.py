@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from otklik.cases.choices import AnswerStatus, CaseStatus
+from otklik.cases.limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, text_within
 from otklik.cases.models import (
     Answer,
     AnswerAttachment,
@@ -66,7 +67,7 @@ def answer_submit(
     where it is; a final one moves it to «answer moderation»)."""
     case = lock(case)
     require(actor, Action.CASE_WORK, case)
-    text = (text or "").strip()
+    text = text_within(text, limit=ANSWER_MAX_LENGTH, what="ответа")
     if len(text) < 20:
         raise ApplicationError("Ответ слишком короткий: опишите, что сделано или будет сделано.")
     if case.organization_id is None:
@@ -126,7 +127,7 @@ def answer_return(
     case = lock(answer.case)
     require(actor, Action.ANSWER_MODERATE, case)
     answer = _pending_answer(case, answer)
-    reason = (reason or "").strip()
+    reason = text_within(reason, limit=NOTE_MAX_LENGTH, what="замечания")
     if not reason:
         raise ApplicationError("Укажите, что нужно доработать в ответе.")
     answer.status = AnswerStatus.RETURNED

@@ -16,6 +16,7 @@ from otklik.cases.choices import (
     Priority,
     RedirectStatus,
 )
+from otklik.cases.limits import NOTE_MAX_LENGTH, text_within
 from otklik.cases.models import Case, CaseRequest, ExtensionRequest, RedirectRequest
 from otklik.cases.selectors import case_extension_limit
 from otklik.cases.services.common import check_transition, lock, move, record, require
@@ -28,7 +29,7 @@ from otklik.intake.models import Message
 
 
 def _need_reason(reason: str, what: str) -> str:
-    reason = (reason or "").strip()
+    reason = text_within(reason, limit=NOTE_MAX_LENGTH, what="причины")
     if not reason:
         raise ApplicationError(f"Укажите причину: {what}.")
     return reason
@@ -199,6 +200,11 @@ def _pending_request(model: type[CaseRequest], request: CaseRequest, *, actor: A
     return request, case
 
 
+def _comment(comment: str) -> str:
+    """The ЦУР's comment on a decision (optional, but not a book)."""
+    return text_within(comment, limit=NOTE_MAX_LENGTH, what="комментария")
+
+
 def _decided(request: CaseRequest, *, actor: Any, status: str, comment: str) -> None:
     request.status = status
     request.decided_by = actor if getattr(actor, "pk", None) else None
@@ -240,6 +246,7 @@ def redirect_decide(
 ) -> RedirectRequest:
     """The ЦУР accepts the redirect (the case moves) or refuses an unjustified one."""
     request, case = _pending_request(RedirectRequest, request, actor=actor)
+    comment = _comment(comment)
     if not accept:
         _need_reason(comment, "почему переадресация не обоснована")
     _decided(
@@ -298,6 +305,7 @@ def extension_decide(
     *, request: ExtensionRequest, actor: Any, approve: bool, comment: str = ""
 ) -> ExtensionRequest:
     request, case = _pending_request(ExtensionRequest, request, actor=actor)
+    comment = _comment(comment)
     if approve and case.extension_days + request.days > case_extension_limit(case=case):
         raise ApplicationError("Продление превысит допустимый законом срок.")
     _decided(

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus
+from otklik.cases.limits import NOTE_MAX_LENGTH, text_within
 from otklik.cases.models import Case, CasePause
 from otklik.cases.outbox import outbox_queue
 from otklik.cases.selectors import case_pause_states
@@ -38,7 +39,7 @@ def case_request_info(
     case = lock(case)
     require(actor, Action.CASE_WORK, case)
     check_transition(case, "request_info")
-    question = (question or "").strip()
+    question = text_within(question, limit=NOTE_MAX_LENGTH, what="вопроса")
     if len(question) < QUESTION_MIN_LENGTH:
         raise ApplicationError("Сформулируйте вопрос заявителю: какие сведения нужны и зачем.")
     now = now or timezone.now()
@@ -76,7 +77,7 @@ def case_resume(
     if actor is not None:
         require(actor, Action.CASE_WORK, case)
     check_transition(case, "resume")
-    reason = (reason or "").strip()
+    reason = text_within(reason, limit=NOTE_MAX_LENGTH, what="причины")
     if reply is None and not reason and actor is not None:
         raise ApplicationError("Укажите, почему работа возобновлена (например, сведения получены).")
     data = {"message_id": reply.pk} if reply is not None else {"by_hand": True}

@@ -1,8 +1,9 @@
 """How cases read at a glance: deadline indicators and the timeline in Russian.
 
 ``{% load cases_ui %}`` gives ``{% deadline case %}`` (the answer deadline of a case),
-``{% due_badge due done_at %}`` (any other due time) and the ``status_tag`` filter; the views use
-``timeline`` to turn ``CaseEvent`` rows into Russian lines.
+``{% due_badge due done_at %}`` (any other due time), ``{% folded text "css-class" %}`` (a long
+text folded to its beginning) and the ``status_tag`` filter; the views use ``timeline`` to turn
+``CaseEvent`` rows into Russian lines.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django import template
 from django.utils import timezone
 
 from otklik.cases.choices import WAITING_STATES, CaseStatus, Priority
+from otklik.cases.limits import chars
 from otklik.cases.models import Case, CaseEvent
 
 register = template.Library()
@@ -114,6 +116,29 @@ STATUS_TONE = {
     S.NO_ANSWER: "off",
     S.MERGED: "off",
 }
+
+
+# A text longer than this is shown folded: its first ``FOLD_AT`` characters (cut after a word
+# when one ends in the last fifth), the whole of it behind «Показать полностью».
+FOLD_AT = 1000
+
+
+def fold_head(text: str, limit: int = FOLD_AT) -> str | None:
+    """The beginning shown of a long ``text``; None when the text is short enough to show."""
+    if len(text) <= limit:
+        return None
+    head = text[:limit]
+    cut = max(head.rfind(" "), head.rfind("\n"))
+    if cut >= limit * 4 // 5:
+        head = head[:cut]
+    return head.rstrip(" \n,;:—-")
+
+
+@register.inclusion_tag("cases/_folded.html")
+def folded(text: str, css: str = "") -> dict[str, Any]:
+    """``text`` in a ``<p class=css>``; a long one folded in a ``<details>`` (no script)."""
+    text = text or ""
+    return {"text": text, "head": fold_head(text), "size": chars(len(text)), "css": css}
 
 
 @register.filter

@@ -1,17 +1,22 @@
-"""What the case views share: the case of the URL, the form errors in Russian, the way back."""
+"""What the case views share: the case of the URL, the form errors in Russian, the way back;
+and the link from a message's page to its case (``intake.selectors.register_case_linker``)."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from otklik.cases.models import Case
 from otklik.cases.selectors import case_get
 from otklik.core.exceptions import NotFound
+from otklik.intake.models import Message
+from otklik.intake.selectors import CaseLink
 
 NUMBER_RE = re.compile(r"^[0-9]{4}-[0-9]+$")
 
@@ -48,3 +53,16 @@ def back_to(request: HttpRequest, case: Case) -> HttpResponse:
     except NotFound:
         return redirect("cases:list")
     return redirect("cases:detail", number=case.number)
+
+
+def message_case_link(*, user: Any, message: Message) -> CaseLink | None:
+    """The case page of ``message``'s case, if ``user`` may see the case."""
+    try:
+        case = case_get(user=user, pk=message.case_id)
+    except NotFound:
+        return None
+    return CaseLink(
+        number=case.number,
+        url=reverse("cases:detail", args=[case.number]),
+        status=case.get_status_display(),
+    )
