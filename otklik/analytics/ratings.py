@@ -8,6 +8,20 @@ from dataclasses import dataclass
 
 INDICATORS = ("quantity", "speed", "quality", "completeness")
 
+# The parameters of the formulas as the methodology page names them (letters of the description).
+PARAMETER_LABELS = {
+    "speed_on_time": "a — вес доли ответов в срок в скорости (S)",
+    "norm_hours": "норма часов до ответа в скорости (S)",
+    "quality_returned": "b — вес доли ответов, не возвращённых модерацией, в качестве (K)",
+    "satisfaction": "c — вес оценки заявителей в качестве (K)",
+}
+
+
+def parameter_rows(parameters: dict) -> list[tuple[str, object]]:
+    """``(Russian name, value)`` of each parameter of a methodology, in the order above."""
+    known = [(PARAMETER_LABELS[k], parameters[k]) for k in PARAMETER_LABELS if k in parameters]
+    return known + [(k, v) for k, v in parameters.items() if k not in PARAMETER_LABELS]
+
 
 @dataclass(frozen=True)
 class Method:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from otklik.analytics import exports, measures, selectors
 from otklik.analytics.selectors import Period, Slice
@@ -33,6 +34,15 @@ def month_title(period: Period) -> str:
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)} %"
+
+
+def _num(value: Any) -> str:
+    """A number as the site writes it (Django's Russian format: a decimal comma)."""
+    if value is None:
+        return "—"
+    if isinstance(value, float | Decimal):
+        return formats.number_format(value)
+    return str(value)
 
 
 _hours = measures.duration_text
@@ -149,7 +159,7 @@ class _Pdf:
             pdf.set_fill_color(46, 107, 176)
             pdf.rect(pdf.l_margin + label_w, y + 1, max(0.5, bar_w * value / top), row_h - 2, "F")
             pdf.set_xy(pdf.l_margin + label_w + bar_w, y)
-            pdf.cell(value_w, row_h, f"{value:g}{unit}", align="R")
+            pdf.cell(value_w, row_h, f"{_num(value)}{unit}", align="R")
             pdf.set_xy(pdf.l_margin, y + row_h)
         pdf.ln(2)
 
@@ -177,7 +187,7 @@ class _Pdf:
                 pdf.rect(x, y0 + height - h, bar, h, "F")
             pdf.set_font("DejaVu", "", 7)
             pdf.set_xy(x0 + i * slot, y0 + height - h - 4)
-            pdf.cell(slot, 4, f"{value:g}", align="C")
+            pdf.cell(slot, 4, _num(value), align="C")
             pdf.set_xy(x0 + i * slot, y0 + height + 1)
             pdf.cell(slot, 4, label, align="C")
         pdf.set_xy(pdf.l_margin, y0 + height + 8)
@@ -205,7 +215,7 @@ class _Pdf:
             for row in (columns, *rows):
                 r = t.row()
                 for value in row:
-                    r.cell("—" if value is None else str(value))
+                    r.cell(_num(value))
         self.pdf.ln(2)
 
     def output(self) -> bytes:
@@ -300,7 +310,7 @@ def monthly_report(*, user: Any, period: Period) -> bytes:
         [
             ("Ответили на опрос", str(sat["total"]["surveys"])),
             ("Проблема решена", _pct(sat["total"]["solved_share"])),
-            ("Средняя оценка", str(sat["total"]["rating_avg"] or "—")),
+            ("Средняя оценка", _num(sat["total"]["rating_avg"])),
         ]
     )
     doc.table(

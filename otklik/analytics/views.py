@@ -262,6 +262,7 @@ def rating_publish_view(request: HttpRequest) -> HttpResponse:
 def methodology_view(request: HttpRequest) -> HttpResponse:
     from otklik.analytics.forms import MethodologyForm
     from otklik.analytics.models import RatingMethodology
+    from otklik.analytics.ratings import parameter_rows
     from otklik.analytics.services import methodology_save
     from otklik.core.permissions import can
 
@@ -291,6 +292,7 @@ def methodology_view(request: HttpRequest) -> HttpResponse:
         "analytics/methodology.html",
         {
             "current": current,
+            "parameters": parameter_rows(current.parameters) if current else [],
             "versions": RatingMethodology.objects.all()[:20],
             "form": form,
         },

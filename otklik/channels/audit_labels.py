@@ -1,7 +1,7 @@
 """How the audit log names the channels' events (see ``otklik/audit/registry.py``); the
 adapters' own events are named here too, as the channels base describes its family."""
 
-from otklik.audit.registry import actions_register, target_register
+from otklik.audit.registry import actions_register, fields_register, target_register
 
 actions_register(
     {
@@ -12,6 +12,13 @@ actions_register(
         "telegram.consent_hold": "Telegram: сообщение ждёт согласия автора",
         "telegram.consent_refuse": "Telegram: автор не дал согласия",
         "webform.report": "Сообщение с веб-формы",
+    }
+)
+fields_register(
+    {
+        "consent_version": "редакция текста согласия",
+        "followed": "присоединено к инциденту",
+        "photos": "фотографий",
     }
 )
 target_register("channels_imports.importbatch", label="загрузка выгрузки")

@@ -7,17 +7,19 @@ from __future__ import annotations
 from django.urls import reverse
 
 from otklik.audit.registry import TargetRef, actions_register, target_register
-from otklik.intake.models import Delivery, Message
+from otklik.intake.models import Delivery, Message, readable_channel_number
 
 
 def _messages(ids: list[str]) -> dict[str, TargetRef]:
     rows = Message.objects.filter(pk__in=ids).values_list("pk", "channel__name", "external_id")
     return {
         str(pk): TargetRef(
-            f"сообщение № {pk} ({channel}, {external_id})",
+            f"сообщение № {pk} ({', '.join(filter(None, (channel, number)))})",
             reverse("intake:message_detail", args=[pk]),
         )
-        for pk, channel, external_id in rows
+        for pk, channel, number in (
+            (pk, channel, readable_channel_number(external_id)) for pk, channel, external_id in rows
+        )
     }
 
 

@@ -7,9 +7,19 @@ A delivery is stored before anything parses it; what cannot be parsed stays in t
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 
 from otklik.core.models import BaseModel
+
+# A channel number that is a UUID (the web form's submission id) is for machines, not for people.
+_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+def readable_channel_number(external_id: str) -> str:
+    """The channel's number of a message as people can read it out; "" for a UUID."""
+    return "" if _UUID_RE.search(external_id or "") else external_id
 
 
 class DeliveryStatus(models.TextChoices):
@@ -205,6 +215,20 @@ class Message(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.channel.code}:{self.external_id}"
+
+    @property
+    def channel_number(self) -> str:
+        """The channel's number as people can read it out ("" where it is a UUID)."""
+        return readable_channel_number(self.external_id)
+
+    @property
+    def number(self) -> str:
+        """The number shown on the message's page: the channel's own, or, where the channel
+        numbers by a UUID (the web form), the number of its case, which is what the citizen is
+        told ("" while the message has no case). Reads the case: not for lists."""
+        if self.channel_number or not self.case_id:
+            return self.channel_number
+        return self.case.number
 
 
 class Attachment(BaseModel):

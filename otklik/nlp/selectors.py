@@ -164,6 +164,7 @@ def case_analysis(*, case: Any, user: Any) -> dict | None:
     from otklik.core.permissions import can
     from otklik.directory.models import Sector, Topic
     from otklik.nlp.models import MessageAnalysis
+    from otklik.nlp.text import surface_forms
 
     analysis = (
         MessageAnalysis.objects.filter(message__case=case)
@@ -201,7 +202,7 @@ def case_analysis(*, case: Any, user: Any) -> dict | None:
         "topic": topics.get(analysis.topic_code),
         "topic_pct": _pct(analysis.topic_confidence),
         "triage": analysis.triage,
-        "words": r.get("explanation") or [],
+        "words": surface_forms(r.get("text_masked") or "", r.get("explanation") or []),
         "place": ", ".join(
             p
             for p in (r.get("municipality_name"), r.get("city_district_name"), r.get("address"))
@@ -219,6 +220,8 @@ def case_analysis(*, case: Any, user: Any) -> dict | None:
         "may_correct": may_correct,
         "offers": offers[:3],
         "topic_choices": topic_choices if may_correct else (),  # called by the template cache
+        # the versions of the stages: for those who look after the models, never for operators
+        "technical": can(user, Action.MODEL_VIEW),
         "classifier": analysis.model.version if analysis.model else "встроенные знания",
         "versions": analysis.versions,
     }

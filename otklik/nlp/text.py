@@ -207,3 +207,26 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text.replace("\u0301", ""))
     return text
+
+
+def surface_forms(text: str, terms: list[str]) -> list[str]:
+    """The words of ``text`` as written there for each term of an explanation (a lemma, a word
+    or a two-word phrase of either: «горячий вода» → «горячей воды»), in the order of ``terms``;
+    a term not found in ``text``, or whose words are already shown, is left out (an operator
+    reads the text, not lemmas)."""
+    tokens = [
+        (m.start(), m.end(), {fold(m.group(0)), lemma(fold(m.group(0)))})
+        for m in WORD_RE.finditer(text)
+    ]
+    shown: set[int] = set()
+    out: list[str] = []
+    for term in terms:
+        parts = term.split()
+        for i in range(len(tokens) - len(parts) + 1):
+            if all(p in tokens[i + k][2] for k, p in enumerate(parts)):
+                span = set(range(i, i + len(parts)))
+                if not span <= shown:
+                    out.append(text[tokens[i][0] : tokens[i + len(parts) - 1][1]])
+                    shown |= span
+                break
+    return out

@@ -268,3 +268,16 @@ def test_ratings_page_and_previous_month_change(client, personas, method, world)
     assert RatingSnapshot.objects.filter(period_start=dt.date(2026, 10, 1)).exists()
     html = client.get(reverse("analytics:methodology")).content.decode()
     assert 'data-testid="methodology-form"' in html
+
+
+def test_the_methodology_page_names_the_parameters_in_russian(client, personas, method):
+    client.force_login(personas["analyst"])
+
+    html = client.get(reverse("analytics:methodology")).content.decode()
+
+    current = html.split('data-testid="methodology-current"')[1].split("</section>")[0]
+    assert "a — вес доли ответов в срок в скорости (S): 0,7" in current
+    assert "норма часов до ответа в скорости (S): 720" in current
+    assert "b — вес доли ответов, не возвращённых модерацией, в качестве (K): 0,5" in current
+    assert "c — вес оценки заявителей в качестве (K): 0,3" in current
+    assert "speed_on_time" not in current and "norm_hours" not in current

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -17,9 +18,11 @@ from openpyxl import load_workbook
 from otklik.analytics import exports
 from otklik.analytics.report import monthly_report
 from otklik.analytics.selectors import Period, Slice, month
-from otklik.analytics.services import methodology_seed, package_issue
-from otklik.analytics.tests.conftest import D
+from otklik.analytics.services import methodology_seed, package_issue, rollups_refresh
+from otklik.analytics.tests.conftest import D, at
 from otklik.audit.models import AuditEvent
+from otklik.cases.choices import AnswerStatus
+from otklik.cases.models import Survey
 from otklik.core.exceptions import AccessDenied
 from otklik.directory.models import Organization
 
@@ -133,3 +136,36 @@ def test_the_package_page(client, personas, world):
     assert "README.txt" in names and "report-2026-11.pdf" in names
     client.force_login(personas["sector_lead"])
     assert client.post(reverse("analytics:package"), {"month": "2026-11"}).status_code == 403
+
+
+def test_the_report_writes_decimals_with_a_comma_as_the_site_does(personas, world, tmp_path):
+    # given a second survey answered in November: Волжский rated 5, Камышин 2 (world)
+    a = world["a"]
+    Survey.objects.create(
+        case=a,
+        answer=a.answers.get(status=AnswerStatus.APPROVED),
+        token="t-a",
+        responded_at=at(4),
+        solved=True,
+        rating=5,
+    )
+    rollups_refresh(full=True, now=at(12))
+    methodology_seed()
+
+    # when the monthly report is drawn
+    text = pdf_text(monthly_report(user=personas["analyst"], period=NOVEMBER), tmp_path)
+
+    # then the average rating is (5 + 2) / 2 = 3,5 overall, 5,0 and 2,0 by organisation, and
+    # no number of the satisfaction or rating sections has a decimal point
+    satisfaction = text.split("3. Удовлетворённость")[1].split("4. Конфликты")[0]
+    ratings = text.split("5. Рейтинги")[1].split("6. Сигналы")[0]
+    assert re.search(r"Средняя оценка[\s\S]*?\b3,5\b", satisfaction)
+    volzhsky = Organization.objects.get(code="adm-18410").short_name
+    kamyshin = Organization.objects.get(code="adm-18415").short_name
+    rows = {
+        line.split("  ")[0].strip(): line.split()[-1]
+        for line in satisfaction.splitlines()
+        if line.strip()
+    }
+    assert (rows[volzhsky], rows[kamyshin]) == ("5,0", "2,0")
+    assert re.findall(r"\d\.\d", satisfaction + ratings) == []

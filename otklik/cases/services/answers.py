@@ -4,6 +4,7 @@ followed by the satisfaction survey."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +29,8 @@ from otklik.core.permissions import Action
 
 # What ``{name}`` of an answer template becomes, for every role and channel.
 GREETING_WITHOUT_NAME = "Уважаемый заявитель"
+# «по адресу: {address}» as templates write it (the ЦУР's own ones in the admin too)
+_AT_ADDRESS = re.compile(r"по\s+адресу\s*:?\s*\{address\}")
 
 
 def template_render(*, template: AnswerTemplate, case: Case) -> str:
@@ -37,10 +40,16 @@ def template_render(*, template: AnswerTemplate, case: Case) -> str:
     stored on the case and shown to every role that sees it (the case page, the API), the
     organisation operator included, who may not see the name (``core.applicant``), and a
     public channel prints it under a post. No channel fills the name in when it sends the
-    answer either: the author gets the text as it was moderated (docs/permissions.md)."""
+    answer either: the author gets the text as it was moderated (docs/permissions.md).
+
+    Without an address the whole «по адресу: {address}» becomes «по указанному вами адресу»
+    (a bare ``{address}`` becomes «адрес не указан»), so no phrase is glued in a wrong case."""
+    body = template.body
+    if not case.address:
+        body = _AT_ADDRESS.sub("по указанному вами адресу", body)
     values = {
         "number": case.number,
-        "address": case.address or "указанному вами адресу",
+        "address": case.address or "адрес не указан",
         "organization": case.organization.short_name if case.organization else "",
         "date": f"{timezone.localdate(case.received_at):%d.%m.%Y}",
         "name": GREETING_WITHOUT_NAME,
@@ -50,7 +59,7 @@ def template_render(*, template: AnswerTemplate, case: Case) -> str:
         def __missing__(self, key: str) -> str:
             return "{" + key + "}"
 
-    return template.body.format_map(_Keep(values))
+    return body.format_map(_Keep(values))
 
 
 @transaction.atomic

@@ -23,7 +23,12 @@ from otklik.cases.models import (
     OutboxMessage,
     RedirectRequest,
 )
-from otklik.cases.services.answers import answer_approve, answer_submit
+from otklik.cases.services.answers import (
+    answer_approve,
+    answer_submit,
+    answer_templates_load,
+    template_render,
+)
 from otklik.cases.services.lifecycle import case_accept, case_take
 from otklik.cases.services.opening import case_open_or_join
 from otklik.directory.models import Organization, Topic
@@ -259,6 +264,29 @@ def test_answer_template_fills_the_text(client, personas, assigned):
     assert page.context["forms"]["answer"]["text"].value() == expected
 
 
+def test_templates_read_right_without_an_address_and_with_one(personas, assigned):
+    # given the shipped templates with an address and one of the ЦУР's own (without a colon)
+    answer_templates_load()
+    shipped = list(AnswerTemplate.objects.filter(body__contains="{address}").order_by("code"))
+    own = AnswerTemplate.objects.create(
+        title="Своя", body="Проверено по адресу {address}. {organization}", code="own"
+    )
+
+    # when they are filled for a case without an address, then for one with it
+    without = [template_render(template=t, case=assigned) for t in [*shipped, own]]
+    assigned.address = "г. Волжский, ул. Мира, 12"
+    with_address = [template_render(template=t, case=assigned) for t in [*shipped, own]]
+
+    # then the phrase is whole in both: no «по адресу: указанному вами адресу»
+    assert len(shipped) == 5
+    assert [t for t in without if "по указанному вами адресу" not in t] == []
+    assert [t for t in without if "адресу: " in t or "адресу указанному" in t] == []
+    assert [t for t in with_address[:5] if "по адресу: г. Волжский, ул. Мира, 12" not in t] == []
+    assert with_address[5] == (
+        "Проверено по адресу г. Волжский, ул. Мира, 12. Администрация г. Волжского"
+    )
+
+
 def test_operator_answers_with_a_file_and_the_analyst_downloads_it(
     client, personas, assigned, settings, tmp_path
 ):
@@ -436,7 +464,7 @@ def test_redirect_requested_by_the_operator_and_accepted_by_the_cur(client, pers
     assigned.refresh_from_db()
     assert (request.status, assigned.organization.code) == (RedirectStatus.ACCEPTED, "adm-18401")
     assert flashes(response) == [
-        "Переадресация принята: инцидент передан Администрация Волгограда."
+        "Переадресация принята, инцидент передан: Администрация Волгограда."
     ]
 
 

@@ -88,3 +88,24 @@ def test_a_case_out_of_scope_is_not_found(client, make_user, analysed_case):
         reverse("cases:verb", args=[analysed_case.number, "correct"]), {"topic": "roads-potholes"}
     )
     assert response.status_code == 404
+
+
+def test_why_shows_words_of_the_text_and_stage_versions_only_to_those_who_keep_the_models(
+    client, personas, analysed_case
+):
+    Case.objects.filter(pk=analysed_case.pk).update(
+        organization=Organization.objects.get(code="adm-18410")
+    )
+    page = reverse("cases:detail", args=[analysed_case.number])
+    client.force_login(personas["org_operator"])
+    operator = client.get(page).content.decode()
+    client.force_login(personas["analyst"])
+    analyst = client.get(page).content.decode()
+
+    # the words are as the text writes them (not lemmas such as «горячий вода»)
+    words = operator.split('data-testid="analysis-words">')[1].split("</dd>")[0]
+    assert "горячей воды" in words and "горячий" not in words
+    # the versions of the stages: a collapsed block for the analyst, nothing for the operator
+    assert 'data-testid="analysis-technical"' not in operator and "classify 1" not in operator
+    technical = analyst.split('data-testid="analysis-technical">')[1].split("</details>")[0]
+    assert "<summary>Технические сведения</summary>" in technical and "classify 1" in technical

@@ -190,6 +190,8 @@ def test_survey_page_opens_without_login_and_shows_the_answer(client, published)
     assert "Помогли ли мы вам?" in body
     assert ANSWER in body
     assert f"обращение № {published.number}" in body
+    # the organisation is named without a case ending it does not have («Ответ Администрация»)
+    assert "Ответила организация: Администрация г. Волжского." in body
     assert 'class="main-nav"' not in body
 
 

@@ -201,7 +201,7 @@ VERBS: dict[str, Verb] = {
         "переадресацию",
         lifecycle.redirect_decide,
         lambda req: (
-            f"Переадресация принята: инцидент передан {req.to_organization.short_name}."
+            f"Переадресация принята, инцидент передан: {req.to_organization.short_name}."
             if req.status == "accepted"
             else "В переадресации отказано."
         ),

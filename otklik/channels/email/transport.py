@@ -29,7 +29,11 @@ _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 ADDRESS_HIDDEN = "[адрес заявителя]"
 
 
-def answer_subject(case_number: str) -> str:
+def answer_subject(case_number: str, kind: str = "answer") -> str:
+    """The subject of the mail: an answer, or a question of the organisation (kind
+    ``question``: the author is asked for details, not answered)."""
+    if kind == "question":
+        return f"Уточните, пожалуйста, сведения по вашему обращению № {case_number}"
     return f"Ответ на ваше сообщение № {case_number}"
 
 
@@ -59,7 +63,7 @@ def _reply(outbox, address: str, original: Message) -> EmailMessage:
         headers["In-Reply-To"] = message_id
         headers["References"] = f"{references} {message_id}".strip()
     return EmailMessage(
-        subject=answer_subject(number),
+        subject=answer_subject(number, outbox.kind),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],

@@ -102,6 +102,7 @@ EXTENDED = "Срок ответа по обращению № {number} прод�
 REOPENED = "Обращение № {number} снова в работе."
 ANSWER = "Ответ по обращению № {number}:\n\n{text}"
 INTERMEDIATE = "Промежуточный ответ по обращению № {number}:\n\n{text}"
+QUESTION = "Уточните, пожалуйста, сведения по вашему обращению № {number}:\n\n{text}"
 
 SURVEY_QUESTION = "Проблема по обращению № {number} решена?"
 SURVEY_RATING = "Оцените, пожалуйста, ответ от 1 (плохо) до 5 (отлично)."

@@ -38,7 +38,12 @@ def send(outbox) -> None:
         if author.consent_withdrawn_at is not None and not author.consent_personal_data:
             raise TransportError(CONSENT_WITHDRAWN, permanent=True)
         answer = outbox.answer
-        template = texts.INTERMEDIATE if answer and answer.is_intermediate else texts.ANSWER
+        if outbox.kind == "question":
+            template = texts.QUESTION
+        elif answer and answer.is_intermediate:
+            template = texts.INTERMEDIATE
+        else:
+            template = texts.ANSWER
         text = template.format(number=case.number, text=outbox.payload.get("text", ""))
     try:
         api = BotApi()

@@ -60,7 +60,11 @@ def _send_one(outbox: OutboxMessage, message: Message, text: str) -> None:
             guid=f"otklik-{outbox.pk}-{message.pk}",
         )
         return
-    raise client.VkError(f"Не понять, куда отвечать: {message.external_id}", permanent=True)
+    raise client.VkError(
+        f"Не указан способ ответа: номер «{message.external_id}» не относится ни к личному "
+        "сообщению, ни к записи, ни к комментарию ВКонтакте.",
+        permanent=True,
+    )
 
 
 def send(outbox: OutboxMessage) -> None:

@@ -145,9 +145,10 @@ def model_activate(*, actor: Any, model: ClassifierModel, force: bool = False) -
             f"Модель {model.version} не проверена на отложенной выборке: включать нельзя."
         )
     if curr is not None and cand < curr and not force:
+        cand_text, curr_text = (f"{x:.3f}".replace(".", ",") for x in (cand, curr))
         raise ApplicationError(
-            f"Модель {model.version} хуже работающей (macro-F1 {cand:.3f} против {curr:.3f}); "
-            "включить можно только принудительно."
+            f"Модель {model.version} хуже работающей (средняя F-мера по классам {cand_text} "
+            f"против {curr_text}); включить можно только принудительно."
         )
     if not Path(model.path, "model.joblib").exists():
         raise ApplicationError(f"Файлы модели {model.version} не найдены: {model.path}")

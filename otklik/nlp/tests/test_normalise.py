@@ -83,3 +83,15 @@ def test_language_check(text, language):
     doc = normalise(text)
     LanguageStage().process([doc])
     assert doc.result["language"] == language
+
+
+def test_an_explanation_is_shown_in_the_words_of_the_text():
+    from otklik.nlp.text import surface_forms
+
+    text = "Третий день нет горячей воды в доме. Горячая вода нужна детям!"
+
+    shown = surface_forms(text, ["горячий вода", "дом", "вода", "кран", "горячий", "ребенок"])
+
+    # a lemma pair becomes the first place it is written; a lemma not in the text is left out,
+    # and so is a word already shown inside a phrase
+    assert shown == ["горячей воды", "доме", "детям"]

@@ -18,6 +18,7 @@ from otklik.cases.models import OutboxMessage
 from otklik.cases.outbox import outbox_deliver_one
 from otklik.cases.services.answers import answer_approve, answer_submit
 from otklik.cases.services.lifecycle import case_accept
+from otklik.cases.services.waiting import case_request_info
 from otklik.channels.email.converter import body_decode, body_encode, convert
 from otklik.channels.email.poll import email_poll
 from otklik.channels.models import ChannelHealth
@@ -321,6 +322,35 @@ def test_the_answer_is_mailed_in_reply_to_the_original(
     assert "Контейнеры вывезены 28.11" in sent.get_content()
     assert outbox.payload["email_sent_to"] == ["maria@example.ru"]
     assert ChannelHealth.objects.get(channel__code="email").outbound_total == 1
+
+
+def test_a_question_to_the_author_is_mailed_under_its_own_subject(
+    personas, mailbox, smtp_server, django_capture_on_commit_callbacks
+):
+    # given a mailed message whose case is with the Волжский administration
+    mailbox.append(mail(sender="Иванова Мария <maria@example.ru>"))
+    with django_capture_on_commit_callbacks(execute=True):
+        email_poll(imap=mailbox.settings())
+    case = Message.objects.get().case
+    org = Organization.objects.get(code="adm-18410")
+    case_accept(case=case, actor=personas["analyst"], organization=org)
+
+    # when the organisation asks the author for details
+    with django_capture_on_commit_callbacks(execute=True):
+        case_request_info(
+            case=case,
+            actor=personas["org_operator"],
+            question="Уточните, пожалуйста, номер подъезда и этаж.",
+        )
+
+    # then the mail asks, it does not say «Ответ»
+    outbox = OutboxMessage.objects.get(case=case, kind="question")
+    assert outbox.status == OutboxStatus.SENT
+    sent = email.message_from_bytes(smtp_server.messages[0], policy=email.policy.default)
+    assert sent["Subject"].strip() == (
+        f"Уточните, пожалуйста, сведения по вашему обращению № {case.number}"
+    )
+    assert "номер подъезда и этаж" in sent.get_content()
 
 
 def test_a_refused_recipient_is_a_permanent_failure(

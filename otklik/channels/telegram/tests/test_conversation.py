@@ -9,6 +9,7 @@ from otklik.cases.choices import CaseStatus, OutboxStatus
 from otklik.cases.models import Case, OutboxMessage, Survey
 from otklik.cases.services.answers import answer_approve, answer_submit
 from otklik.cases.services.lifecycle import case_accept, case_take
+from otklik.cases.services.waiting import case_request_info
 from otklik.channels.models import ChannelHealth
 from otklik.channels.telegram import texts
 from otklik.channels.telegram.models import AreaSubscription, TelegramChat
@@ -101,6 +102,24 @@ def test_the_answer_goes_through_the_outbox_then_the_survey(
         ("answer", None, OutboxStatus.SENT),
         ("notice", "publish", OutboxStatus.SENT),
     ]
+
+
+def test_a_question_to_the_author_asks_and_is_not_called_an_answer(
+    opened, bot, personas, django_capture_on_commit_callbacks
+):
+    org = Organization.objects.get(code="adm-18410")
+    with django_capture_on_commit_callbacks(execute=True):
+        case_accept(case=opened, actor=personas["analyst"], organization=org)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_request_info(
+            case=opened, actor=personas["org_operator"], question="Уточните номер подъезда."
+        )
+
+    assert texts_sent(bot)[-1] == (
+        CHAT,
+        f"Уточните, пожалуйста, сведения по вашему обращению № {opened.number}:\n\n"
+        "Уточните номер подъезда.",
+    )
 
 
 def test_a_blocked_bot_fails_the_delivery_for_good(
