@@ -170,6 +170,10 @@ def case_get(*, user: Any, pk: int | str) -> Case:
     )
     if case is None:
         raise NotFound("Инцидент не найден.")
+    if scope_for(user, Action.CASE_VIEW) is Scope.OWN:
+        # read through the user's own zone: an action of theirs limited to that zone needs no
+        # second look (``CaseActions``)
+        case.read_in_own_scope_of = user.pk
     return case
 
 
@@ -433,9 +437,19 @@ class CaseActions:
 
     def __init__(self, *, user: Any, case: Case) -> None:
         self.case = case
-        self.may_moderate = can(user, Action.CASE_MODERATE, case)
-        self.may_work = can(user, Action.CASE_WORK, case)
-        self.may_answers = can(user, Action.ANSWER_MODERATE, case)
+        self.user = user
+        self.may_moderate = self._may(Action.CASE_MODERATE)
+        self.may_work = self._may(Action.CASE_WORK)
+        self.may_answers = self._may(Action.ANSWER_MODERATE)
+
+    def _may(self, action: Action) -> bool:
+        # the own zone is the same for every action of a role: ``case_get`` has looked already
+        if (
+            scope_for(self.user, action) is Scope.OWN
+            and getattr(self.case, "read_in_own_scope_of", None) == self.user.pk
+        ):
+            return True
+        return can(self.user, action, self.case)
 
     # ``case_get`` tells whether there is a pending request; without it, it is read
     @cached_property

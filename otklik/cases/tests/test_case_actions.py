@@ -121,3 +121,17 @@ def test_the_api_detail_reads_no_more_for_a_longer_history(personas, cases):
     assert reviewed.events.count() >= fresh.events.count() + 2
     assert reviewed.answers.count() == 1
     assert statements(reviewed) == statements(fresh)
+
+
+def test_an_operator_of_the_zone_is_not_looked_up_again(
+    personas, cases, django_assert_num_queries
+):
+    """``case_get`` read the case through the operator's own zone; the actions of the zone need
+    no second look (only the pending requests, here none, and the extension limit are read)."""
+    operator = personas["org_operator"]
+    case = case_get(user=operator, pk=cases["assigned"].number)
+
+    with django_assert_num_queries(1):  # the deadline policy, for the extension limit
+        verbs = [a.verb for a in case_actions(user=operator, case=case).actions]
+
+    assert verbs == ["take", "answer", "redirect", "request-info"]
