@@ -123,9 +123,7 @@ def test_the_api_detail_reads_no_more_for_a_longer_history(personas, cases):
     assert statements(reviewed) == statements(fresh)
 
 
-def test_an_operator_of_the_zone_is_not_looked_up_again(
-    personas, cases, django_assert_num_queries
-):
+def test_an_operator_of_the_zone_is_not_looked_up_again(personas, cases, django_assert_num_queries):
     """``case_get`` read the case through the operator's own zone; the actions of the zone need
     no second look (only the pending requests, here none, and the extension limit are read)."""
     operator = personas["org_operator"]
