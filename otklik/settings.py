@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "otklik.site.context_processors.navigation",
+                "otklik.site.context_processors.demo_history",
             ],
         },
     }

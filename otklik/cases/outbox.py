@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus, OutboxStatus
+from otklik.cases.history import replay_outbox_hold, replay_outbox_take
 from otklik.cases.models import Case, OutboxMessage
 from otklik.directory.models import Channel
 
@@ -91,7 +92,8 @@ def outbox_queue(
     """Queue one delivery of ``case`` (in the caller's transaction): the row, then the delivery
     task enqueued after commit. ``channel``: the case's by default. ``refusal``: the row is
     stored failed at once with that reason and nothing is sent (the ЦУР sees why). ``now``:
-    the moment of the queueing (the demo drives history at its own times)."""
+    the moment of the queueing (the demo drives history at its own times). In a replay of
+    history (``cases.history``) the row waits for ``outbox_replay`` instead of the task queue."""
     outbox = OutboxMessage.objects.create(
         case=case,
         answer=answer,
@@ -102,9 +104,20 @@ def outbox_queue(
         last_error=refusal,
         next_attempt_at=None if refusal else (now or timezone.now()),
     )
-    if not refusal:
+    if not refusal and not replay_outbox_hold(outbox.pk):
         transaction.on_commit(lambda: _enqueue_delivery(outbox.pk))
     return outbox
+
+
+def outbox_replay() -> int:
+    """Inside ``replaying()``: each outbox row queued so far is recorded as delivered at the
+    moment it was queued, with what delivery does to its case (the answer published, the survey
+    sent) — the transports are not called, for that moment is past. A channel without an adapter
+    waits for the ЦУР's hand, as it would have. Returns how many rows were taken."""
+    ids = replay_outbox_take()
+    for pk in ids:
+        outbox_deliver_one(pk, replay=True)
+    return len(ids)
 
 
 def _enqueue_delivery(outbox_id: int) -> None:
@@ -117,8 +130,9 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2**attempts, 24 * 60))
 
 
-def outbox_deliver_one(outbox_id: int) -> str:
-    """Try to deliver one outbox row; returns its status afterwards."""
+def outbox_deliver_one(outbox_id: int, *, replay: bool = False) -> str:
+    """Try to deliver one outbox row; returns its status afterwards. ``replay``: see
+    ``outbox_replay``."""
     from otklik.cases.services.answers import answer_mark_published, case_publish
 
     with transaction.atomic():
@@ -133,7 +147,8 @@ def outbox_deliver_one(outbox_id: int) -> str:
         transport = TRANSPORTS.get(outbox.channel.code, _manual)
         outbox.attempts += 1
         try:
-            transport(outbox)
+            if not replay or transport is _manual:
+                transport(outbox)
         except ManualPublication:
             outbox.next_attempt_at = None
             outbox.last_error = "Канал без адаптера: опубликуйте ответ вручную."
@@ -152,18 +167,19 @@ def outbox_deliver_one(outbox_id: int) -> str:
             _tell(outbox.channel.code, f"Отправка {what} {outbox.case.number}: {exc}")
             return outbox.status
         outbox.status = OutboxStatus.SENT
-        outbox.sent_at = timezone.now()
+        outbox.sent_at = (outbox.next_attempt_at if replay else None) or timezone.now()
         outbox.next_attempt_at = None
         outbox.last_error = ""
         outbox.save()
-        _tell(outbox.channel.code)
+        if not replay:  # the channel's health counts what it does today
+            _tell(outbox.channel.code)
         answer = outbox.answer
         if (
             answer is not None
             and not answer.is_intermediate
             and outbox.case.status == CaseStatus.APPROVED
         ):
-            case_publish(case=outbox.case, actor=None, answer=answer)
+            case_publish(case=outbox.case, actor=None, answer=answer, now=outbox.sent_at)
         elif answer is not None and answer.is_intermediate and answer.published_at is None:
             answer_mark_published(answer=answer, at=outbox.sent_at)
         return outbox.status

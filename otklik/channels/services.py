@@ -65,6 +65,45 @@ def health_delivery(*, channel_code: str, error: str = "") -> None:
         health_outbound(channel_code)
 
 
+def health_recount() -> int:
+    """Set every channel's «received» and «sent» counters, and the times of the last of each,
+    from what is stored: its messages, and its outbox rows sent. For history that came in
+    through no adapter (the demo region, driven by ``otklik demo history``), whose channels
+    would otherwise read «received 0». Errors and the quarantine are left as they are. Returns
+    the channels counted."""
+    from django.db.models import Count, Max
+
+    from otklik.cases.choices import OutboxStatus
+    from otklik.cases.models import OutboxMessage
+    from otklik.intake.models import Message
+
+    inbound = {
+        row["channel"]: row
+        for row in Message.objects.values("channel").annotate(
+            n=Count("id"), last=Max("received_at")
+        )
+    }
+    outbound = {
+        row["channel"]: row
+        for row in OutboxMessage.objects.filter(status=OutboxStatus.SENT)
+        .values("channel")
+        .annotate(n=Count("id"), last=Max("sent_at"))
+    }
+    channels = (set(inbound) | set(outbound)) - {None}
+    for channel_id in channels:
+        got, sent = inbound.get(channel_id, {}), outbound.get(channel_id, {})
+        ChannelHealth.objects.update_or_create(
+            channel_id=channel_id,
+            defaults={
+                "inbound_total": got.get("n", 0),
+                "last_inbound_at": got.get("last"),
+                "outbound_total": sent.get("n", 0),
+                "last_outbound_at": sent.get("last"),
+            },
+        )
+    return len(channels)
+
+
 def channel_receive(
     *,
     channel_code: str,

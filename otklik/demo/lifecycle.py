@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +20,9 @@ from django.utils import timezone
 from otklik.accounts.models import User
 from otklik.accounts.services import user_create
 from otklik.cases.choices import CaseStatus
+from otklik.cases.history import replaying
 from otklik.cases.models import AnswerTemplate, Case, Survey
+from otklik.cases.outbox import outbox_replay
 from otklik.cases.services import answers, lifecycle, waiting
 from otklik.cases.services.deadlines import deadline_sweep
 from otklik.cases.services.opening import case_open_or_join
@@ -95,34 +98,58 @@ def _keep_some_waiting(*, now: dt.datetime, rng: random.Random, operators: dict)
             )
 
 
-def demo_drive(*, seed: int = 34, now: dt.datetime | None = None) -> dict[str, int]:
-    """Open cases for the demo messages and move them along; returns counts per final state."""
+# The language pipeline reads this many messages per transaction (short ones: on SQLite the
+# pages and the scheduler write beside the drive, which runs in the background of ``serve``).
+ANALYSE_BATCH = 64
+DRIVE_CHUNK = 100  # messages read at once by the drive
+
+Progress = Callable[[int, int], None]  # (messages driven, messages in all)
+
+
+def demo_drive(
+    *, seed: int = 34, now: dt.datetime | None = None, progress: Progress | None = None
+) -> dict[str, int]:
+    """Open cases for the demo messages and move them along; returns counts per final state.
+
+    A replay of history (``cases.history``): what the services deliver at those past moments is
+    recorded as delivered then, and nothing reaches the outside world today. Each case is
+    driven in its own transaction; run again after an interruption, it goes on with the
+    messages that have no case yet. ``progress`` is told (done, total) as it goes."""
     rng = random.Random(seed)
     now = now or timezone.now()
     analyst = User.objects.filter(role=Role.ANALYST).order_by("pk").first()
     operators: dict[int, User] = {}
+    demo = Message.objects.filter(raw__demo=True)
+    total = demo.count()
+    done = demo.filter(case__isnull=False).count()
     messages = (
-        Message.objects.filter(raw__demo=True, case__isnull=True)
+        demo.filter(case__isnull=True)
         .select_related("channel", "kind")
         .order_by("received_at", "pk")
     )
     if settings.OTKLIK_NLP_ON_INTAKE:  # as the intake task would have, oldest first
-        batch: list[Message] = []
-        for message in messages.filter(analysis__isnull=True).iterator(chunk_size=500):
-            batch.append(message)
-            if len(batch) == 256:
-                messages_analyse(messages=batch)
-                batch = []
-        messages_analyse(messages=batch)
-    for message in messages.iterator(chunk_size=500):
-        t = message.received_at + dt.timedelta(minutes=rng.randint(1, 20))
-        case, opened = case_open_or_join(message=message, now=min(t, now))
-        if opened:
-            with transaction.atomic():
-                _drive_case(case, rng=rng, now=now, analyst=analyst, operators=operators)
-    _keep_some_waiting(now=now, rng=rng, operators=operators)
-    for _ in range(4):  # warnings, breach, then the escalation steps
-        deadline_sweep(now=now, limit=100_000)
+        pending = list(messages.filter(analysis__isnull=True))
+        for start in range(0, len(pending), ANALYSE_BATCH):
+            messages_analyse(messages=pending[start : start + ANALYSE_BATCH])
+    # No read stays open across the writes (on SQLite an open cursor would pin a snapshot that
+    # the other processes' commits make stale, and the next write would fail at once).
+    ids = list(messages.values_list("pk", flat=True))
+    with replaying():
+        for start in range(0, len(ids), DRIVE_CHUNK):
+            for message in list(messages.filter(pk__in=ids[start : start + DRIVE_CHUNK])):
+                t = message.received_at + dt.timedelta(minutes=rng.randint(1, 20))
+                with transaction.atomic():
+                    case, opened = case_open_or_join(message=message, now=min(t, now))
+                    if opened:
+                        _drive_case(case, rng=rng, now=now, analyst=analyst, operators=operators)
+                    outbox_replay()
+                done += 1
+                if progress and (done % 25 == 0 or done == total):
+                    progress(done, total)
+        _keep_some_waiting(now=now, rng=rng, operators=operators)
+        outbox_replay()
+        for _ in range(4):  # warnings, breach, then the escalation steps
+            deadline_sweep(now=now, limit=100_000)
     counts: dict[str, int] = {}
     for status in Case.objects.values_list("status", flat=True):
         counts[status] = counts.get(status, 0) + 1
@@ -212,6 +239,7 @@ def _drive_case(
     answers.answer_approve(
         answer=answer, actor=analyst, quality_score=rng.choice([3, 4, 4, 5, 5]), now=t
     )
+    outbox_replay()  # delivered then: the channels with an adapter publish it
     case.refresh_from_db()
     if case.status == CaseStatus.APPROVED:  # channels published by hand (paper, ПОС …)
         answers.case_publish(case=case, actor=analyst, now=t)

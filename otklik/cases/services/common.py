@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from otklik.audit.services import audit_log
 from otklik.cases.choices import TRANSITIONS, WAITING_STATES, CaseStatus
+from otklik.cases.history import is_replaying
 from otklik.cases.models import Case, CaseEvent, CasePause
 from otklik.core.exceptions import ApplicationError
 from otklik.core.permissions import Action, access_check
@@ -120,7 +121,8 @@ def record(
         data=dict(data or {}),
         event_id=event.pk,
     )
-    transaction.on_commit(lambda: _tell(news))
+    if not is_replaying():  # news of a replayed past is nobody's news today
+        transaction.on_commit(lambda: _tell(news))
     return event
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from otklik.cases.choices import CaseStatus
+from otklik.cases.history import is_replaying
 from otklik.cases.models import Case, CasePause
 from otklik.cases.selectors import case_policy
 from otklik.core.applicant import ApplicantField, applicant_fields
@@ -297,4 +298,5 @@ def _notify_escalation(case: Case, *, level: int) -> None:
         )
         send_mail(subject, body, None, emails, fail_silently=True)
 
-    transaction.on_commit(send)
+    if not is_replaying():  # no e-mail about a replayed past
+        transaction.on_commit(send)

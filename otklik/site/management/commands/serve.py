@@ -3,6 +3,11 @@
 Each part is its own process (gunicorn for the web, the task backend's worker, the scheduler),
 supervised here: Ctrl-C or SIGTERM stops them all cleanly; if one of them dies, the others are
 stopped too and the command exits non-zero, so a service manager can restart the whole.
+
+After ``otklik setup --demo`` one more part runs once, beside them: the demo region's history
+(``otklik demo history``), driven while the pages already work. Its end, or its failure, stops
+nothing else (a failure is shown on the home page; the next start goes on from where it
+stopped).
 For scale-out, run the parts separately on several machines (see README, «Scaling out»).
 """
 
@@ -70,6 +75,11 @@ class Command(BaseCommand):
             parts.append((f"worker-{n + 1}", argv))
         if not o["no_scheduler"]:
             parts.append(("scheduler", _otklik_argv("scheduler")))
+        from otklik.demo.history import demo_history_pending
+
+        once = {"demo-history"} if demo_history_pending() else set()
+        if once:
+            parts.append(("demo-history", _otklik_argv("demo", "history")))
 
         procs: dict[str, subprocess.Popen] = {}
         stopping = {"flag": False}
@@ -91,11 +101,23 @@ class Command(BaseCommand):
 
         failed = None
         while not stopping["flag"]:
-            for name, proc in procs.items():
-                if proc.poll() is not None:
-                    failed = (name, proc.returncode)
-                    stopping["flag"] = True
-                    break
+            for name, proc in list(procs.items()):
+                if proc.poll() is None:
+                    continue
+                if name in once:
+                    del procs[name]
+                    if proc.returncode == 0:
+                        self.stdout.write(f"serve: {name} finished")
+                    else:
+                        self.stderr.write(
+                            f"serve: {name} exited with code {proc.returncode}; "
+                            "the other parts go on"
+                        )
+                    self.stdout.flush()
+                    continue
+                failed = (name, proc.returncode)
+                stopping["flag"] = True
+                break
             time.sleep(0.3)
 
         for proc in procs.values():

@@ -29,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-static", action="store_true", help="do not collect static files"
         )
+        parser.add_argument(
+            "--history-now",
+            action="store_true",
+            help="drive the demo's history here, not in the background of `otklik serve`",
+        )
 
     def handle(self, *args, **o):
         from otklik.directory.services import reference_data_load
@@ -76,32 +81,40 @@ class Command(BaseCommand):
             self._demo(o)
 
     def _demo(self, o) -> None:
+        from otklik.channels.services import health_recount
+        from otklik.demo.history import demo_history_pending, demo_history_plan
         from otklik.demo.services import demo_messages_load, demo_present, demo_users_create
 
         users = demo_users_create(reset_passwords=o["reset_demo_passwords"])
-        fresh = [(demo, pw) for demo, pw in users if pw]
-        if fresh:
-            self.stdout.write("")
-            self.stdout.write("Демонстрационные пользователи (пароли показаны один раз):")
-            for demo, password in fresh:
-                self.stdout.write(f"  {demo.username:24} {password:16} {demo.position}")
-        else:
-            self.stdout.write(
-                "Демонстрационные пользователи уже есть; новые пароли: "
-                "otklik setup --demo --reset-demo-passwords"
-            )
         if demo_present():
             self.stdout.write("Демонстрационные сообщения уже загружены.")
-            return
-        self.stdout.write(
-            f"Демонстрационный поток: {o['demo_messages']} сообщений за {o['demo_days']} дней…"
-        )
-        created, existing = demo_messages_load(count=o["demo_messages"], days=o["demo_days"])
-        self.stdout.write(f"Загружено сообщений: {created} (уже были: {existing}).")
-        from otklik.demo.lifecycle import demo_drive
+        else:
+            self.stdout.write(
+                f"Демонстрационный поток: {o['demo_messages']} сообщений за {o['demo_days']} дней…"
+            )
+            created, existing = demo_messages_load(count=o["demo_messages"], days=o["demo_days"])
+            self.stdout.write(f"Загружено сообщений: {created} (уже были: {existing}).")
+            demo_history_plan(total=created + existing)
+            health_recount()
+        if demo_history_pending():
+            if o["history_now"]:
+                self._history()
+            else:
+                self.stdout.write(
+                    "История демо-региона (жизненный цикл этих сообщений: ответы, сроки, "
+                    "опросы) загрузится в фоне после запуска `otklik serve`; страницы уже "
+                    "работают, ход виден на главной."
+                )
+        self._logins(users)
+
+    def _history(self) -> None:
+        from otklik.demo.history import demo_history_run
 
         self.stdout.write("Инциденты демо-потока проходят жизненный цикл…")
-        states = demo_drive()
+        try:
+            states = demo_history_run(report=lambda line: self.stdout.write(f"  {line}"))
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
         labels = dict(CaseStatus.choices)
         self.stdout.write(
             "Инциденты: "
@@ -109,7 +122,17 @@ class Command(BaseCommand):
                 f"{labels[s]} — {n}" for s, n in sorted(states.items(), key=lambda kv: -kv[1])
             )
         )
-        from otklik.analytics.services import rollups_refresh
 
-        done = rollups_refresh(full=True)
-        self.stdout.write(f"Сводки аналитики: {done['days']} дней, {done['rows']} строк.")
+    def _logins(self, users) -> None:
+        """Last, so that nothing printed after them pushes them out of sight."""
+        fresh = [(demo, pw) for demo, pw in users if pw]
+        self.stdout.write("")
+        if not fresh:
+            self.stdout.write(
+                "Демонстрационные пользователи уже есть; новые пароли: "
+                "otklik setup --demo --reset-demo-passwords"
+            )
+            return
+        self.stdout.write("Демонстрационные пользователи (пароли показаны один раз):")
+        for demo, password in fresh:
+            self.stdout.write(f"  {demo.username:24} {password:16} {demo.position}")
