@@ -178,10 +178,10 @@ def case_get(*, user: Any, pk: int | str) -> Case:
 
 
 def case_prefetch_details(case: Case) -> Case:
-    """``case`` with what its API representation reads, each in one statement: the answers
-    with their organisations, the events with their actors, the pauses, the co-executors and
-    the ids of its messages (``case_actions`` then reads the answers and the message count from
-    them too)."""
+    """``case`` with the two lists of its API representation that would cost a read per row:
+    the answers with their organisations and the events with their actors (``case_actions``
+    then reads the answers from them too). The pauses, the co-executors and the message ids
+    are one read each either way, and read as the serializer asks."""
     from django.db.models import Prefetch, prefetch_related_objects
 
     from otklik.cases.models import Answer, CaseEvent
@@ -190,9 +190,6 @@ def case_prefetch_details(case: Case) -> Case:
         [case],
         Prefetch("answers", queryset=Answer.objects.select_related("organization")),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
-        "pauses",
-        "co_executors",
-        Prefetch("messages", queryset=Message.objects.only("pk", "case_id")),
     )
     return case
 

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from otklik.core.exceptions import NotFound
+from otklik.directory.cache import reference_version
 from otklik.directory.choices import InputKindCode
 from otklik.sla.choices import DueKind
 from otklik.sla.models import DeadlinePolicy
@@ -45,6 +46,20 @@ def policy_get(*, code: str) -> DeadlinePolicy:
         raise PolicyNotFound(f"Срок «{code}» не найден.") from exc
 
 
+# The automatic policies, held in each process under the reference version (directory.cache):
+# a deadline is computed for every message and read on every case page, the policies change
+# a few times a year. Every save or delete of a policy replaces the version (sla.apps).
+_book: dict[str, object] = {"version": None, "rows": []}
+
+
+def _automatic_policies() -> list[DeadlinePolicy]:
+    version = reference_version()
+    if _book["version"] != version:
+        rows = list(DeadlinePolicy.objects.filter(applies_automatically=True))
+        _book.update(version=version, rows=rows)
+    return _book["rows"]  # type: ignore[return-value]
+
+
 def policy_for(
     *,
     kind: str,
@@ -57,20 +72,22 @@ def policy_for(
 
     A policy for the case's priority (an accident) > kind+channel+topic > kind+topic >
     kind+channel > kind; among equals, the latest valid_from. A policy that names a priority
-    never applies to a case of another priority.
+    never applies to a case of another priority. The row is shared by the process: read it,
+    never change it.
     """
     on = on or timezone.localdate()
-    candidates = (
-        policy_list(on=on)
-        .filter(input_kind=kind, applies_automatically=True)
-        .filter(
-            channel__in=["", channel or ""],
-            topic__in=["", topic or ""],
-            priority__in=["", priority or ""],
-        )
-    )
+    channels, topics, priorities = ("", channel or ""), ("", topic or ""), ("", priority or "")
     best = max(
-        candidates,
+        (
+            p
+            for p in _automatic_policies()
+            if p.input_kind == kind
+            and p.channel in channels
+            and p.topic in topics
+            and p.priority in priorities
+            and (p.valid_from is None or p.valid_from <= on)
+            and (p.valid_to is None or p.valid_to >= on)
+        ),
         key=lambda p: (p.specificity, p.valid_from or dt.date.min, p.code),
         default=None,
     )

@@ -360,3 +360,19 @@ def test_which_policies_stop_the_clock_while_the_author_is_asked(region):
         "emergency_message",
     }
     assert {tuple(states) for states in pausing.values() if states} == {("awaiting_citizen",)}
+
+
+def test_policy_for_reads_the_policies_once_and_sees_a_change_at_once(region):
+    """The automatic policies are held in the process (a deadline is computed per message and
+    read per case page); any save replaces the book, an unchanged book costs no read of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = policy_for(kind="message", channel="pos")
+    with CaptureQueriesContext(connection) as reads:
+        again = policy_for(kind="message", channel="pos")
+    assert again == first
+    assert not [q for q in reads.captured_queries if "sla_deadlinepolicy" in q["sql"]]
+    # a change made through the admin or a load is seen by the next call, without a restart
+    DeadlinePolicy.objects.filter(pk=first.pk).first().delete()
+    assert policy_for(kind="message", channel="pos") != first
