@@ -53,9 +53,9 @@ def main() -> None:
     if args.role == "operator":
         cases = cases.filter(organization=user.organization)
     rows = list(
-        cases.annotate(n=Count("events")).order_by("-n", "pk").values_list("number", "n")[
-            : args.cases
-        ]
+        cases.annotate(n=Count("events"))
+        .order_by("-n", "pk")
+        .values_list("number", "n")[: args.cases]
     )
     print(f"{len(rows)} cases, events per case: median {statistics.median(n for _, n in rows)}")
     for number, _ in rows[:30]:  # not measured: first use in the process
@@ -76,7 +76,7 @@ def main() -> None:
             cpu.append((time.process_time() - c) * 1000)
             if response.status_code != 200:
                 raise SystemExit(f"{number}: status {response.status_code}")
-    load = " ".join(open("/proc/loadavg").read().split()[:3])
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"API case page ({args.role}): n={len(wall)} wall p50 {statistics.median(wall):.1f} ms, "
         f"cpu p50 {statistics.median(cpu):.1f} ms, statements {statements[0] / len(wall):.1f}"

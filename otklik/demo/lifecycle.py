@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from otklik.accounts.models import User
@@ -102,6 +103,10 @@ def _keep_some_waiting(*, now: dt.datetime, rng: random.Random, operators: dict)
 # pages and the scheduler write beside the drive, which runs in the background of ``serve``).
 ANALYSE_BATCH = 64
 DRIVE_CHUNK = 100  # messages read at once by the drive
+# SQLite has one writer at a time, and a waiting writer only looks again now and then: a drive
+# that begins its next transaction the instant it commits starves the others (the scheduler
+# died «database is locked» at 60 % of the history). It pauses this long after each message.
+SQLITE_PAUSE_SECONDS = 0.015
 
 Progress = Callable[[int, int], None]  # (messages driven, messages in all)
 
@@ -134,6 +139,7 @@ def demo_drive(
     # No read stays open across the writes (on SQLite an open cursor would pin a snapshot that
     # the other processes' commits make stale, and the next write would fail at once).
     ids = list(messages.values_list("pk", flat=True))
+    pause = SQLITE_PAUSE_SECONDS if connection.vendor == "sqlite" else 0
     with replaying():
         for start in range(0, len(ids), DRIVE_CHUNK):
             for message in list(messages.filter(pk__in=ids[start : start + DRIVE_CHUNK])):
@@ -143,6 +149,7 @@ def demo_drive(
                     if opened:
                         _drive_case(case, rng=rng, now=now, analyst=analyst, operators=operators)
                     outbox_replay()
+                time.sleep(pause)
                 done += 1
                 if progress and (done % 25 == 0 or done == total):
                     progress(done, total)

@@ -67,3 +67,24 @@ def test_calendar_check_reports_the_next_year():
     result = production_calendar_check.call()
     assert result["year"] == timezone.localdate().year + 1
     assert result["holidays"] > 10
+
+
+def test_a_busy_database_skips_a_tick_and_the_scheduler_goes_on(monkeypatch, caplog):
+    """SQLite's writers wait in turn; one that waited too long («database is locked») must not
+    end the scheduler, for `otklik serve` stops everything when a part dies."""
+    from django.db import OperationalError
+
+    from otklik.core.management.commands import scheduler
+
+    calls = []
+
+    def busy():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return []
+
+    monkeypatch.setattr(scheduler, "scheduler_tick", busy)
+    assert scheduler.tick_or_wait() is False
+    assert "database is locked" in caplog.text
+    assert scheduler.tick_or_wait() is True

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import OperationalError, connection
 
 from otklik.core.scheduling import registered_jobs, scheduler_tick
+
+logger = logging.getLogger(__name__)
+
+
+def tick_or_wait() -> bool:
+    """One tick; a database that is busy (SQLite's one writer, past its wait) or unreachable for
+    a moment fails this tick only, not the scheduler: the due jobs stay due and the next tick
+    enqueues them. Returns whether the tick ran."""
+    try:
+        scheduler_tick()
+    except OperationalError as exc:
+        logger.warning("scheduler: tick skipped, the database did not answer: %s", exc)
+        connection.close()  # a fresh connection for the next tick
+        return False
+    return True
 
 
 class Command(BaseCommand):
@@ -37,7 +54,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write("scheduler: started")
         while not stopping["flag"]:
-            scheduler_tick()
+            tick_or_wait()
             deadline = time.monotonic() + o["interval"]
             while not stopping["flag"] and time.monotonic() < deadline:
                 time.sleep(0.2)
