@@ -33,6 +33,7 @@ def demo_history_plan(*, total: int) -> DemoHistory:
             pk=ROW,
             defaults={
                 "total": total,
+                "stage": DemoHistory.Stage.ANALYSE,
                 "done": 0,
                 "started_at": None,
                 "finished_at": None,
@@ -53,13 +54,16 @@ def demo_history_run(*, report: Callable[[str], None] = lambda line: None) -> di
     DemoHistory.objects.update_or_create(
         pk=ROW, defaults={"started_at": timezone.now(), "failed_at": None, "error": ""}
     )
-    step = {"next": 0}
+    step = {"stage": "", "next": 0}
 
-    def progress(done: int, total: int) -> None:
-        DemoHistory.objects.filter(pk=ROW).update(done=done, total=total)
+    def progress(stage: str, done: int, total: int) -> None:
+        DemoHistory.objects.filter(pk=ROW).update(stage=stage, done=done, total=total)
         percent = done * 100 // total if total else 100
+        if stage != step["stage"]:
+            step.update(stage=stage, next=0)
         if percent >= step["next"]:
-            report(f"история демо-региона: {done} из {total} сообщений ({percent} %)")
+            label = DemoHistory.Stage(stage).label
+            report(f"история демо-региона, {label}: {done} из {total} сообщений ({percent} %)")
             step["next"] = percent - percent % 10 + 10
 
     try:

@@ -108,7 +108,7 @@ DRIVE_CHUNK = 100  # messages read at once by the drive
 # died «database is locked» at 60 % of the history). It pauses this long after each message.
 SQLITE_PAUSE_SECONDS = 0.015
 
-Progress = Callable[[int, int], None]  # (messages driven, messages in all)
+Progress = Callable[[str, int, int], None]  # (stage: analyse | drive, done, messages in all)
 
 
 def demo_drive(
@@ -136,6 +136,8 @@ def demo_drive(
         pending = list(messages.filter(analysis__isnull=True))
         for start in range(0, len(pending), ANALYSE_BATCH):
             messages_analyse(messages=pending[start : start + ANALYSE_BATCH])
+            if progress:
+                progress("analyse", min(start + ANALYSE_BATCH, len(pending)), len(pending))
     # No read stays open across the writes (on SQLite an open cursor would pin a snapshot that
     # the other processes' commits make stale, and the next write would fail at once).
     ids = list(messages.values_list("pk", flat=True))
@@ -152,7 +154,7 @@ def demo_drive(
                 time.sleep(pause)
                 done += 1
                 if progress and (done % 25 == 0 or done == total):
-                    progress(done, total)
+                    progress("drive", done, total)
         _keep_some_waiting(now=now, rng=rng, operators=operators)
         outbox_replay()
         for _ in range(4):  # warnings, breach, then the escalation steps

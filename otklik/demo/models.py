@@ -10,8 +10,13 @@ class DemoHistory(models.Model):
     the case lifecycle takes minutes, so ``otklik serve`` does it in the background while the
     pages already work. This row says how far it got, for the console and the pages."""
 
+    class Stage(models.TextChoices):
+        ANALYSE = "analyse", "разбор текстов"
+        DRIVE = "drive", "жизненный цикл инцидентов"
+
     total = models.PositiveIntegerField("сообщений в истории", default=0)
-    done = models.PositiveIntegerField("обработано", default=0)
+    stage = models.CharField("этап", max_length=16, choices=Stage.choices, default=Stage.ANALYSE)
+    done = models.PositiveIntegerField("пройдено на этапе", default=0)
     started_at = models.DateTimeField("начата", null=True, blank=True)
     finished_at = models.DateTimeField("закончена", null=True, blank=True)
     failed_at = models.DateTimeField("прервана", null=True, blank=True)

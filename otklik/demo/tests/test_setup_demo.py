@@ -36,12 +36,20 @@ def test_setup_demo_twice(db, client):
     client.force_login(User.objects.get(username="curator"))
     page = client.get("/").content.decode()
     assert "История демонстрационного региона (2000 сообщений) ещё не загружена" in page
+    from django.utils import timezone
+
+    from otklik.demo.models import DemoHistory
+
+    DemoHistory.objects.update(started_at=timezone.now(), stage="drive", done=500)
+    page = client.get("/cases/").content.decode()
+    assert "жизненный цикл инцидентов: 500 из 2000 сообщений (25 %)" in page
     pos = ChannelHealth.objects.get(channel__code="pos")
     assert pos.inbound_total == Message.objects.filter(channel__code="pos").count() > 0
 
     out = StringIO()
     call_command("demo", "history", stdout=out)
-    assert "история демо-региона: 2000 из 2000 сообщений (100 %)" in out.getvalue()
+    assert "разбор текстов: 2000 из 2000 сообщений (100 %)" in out.getvalue()
+    assert "жизненный цикл инцидентов: 2000 из 2000 сообщений (100 %)" in out.getvalue()
     assert not demo_history_pending()
     # delivered at their past moments (none tried today, where it would fail: no tokens) …
     adapters = ["web", "email", "telegram", "vk", "ok", "open311", "phone"]
