@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from otklik.core.roles import Role
+from otklik.core.roles import SUPERUSER, Role, acting_role
 
 
 class ApplicantField(enum.StrEnum):
@@ -52,16 +52,12 @@ APPLICANT_FIELDS: dict[Role, frozenset[ApplicantField]] = {
 
 def applicant_fields(user: Any) -> frozenset[ApplicantField]:
     """The applicant's fields ``user`` may see; superusers see all, anonymous users none."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    role = acting_role(user)
+    if role is None:
         return NO_FIELDS
-    if not getattr(user, "is_active", False):
-        return NO_FIELDS
-    if getattr(user, "is_superuser", False):
+    if role == SUPERUSER:
         return ALL_FIELDS
-    role = getattr(user, "role", "")
-    if not role:
-        return NO_FIELDS
-    return APPLICANT_FIELDS[Role(role)]
+    return APPLICANT_FIELDS[role]
 
 
 def applicant_markdown() -> str:

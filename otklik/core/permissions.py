@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 
 from otklik.core.exceptions import AccessDenied
-from otklik.core.roles import ROLE_SCOPE_FIELD, Role
+from otklik.core.roles import ROLE_SCOPE_FIELD, SUPERUSER, Role, acting_role
 
 
 class Scope(enum.StrEnum):
@@ -127,13 +127,12 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
 
 def scope_for(user: Any, action: Action) -> Scope:
     """The scope in which ``user`` may perform ``action``; superusers act on the whole region."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    role = acting_role(user)
+    if role is None:
         return Scope.NONE
-    if user.is_superuser:
+    if role == SUPERUSER:
         return Scope.ALL
-    if not user.role:
-        return Scope.NONE
-    return MATRIX[action][Role(user.role)]
+    return MATRIX[action][role]
 
 
 def can(user: Any, action: Action, obj: Model | None = None) -> bool:

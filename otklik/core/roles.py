@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 
 
@@ -25,3 +27,20 @@ ROLE_SCOPE_FIELD: dict[str, str] = {
 CUR_STAFF_ROLES = frozenset(
     {Role.CURATOR, Role.EXECUTOR, Role.HEAD, Role.SECTOR_LEAD, Role.ANALYST, Role.AUDITOR}
 )
+
+
+SUPERUSER = "superuser"  # what ``acting_role`` says of a superuser: every right, whatever the role
+
+
+def acting_role(user: Any) -> Role | str | None:
+    """The role ``user`` acts in: ``None`` for an anonymous, inactive or role-less user,
+    ``SUPERUSER`` for a superuser. The one preamble of every per-role rule (the permission
+    matrix, the applicant's data)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not getattr(user, "is_active", False):
+        return None
+    if getattr(user, "is_superuser", False):
+        return SUPERUSER
+    role = getattr(user, "role", "")
+    return Role(role) if role else None

@@ -28,7 +28,12 @@ def demo_history_pending() -> bool:
 
 
 def demo_history_plan(*, total: int) -> DemoHistory:
+    """A history of ``total`` messages to drive; the pages of every process look again
+    (through the reference version) and show its progress."""
+    from otklik.directory.cache import reference_changed
+
     with transaction.atomic():
+        reference_changed()
         state, _ = DemoHistory.objects.update_or_create(
             pk=ROW,
             defaults={

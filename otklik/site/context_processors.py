@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from otklik.site.navigation import menu_for
 
-# Once this process has seen the demo's history finished (or never planned), it stops asking.
-_history_settled = {"value": False}
+# The reference version under which this process saw the demo's history finished (or never
+# planned): it stops asking until the version changes (planning a history changes it).
+_history_settled: dict[str, str | None] = {"version": None}
 
 
 def navigation(request):
@@ -17,12 +18,16 @@ def demo_history(request):
     """How far the demo region's history has got, while it is being driven in the background
     (staff pages show it above the content: their numbers are still growing)."""
     user = getattr(request, "user", None)
-    if _history_settled["value"] or user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return {}
     from otklik.demo.history import demo_history_state
+    from otklik.directory.cache import reference_version
 
+    version = reference_version()  # read once per request, shared with the reference books
+    if _history_settled["version"] == version:
+        return {}
     state = demo_history_state()
     if state is None or state.finished_at is not None:
-        _history_settled["value"] = True
+        _history_settled["version"] = version
         return {}
     return {"demo_history": state}

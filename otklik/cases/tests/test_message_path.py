@@ -133,6 +133,12 @@ def test_the_analysis_is_handed_on_not_read_again(region):
     the confidence). Handed on, it reads it not once; left to it, once."""
     first = ingest(HOT_WATER)
     analysis = message_analyse(message=first).analysis
+    # the process's books (reference rows, deadline policies) as the second opening finds them
+    from otklik.directory.cache import reference_snapshot
+    from otklik.sla.selectors import policy_for
+
+    reference_snapshot()
+    policy_for(kind=first.kind.code, channel=first.channel.code)
     with CaptureQueriesContext(connection) as handed:
         case, opened = case_open_or_join(message=first, analysis=analysis)
     assert opened and analysis_reads(handed) == 0
