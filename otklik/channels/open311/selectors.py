@@ -1,8 +1,14 @@
 """Reads of the Open311 endpoint: services, service definitions, service requests, tokens.
 
-Public reads (GeoReport v2 has no user): only cases that an Open311 request opened or joined
-are shown — other channels bring appeals and private messages whose publication their authors
-did not agree to — and texts are shown with personal data masked.
+Public reads (GeoReport v2 has no user), under the rules of every public surface
+(``channels.public``): only cases that an Open311 request opened or joined — other channels
+bring appeals and private messages whose publication their authors did not agree to — and of
+those, the list shows the public ones only (accepted by the ЦУР, of a topic of public
+infrastructure). A request asked for by its id is always answered, so that the app that filed
+it can follow it, but a case that is not public shows only its service, status, dates and
+agency: no text before the ЦУР accepted it, nothing of a person's own affair. Of a public case
+the texts come with personal data masked and without house numbers, the address as its street,
+the point rounded to about a hundred metres.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Answer, Case
 from otklik.channels.open311.attributes import attributes_for
 from otklik.channels.open311.jurisdictions import Jurisdiction
+from otklik.channels.public import PUBLIC_STATES, address_street, without_house_numbers
 from otklik.directory.cache import reference_snapshot
 from otklik.directory.models import Channel, Organization, Topic
 from otklik.intake.models import Attachment, Delivery, DeliveryStatus, Message
@@ -25,6 +32,7 @@ CHANNEL = "open311"
 LIMIT = 1000  # at most this many requests per query (the specification's default)
 WINDOW = dt.timedelta(days=90)  # the default and the widest span of start_date..end_date
 DESCRIPTION_MAX = 4000  # the schema's maxLength of description
+POINT_DIGITS = 3  # the public point: 0.001° ≈ 110 m north–south, ≈ 70 m east–west here
 
 # Case states an Open311 client sees as closed: answered (published), closed, set aside.
 CLOSED_STATES = frozenset(
@@ -110,6 +118,7 @@ def request_list(*, jurisdiction: Jurisdiction, filters: RequestFilters) -> list
     if filters.ids:
         qs = qs.filter(number__in=filters.ids[:LIMIT])
     else:
+        qs = qs.filter(status__in=PUBLIC_STATES, topic__is_public_infrastructure=True)
         end = filters.end or (filters.start + WINDOW if filters.start else timezone.now())
         start = filters.start or end - WINDOW
         qs = qs.filter(received_at__gte=start, received_at__lte=end)
@@ -237,13 +246,23 @@ def _as_request(
         else case["updated_at"]
     )
     due = case["resolution_due"] if not closed else None
+    public = (
+        case["status"] in PUBLIC_STATES and topic is not None and topic.is_public_infrastructure
+    )
+    address = address_street(case["address"] or message.get("address") or "")
+    if not public:  # its service, status, dates and agency only
+        message, answer, lat, lon, address = {}, None, None, None, ""
     return {
         "service_request_id": case["number"],
         "status": "closed" if closed else "open",
-        "status_notes": _status_notes(case, answer),
+        "status_notes": _status_notes(case, without_house_numbers(answer) if answer else None),
         "service_name": topic.name if topic else None,
         "service_code": topic.code if topic else "",
-        "description": (message.get("text_masked") or "")[:DESCRIPTION_MAX],
+        "description": (
+            without_house_numbers(message["text_masked"])[:DESCRIPTION_MAX]
+            if message.get("text_masked")
+            else None
+        ),
         "agency_responsible": organization.short_name if organization else None,
         "service_notice": (
             f"Ответ будет дан до {due.astimezone(tz):%d.%m.%Y %H:%M}." if due else None
@@ -251,11 +270,11 @@ def _as_request(
         "requested_datetime": _iso(case["received_at"], tz),
         "updated_datetime": _iso(updated, tz),
         "expected_datetime": _iso(case["resolution_due"], tz),
-        "address": case["address"] or message.get("address") or None,
+        "address": address or None,
         "address_id": None,
         "zipcode": None,
-        "lat": float(lat) if lat is not None else None,
-        "long": float(lon) if lon is not None else None,
+        "lat": round(float(lat), POINT_DIGITS) if lat is not None else None,
+        "long": round(float(lon), POINT_DIGITS) if lon is not None else None,
         "media_url": message.get("media_url"),
     }
 

@@ -17,16 +17,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 from rapidfuzz import fuzz
 
 from otklik.cases.choices import OPEN_STATES, AnswerStatus, CaseStatus
 from otklik.cases.models import Answer, Case
+from otklik.channels.public import (
+    is_public,
+    public_cases,
+    public_streets,
+    without_house_numbers,
+)
 from otklik.channels.webform.models import WebReport
 from otklik.directory.models import CityDistrict, Municipality, Sector, Topic
 from otklik.nlp.features import lemma_tokens
@@ -103,31 +108,6 @@ PUBLIC_STATUS = {
 }
 
 
-# A case is shown to the public only once the ЦУР has accepted it: never while NEW (not
-# moderated: what it says and where is nobody else's to read), nor when it was set aside
-# without being accepted (no answer needed, merged into another).
-PUBLIC_STATES = frozenset(CaseStatus) - {
-    CaseStatus.NEW,
-    CaseStatus.NO_ANSWER,
-    CaseStatus.MERGED,
-}
-
-
-def public_cases() -> QuerySet[Case]:
-    """The cases anyone may be shown: accepted by the ЦУР and of a topic of public
-    infrastructure (``Topic.is_public_infrastructure``, set in directory/data/topics.toml) —
-    never a person's own affair (health, benefits, labour, family …)."""
-    return Case.objects.filter(status__in=PUBLIC_STATES, topic__is_public_infrastructure=True)
-
-
-def _is_public(case: Case) -> bool:
-    return (
-        case.status in PUBLIC_STATES
-        and case.topic_id is not None
-        and case.topic.is_public_infrastructure
-    )
-
-
 @dataclass(frozen=True)
 class PublicCase:
     """What anyone may see of a case. Never its title or messages (a resident's own words), its
@@ -139,37 +119,6 @@ class PublicCase:
     place: str  # the street, else the city district; never a house or a flat number
     status: str  # in plain words (PUBLIC_STATUS)
     reports: int  # messages about it
-
-
-@functools.cache
-def _street_finder():
-    from otklik.nlp.pipeline import Pipeline
-    from otklik.nlp.stages.location import LocationStage
-    from otklik.nlp.stages.normalise import NormaliseStage
-
-    return Pipeline([NormaliseStage(), LocationStage()])
-
-
-# A token that is (or holds) a house number: «12», «12а», «12/1», «д.12», «кв.5» (a street's
-# ordinal, «64-й Армии», is kept).
-_HOUSE_TOKEN_RE = re.compile(r"^(?:д|дом|кв|корп|стр)?\.?№?\d+[а-яё]?(?:/\d+)?[.,]?$", re.I)
-
-
-def public_streets(addresses: Sequence[str]) -> list[str]:
-    """The street of each address («г. Волжский, ул. Мира, 12» → «ул. Мира»), found by the
-    language pipeline's address reader (a street type and its name, or a known street); '' when
-    there is none. The house and anything after it are dropped, and so is any house-like token
-    left, so that no house or flat number can come through."""
-    wanted = [a for a in addresses if a and a.strip()]
-    found = iter(_street_finder().run([{"text": a} for a in wanted])) if wanted else iter(())
-    streets = []
-    for address in addresses:
-        if not (address and address.strip()):
-            streets.append("")
-            continue
-        street = str(next(found).get("address") or "").split(",")[0]
-        streets.append(" ".join(w for w in street.split() if not _HOUSE_TOKEN_RE.match(w)))
-    return streets
 
 
 def public_view(cases: Sequence[Case]) -> list[PublicCase]:
@@ -184,7 +133,7 @@ def public_view(cases: Sequence[Case]) -> list[PublicCase]:
         .select_related("topic", "city_district")
         .annotate(reports=Count("messages"))
     }
-    shown = [rows[c.pk] for c in cases if c.pk in rows and _is_public(rows[c.pk])]
+    shown = [rows[c.pk] for c in cases if c.pk in rows and is_public(rows[c.pk])]
     streets = public_streets([c.address for c in shown])
     return [
         PublicCase(
@@ -344,28 +293,6 @@ class Tracking:
     # somebody else opened (a follower, a message joined or merged into it); None for the author
     # who opened it, and for a case that is not public.
     public: PublicCase | None = None
-
-
-HOUSE_MASK = "[НОМЕР]"
-_STREET_TYPE = (
-    r"(?i:ул|улиц[аеуы]|пр-т|просп|проспект[аеу]?|пер|переул(?:ок|ке|ка)|бул|бульвар[аеу]?|"
-    r"ш|шоссе|пл|площад[ьи]|наб|набережн(?:ая|ой)|проезд[аеу]?|мкр|микрорайон[аеу]?|туп|тупик[аеу]?)"
-)
-_HOUSE = r"\d{1,4}(?:[а-еж-я](?![а-яё]))?(?:/\d{1,3})?(?![\d\w])"
-# «ул. Мира, 12», «пр-т Ленина 101/3», «ул. 64-й Армии, д. 5»: the street stays, the house goes.
-_STREET_HOUSE_RE = re.compile(
-    rf"(?<![\w-])(?P<keep>{_STREET_TYPE}\.?\s*(?:\d{{1,3}}-[а-яё]{{1,3}}\s+)?"
-    rf"(?:[А-ЯЁ][а-яё-]*\.?\s*){{1,4}}?,?\s*(?:(?i:д|дом)\.?\s*)?№?\s*){_HOUSE}"
-)
-# «дом № 12», «в доме 7», «д. 5»
-_HOUSE_WORD_RE = re.compile(rf"(?<![\w-])(?P<keep>(?i:д|дом[аеу]?)\.?\s*№?\s*){_HOUSE}")
-
-
-def without_house_numbers(text: str) -> str:
-    """``text`` with the number of each house written after a street or the word «дом»
-    replaced by ``HOUSE_MASK`` (flats are masked already by the personal-data masker)."""
-    text = _STREET_HOUSE_RE.sub(lambda m: m["keep"] + HOUSE_MASK, text)
-    return _HOUSE_WORD_RE.sub(lambda m: m["keep"] + HOUSE_MASK, text)
 
 
 def _answer_texts(answers: list[Answer], *, opener: bool) -> list[str]:

@@ -79,7 +79,7 @@ def test_unknown_format_is_an_error_in_json(client, region):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_post_opens_a_case_and_the_request_reads_back_masked(client, post, fmt):
+def test_post_opens_a_case_and_the_request_reads_back_masked(client, post, personas, fmt):
     (answer,) = check(post(fmt, **REQUEST), "post")
     message = Message.objects.get(channel__code="open311")
     case = message.case
@@ -95,13 +95,24 @@ def test_post_opens_a_case_and_the_request_reads_back_masked(client, post, fmt):
     delivery = Delivery.objects.get(message=message)
     assert "api_key" not in delivery.body and "service_code=zhkh-heating-outage" in delivery.body
 
+    # Before the ЦУР accepted it: its service, status and dates, nothing it says or where.
     (request,) = check(client.get(f"{BASE}/requests/{case.number}.{fmt}"), "requests")
     assert request["service_request_id"] == case.number
     assert request["status"] == "open" and request["service_code"] == "zhkh-heating-outage"
     assert request["service_name"] == "Нет отопления, перебои в теплоснабжении дома"
-    assert request["lat"] == 48.78612 and request["long"] == 44.77321
+    assert [request[k] for k in ("description", "address", "lat", "long", "media_url")] == [
+        None
+    ] * 5
+    assert _numbers(client, fmt=fmt) == []  # nor is it listed
+
+    # Accepted, of a topic of public infrastructure: the masked text, the street, the point
+    # to about a hundred metres; never the house.
+    case = accept(case.number, personas["analyst"])
+    assert _numbers(client, fmt=fmt) == [case.number]
+    (request,) = check(client.get(f"{BASE}/requests/{case.number}.{fmt}"), "requests")
+    assert request["lat"] == 48.786 and request["long"] == 44.773
     assert request["media_url"] == REQUEST["media_url"]
-    assert request["address"] == "г. Волжский, ул. Мира, 10"
+    assert request["address"] == "г. Волжский, ул. Мира"
     assert request["requested_datetime"] == timezone.localtime(case.received_at).isoformat(
         timespec="seconds"
     )
@@ -205,6 +216,18 @@ def test_token_gives_the_request_id_once_the_case_is_open(client, post, fmt):
     check(client.get(f"{BASE}/tokens/unknown.{fmt}"), "errors", 404)
 
 
+def accept(number: str, analyst) -> Case:
+    """The ЦУР accepts the case (routed to the administration of its municipality): from now
+    on it is public, when its topic is public infrastructure."""
+    from otklik.cases.services.lifecycle import case_accept
+    from otklik.directory.models import Organization
+
+    case = Case.objects.select_related("municipality").get(number=number)
+    okato = case.municipality.okato if case.municipality else "18410"  # unanalysed: Волжский
+    organization = Organization.objects.get(code=f"adm-{okato}")
+    return case_accept(case=case, actor=analyst, organization=organization)
+
+
 def number_of(client, answer: dict) -> str:
     """The request id of a POST's answer: the test client answers before the case opens (the
     tasks queued on commit run after the response), so the token gives it, as to a client."""
@@ -252,13 +275,18 @@ def test_request_filters(client, post, personas, fmt):
         phone="",
     )
     Case.objects.filter(number=old).update(received_at=timezone.now() - dt.timedelta(days=120))
+    for number in (heating, pothole, old):
+        accept(number, personas["analyst"])
     case_reject(case=Case.objects.get(number=spam), actor=personas["curator"], reason="Реклама.")
+    published = Case.objects.get(number=pothole)
+    Case.objects.filter(pk=published.pk).update(status=CaseStatus.PUBLISHED)
 
-    assert _numbers(client, fmt=fmt) == [spam, pothole, heating]  # 90 days, newest first
-    assert _numbers(client, "?status=open", fmt) == [pothole, heating]
-    assert _numbers(client, "?status=closed", fmt) == [spam]
-    assert _numbers(client, "?status=open,closed", fmt) == [spam, pothole, heating]
-    assert _numbers(client, "?service_code=roads-potholes,other-trade", fmt) == [spam, pothole]
+    # The list shows the public cases: the advert, set aside, is not one of them.
+    assert _numbers(client, fmt=fmt) == [pothole, heating]  # 90 days, newest first
+    assert _numbers(client, "?status=open", fmt) == [heating]
+    assert _numbers(client, "?status=closed", fmt) == [pothole]
+    assert _numbers(client, "?status=open,closed", fmt) == [pothole, heating]
+    assert _numbers(client, "?service_code=roads-potholes,other-trade", fmt) == [pothole]
     # A list of ids overrides every other filter (the old one is outside the window).
     assert _numbers(client, f"?service_request_id={old},{heating}&status=closed", fmt) == [
         heating,
@@ -270,9 +298,11 @@ def test_request_filters(client, post, personas, fmt):
     assert _numbers(client, f"?start_date={start}&end_date={end}", fmt) == [old]
     assert _numbers(client, f"?start_date={start}", fmt) == [old]  # 90 days from the start
     assert _numbers(client, f"?end_date={end}", fmt) == [old]  # 90 days up to the end
+    # Asked for by its id (the app that filed it follows it), it shows its state only.
     (rejected,) = check(client.get(f"{BASE}/requests/{spam}.{fmt}"), "requests")
     assert rejected["status"] == "closed" and rejected["service_notice"] is None
     assert rejected["status_notes"] == CaseStatus.NO_ANSWER.label
+    assert rejected["description"] is None and rejected["address"] is None
 
 
 @pytest.mark.parametrize(
@@ -290,7 +320,7 @@ def test_bad_filters_are_spec_errors(client, region, query, reason):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_municipal_jurisdiction_restricts_requests(client, post, fmt):
+def test_municipal_jurisdiction_restricts_requests(client, post, personas, fmt):
     (mine,) = check(post(jurisdiction_id="18410", **REQUEST), "post")
     elsewhere_request = {
         **REQUEST,
@@ -301,6 +331,8 @@ def test_municipal_jurisdiction_restricts_requests(client, post, fmt):
     (elsewhere,) = check(post(jurisdiction_id="18415", **elsewhere_request), "post")
     number = number_of(client, mine)
     assert Case.objects.get(number=number).municipality.okato == "18410"
+    for accepted in (number, number_of(client, elsewhere)):
+        accept(accepted, personas["analyst"])
     assert _numbers(client, "?jurisdiction_id=18410", fmt) == [number]
     assert _numbers(client, "?jurisdiction_id=volgograd-oblast", fmt) == [
         number_of(client, elsewhere),
@@ -378,18 +410,21 @@ def test_a_body_that_is_not_a_form_waits_in_quarantine_as_it_came(client, api_ke
     assert delivery.status == DeliveryStatus.QUARANTINED and Message.objects.count() == 0
 
 
-def test_xml_leaves_out_characters_xml_does_not_allow(client, post):
-    (answer,) = check(post(**{**REQUEST, "address_string": "ул. Мира,\x0b 10\x01"}), "post")
-    (request,) = check(client.get(f"{BASE}/requests/{number_of(client, answer)}.xml"), "requests")
-    assert request["address"] == "ул. Мира, 10"
+def test_xml_leaves_out_characters_xml_does_not_allow(client, post, personas):
+    (answer,) = check(post(**{**REQUEST, "address_string": "ул.\x01 Мира,\x0b 10"}), "post")
+    number = accept(number_of(client, answer), personas["analyst"]).number
+    (request,) = check(client.get(f"{BASE}/requests/{number}.xml"), "requests")
+    assert request["address"] == "ул. Мира"
 
 
-def test_unanalysed_descriptions_are_masked_once_and_stored(client, post, settings, monkeypatch):
+def test_unanalysed_descriptions_are_masked_once_and_stored(
+    client, post, personas, settings, monkeypatch
+):
     import otklik.nlp.masking
 
     settings.OTKLIK_NLP_ON_INTAKE = False  # no pipeline: the endpoint masks by itself
     (answer,) = check(post(**REQUEST), "post")
-    number = number_of(client, answer)
+    number = accept(number_of(client, answer), personas["analyst"]).number
     message = Message.objects.get(channel__code="open311")
     assert message.text_masked == ""  # not analysed: nothing masked yet
     calls = []
@@ -407,10 +442,11 @@ def test_unanalysed_descriptions_are_masked_once_and_stored(client, post, settin
     assert message.text_masked == request["description"]  # stored: no other process masks it
 
 
-def test_analysed_description_is_read_from_the_stored_column(client, post, monkeypatch):
+def test_analysed_description_is_read_from_the_stored_column(client, post, personas, monkeypatch):
     import otklik.nlp.masking
 
-    check(post(**REQUEST), "post")  # the pipeline runs: it stores the masked text
+    (answer,) = check(post(**REQUEST), "post")  # the pipeline runs: it stores the masked text
+    accept(number_of(client, answer), personas["analyst"])
     message = Message.objects.get(channel__code="open311")
     assert message.text_masked == message.analysis.result["text_masked"]
     assert "Петров" not in message.text_masked and "Третьи сутки" in message.text_masked

@@ -8,14 +8,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from otklik.channels.public import public_streets, without_house_numbers
 from otklik.channels.webform.models import WebReport
 from otklik.channels.webform.selectors import (
     PublicCase,
     followable_case,
-    public_streets,
     public_view,
     similar_open_cases,
-    without_house_numbers,
 )
 from otklik.channels.webform.tests.conftest import HOT_WATER
 from otklik.directory.models import Municipality, Topic
