@@ -13,10 +13,11 @@ import functools
 import re
 from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case
+from otklik.directory.models import Topic
 
 # A case is shown to the public only once the ЦУР has accepted it: never while NEW (not
 # moderated: what it says and where is nobody else's to read), nor when it was set aside
@@ -28,20 +29,26 @@ PUBLIC_STATES = frozenset(CaseStatus) - {
 }
 
 
+# The same as a filter of any query of cases.
+PUBLIC_Q = Q(status__in=PUBLIC_STATES, topic__is_public_infrastructure=True)
+
+
 def public_cases() -> QuerySet[Case]:
     """The cases anyone may be shown: accepted by the ЦУР and of a topic of public
     infrastructure (``Topic.is_public_infrastructure``, set in directory/data/topics.toml) —
     never a person's own affair (health, benefits, labour, family …)."""
-    return Case.objects.filter(status__in=PUBLIC_STATES, topic__is_public_infrastructure=True)
+    return Case.objects.filter(PUBLIC_Q)
 
 
 def is_public(case: Case) -> bool:
     """``case`` is one of ``public_cases`` (its topic read from the case)."""
-    return (
-        case.status in PUBLIC_STATES
-        and case.topic_id is not None
-        and case.topic.is_public_infrastructure
-    )
+    return is_public_as(case.status, case.topic if case.topic_id else None)
+
+
+def is_public_as(status: str, topic: Topic | None) -> bool:
+    """A case in ``status`` of ``topic`` is public (``public_cases``), for reads that hold the
+    columns rather than the case."""
+    return status in PUBLIC_STATES and topic is not None and topic.is_public_infrastructure
 
 
 @functools.cache

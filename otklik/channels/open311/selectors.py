@@ -23,7 +23,7 @@ from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Answer, Case
 from otklik.channels.open311.attributes import attributes_for
 from otklik.channels.open311.jurisdictions import Jurisdiction
-from otklik.channels.public import PUBLIC_STATES, address_street, without_house_numbers
+from otklik.channels.public import PUBLIC_Q, address_street, is_public_as, without_house_numbers
 from otklik.directory.cache import reference_snapshot
 from otklik.directory.models import Channel, Organization, Topic
 from otklik.intake.models import Attachment, Delivery, DeliveryStatus, Message
@@ -118,7 +118,7 @@ def request_list(*, jurisdiction: Jurisdiction, filters: RequestFilters) -> list
     if filters.ids:
         qs = qs.filter(number__in=filters.ids[:LIMIT])
     else:
-        qs = qs.filter(status__in=PUBLIC_STATES, topic__is_public_infrastructure=True)
+        qs = qs.filter(PUBLIC_Q)
         end = filters.end or (filters.start + WINDOW if filters.start else timezone.now())
         start = filters.start or end - WINDOW
         qs = qs.filter(received_at__gte=start, received_at__lte=end)
@@ -246,11 +246,8 @@ def _as_request(
         else case["updated_at"]
     )
     due = case["resolution_due"] if not closed else None
-    public = (
-        case["status"] in PUBLIC_STATES and topic is not None and topic.is_public_infrastructure
-    )
     address = address_street(case["address"] or message.get("address") or "")
-    if not public:  # its service, status, dates and agency only
+    if not is_public_as(case["status"], topic):  # its service, status, dates and agency only
         message, answer, lat, lon, address = {}, None, None, None, ""
     return {
         "service_request_id": case["number"],

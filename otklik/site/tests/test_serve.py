@@ -47,6 +47,13 @@ def _serve(env: dict[str, str]) -> tuple[int, subprocess.Popen]:
     return port, proc
 
 
+def _ctrl_c(proc: subprocess.Popen) -> str:
+    """Ctrl-C to serve; its whole output once it has stopped."""
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    return output
+
+
 @pytest.fixture
 def embedded_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTKLIK_")}
@@ -67,8 +74,7 @@ def test_serve_runs_all_parts_and_stops_on_ctrl_c(embedded_env):
         assert _healthz(port) == '{"status": "ok"}'
         children = _children(proc.pid)
         assert len(children) == 3  # web, one task worker, scheduler
-        proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=60)
+        output = _ctrl_c(proc)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -109,8 +115,7 @@ def test_the_demo_history_runs_beside_the_pages_and_its_end_stops_nothing(tmp_pa
         assert any("80 из 80 сообщений (100 %)" in line for line in lines)
         assert _healthz(port) == '{"status": "ok"}'
         assert len(_children(proc.pid)) == 3  # web, worker, scheduler: still there
-        proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=60)
+        output = _ctrl_c(proc)
     finally:
         if proc.poll() is None:
             proc.kill()
