@@ -208,6 +208,33 @@ def derived(t: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def _total(groups: dict[Any, Figures]) -> dict[str, Any]:
+    """``derived`` of the groups' sum (read ``histograms=True``), with the two medians of their
+    summed hour histograms (``first_response_median_h``, ``answer_median_h``)."""
+    total = derived(_add(groups.values()))
+    for name in HIST_COLUMNS:
+        hist = empty_histogram()
+        for v in groups.values():
+            for i, n in enumerate(v["_hist"][name]):
+                hist[i] += n
+        total[name.replace("hours", "median_h")] = median_hours(hist)
+    return total
+
+
+def region_totals(s: Slice) -> dict[str, Any]:
+    """The figures of the slice over the whole region, no user's scope (the ЦУР's own
+    indicators: ``office.measures``): the sums, the shares and averages of ``derived`` and the
+    two medians, under the codes of ``measures.MEASURES``."""
+    by = next((d for d in cubes.DIMS if getattr(s, d) is not None), "sector")
+    return _total(_one(None, s, by=by, histograms=True))
+
+
+def per_10k(count: int, population: int | None) -> float | None:
+    """``count`` per 10,000 residents; None where the population is unknown: no figure is
+    better than a false «0 per 10,000»."""
+    return round(count * 10_000 / population, 2) if population else None
+
+
 def _names(model, ids) -> dict[int, Any]:
     return {o.pk: o for o in model.objects.filter(pk__in=[i for i in ids if i is not None])}
 
@@ -275,14 +302,13 @@ def top_problems(*, user: Any, s: Slice, limit: int = 10) -> list[dict]:
 
 
 def municipality_map(*, user: Any, s: Slice) -> list[dict]:
-    """Each municipality positioned by its centre, with load per 10,000 residents and the share
-    of breached among the due times that passed in the period (``measures``). The load is None
-    where the population is unknown: no figure is better than a false «0 per 10,000»."""
+    """Each municipality positioned by its centre, with load per 10,000 residents (``per_10k``)
+    and the share of breached among the due times that passed in the period (``measures``)."""
     by = _one(user, s, by="municipality")
     out = []
     for m in Municipality.objects.all():
         v = by.get(m.pk, dict.fromkeys(METRICS, 0))
-        load = round(v["messages"] * 10_000 / m.population, 2) if m.population else None
+        load = per_10k(v["messages"], m.population)
         out.append(
             {
                 "municipality": m,
@@ -329,13 +355,7 @@ def _place(points: list[dict], width: int = 600, height: int = 520, pad: int = 3
 # --------------------------------------------------------------------------- processing
 def processing(*, user: Any, s: Slice) -> dict:
     orgs = _one(user, s, by="organization", histograms=True)
-    total = derived(_add(orgs.values()))
-    for name in ("first_response_hours", "answer_hours"):
-        total_hist = empty_histogram()
-        for v in orgs.values():
-            for i, n in enumerate(v["_hist"][name]):
-                total_hist[i] += n
-        total[name.replace("hours", "median_h")] = median_hours(total_hist)
+    total = _total(orgs)
     names = _names(Organization, orgs)
     rows = []
     for k, v in orgs.items():

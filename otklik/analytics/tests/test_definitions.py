@@ -82,11 +82,13 @@ from otklik.analytics.selectors import (
     month,
     processing,
     rating_compute,
+    region_totals,
 )
 from otklik.analytics.services import methodology_seed, rollups_refresh
 from otklik.analytics.tests.conftest import case
 from otklik.cases.choices import CaseStatus
 from otklik.cases.models import Case
+from otklik.directory.models import Municipality
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = Slice(period=Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
@@ -294,6 +296,24 @@ def test_the_ratings_count_the_same(history):
     assert rows["mo:18410"]["figures"]["breached"] == 2
     assert rows["mo:18410"]["figures"]["due"] == 3
     assert rows["mo:18415"]["figures"]["answered_on_time"] == 2
+
+
+def test_the_region_totals_are_the_same_figures_for_the_whole_region(history):
+    """``region_totals`` (the ЦУР's own indicators: no user, no scope): the totals above, with
+    the medians, and under a filter those of the filter."""
+    tot = region_totals(NOVEMBER)
+    assert (tot["answered"], tot["answered_on_time"], tot["on_time_share"]) == (5, 3, 0.6)
+    assert (tot["due"], tot["breached"], tot["breached_share"]) == (7, 5, 0.7143)
+    assert tot["answer_median_h"] == pytest.approx(69.575, abs=0.01)
+    assert tot["first_response_median_h"] == pytest.approx(2.995, abs=0.01)
+    kamyshin = Municipality.objects.get(okato="18415").pk
+    k = region_totals(Slice(period=NOVEMBER.period, municipality=kamyshin))
+    assert (k["answered"], k["answered_on_time"], k["due"], k["breached"]) == (2, 2, 4, 3)
+    assert k["answer_median_h"] == pytest.approx(24.39, abs=0.01)
+    october = region_totals(OCTOBER)
+    assert (october["answered"], october["answer_median_h"], october["breached_share"]) == (
+        0, None, 1.0,
+    )  # fmt: skip
 
 
 def test_the_monthly_pdf_shows_the_violations(history, personas, tmp_path: Path):
