@@ -63,11 +63,11 @@ def _tasks_run_immediately(settings):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference model once per test database; each test's rollback keeps it."""
     from otklik.directory.services import reference_data_load
-    from otklik.sla.services import policies_load
+    from otklik.site.services import platform_data_load
 
     with django_db_blocker.unblock():
         reference_data_load(actor=None)
-        policies_load(actor=None)
+        platform_data_load()
 
 
 @pytest.fixture
@@ -79,11 +79,11 @@ def region(db):
     """
     from otklik.directory.models import Municipality
     from otklik.directory.services import reference_data_load
-    from otklik.sla.services import policies_load
+    from otklik.site.services import platform_data_load
 
     if not Municipality.objects.exists():
         reference_data_load(actor=None)
-        policies_load(actor=None)
+        platform_data_load()
 
 
 @pytest.fixture

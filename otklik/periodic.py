@@ -71,4 +71,10 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         every=timedelta(hours=6),
         description="Поиск новых проблем: необычный рост темы в МО за неделю",
     ),
+    PeriodicJob(
+        name="approvals.sweep",
+        task="otklik.approvals.tasks.approvals_sweep",
+        every=timedelta(hours=1),
+        description="Согласование: напоминание в последний день шага, доклад о просрочке",
+    ),
 ]

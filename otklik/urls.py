@@ -31,6 +31,8 @@ urlpatterns = [
     path("analytics/", include("otklik.analytics.urls")),
     path("open311/", include("otklik.channels.open311.urls")),
     path("problems/", include("otklik.problems.urls")),
+    path("office/", include("otklik.office.urls")),
+    path("approvals/", include("otklik.approvals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

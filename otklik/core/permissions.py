@@ -49,6 +49,11 @@ class Action(enum.StrEnum):
     PROBLEM_VIEW = "problem.view"
     PROBLEM_MANAGE = "problem.manage"
     PROBLEM_IMPORT = "problem.import"
+    OFFICE_VIEW = "office.view"
+    OFFICE_PREPARE = "office.prepare"
+    INDICATOR_MANAGE = "indicator.manage"
+    APPROVAL_AGREE = "approval.agree"
+    APPROVAL_APPROVE = "approval.approve"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -81,6 +86,13 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PROBLEM_MANAGE: "Региональные проблемы: создание, инциденты, состояние, меры, "
     "показатели",
     Action.PROBLEM_IMPORT: "Загрузка проблем и показателей нац- и регпроектов из файлов",
+    Action.OFFICE_VIEW: "Проектный офис: блоки, показатели, проекты, планы, отчёты",
+    Action.OFFICE_PREPARE: "Проектный офис: подготовка паспортов, отчётов, сводных планов и "
+    "изменений к ним, направление на согласование",
+    Action.INDICATOR_MANAGE: "Показатели ЦУР: загрузка обязательных, предложение дополнительных, "
+    "плановые и фактические значения",
+    Action.APPROVAL_AGREE: "Согласование документов проектного офиса (или возврат на доработку)",
+    Action.APPROVAL_APPROVE: "Утверждение документов проектного офиса (или возврат на доработку)",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -118,6 +130,11 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.PROBLEM_VIEW:      (A,  A,  A,   O,   A,   O,   O,   A),
     Action.PROBLEM_MANAGE:    (A,  A,  A,   O,   A,   N,   N,   N),
     Action.PROBLEM_IMPORT:    (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.OFFICE_VIEW:       (A,  A,  A,   A,   A,   N,   N,   A),
+    Action.OFFICE_PREPARE:    (N,  N,  A,   O,   N,   N,   N,   N),
+    Action.INDICATOR_MANAGE:  (N,  A,  A,   O,   N,   N,   N,   N),
+    Action.APPROVAL_AGREE:    (N,  N,  A,   N,   N,   N,   N,   N),
+    Action.APPROVAL_APPROVE:  (A,  N,  N,   N,   N,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

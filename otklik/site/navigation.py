@@ -11,6 +11,12 @@ from django.urls import reverse
 from otklik.core.permissions import Action, can
 
 
+def _inbox_count(user: Any) -> int:
+    from otklik.approvals.selectors import approval_inbox
+
+    return approval_inbox(user=user).count()
+
+
 def _quarantine_count(user: Any) -> int:
     from otklik.intake.selectors import quarantine_count
 
@@ -33,6 +39,8 @@ MENU: list[NavItem] = [
     NavItem("Карантин", "intake:quarantine", Action.QUARANTINE_VIEW, count=_quarantine_count),
     NavItem("Маршрутизация", "cases:routing", Action.CASE_VIEW),
     NavItem("Аналитика", "analytics:picture", Action.ANALYTICS_VIEW),
+    # the count: documents waiting at the user's step of the approval route
+    NavItem("Проектный офис", "office:home", Action.OFFICE_VIEW, count=_inbox_count),
     NavItem("Анализ текстов", "nlp:models", Action.MODEL_VIEW),
     NavItem("Каналы", "channels:health", Action.CHANNEL_VIEW),
     NavItem("Справочники", "directory:index", Action.REFERENCE_VIEW),

@@ -50,6 +50,11 @@ from otklik.intake.services import message_classify, message_ingest
 # package, issued and audited, are not for the auditor); only the curator, the executor and the head
 # manage users, the calendar and the ratings; the ЦУР's analyst moderates, classifies and keeps
 # the reference books, routing and models; the scoped roles see and work their own zone.
+# The project office (regulation §§ 3–4.1): a sector lead prepares its block's passports and
+# reports, the head prepares the consolidated plans and agrees (согласовывает), only the curator
+# approves (утверждает); the responsible executor and the head keep the ЦУР's indicators, the
+# sector lead its block's; everybody of the ЦУР reads the office, no organisation or
+# municipality sees it.
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -78,6 +83,11 @@ analytics.export   ALL      ALL       ALL   —       ALL      —    —       
 problem.view       ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
 problem.manage     ALL      ALL       ALL   OWN     ALL      —    —          —
 problem.import     ALL      ALL       ALL   —       ALL      —    —          —
+office.view        ALL      ALL       ALL   ALL     ALL      —    —          ALL
+office.prepare     —        —         ALL   OWN     —        —    —          —
+indicator.manage   —        ALL       ALL   OWN     —        —    —          —
+approval.agree     —        —         ALL   —       —        —    —          —
+approval.approve   ALL      —         —     —       —        —    —          —
 """
 # fmt: on
 COLUMNS = {  # the table's column heads
@@ -725,3 +735,97 @@ def test_problem_import(role, personas):
         with refused(Action.PROBLEM_IMPORT):
             problems_import(actor=personas[role], name="p.csv", content=content)
         assert not Problem.objects.exists()
+
+
+# --- the project office (regulation §§ 3–4.1) ---------------------------------------------------
+@pytest.mark.parametrize("role", roles_of(Action.OFFICE_VIEW))
+def test_office_view(role, personas):
+    from otklik.office.selectors import block_list
+
+    if expected(role, Action.OFFICE_VIEW) is Scope.ALL:
+        assert len(block_list(user=personas[role])) == Sector.objects.count()
+    else:
+        with refused(Action.OFFICE_VIEW):
+            block_list(user=personas[role])
+
+
+@pytest.mark.parametrize("where", ["inside", "outside"])
+@pytest.mark.parametrize("role", roles_of(Action.OFFICE_PREPARE))
+def test_office_prepare(role, where, personas):
+    from otklik.office.models import Project
+    from otklik.office.services import project_create
+
+    sector = Sector.objects.get(code="zhkh" if where == "inside" else "roads")
+    events = AuditEvent.objects.count()
+    if _allowed(role, Action.OFFICE_PREPARE, where):
+        project = project_create(actor=personas[role], sector=sector, name="Тёплый дом")
+        assert project.created_by == personas[role]
+    else:
+        with refused(Action.OFFICE_PREPARE):
+            project_create(actor=personas[role], sector=sector, name="Тёплый дом")
+        assert not Project.objects.exists()
+        assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("where", ["inside", "outside"])
+@pytest.mark.parametrize("role", roles_of(Action.INDICATOR_MANAGE))
+def test_indicator_manage(role, where, personas):
+    from otklik.office.models import Indicator
+    from otklik.office.services import indicator_propose
+
+    sector = Sector.objects.get(code="zhkh" if where == "inside" else "roads")
+
+    def propose():
+        return indicator_propose(
+            actor=personas[role], code="Д-1", name="Доля домов с учётом", unit="процент",
+            sector=sector,
+        )  # fmt: skip
+
+    if _allowed(role, Action.INDICATOR_MANAGE, where):
+        assert propose().owner == personas[role]
+    else:
+        with refused(Action.INDICATOR_MANAGE):
+            propose()
+        assert not Indicator.objects.exists()
+
+
+@pytest.fixture
+def passport_at_each_step(personas):
+    """A ЖКХ passport at the head's step and another at the curator's."""
+    from otklik.approvals.services import approval_decide, approval_submit
+    from otklik.office.services import passport_approval, project_create
+
+    zhkh = Sector.objects.get(code="zhkh")
+    at = {}
+    for step in ("agree", "approve"):
+        project = project_create(actor=personas["head"], sector=zhkh, name=f"Проект {step}")
+        approval = approval_submit(
+            actor=personas["head"], approval=passport_approval(project.versions.get())
+        )
+        if step == "approve":
+            approval = approval_decide(actor=personas["head"], approval=approval, decision="agree")
+        at[step] = approval
+    return at
+
+
+@pytest.mark.parametrize(
+    ("action", "step"),
+    [(Action.APPROVAL_AGREE, "agree"), (Action.APPROVAL_APPROVE, "approve")],
+    ids=["agree", "approve"],
+)
+@pytest.mark.parametrize("role", ROLES)
+def test_approval_decisions(role, action, step, personas, passport_at_each_step):
+    from otklik.approvals.services import approval_decide
+
+    approval = passport_at_each_step[step]
+    before = (approval.state, approval.step)
+    events = AuditEvent.objects.count()
+    if expected(role, action) is Scope.ALL:
+        done = approval_decide(actor=personas[role], approval=approval, decision=step)
+        assert (done.state, done.step) != before
+    else:
+        with pytest.raises(AccessDenied):
+            approval_decide(actor=personas[role], approval=approval, decision=step)
+        approval.refresh_from_db()
+        assert (approval.state, approval.step) == before
+        assert AuditEvent.objects.count() == events

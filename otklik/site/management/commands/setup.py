@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         from otklik.directory.services import reference_data_load
-        from otklik.sla.services import policies_load
+        from otklik.site.services import platform_data_load
 
         verbosity = o["verbosity"]
         self.stdout.write("Миграции базы данных…")
@@ -58,12 +58,27 @@ class Command(BaseCommand):
             f"{sum(report.unchanged.values())}."
         )
         try:
-            policies = policies_load(actor=None)
+            data = platform_data_load()
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
+        policies = data.policies
         self.stdout.write(
             f"Правила сроков загружены: создано {sum(policies.created.values())}, "
             f"обновлено {sum(policies.updated.values())}."
+        )
+        self.stdout.write(
+            f"Маршруты согласования: {len(data.routes.kinds)} видов документов; "
+            f"блоков проектного офиса создано {data.blocks_created}."
+        )
+        from otklik.office.services import indicators_load
+
+        try:
+            indicators = indicators_load(actor=None)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            f"Обязательные показатели ЦУР: добавлено {len(indicators.created)}, "
+            f"обновлено {len(indicators.updated)}."
         )
         from otklik.cases.services.answers import answer_templates_load
         from otklik.cases.services.routing import routing_rules_load

@@ -1,0 +1,251 @@
+"""Reads of the project office, scoped by ``office.view``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from otklik.approvals.choices import ApprovalState
+from otklik.approvals.models import Approval
+from otklik.core.exceptions import NotFound
+from otklik.core.permissions import Action, access_check, visible_to
+from otklik.office import periods
+from otklik.office.choices import Direction, IndicatorSource, IndicatorState, PlanStatus
+from otklik.office.measures import measure_value
+from otklik.office.models import (
+    Block,
+    Indicator,
+    IndicatorFact,
+    PassportVersion,
+    ProgressReport,
+    Project,
+)
+
+PASSPORT, REPORT = "passport", "report"
+
+
+def block_list(*, user: Any) -> list[Block]:
+    access_check(user, Action.OFFICE_VIEW)
+    return list(
+        visible_to(Block.objects.all(), user, Action.OFFICE_VIEW).select_related("sector", "lead")
+    )
+
+
+def block_get(*, user: Any, code: str) -> Block:
+    access_check(user, Action.OFFICE_VIEW)
+    block = (
+        visible_to(Block.objects.all(), user, Action.OFFICE_VIEW)
+        .select_related("sector", "lead")
+        .filter(sector__code=code)
+        .first()
+    )
+    if block is None:
+        raise NotFound("Нет такого блока.")
+    return block
+
+
+def project_list(*, user: Any, sector=None) -> QuerySet[Project]:
+    qs = visible_to(Project.objects.all(), user, Action.OFFICE_VIEW).select_related("sector")
+    return qs.filter(sector=sector) if sector is not None else qs
+
+
+def project_get(*, user: Any, pk: int) -> Project:
+    project = project_list(user=user).filter(pk=pk).first()
+    if project is None:
+        raise NotFound("Нет такого проекта или он вне вашей зоны.")
+    return project
+
+
+def approvals_by_target(kind: str, ids: list[int]) -> dict[int, Approval]:
+    rows = Approval.objects.filter(kind=kind, target_id__in=[str(i) for i in ids])
+    return {int(a.target_id): a for a in rows}
+
+
+@dataclass
+class VersionRow:
+    version: PassportVersion
+    approval: Approval | None
+
+
+def passport_versions(project: Project) -> list[VersionRow]:
+    versions = list(project.versions.select_related("author").order_by("number"))
+    approvals = approvals_by_target(PASSPORT, [v.pk for v in versions])
+    return [VersionRow(v, approvals.get(v.pk)) for v in versions]
+
+
+def passport_in_force(project: Project) -> PassportVersion | None:
+    """The latest approved version (None before the first approval)."""
+    ids = [str(pk) for pk in project.versions.values_list("pk", flat=True)]
+    approved = Approval.objects.filter(
+        kind=PASSPORT, state=ApprovalState.APPROVED, target_id__in=ids
+    ).values_list("target_id", flat=True)
+    return project.versions.filter(pk__in=[int(t) for t in approved]).order_by("-number").first()
+
+
+def passport_latest(project: Project) -> PassportVersion | None:
+    return project.versions.order_by("-number").first()
+
+
+def report_rows(project: Project) -> list[tuple[ProgressReport, Approval | None]]:
+    reports = list(project.reports.order_by("-period"))
+    approvals = approvals_by_target(REPORT, [r.pk for r in reports])
+    return [(r, approvals.get(r.pk)) for r in reports]
+
+
+def report_get(*, user: Any, pk: int) -> ProgressReport:
+    qs = visible_to(ProgressReport.objects.all(), user, Action.OFFICE_VIEW)
+    report = qs.select_related("project", "project__sector").filter(pk=pk).first()
+    if report is None:
+        raise NotFound("Нет такого отчёта или он вне вашей зоны.")
+    return report
+
+
+# --------------------------------------------------------------------------- plan / fact
+def status_of(direction: str, plan: Decimal | None, fact: Decimal | None) -> str:
+    if plan is None or fact is None:
+        return PlanStatus.NONE
+    good = fact >= plan if direction == Direction.UP else fact <= plan
+    return PlanStatus.DONE if good else PlanStatus.LAG
+
+
+def _fmt(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def plan_fact(ind: Indicator, period: str, targets: dict[str, str]) -> dict:
+    """An indicator's plan and fact in ``period``: the plan from ``targets`` (a passport's, by
+    period; else the indicator's own), the fact computed from the data (a computed indicator,
+    over its block or the region) or as entered."""
+    plan_text = periods.target_for(targets, period) if targets else None
+    if plan_text is None:
+        own = {t.period: str(t.value) for t in ind.targets.all()}
+        plan_text = periods.target_for(own, period)
+    plan = Decimal(plan_text) if plan_text is not None else None
+    if ind.source == IndicatorSource.COMPUTED:
+        start, end = periods.bounds(period)
+        fact = measure_value(ind.measure, start=start, end=end, sector_id=ind.sector_id)
+        evidence = "рассчитано по данным платформы"
+    else:
+        row = IndicatorFact.objects.filter(indicator=ind, period=period).first()
+        fact = row.value if row else None
+        evidence = row.evidence if row else ""
+    return {
+        "code": ind.code,
+        "name": ind.name,
+        "unit": ind.unit,
+        "direction": ind.direction,
+        "computed": ind.source == IndicatorSource.COMPUTED,
+        "plan": _fmt(plan),
+        "fact": _fmt(fact),
+        "status": status_of(ind.direction, plan, fact),
+        "evidence": evidence,
+    }
+
+
+def indicator_list(*, user: Any, sector=None, whole: bool = False) -> QuerySet[Indicator]:
+    access_check(user, Action.OFFICE_VIEW)
+    qs = Indicator.objects.select_related("sector", "owner").prefetch_related("targets")
+    if whole:
+        return qs.filter(sector__isnull=True)
+    return qs.filter(sector=sector) if sector is not None else qs
+
+
+def indicator_board(indicators: list[Indicator], period: str, months: int = 6) -> list[dict]:
+    """Per indicator: plan/fact of ``period`` from the stored facts (computed by
+    ``indicators_compute``, or entered) and the trend of the ``months`` before it."""
+    start, _ = periods.bounds(period)
+    trail = []
+    day = start
+    for _ in range(months):
+        trail.append(periods.month_of(day))
+        day = (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    trail.reverse()
+    facts: dict[tuple[int, str], IndicatorFact] = {
+        (f.indicator_id, f.period): f
+        for f in IndicatorFact.objects.filter(indicator__in=indicators, period__in=[*trail, period])
+    }
+    rows = []
+    for ind in indicators:
+        own = {t.period: str(t.value) for t in ind.targets.all()}
+        plan_text = periods.target_for(own, period)
+        plan = Decimal(plan_text) if plan_text is not None else None
+        fact_row = facts.get((ind.pk, period))
+        fact = fact_row.value if fact_row else None
+        rows.append(
+            {
+                "indicator": ind,
+                "plan": _fmt(plan),
+                "fact": _fmt(fact),
+                "status": status_of(ind.direction, plan, fact),
+                "trend": [
+                    {
+                        "period": p,
+                        "fact": _fmt(facts[(ind.pk, p)].value) if (ind.pk, p) in facts else None,
+                    }
+                    for p in trail
+                ],
+                "approved": ind.state == IndicatorState.APPROVED,
+            }
+        )
+    return rows
+
+
+def reports_due(*, user: Any, today: dt.date) -> QuerySet[ProgressReport]:
+    """Reports past their due day and not yet on the route or approved."""
+    open_states = [ApprovalState.DRAFT, ApprovalState.RETURNED]
+    waiting = Approval.objects.filter(kind=REPORT, state__in=open_states).values("target_id")
+    qs = visible_to(ProgressReport.objects.all(), user, Action.OFFICE_VIEW)
+    return (
+        qs.filter(due__lt=today, pk__in=[int(t["target_id"]) for t in waiting])
+        .select_related("project", "project__sector")
+        .order_by("due")
+    )
+
+
+def block_projects(*, user: Any, block: Block) -> list[Project]:
+    return list(
+        project_list(user=user, sector=block.sector).prefetch_related(
+            Prefetch("versions", queryset=PassportVersion.objects.order_by("number"))
+        )
+    )
+
+
+def project_counts(*, user: Any) -> dict[int, dict[str, int]]:
+    """Projects per block and state: {sector id: {state: count}}."""
+    out: dict[int, dict[str, int]] = {}
+    rows = project_list(user=user).values("sector_id", "state").annotate(n=Count("pk"))
+    for row in rows.order_by():
+        counts = out.setdefault(row["sector_id"], {"total": 0})
+        counts[row["state"]] = row["n"]
+        counts["total"] += row["n"]
+    return out
+
+
+def board_chart(board: list[dict]) -> list[dict]:
+    """The plan/fact series of a board for the chart: per indicator its months and facts."""
+    return [
+        {
+            "code": r["indicator"].code,
+            "name": r["indicator"].name,
+            "unit": r["indicator"].unit,
+            "plan": r["plan"],
+            "months": [t["period"] for t in r["trend"]],
+            "facts": [t["fact"] for t in r["trend"]],
+        }
+        for r in board
+    ]
+
+
+def timeline(content: dict) -> list[dict]:
+    """The passport's control points and results with dates, for the timeline chart."""
+    from otklik.office import passport
+
+    items = []
+    for cp in passport.control_points(content):
+        if cp.get("date"):
+            items.append({"name": cp["name"], "date": cp["date"], "who": cp.get("responsible", "")})
+    return items

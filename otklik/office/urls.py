@@ -1,0 +1,20 @@
+from django.urls import path
+
+from otklik.office import views
+
+app_name = "office"
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("indicators/", views.indicators_view, name="indicators"),
+    path("indicators/<int:pk>/fact/", views.indicator_fact_view, name="indicator_fact"),
+    path("block/<slug:code>/", views.block_view, name="block"),
+    path("block/<slug:code>/new/", views.project_create_view, name="project_create"),
+    path("project/<int:pk>/", views.project_view, name="project"),
+    path("project/<int:pk>/change/", views.change_request_view, name="change"),
+    path("project/<int:pk>/<slug:verb>/", views.project_verb_view, name="project_verb"),
+    path("passport/<int:pk>/", views.passport_view, name="passport"),
+    path("passport/<int:pk>/edit/", views.passport_edit_view, name="passport_edit"),
+    path("report/<int:pk>/", views.report_view, name="report"),
+    path("report/<int:pk>/edit/", views.report_edit_view, name="report_edit"),
+]
