@@ -167,6 +167,23 @@ def page(_browser, live_server):
 
 
 @pytest.fixture
+def closed_network(page) -> list[str]:
+    """Every request of ``page`` outside the live server is refused (a closed government
+    network); the list of the refused addresses, which a test expects to stay empty."""
+    refused: list[str] = []
+
+    def only_the_server(route):
+        if route.request.url.startswith(page.base_url):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.context.route("**/*", only_the_server)
+    return refused
+
+
+@pytest.fixture
 def phone_page(_browser, live_server):
     """A page of a phone-sized screen."""
     context = _browser.new_context(

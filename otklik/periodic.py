@@ -77,4 +77,16 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         every=timedelta(hours=1),
         description="Согласование: напоминание в последний день шага, доклад о просрочке",
     ),
+    PeriodicJob(
+        name="office.indicators_refresh",
+        task="otklik.office.tasks.indicators_refresh",
+        every=timedelta(hours=6),
+        description="Показатели ЦУР: расчёт по данным платформы за прошлый и текущий месяц",
+    ),
+    PeriodicJob(
+        name="office.reports_sweep",
+        task="otklik.office.tasks.reports_sweep",
+        every=timedelta(hours=6),
+        description="Отчёты проектов: черновики за прошлый месяц, доклад о непредставленных",
+    ),
 ]

@@ -130,6 +130,7 @@ def _event(approval: Approval, decision: str, actor: Any, text: str = "") -> App
         actor=actor if getattr(actor, "pk", None) else None,
         role=getattr(actor, "role", "") or "",
         text=text,
+        at=timezone.now(),
     )
 
 

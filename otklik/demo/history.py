@@ -55,6 +55,7 @@ def demo_history_run(*, report: Callable[[str], None] = lambda line: None) -> di
     from otklik.analytics.services import rollups_refresh
     from otklik.channels.services import health_recount
     from otklik.demo.lifecycle import demo_drive
+    from otklik.demo.office import demo_office_reports
 
     DemoHistory.objects.update_or_create(
         pk=ROW, defaults={"started_at": timezone.now(), "failed_at": None, "error": ""}
@@ -75,6 +76,7 @@ def demo_history_run(*, report: Callable[[str], None] = lambda line: None) -> di
         states = demo_drive(progress=progress)
         rollups_refresh(full=True)
         health_recount()
+        demo_office_reports()
     except Exception as exc:
         DemoHistory.objects.filter(pk=ROW).update(
             failed_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]

@@ -29,6 +29,7 @@ actions_register(
         "office.indicators_compute": "Показатели рассчитаны по данным",
         "office.report_prepare": "Подготовлен отчёт о ходе реализации",
         "office.report_update": "Отчёт о ходе реализации изменён",
+        "office.report_overdue": "Отчёт о ходе реализации не представлен в срок",
     }
 )
 target_register("office.project", label="проект", resolve=_projects)

@@ -225,27 +225,40 @@ def project_counts(*, user: Any) -> dict[int, dict[str, int]]:
     return out
 
 
-def board_chart(board: list[dict]) -> list[dict]:
-    """The plan/fact series of a board for the chart: per indicator its months and facts."""
-    return [
-        {
-            "code": r["indicator"].code,
-            "name": r["indicator"].name,
-            "unit": r["indicator"].unit,
-            "plan": r["plan"],
-            "months": [t["period"] for t in r["trend"]],
-            "facts": [t["fact"] for t in r["trend"]],
-        }
-        for r in board
-    ]
-
-
-def timeline(content: dict) -> list[dict]:
-    """The passport's control points and results with dates, for the timeline chart."""
+def timeline(
+    content: dict, start: dt.date, reached: dict[str, bool | None] | None = None
+) -> list[dict]:
+    """The passport's control points as the bars of a Gantt chart: each from the previous
+    point (the first from ``start``, the project's beginning) to its own date; done (progress
+    100) where the latest report marks it reached."""
     from otklik.office import passport
 
-    items = []
-    for cp in passport.control_points(content):
-        if cp.get("date"):
-            items.append({"name": cp["name"], "date": cp["date"], "who": cp.get("responsible", "")})
-    return items
+    reached = reached or {}
+    bars, since = [], start
+    for i, cp in enumerate(passport.control_points(content), 1):
+        if not cp.get("date"):
+            continue
+        end = dt.date.fromisoformat(cp["date"])
+        bars.append(
+            {
+                "id": f"cp{i}",
+                "name": cp["name"],
+                "start": min(since, end).isoformat(),
+                "end": end.isoformat(),
+                "date": end,
+                "progress": 100 if reached.get(cp["name"]) else 0,
+                "responsible": cp.get("responsible", ""),
+                "missed": reached.get(cp["name"]) is False,
+            }
+        )
+        since = end
+    return bars
+
+
+def points_reached(project: Project) -> dict[str, bool | None]:
+    """What the latest report with marks says of each control point (by name)."""
+    for report in project.reports.order_by("-period"):
+        points = report.content.get("control_points", [])
+        if any(cp.get("reached") is not None for cp in points):
+            return {cp["name"]: cp.get("reached") for cp in points}
+    return {}

@@ -91,8 +91,21 @@ def block_lead_set(*, actor: Any, block: Block, lead: Any, deputies: list | tupl
 
 
 # --------------------------------------------------------------------------- projects
+# How a project's code begins, by its block (the codes people say aloud: «ЖКХ-03»).
+CODE_PREFIX = {
+    "zhkh": "ЖКХ",
+    "tko": "ТКО",
+    "energy": "ЭНЕРГ",
+    "education": "ОБР",
+    "health": "ЗДРАВ",
+    "roads": "ДОР",
+    "transport": "ТРАНС",
+    "social": "СОЦ",
+}
+
+
 def _next_code(sector: Sector) -> str:
-    prefix = sector.code.upper()
+    prefix = CODE_PREFIX.get(sector.code, sector.code.upper())
     taken = set(
         Project.objects.filter(code__startswith=f"{prefix}-").values_list("code", flat=True)
     )
@@ -521,6 +534,10 @@ def report_prepare(*, actor: Any, project: Project, period: str) -> ProgressRepo
         raise ApplicationError("Отчёт готовится по проекту с утверждённым паспортом.")
     if ProgressReport.objects.filter(project=project, period=period).exists():
         raise ApplicationError(f"Отчёт за {periods.label(period)} уже есть.")
+    return _report_open(actor, project, period)
+
+
+def _report_open(actor: Any, project: Project, period: str) -> ProgressReport:
     report = ProgressReport.objects.create(
         project=project,
         period=period,
@@ -537,6 +554,77 @@ def report_prepare(*, actor: Any, project: Project, period: str) -> ProgressRepo
     )
     audit_log(actor=actor, action="office.report_prepare", target=project, data={"period": period})
     return report
+
+
+@dataclass
+class ReportsSweep:
+    opened: int = 0
+    escalated: int = 0
+
+
+def reports_sweep(*, now: dt.datetime | None = None) -> ReportsSweep:
+    """Monthly reports on the clock: the draft of last month's report of every project in
+    progress is opened pre-filled (by the system, for its lead to complete), and a report
+    still not sent by its due working day is reported to the head and the block's lead,
+    once (claimed by a conditional UPDATE of its approval)."""
+    now = now or timezone.now()
+    today = calendar_from_db().local_date(now)
+    last = periods.previous_month(today)
+    result = ReportsSweep()
+    running = Project.objects.filter(state=ProjectState.IN_PROGRESS).exclude(reports__period=last)
+    for project in running.select_related("sector"):
+        with transaction.atomic():
+            _report_open(None, project, last)
+        result.opened += 1
+    late = ProgressReport.objects.filter(due__lt=today).values_list("pk", flat=True)
+    waiting = Approval.objects.filter(
+        kind=REPORT,
+        state__in=[ApprovalState.DRAFT, ApprovalState.RETURNED],
+        escalated_on__isnull=True,
+        target_id__in=[str(pk) for pk in late],
+    )
+    for approval in waiting:
+        with transaction.atomic():
+            if not Approval.objects.filter(pk=approval.pk, escalated_on__isnull=True).update(
+                escalated_on=today
+            ):
+                continue
+            report = ProgressReport.objects.select_related("project").get(pk=approval.target_id)
+            audit_log(
+                actor=None,
+                action="office.report_overdue",
+                target=report.project,
+                data={"period": report.period, "due": report.due.isoformat()},
+            )
+            _tell_overdue(report)
+        result.escalated += 1
+    return result
+
+
+def _tell_overdue(report: ProgressReport) -> None:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    emails = list(users.filter(role=Role.HEAD).values_list("email", flat=True)) + list(
+        users.filter(role=Role.SECTOR_LEAD, sector=report.project.sector_id).values_list(
+            "email", flat=True
+        )
+    )
+    if not emails:
+        return
+    subject = f"Не представлен отчёт: {report.project.name}"
+    body = (
+        f"Отчёт о ходе реализации проекта {report.project.code} «{report.project.name}» за "
+        f"{periods.label(report.period)} не направлен на согласование; срок был "
+        f"{report.due:%d.%m.%Y}."
+    )
+
+    def send() -> None:
+        from django.core.mail import send_mail
+
+        send_mail(subject, body, None, emails, fail_silently=True)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -104,7 +102,6 @@ def block_view(request: HttpRequest, code: str) -> HttpResponse:
         {
             "blk": block,  # not "block": the {% block %} tag sets that name
             "board": board,
-            "chart": json.dumps(selectors.board_chart(board), ensure_ascii=False),
             "projects": projects,
             "reports_late": [
                 r
@@ -161,6 +158,15 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
     latest = versions[-1] if versions else None
     may_prepare = can(request.user, Action.OFFICE_PREPARE, project)
     shown = in_force or (latest.version if latest else None)
+    timeline = (
+        selectors.timeline(
+            shown.content,
+            timezone.localdate(project.created_at),
+            selectors.points_reached(project),
+        )
+        if shown
+        else []
+    )
     return render(
         request,
         "office/project.html",
@@ -170,9 +176,8 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
             "in_force": in_force,
             "shown": shown,
             "lines": passport.lines(shown.content) if shown else [],
-            "timeline": json.dumps(
-                selectors.timeline(shown.content) if shown else [], ensure_ascii=False
-            ),
+            "timeline": timeline,
+            "timeline_json": [{k: v for k, v in b.items() if k != "date"} for b in timeline],
             "reports": selectors.report_rows(project),
             "may_prepare": may_prepare,
             "may_change": may_prepare

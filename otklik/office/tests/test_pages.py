@@ -109,7 +109,7 @@ def test_the_chain_through_the_pages(client, personas):
     ],
 )
 def test_who_opens_the_office(client, personas, role, status):
-    project = Project.objects.create(code="ZHKH-01", name="Проект", sector_id=1)
+    project = Project.objects.create(code="ЖКХ-01", name="Проект", sector_id=1)
     c = _client(client, personas[role])
     for url in (
         reverse("office:home"),

@@ -101,7 +101,7 @@ def test_the_passport_chain(office):
     project = services.project_create(
         actor=lead, sector=office["zhkh"], name="Тёплый дом", texts=PASSPORT
     )
-    assert (project.code, project.state) == ("ZHKH-01", ProjectState.DRAFT)
+    assert (project.code, project.state) == ("ЖКХ-01", ProjectState.DRAFT)
     v1 = project.versions.get()
     approval = services.passport_approval(v1)
     approval = approval_submit(actor=lead, approval=approval)
@@ -310,3 +310,32 @@ def test_an_additional_indicator_is_proposed_and_approved_by_the_curator(office)
         services.indicator_fact_enter(
             actor=head, indicator=office["computed"], period="2026-11", value=1, evidence="x"
         )
+
+
+def test_reports_sweep_opens_last_months_drafts_and_reports_the_overdue_once(
+    office, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    project = _approved_project(office)
+    services.project_state_set(
+        actor=office["sector_lead"], project=project, state=ProjectState.IN_PROGRESS
+    )
+    for user, email in (
+        (office["head"], "head@cur.test"),
+        (office["sector_lead"], "lead@cur.test"),
+    ):
+        user.email = email
+        user.save()
+    # 03.12.2026: the November report is opened as a draft, due 07.12 — not late yet
+    first = services.reports_sweep(now=timezone.make_aware(dt.datetime(2026, 12, 3, 9)))  # noqa: DTZ001
+    assert (first.opened, first.escalated) == (1, 0)
+    report = project.reports.get()
+    assert (report.period, report.due, report.author) == ("2026-11", dt.date(2026, 12, 7), None)
+    # 08.12: past its due day and still a draft — the head and the block's lead hear, once
+    with django_capture_on_commit_callbacks(execute=True):
+        late = services.reports_sweep(now=timezone.make_aware(dt.datetime(2026, 12, 8, 9)))  # noqa: DTZ001
+        again = services.reports_sweep(now=timezone.make_aware(dt.datetime(2026, 12, 9, 9)))  # noqa: DTZ001
+    assert (late.opened, late.escalated, again.opened, again.escalated) == (0, 1, 0, 0)
+    assert [sorted(m.to) for m in mail.outbox] == [["head@cur.test", "lead@cur.test"]]
+    assert AuditEvent.objects.filter(action="office.report_overdue").count() == 1

@@ -18,17 +18,8 @@ def test_docs_page_names_no_address_outside_the_server(client, personas):
 
 
 @pytest.mark.browser
-def test_docs_draw_the_api_with_the_network_unplugged(page, login, personas):
-    refused: list[str] = []
-
-    def only_the_server(route):
-        if route.request.url.startswith(page.base_url):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page.context.route("**/*", only_the_server)
+def test_docs_draw_the_api_with_the_network_unplugged(page, login, personas, closed_network):
+    refused = closed_network
     login(page, "analyst")
     page.goto(f"{page.base_url}/api/docs/")
     page.wait_for_selector(".opblock-summary-path")

@@ -111,6 +111,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Загружено сообщений: {created} (уже были: {existing}).")
             demo_history_plan(total=created + existing)
             health_recount()
+        from otklik.demo.office import demo_office_load
+
+        projects = demo_office_load()
+        if projects:
+            self.stdout.write(f"Проектный офис: {projects} проектов блоков с паспортами.")
         if demo_history_pending():
             if o["history_now"]:
                 self._history()
