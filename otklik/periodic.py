@@ -89,4 +89,10 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         every=timedelta(hours=6),
         description="Отчёты проектов: черновики за прошлый месяц, доклад о непредставленных",
     ),
+    PeriodicJob(
+        name="problems.priorities_refresh",
+        task="otklik.problems.tasks.priorities_refresh",
+        every=timedelta(days=1),
+        description="Приоритеты региональных проблем по данным платформы",
+    ),
 ]

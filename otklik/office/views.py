@@ -18,26 +18,11 @@ from otklik.approvals.selectors import (
 )
 from otklik.core.exceptions import ApplicationError, NotFound
 from otklik.core.permissions import Action, can
-from otklik.core.views import require_action
+from otklik.core.views import attempt, require_action
 from otklik.directory.calendar import calendar_from_db
 from otklik.office import forms, passport, periods, selectors, services
 from otklik.office.choices import PROJECT_TRANSITIONS, IndicatorState, PlanStatus, ProjectState
 from otklik.office.models import Indicator, PassportVersion, ProgressReport
-
-
-def _attempt(request: HttpRequest, call, done: str = ""):
-    """Run a service: its refusal of the rules becomes a message on the page (a refusal of
-    rights stays a 403); returns the result or None."""
-    try:
-        result = call()
-    except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-        return None
-    if done:
-        messages.success(request, done)
-    return result
 
 
 def _today():
@@ -127,7 +112,7 @@ def project_create_view(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Проверьте поля паспорта.")
         return redirect("office:block", code=code)
-    project = _attempt(
+    project = attempt(
         request,
         lambda: services.project_create(
             actor=request.user,
@@ -205,7 +190,7 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
 def project_verb_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     project = _project(request, pk)
     if verb == "state":
-        _attempt(
+        attempt(
             request,
             lambda: services.project_state_set(
                 actor=request.user,
@@ -217,7 +202,7 @@ def project_verb_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         )
     elif verb == "report":
         period = request.POST.get("period", "")
-        report = _attempt(
+        report = attempt(
             request,
             lambda: services.report_prepare(actor=request.user, project=project, period=period),
             "Отчёт подготовлен по данным; проверьте и дополните.",
@@ -269,7 +254,7 @@ def passport_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {**passport.content_to_text(version.content), "name": version.project.name}
     form = forms.PassportForm(request.POST or None, initial=initial, with_name=first)
     if form.is_bound and form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             request,
             lambda: services.passport_update(
                 actor=request.user,
@@ -302,7 +287,7 @@ def change_request_view(request: HttpRequest, pk: int) -> HttpResponse:
         with_reason=True,
     )
     if form.is_bound and form.is_valid():
-        version = _attempt(
+        version = attempt(
             request,
             lambda: services.passport_change_request(
                 actor=request.user,
@@ -373,7 +358,7 @@ def report_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for i, _ in enumerate(report.content.get("control_points", []))
     ]
-    _attempt(
+    attempt(
         request,
         lambda: services.report_update(
             actor=request.user,
@@ -399,7 +384,7 @@ def indicators_view(request: HttpRequest) -> HttpResponse:
             raise Http404
         if form.is_valid():
             d = form.cleaned_data
-            proposed = _attempt(
+            proposed = attempt(
                 request,
                 lambda: services.indicator_propose(
                     actor=request.user,
@@ -447,7 +432,7 @@ def indicator_fact_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Укажите период, значение и подтверждение.")
     else:
         d = form.cleaned_data
-        _attempt(
+        attempt(
             request,
             lambda: services.indicator_fact_enter(
                 actor=request.user,

@@ -28,8 +28,11 @@ actions_register(
         "problem.import": "Проблемы загружены из файла",
         "problem.indicators": "Показатели проекта изменены",
         "problem.indicators_import": "Показатели проектов загружены из файла",
+        "problem.list_form": "Сформирован перечень региональных проблем",
+        "problem.list_item": "Изменена строка перечня региональных проблем",
     }
 )
 target_register("problems.problem", label="проблема", resolve=_problems)
 target_register("problems.projectindicator", label="показатель проекта")
+target_register("problems.problemlist", label="перечень региональных проблем")
 values_register("problems.problem", "status", dict(ProblemStatus.choices))

@@ -91,3 +91,21 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label="Только проверить, ничего не менять", required=False, initial=True
     )
+
+
+class ProblemListForm(forms.Form):
+    title = forms.CharField(
+        label="Наименование", max_length=255, initial="Перечень региональных проблем ЦУР"
+    )
+    period = forms.CharField(label="Период", max_length=16, help_text="Например, 2027-Q1.")
+    top = forms.IntegerField(label="Проблем в перечне", min_value=1, max_value=100, initial=10)
+    due = forms.DateField(
+        label="Срок решения (для всех, потом по каждой)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ProblemListItemForm(forms.Form):
+    sector = forms.ModelChoiceField(Sector.objects.all(), label="Ответственный блок")
+    project = forms.CharField(label="Проект или меры", max_length=255, required=False)
+    due = forms.DateField(label="Срок", widget=forms.DateInput(attrs={"type": "date"}))

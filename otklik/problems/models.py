@@ -120,6 +120,12 @@ class Problem(BaseModel):
     indicators = models.ManyToManyField(
         ProjectIndicator, verbose_name="показатели", blank=True, related_name="problems"
     )
+    # the priority (problems/priority.py), refreshed daily and when a list is formed
+    priority_score = models.DecimalField(
+        "приоритет", max_digits=5, decimal_places=2, null=True, blank=True, db_index=True
+    )
+    priority_reasons = models.JSONField("из чего складывается приоритет", default=list, blank=True)
+    priority_on = models.DateField("приоритет рассчитан на", null=True, blank=True)
 
     class Meta:
         verbose_name = "региональная проблема"
@@ -198,3 +204,65 @@ class Measure(BaseModel):
         if self.status == MeasureStatus.DONE:
             return self.done_on is not None and self.done_on > self.deadline
         return timezone.localdate() > self.deadline
+
+
+class ProblemList(BaseModel):
+    """Перечень региональных проблем ЦУР — its approved work plan (regulation § 4.4): formed
+    from the top of the priority ranking, agreed by the head, approved by the curator (the
+    approval route, kind ``problem_list``)."""
+
+    title = models.CharField("наименование", max_length=255)
+    period = models.CharField("период", max_length=16, help_text="Например, 2027-Q1 или 2027.")
+    formed_on = models.DateField("приоритеты на дату")
+    author = models.ForeignKey(
+        "accounts.User",
+        verbose_name="сформировал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "перечень региональных проблем"
+        verbose_name_plural = "перечни региональных проблем"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProblemListItem(models.Model):
+    """A problem on the list: its rank and score when the list was formed, its responsible
+    block, the project or measures that answer it, and its due date."""
+
+    plan = models.ForeignKey(ProblemList, on_delete=models.CASCADE, related_name="items")
+    problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField("место")
+    score = models.DecimalField("приоритет", max_digits=5, decimal_places=2)
+    reasons = models.JSONField("из чего складывается приоритет", default=list)
+    sector = models.ForeignKey(
+        "directory.Sector",
+        verbose_name="ответственный блок",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    project = models.CharField(
+        "проект или меры",
+        max_length=255,
+        blank=True,
+        help_text="Код и название проекта блока; пусто — меры по проблеме в реестре.",
+    )
+    due = models.DateField("срок")
+
+    class Meta:
+        verbose_name = "проблема перечня"
+        verbose_name_plural = "проблемы перечня"
+        ordering = ["plan", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "problem"], name="problem_once_per_list"),
+            models.UniqueConstraint(fields=["plan", "rank"], name="one_problem_per_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.problem_id}"

@@ -229,3 +229,39 @@ def chart(rows: list[Week], width: int = 640, height: int = 160, pad: int = 18) 
         )
     split = next((b["x"] - 2 for b in bars if b["week"].after), None)
     return {"width": width, "height": height, "bars": bars, "split": split, "base": height - pad}
+
+
+def problem_ranking(*, user: Any) -> QuerySet[Problem]:
+    """Open problems the user may see by their stored priority, highest first."""
+    from otklik.problems.services import OPEN_STATUSES, RANKING_ORDER
+
+    return (
+        visible_to(Problem.objects.all(), user, Action.PROBLEM_VIEW)
+        .filter(status__in=OPEN_STATUSES, priority_score__isnull=False)
+        .select_related("sector")
+        .order_by(*RANKING_ORDER)
+    )
+
+
+def problem_lists(*, user: Any) -> list:
+    """The ЦУР's lists with their approval (the newest first)."""
+    from otklik.approvals.models import Approval
+    from otklik.problems.models import ProblemList
+
+    access_check(user, Action.PROBLEM_VIEW)
+    plans = list(visible_to(ProblemList.objects.all(), user, Action.PROBLEM_VIEW)[:50])
+    approvals = {
+        int(a.target_id): a
+        for a in Approval.objects.filter(
+            kind="problem_list", target_id__in=[str(p.pk) for p in plans]
+        )
+    }
+    return [(p, approvals.get(p.pk)) for p in plans]
+
+
+def problem_list_get(*, user: Any, pk: int):
+    """The list, or None when there is none the user may see."""
+    from otklik.problems.models import ProblemList
+
+    access_check(user, Action.PROBLEM_VIEW)
+    return visible_to(ProblemList.objects.all(), user, Action.PROBLEM_VIEW).filter(pk=pk).first()

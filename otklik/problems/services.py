@@ -393,3 +393,116 @@ def measure_complete(
         data={"measure": measure.pk, "done_at": done_at.isoformat()},
     )
     return measure
+
+
+# --------------------------------------------------------------------------- priorities, the list
+OPEN_STATUSES = (ProblemStatus.IDENTIFIED, ProblemStatus.IN_WORK, ProblemStatus.MEASURES_TAKEN)
+PROBLEM_LIST = "problem_list"
+# the ranking: the highest priority first, ties to the older problem
+RANKING_ORDER = ("-priority_score", "created_at", "pk")
+
+
+def priorities_refresh(*, on: dt.date | None = None) -> int:
+    """The priority of every open problem (``problems/priority.py``) stored on it, for the
+    registry's list and ranking; returns the problems scored. Solved and closed ones keep
+    their last score."""
+    from otklik.problems.priority import priority_of
+
+    on = on or timezone.localdate()
+    problems = list(Problem.objects.filter(status__in=OPEN_STATUSES))
+    for p in problems:
+        priority = priority_of(p, on=on)
+        p.priority_score, p.priority_reasons, p.priority_on = (
+            priority.score,
+            priority.reasons(),
+            on,
+        )
+    Problem.objects.bulk_update(
+        problems, ["priority_score", "priority_reasons", "priority_on"], batch_size=500
+    )
+    return len(problems)
+
+
+@transaction.atomic
+def problem_list_form(
+    *, actor: Any, title: str, period: str, top: int, due: dt.date, on: dt.date | None = None
+):
+    """The ЦУР's list from the top ``top`` open problems by priority on ``on``: each with its
+    block as the responsible one and ``due``; a draft on the route (the head forms it)."""
+    from otklik.approvals.services import approval_open
+    from otklik.problems.models import ProblemList, ProblemListItem
+    from otklik.problems.priority import priority_of
+
+    title, period = title.strip(), period.strip()
+    if not title or not period:
+        raise ApplicationError("Укажите наименование и период перечня.")
+    if not 1 <= top <= 100:
+        raise ApplicationError("В перечень входит от 1 до 100 проблем.")
+    on = on or timezone.localdate()
+    priorities_refresh(on=on)  # the registry shows the scores the list is formed from
+    top_problems = list(
+        Problem.objects.filter(status__in=OPEN_STATUSES).order_by(*RANKING_ORDER)[:top]
+    )
+    ranked = [(p, priority_of(p, on=on)) for p in top_problems]
+    if not ranked:
+        raise ApplicationError("Открытых проблем в реестре нет.")
+    plan = ProblemList.objects.create(
+        title=title, period=period, formed_on=on, author=actor if actor.pk else None
+    )
+    # the ЦУР's list: its staff who manage the registry (a block's lead manages its block only)
+    access_check(actor, Action.PROBLEM_MANAGE, plan)
+    ProblemListItem.objects.bulk_create(
+        ProblemListItem(
+            plan=plan,
+            problem=p,
+            rank=n,
+            score=priority.score,
+            reasons=priority.reasons(),
+            sector_id=p.sector_id,
+            due=due,
+        )
+        for n, (p, priority) in enumerate(ranked, 1)
+    )
+    approval_open(actor=actor, kind=PROBLEM_LIST, target_id=plan.pk, title=title)
+    audit_log(
+        actor=actor,
+        action="problem.list_form",
+        target=plan,
+        data={"period": period, "problems": [p.pk for p, _ in ranked]},
+    )
+    return plan
+
+
+@transaction.atomic
+def problem_list_item_update(*, actor: Any, item, sector, project: str, due: dt.date):
+    """The responsible block, the project or measures and the due date of a problem on a list
+    still in the works (a draft or returned)."""
+    from otklik.approvals.selectors import approval_of
+
+    access_check(actor, Action.PROBLEM_MANAGE, item.plan)
+    approval = approval_of(kind=PROBLEM_LIST, target_id=item.plan_id)
+    if approval is None or not approval.is_editable:
+        raise ApplicationError("Перечень на согласовании или утверждён: изменить его нельзя.")
+    item.sector, item.project, item.due = sector, project.strip(), due
+    item.save()
+    audit_log(
+        actor=actor,
+        action="problem.list_item",
+        target=item.plan,
+        data={"problem": item.problem_id, "project": item.project, "due": due.isoformat()},
+    )
+    return item
+
+
+def problem_list_submitted(approval, actor: Any) -> None:
+    """Every problem on the list needs a project or measures in the registry."""
+    from otklik.problems.models import ProblemListItem
+
+    items = ProblemListItem.objects.filter(plan_id=approval.target_id).select_related("problem")
+    bare = [
+        f"{i.rank}. {i.problem.title}"
+        for i in items
+        if not i.project and not i.problem.measures.exists()
+    ]
+    if bare:
+        raise ApplicationError("У проблем перечня нет ни проекта, ни мер: " + "; ".join(bare))

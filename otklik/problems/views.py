@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from otklik.analytics.services import alert_decide
 from otklik.cases.models import Case
 from otklik.core.exceptions import ApplicationError
 from otklik.core.permissions import Action, can, visible_to
-from otklik.core.views import paginate, require_action
+from otklik.core.views import attempt, paginate, require_action
 from otklik.problems import forms, selectors, services
 from otklik.problems.choices import ProblemSource, ProblemStatus
 from otklik.problems.filters import ProblemFilter
@@ -297,3 +298,90 @@ def alert_verb_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         return redirect("problems:detail", pk=problem.pk)
     messages.success(request, "Сигнал отклонён.")
     return redirect("analytics:alerts")
+
+
+# --- the ЦУР's list of regional problems (its approved work plan) ------------------------------
+@require_http_methods(["GET", "POST"])
+@require_action(Action.PROBLEM_VIEW)
+def lists_view(request: HttpRequest) -> HttpResponse:
+    may_form = can(request.user, Action.PROBLEM_MANAGE) and not request.user.sector_id
+    form = forms.ProblemListForm(request.POST or None) if may_form else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Перечень формирует ЦУР.")
+        if form.is_valid():
+            d = form.cleaned_data
+            plan = attempt(
+                request,
+                lambda: services.problem_list_form(
+                    actor=request.user, title=d["title"], period=d["period"], top=d["top"],
+                    due=d["due"],
+                ),
+                "Перечень сформирован по приоритетам: проверьте его.",
+            )  # fmt: skip
+            if plan is not None:
+                return redirect("problems:list_detail", pk=plan.pk)
+    return render(
+        request,
+        "problems/lists.html",
+        {
+            "rows": selectors.problem_lists(user=request.user),
+            "ranking": selectors.problem_ranking(user=request.user)[:20],
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_action(Action.PROBLEM_VIEW)
+def list_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from otklik.approvals.selectors import approval_of, approval_panel
+
+    plan = selectors.problem_list_get(user=request.user, pk=pk)
+    if plan is None:
+        raise Http404
+    approval = approval_of(kind=services.PROBLEM_LIST, target_id=plan.pk)
+    may_edit = (
+        approval is not None
+        and approval.is_editable
+        and can(request.user, Action.PROBLEM_MANAGE)
+        and not request.user.sector_id
+    )
+    if request.method == "POST":
+        item = get_object_or_404(plan.items.all(), pk=request.POST.get("item"))
+        form = forms.ProblemListItemForm(request.POST, prefix=f"i{item.pk}")
+        if not form.is_valid():
+            messages.error(request, "Укажите блок и срок.")
+        else:
+            d = form.cleaned_data
+            attempt(
+                request,
+                lambda: services.problem_list_item_update(
+                    actor=request.user, item=item, sector=d["sector"], project=d["project"],
+                    due=d["due"],
+                ),
+                "Строка перечня сохранена.",
+            )  # fmt: skip
+        return redirect("problems:list_detail", pk=plan.pk)
+    items = list(plan.items.select_related("problem", "sector").order_by("rank"))
+    return render(
+        request,
+        "problems/list_detail.html",
+        {
+            "plan": plan,
+            "items": [
+                (
+                    i,
+                    forms.ProblemListItemForm(
+                        initial={"sector": i.sector, "project": i.project, "due": i.due},
+                        prefix=f"i{i.pk}",
+                    )
+                    if may_edit
+                    else None,
+                )
+                for i in items
+            ],
+            "may_edit": may_edit,
+            "panel": approval_panel(user=request.user, approval=approval),
+        },
+    )
