@@ -8,20 +8,17 @@ vector bars drawn on the page, so nothing but the fonts is needed and nothing is
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.utils import formats, timezone
 
 from otklik.analytics import exports, measures, selectors
 from otklik.analytics.selectors import Period, Slice
-from otklik.core.exceptions import ApplicationError
+from otklik.core.pdf import pdf_fonts
 from otklik.core.permissions import Action, access_check
 
-FONT_DIR = Path(os.environ.get("OTKLIK_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 MONTHS = (
     "январь", "февраль", "март", "апрель", "май", "июнь",
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
@@ -47,15 +44,6 @@ def _num(value: Any) -> str:
 
 _hours = measures.duration_text
 L = measures.label
-
-
-def _fonts() -> tuple[Path, Path]:
-    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-    if not regular.exists() or not bold.exists():
-        raise ApplicationError(
-            f"Нет шрифтов DejaVu в {FONT_DIR}: установите fonts-dejavu-core (make pdftools)."
-        )
-    return regular, bold
 
 
 def report_data(*, user: Any, period: Period) -> dict:
@@ -86,7 +74,7 @@ class _Pdf:
     def __init__(self, title: str):
         from fpdf import FPDF
 
-        regular, bold = _fonts()
+        regular, bold = pdf_fonts()
         pdf = FPDF(format="A4")
         pdf.set_auto_page_break(auto=True, margin=15)
         pdf.add_font("DejaVu", "", str(regular))

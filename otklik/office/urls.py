@@ -15,6 +15,8 @@ urlpatterns = [
     path("project/<int:pk>/<slug:verb>/", views.project_verb_view, name="project_verb"),
     path("passport/<int:pk>/", views.passport_view, name="passport"),
     path("passport/<int:pk>/edit/", views.passport_edit_view, name="passport_edit"),
+    path("passport/<int:pk>/print.<slug:fmt>", views.passport_print_view, name="passport_print"),
     path("report/<int:pk>/", views.report_view, name="report"),
     path("report/<int:pk>/edit/", views.report_edit_view, name="report_edit"),
+    path("report/<int:pk>/print.<slug:fmt>", views.report_print_view, name="report_print"),
 ]
