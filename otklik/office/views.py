@@ -22,24 +22,10 @@ from otklik.core.exceptions import ApplicationError, NotFound
 from otklik.core.permissions import Action, can
 from otklik.core.views import require_action
 from otklik.directory.calendar import calendar_from_db
-from otklik.office import forms, passport, periods, selectors, services
+from otklik.office import forms, passport, periods, selectors, services, views_groups, views_risks
 from otklik.office.choices import PROJECT_TRANSITIONS, IndicatorState, PlanStatus, ProjectState
 from otklik.office.models import Indicator, PassportVersion, ProgressReport
-
-
-def _attempt(request: HttpRequest, call, done: str = ""):
-    """Run a service: its refusal of the rules becomes a message on the page (a refusal of
-    rights stays a 403); returns the result or None."""
-    try:
-        result = call()
-    except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-        return None
-    if done:
-        messages.success(request, done)
-    return result
+from otklik.office.views_common import attempt as _attempt
 
 
 def _today():
@@ -115,6 +101,7 @@ def block_view(request: HttpRequest, code: str) -> HttpResponse:
             "period_label": periods.label(period),
             "may_prepare": can(request.user, Action.OFFICE_PREPARE, block),
             "form": forms.PassportForm(),
+            **views_groups.block_section(request, block),
         },
     )
 
@@ -191,6 +178,7 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
             "report_form": forms.ReportPrepareForm(initial={"period": _current_month()})
             if may_prepare and project.state in (ProjectState.APPROVED, ProjectState.IN_PROGRESS)
             else None,
+            **views_risks.project_section(request, project),
         },
     )
 
@@ -348,6 +336,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": report.due < _today()
             and approval is not None
             and approval.state in (ApprovalState.DRAFT, ApprovalState.RETURNED),
+            **views_risks.report_section(request, report),
         },
     )
 
