@@ -54,6 +54,8 @@ class Action(enum.StrEnum):
     INDICATOR_MANAGE = "indicator.manage"
     APPROVAL_AGREE = "approval.agree"
     APPROVAL_APPROVE = "approval.approve"
+    QUESTION_RAISE = "question.raise"
+    QUESTION_DECIDE = "question.decide"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -86,13 +88,18 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PROBLEM_MANAGE: "Региональные проблемы: создание, инциденты, состояние, меры, "
     "показатели",
     Action.PROBLEM_IMPORT: "Загрузка проблем и показателей нац- и регпроектов из файлов",
-    Action.OFFICE_VIEW: "Проектный офис: блоки, показатели, проекты, планы, отчёты",
-    Action.OFFICE_PREPARE: "Проектный офис: подготовка паспортов, отчётов, сводных планов и "
-    "изменений к ним, направление на согласование",
+    Action.OFFICE_VIEW: "Проектный офис: блоки, показатели, проекты, планы, отчёты, риски, "
+    "вопросы на решение куратора, рабочие и экспертные группы",
+    Action.OFFICE_PREPARE: "Проектный офис: подготовка паспортов, отчётов, сводных планов, "
+    "составов рабочих и экспертных групп и изменений к ним, направление на согласование; реестр "
+    "рисков; исполнение поручений куратора",
     Action.INDICATOR_MANAGE: "Показатели ЦУР: загрузка обязательных, предложение дополнительных, "
     "плановые и фактические значения",
     Action.APPROVAL_AGREE: "Согласование документов проектного офиса (или возврат на доработку)",
     Action.APPROVAL_APPROVE: "Утверждение документов проектного офиса (или возврат на доработку)",
+    Action.QUESTION_RAISE: "Вопрос на решение куратора: постановка по риску или отчёту о ходе "
+    "реализации",
+    Action.QUESTION_DECIDE: "Вопрос на решение куратора: решение и поручения по нему",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -135,6 +142,8 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.INDICATOR_MANAGE:  (N,  A,  A,   O,   N,   N,   N,   N),
     Action.APPROVAL_AGREE:    (N,  N,  A,   N,   N,   N,   N,   N),
     Action.APPROVAL_APPROVE:  (A,  N,  N,   N,   N,   N,   N,   N),
+    Action.QUESTION_RAISE:    (N,  N,  A,   N,   N,   N,   N,   N),
+    Action.QUESTION_DECIDE:   (A,  N,  N,   N,   N,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

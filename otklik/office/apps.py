@@ -13,13 +13,16 @@ class OfficeConfig(AppConfig):
 
         from otklik.approvals.registry import DocumentKind, kind_register
         from otklik.core.permissions import Action
-        from otklik.office import services
+        from otklik.office import services, services_groups
 
         def passport_url(approval) -> str:
             return reverse("office:passport", args=[approval.target_id])
 
         def report_url(approval) -> str:
             return reverse("office:report", args=[approval.target_id])
+
+        def group_url(approval) -> str:
+            return reverse("office:group_version", args=[approval.target_id])
 
         def indicator_url(approval) -> str:
             return reverse("office:indicators") + f"#i{approval.target_id}"
@@ -54,5 +57,15 @@ class OfficeConfig(AppConfig):
                 prepare_action=Action.INDICATOR_MANAGE,
                 url=indicator_url,
                 approved=services.indicator_approved,
+            )
+        )
+        kind_register(
+            DocumentKind(
+                code=services_groups.GROUP,
+                label="состав рабочей (экспертной) группы",
+                view_action=Action.OFFICE_VIEW,
+                prepare_action=Action.OFFICE_PREPARE,
+                url=group_url,
+                approved=services_groups.group_approved,
             )
         )

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from otklik.audit.registry import TargetRef, actions_register, target_register
-from otklik.office.models import Project
+from otklik.audit.registry import (
+    TargetRef,
+    actions_register,
+    fields_register,
+    target_register,
+    values_register,
+)
+from otklik.office.choices import RiskStatus
+from otklik.office.models import CuratorQuestion, Group, Project, Risk
 
 
 def _projects(ids: list[str]) -> dict[str, TargetRef]:
@@ -14,6 +21,30 @@ def _projects(ids: list[str]) -> dict[str, TargetRef]:
         str(pk): TargetRef(f"проект {code} «{name}»", reverse("office:project", args=[pk]))
         for pk, code, name in rows
     }
+
+
+def _risks(ids: list[str]) -> dict[str, TargetRef]:
+    rows = Risk.objects.filter(pk__in=ids).values_list("pk", "project__code", "description")
+    return {
+        str(pk): TargetRef(f"риск {code}: «{text[:80]}»", reverse("office:risk", args=[pk]))
+        for pk, code, text in rows
+    }
+
+
+def _questions(ids: list[str]) -> dict[str, TargetRef]:
+    rows = CuratorQuestion.objects.filter(pk__in=ids).values_list("pk", "project__code", "text")
+    return {
+        str(pk): TargetRef(
+            f"вопрос на решение куратора № {pk} ({code}): «{text[:80]}»",
+            reverse("office:question", args=[pk]),
+        )
+        for pk, code, text in rows
+    }
+
+
+def _groups(ids: list[str]) -> dict[str, TargetRef]:
+    rows = Group.objects.filter(pk__in=ids)
+    return {str(g.pk): TargetRef(str(g), reverse("office:group", args=[g.pk])) for g in rows}
 
 
 actions_register(
@@ -30,8 +61,42 @@ actions_register(
         "office.report_prepare": "Подготовлен отчёт о ходе реализации",
         "office.report_update": "Отчёт о ходе реализации изменён",
         "office.report_overdue": "Отчёт о ходе реализации не представлен в срок",
+        "office.risk_create": "Риск проекта внесён в реестр",
+        "office.risk_update": "Риск проекта изменён",
+        "office.risk_status": "Изменено состояние риска",
+        "office.question_raise": "Поставлен вопрос на решение куратора",
+        "office.question_decide": "Куратор принял решение по вопросу",
+        "office.task_add": "Дано поручение по решению куратора",
+        "office.task_done": "Поручение по решению куратора исполнено",
+        "office.group_propose": "Предложена рабочая (экспертная) группа, подготовлен состав",
+        "office.group_update": "Состав группы изменён (черновик)",
+        "office.group_change": "Изменение состава группы: новая версия",
     }
 )
 target_register("office.project", label="проект", resolve=_projects)
 target_register("office.block", label="отраслевой блок")
 target_register("office.indicator", label="показатель ЦУР")
+target_register("office.risk", label="риск проекта", resolve=_risks)
+target_register("office.curatorquestion", label="вопрос на решение куратора", resolve=_questions)
+target_register("office.group", label="рабочая (экспертная) группа", resolve=_groups)
+values_register("office.risk", "status", dict(RiskStatus.choices))
+fields_register(
+    {
+        "project": "проект",
+        "owner": "владелец риска",
+        "due": "срок",
+        "risk": "риск",
+        "report": "отчёт за период",
+        "decided_on": "дата решения",
+        "tasks": "поручений",
+        "task": "поручение",
+        "responsible": "ответственный",
+        "done_on": "исполнено",
+        "late": "с опозданием",
+        "kind": "вид",
+        "members": "членов",
+        "lines_changed": "изменено строк",
+        "added": "добавлено",
+        "removed": "исключено",
+    }
+)

@@ -43,3 +43,46 @@ class PlanStatus(models.TextChoices):
     DONE = "done", "выполнен"
     LAG = "lag", "отставание"
     NONE = "none", "нет данных"
+
+
+class RiskProbability(models.TextChoices):
+    LOW = "low", "низкая"
+    MEDIUM = "medium", "средняя"
+    HIGH = "high", "высокая"
+
+
+class RiskImpact(models.TextChoices):
+    LOW = "low", "низкое"
+    MEDIUM = "medium", "среднее"
+    HIGH = "high", "высокое"
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", "Открыт"
+    MITIGATING = "mitigating", "Принимаются меры"
+    CLOSED = "closed", "Закрыт"
+    REALISED = "realised", "Реализовался"
+
+
+# The risk owner's transitions (a closed risk is reopened when it comes back).
+RISK_TRANSITIONS: dict[str, frozenset[str]] = {
+    RiskStatus.OPEN: frozenset({RiskStatus.MITIGATING, RiskStatus.CLOSED, RiskStatus.REALISED}),
+    RiskStatus.MITIGATING: frozenset({RiskStatus.OPEN, RiskStatus.CLOSED, RiskStatus.REALISED}),
+    RiskStatus.REALISED: frozenset({RiskStatus.CLOSED}),
+    RiskStatus.CLOSED: frozenset({RiskStatus.OPEN}),
+}
+# A risk in these states is watched: its due date can pass (overdue).
+RISK_ACTIVE = frozenset({RiskStatus.OPEN, RiskStatus.MITIGATING})
+
+
+class GroupKind(models.TextChoices):
+    WORKING = "working", "Рабочая группа"
+    EXPERT = "expert", "Экспертная группа"
+
+
+class MemberRole(models.TextChoices):
+    """A member's role in a group, in the order a composition lists them."""
+
+    CHAIR = "chair", "руководитель"
+    SECRETARY = "secretary", "секретарь"
+    MEMBER = "member", "член"

@@ -1,9 +1,11 @@
 """The project office: sector blocks and their leads, the ЦУР's indicators (targets and facts per
-period), projects of the blocks with passports in versions, and progress reports.
+period), projects of the blocks with passports in versions, progress reports, the risk register
+with the questions for the curator's decision and their tasks, working and expert groups with
+their composition in versions.
 
-A passport version and a progress report each travel the one approval route
-(``otklik.approvals``): their approval is found by kind and key (``passport`` / ``report`` and
-the row's id)."""
+A passport version, a progress report and a group's composition each travel the one approval
+route (``otklik.approvals``): their approval is found by kind and key (``passport`` / ``report``
+/ ``group`` and the row's id)."""
 
 from __future__ import annotations
 
@@ -13,10 +15,15 @@ from django.db import models
 from otklik.core.models import BaseModel
 from otklik.office.choices import (
     Direction,
+    GroupKind,
     IndicatorKind,
     IndicatorSource,
     IndicatorState,
+    MemberRole,
     ProjectState,
+    RiskImpact,
+    RiskProbability,
+    RiskStatus,
 )
 
 PERIOD_HELP = "Месяц «2026-11», квартал «2026-Q4» или год «2026»."
@@ -199,15 +206,12 @@ class Project(BaseModel):
         return f"{self.code} {self.name}"
 
 
-class PassportVersion(BaseModel):
-    """A version of a project's passport: drafted, routed, and frozen once approved. Version 2
-    and later are change requests (``reason``)."""
+class DocumentVersion(BaseModel):
+    """A version of a document that travels the route (a passport, a group's composition):
+    drafted, routed, and frozen once approved. Version 2 and later are change requests
+    (``reason``)."""
 
-    scope_lookups = {"sector": "project__sector"}
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField("версия")
-    content = models.JSONField("содержание", default=dict)
     reason = models.TextField("запрос на изменение: что и почему", blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -217,6 +221,18 @@ class PassportVersion(BaseModel):
         blank=True,
         related_name="+",
     )
+
+    class Meta:
+        abstract = True
+
+
+class PassportVersion(DocumentVersion):
+    """A version of a project's passport."""
+
+    scope_lookups = {"sector": "project__sector"}
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="versions")
+    content = models.JSONField("содержание", default=dict)
 
     class Meta:
         verbose_name = "версия паспорта проекта"
@@ -260,3 +276,254 @@ class ProgressReport(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.project.code}, отчёт за {self.period}"
+
+
+class Risk(BaseModel):
+    """A risk of a project (noted in a progress report, or not): its owner answers for the
+    response measures by the due date."""
+
+    scope_lookups = {"sector": "project__sector"}
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks")
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name="отчёт о ходе реализации",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="risks",
+    )
+    description = models.TextField("риск")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="владелец риска",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    probability = models.CharField("вероятность", max_length=8, choices=RiskProbability.choices)
+    impact = models.CharField("влияние", max_length=8, choices=RiskImpact.choices)
+    measures = models.TextField("меры реагирования", blank=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=RiskStatus.choices, default=RiskStatus.OPEN
+    )
+    status_reason = models.TextField("основание смены состояния", blank=True)
+    due = models.DateField("срок реагирования")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="внёс",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "риск проекта"
+        verbose_name_plural = "реестр рисков"
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["status", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.description[:80]}"
+
+
+class CuratorQuestion(BaseModel):
+    """«Вопрос на решение куратора»: a risk or a problem of a progress report that the project
+    cannot solve itself, raised by the head with a proposed decision; the curator records the
+    decision, whose tasks are then followed up."""
+
+    scope_lookups = {"sector": "project__sector"}
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="questions")
+    risk = models.ForeignKey(
+        Risk,
+        verbose_name="риск",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name="отчёт о ходе реализации",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    text = models.TextField("вопрос")
+    proposal = models.TextField("предлагаемое решение")
+    due = models.DateField("срок решения")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="поставил",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision = models.TextField("решение куратора", blank=True)
+    decided_on = models.DateField("дата решения", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="принял решение",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "вопрос на решение куратора"
+        verbose_name_plural = "вопросы на решение куратора"
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["decided_on", "due"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(risk__isnull=False, report__isnull=True)
+                | models.Q(risk__isnull=True, report__isnull=False),
+                name="question_from_a_risk_or_a_report",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True, decision="")
+                | (models.Q(decided_on__isnull=False) & ~models.Q(decision="")),
+                name="decision_has_its_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.text[:80]}"
+
+
+class DecisionTask(BaseModel):
+    """A task (поручение) of the curator's decision: who does what by when, and when done."""
+
+    scope_lookups = {"sector": "question__project__sector"}
+
+    question = models.ForeignKey(CuratorQuestion, on_delete=models.CASCADE, related_name="tasks")
+    text = models.TextField("поручение")
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ответственный",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due = models.DateField("срок")
+    done_on = models.DateField("исполнено", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="отметил исполнение",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "поручение по решению куратора"
+        verbose_name_plural = "поручения по решениям куратора"
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["done_on", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.text[:80]} (до {self.due:%d.%m.%Y})"
+
+
+class Group(BaseModel):
+    """A working or expert group of a block; its composition is in its versions, each approved
+    through the route (kind ``group``), the latest approved one in force."""
+
+    scope_lookups = {"sector": "sector"}
+
+    kind = models.CharField("вид", max_length=16, choices=GroupKind.choices)
+    name = models.CharField("наименование", max_length=512)
+    purpose = models.TextField("цель и задачи группы")
+    sector = models.ForeignKey(
+        "directory.Sector",
+        verbose_name="отраслевой блок",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    in_force = models.ForeignKey(
+        "GroupVersion",
+        verbose_name="действующий состав",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="предложил",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "рабочая или экспертная группа"
+        verbose_name_plural = "рабочие и экспертные группы"
+        ordering = ["sector__order", "kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} «{self.name}»"
+
+
+class GroupVersion(DocumentVersion):
+    """A version of a group's composition (its members)."""
+
+    scope_lookups = {"sector": "group__sector"}
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="versions")
+
+    class Meta:
+        verbose_name = "версия состава группы"
+        verbose_name_plural = "версии составов групп"
+        ordering = ["group", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="one_group_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group.name}, версия {self.number}"
+
+
+class GroupMember(models.Model):
+    """A member of one version of a group: a user of the platform, or an external person by name,
+    position and organisation; the name is kept as the composition states it."""
+
+    version = models.ForeignKey(GroupVersion, on_delete=models.CASCADE, related_name="members")
+    order = models.PositiveSmallIntegerField("порядок")
+    role = models.CharField("роль в группе", max_length=16, choices=MemberRole.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь платформы",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField("ФИО", max_length=255)
+    position = models.CharField("должность", max_length=255, blank=True)
+    organisation = models.CharField("организация", max_length=512, blank=True)
+
+    class Meta:
+        verbose_name = "член группы"
+        verbose_name_plural = "составы групп"
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "user"],
+                condition=models.Q(user__isnull=False),
+                name="a_user_once_in_a_composition",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(role="chair"),
+                name="one_chair_per_composition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name}"

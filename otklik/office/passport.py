@@ -185,8 +185,14 @@ class DiffLine:
 def diff(old: dict, new: dict) -> list[DiffLine]:
     """What a change request changes: the lines removed and added, in passport order, with the
     unchanged lines between them."""
+    return diff_lines(lines(old), lines(new))
+
+
+def diff_lines(old: list[str], new: list[str]) -> list[DiffLine]:
+    """The lines removed and added between two versions of a document read as lines (a
+    passport, a group's composition), with the unchanged lines between them."""
     out = []
-    for line in difflib.ndiff(lines(old), lines(new)):
+    for line in difflib.ndiff(old, new):
         sign, text = line[0], line[2:]
         if sign in "+- ":
             out.append(DiffLine(sign, text))

@@ -7,25 +7,38 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from otklik.approvals.choices import ApprovalState
 from otklik.approvals.models import Approval
 from otklik.core.exceptions import NotFound
-from otklik.core.permissions import Action, access_check, visible_to
-from otklik.office import periods
-from otklik.office.choices import Direction, IndicatorSource, IndicatorState, PlanStatus
+from otklik.core.permissions import MATRIX, Action, Scope, access_check, visible_to
+from otklik.office import composition, periods
+from otklik.office.choices import (
+    RISK_ACTIVE,
+    Direction,
+    IndicatorSource,
+    IndicatorState,
+    PlanStatus,
+)
 from otklik.office.measures import measure_value
 from otklik.office.models import (
     Block,
+    CuratorQuestion,
+    DecisionTask,
+    Group,
+    GroupVersion,
     Indicator,
     IndicatorFact,
     PassportVersion,
     ProgressReport,
     Project,
+    Risk,
 )
+from otklik.office.passport import DiffLine, diff_lines
 
-PASSPORT, REPORT = "passport", "report"
+PASSPORT, REPORT, GROUP = "passport", "report", "group"
 
 
 def block_list(*, user: Any) -> list[Block]:
@@ -67,14 +80,19 @@ def approvals_by_target(kind: str, ids: list[int]) -> dict[int, Approval]:
 
 @dataclass
 class VersionRow:
-    version: PassportVersion
+    version: PassportVersion | GroupVersion
     approval: Approval | None
 
 
-def passport_versions(project: Project) -> list[VersionRow]:
-    versions = list(project.versions.select_related("author").order_by("number"))
-    approvals = approvals_by_target(PASSPORT, [v.pk for v in versions])
+def version_rows(kind: str, versions: QuerySet) -> list[VersionRow]:
+    """The versions of a document (a passport, a group's composition) with their approvals."""
+    versions = list(versions.select_related("author").order_by("number"))
+    approvals = approvals_by_target(kind, [v.pk for v in versions])
     return [VersionRow(v, approvals.get(v.pk)) for v in versions]
+
+
+def passport_versions(project: Project) -> list[VersionRow]:
+    return version_rows(PASSPORT, project.versions.all())
 
 
 def passport_in_force(project: Project) -> PassportVersion | None:
@@ -262,3 +280,147 @@ def points_reached(project: Project) -> dict[str, bool | None]:
         if any(cp.get("reached") is not None for cp in points):
             return {cp["name"]: cp.get("reached") for cp in points}
     return {}
+
+
+# --------------------------------------------------------------------------- risks, questions
+def office_people() -> QuerySet:
+    """Who may own a risk or answer for a task: active users of the roles that see the office."""
+    roles = [role for role, scope in MATRIX[Action.OFFICE_VIEW].items() if scope is not Scope.NONE]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=roles)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def risk_list(
+    *,
+    user: Any,
+    today: dt.date,
+    sector=None,
+    status: str = "",
+    overdue: bool = False,
+    project: Project | None = None,
+) -> QuerySet[Risk]:
+    """The risk register across projects (or of one), each with ``overdue``: still open or
+    being mitigated past its due date."""
+    access_check(user, Action.OFFICE_VIEW)
+    late = Q(status__in=RISK_ACTIVE, due__lt=today)
+    qs = (
+        visible_to(Risk.objects.all(), user, Action.OFFICE_VIEW)
+        .select_related("project", "project__sector", "owner", "report")
+        .annotate(overdue=_flag(late))
+    )
+    if project is not None:
+        qs = qs.filter(project=project)
+    if sector is not None:
+        qs = qs.filter(project__sector=sector)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(late)
+    return qs.order_by("due", "pk")
+
+
+def risk_get(*, user: Any, pk: int, today: dt.date) -> Risk:
+    risk = risk_list(user=user, today=today).filter(pk=pk).first()
+    if risk is None:
+        raise NotFound("Нет такого риска или он вне вашей зоны.")
+    return risk
+
+
+def question_list(
+    *,
+    user: Any,
+    today: dt.date,
+    waiting: bool = False,
+    project: Project | None = None,
+    risk: Risk | None = None,
+    report: ProgressReport | None = None,
+) -> QuerySet[CuratorQuestion]:
+    """Questions for the curator's decision (``waiting``: not decided yet), each with
+    ``overdue`` (undecided past its due date) and ``tasks_late`` (its tasks overdue)."""
+    access_check(user, Action.OFFICE_VIEW)
+    qs = (
+        visible_to(CuratorQuestion.objects.all(), user, Action.OFFICE_VIEW)
+        .select_related("project", "project__sector", "risk", "report", "decided_by")
+        .annotate(
+            overdue=_flag(Q(decided_on__isnull=True, due__lt=today)),
+            tasks_late=Count("tasks", filter=Q(tasks__done_on__isnull=True, tasks__due__lt=today)),
+        )
+    )
+    for name, value in (("project", project), ("risk", risk), ("report", report)):
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    if waiting:
+        qs = qs.filter(decided_on__isnull=True)
+    return qs.order_by("due", "pk")
+
+
+def question_get(*, user: Any, pk: int, today: dt.date) -> CuratorQuestion:
+    question = question_list(user=user, today=today).filter(pk=pk).first()
+    if question is None:
+        raise NotFound("Нет такого вопроса или он вне вашей зоны.")
+    return question
+
+
+def task_list(*, question: CuratorQuestion, today: dt.date) -> list[DecisionTask]:
+    """The tasks of a decision, each with ``overdue`` (not done past its due date)."""
+    return list(
+        question.tasks.select_related("responsible", "done_by")
+        .annotate(overdue=_flag(Q(done_on__isnull=True, due__lt=today)))
+        .order_by("due", "pk")
+    )
+
+
+def tasks_overdue(*, user: Any, today: dt.date) -> QuerySet[DecisionTask]:
+    """Tasks of the curator's decisions not done by their due date, the oldest first."""
+    access_check(user, Action.OFFICE_VIEW)
+    return (
+        visible_to(DecisionTask.objects.all(), user, Action.OFFICE_VIEW)
+        .filter(done_on__isnull=True, due__lt=today)
+        .select_related("question", "question__project", "responsible")
+        .order_by("due", "pk")
+    )
+
+
+# --------------------------------------------------------------------------- groups
+def group_list(*, user: Any, sector=None) -> QuerySet[Group]:
+    access_check(user, Action.OFFICE_VIEW)
+    qs = visible_to(Group.objects.all(), user, Action.OFFICE_VIEW).select_related(
+        "sector", "in_force"
+    )
+    qs = qs.annotate(
+        members_in_force=Count("in_force__members", distinct=True),
+        version_count=Count("versions", distinct=True),
+    )
+    return qs.filter(sector=sector) if sector is not None else qs
+
+
+def group_get(*, user: Any, pk: int) -> Group:
+    group = group_list(user=user).filter(pk=pk).first()
+    if group is None:
+        raise NotFound("Нет такой группы или она вне вашей зоны.")
+    return group
+
+
+def group_versions(group: Group) -> list[VersionRow]:
+    return version_rows(GROUP, group.versions.all())
+
+
+def group_members(version: GroupVersion) -> list:
+    return list(version.members.select_related("user").order_by("order"))
+
+
+def group_diff(version: GroupVersion) -> list[DiffLine]:
+    """What a version changes in the composition against the version before it."""
+    before = version.group.versions.filter(number__lt=version.number).order_by("-number").first()
+    if before is None:
+        return []
+    return diff_lines(
+        composition.lines(group_members(before)), composition.lines(group_members(version))
+    )

@@ -165,11 +165,24 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def passport_approval(version: PassportVersion) -> Approval:
-    approval = approval_of(kind=PASSPORT, target_id=version.pk)
+def version_approval(kind: str, version: Any) -> Approval:
+    """The approval of a document's version (a passport's, a group's composition's)."""
+    approval = approval_of(kind=kind, target_id=version.pk)
     if approval is None:  # every version opens its approval in the same transaction
         raise ApplicationError(f"У версии {version.number} нет листа согласования.")
     return approval
+
+
+def next_version_allowed(kind: str, last: Any) -> None:
+    """A new version opens only over an approved one: one open version at a time."""
+    if version_approval(kind, last).state != ApprovalState.APPROVED:
+        raise ApplicationError(
+            f"Версия {last.number} ещё не утверждена: измените её, новую версию открывать рано."
+        )
+
+
+def passport_approval(version: PassportVersion) -> Approval:
+    return version_approval(PASSPORT, version)
 
 
 @transaction.atomic
@@ -220,11 +233,7 @@ def passport_change_request(
     if project.state in (ProjectState.COMPLETED, ProjectState.STOPPED):
         raise ApplicationError("Проект завершён или прекращён: паспорт не меняется.")
     last = project.versions.order_by("-number").first()
-    approval = passport_approval(last)
-    if approval.state != ApprovalState.APPROVED:
-        raise ApplicationError(
-            f"Версия {last.number} ещё не утверждена: измените её, новую версию открывать рано."
-        )
+    next_version_allowed(PASSPORT, last)
     content = passport.content_from_text(texts)
     _check_problems(content)
     _check_indicators(content)

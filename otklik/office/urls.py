@@ -1,6 +1,6 @@
 from django.urls import path
 
-from otklik.office import views
+from otklik.office import views, views_groups, views_risks
 
 app_name = "office"
 
@@ -19,4 +19,12 @@ urlpatterns = [
     path("report/<int:pk>/", views.report_view, name="report"),
     path("report/<int:pk>/edit/", views.report_edit_view, name="report_edit"),
     path("report/<int:pk>/print.<slug:fmt>", views.report_print_view, name="report_print"),
+    path("project/<int:pk>/risks/new/", views_risks.risk_create_view, name="risk_create"),
+    path("report/<int:pk>/question/", views_risks.report_question_view, name="report_question"),
+    path("risks/", views_risks.risks_view, name="risks"),
+    path("risk/<int:pk>/", views_risks.risk_view, name="risk"),
+    path("question/<int:pk>/", views_risks.question_view, name="question"),
+    path("block/<slug:code>/groups/new/", views_groups.group_create_view, name="group_create"),
+    path("group/<int:pk>/", views_groups.group_view, name="group"),
+    path("group/version/<int:pk>/", views_groups.group_version_view, name="group_version"),
 ]

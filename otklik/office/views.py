@@ -20,7 +20,16 @@ from otklik.core.exceptions import ApplicationError, NotFound
 from otklik.core.permissions import Action, can
 from otklik.core.views import attempt, require_action
 from otklik.directory.calendar import calendar_from_db
-from otklik.office import forms, passport, periods, printing, selectors, services
+from otklik.office import (
+    forms,
+    passport,
+    periods,
+    printing,
+    selectors,
+    services,
+    views_groups,
+    views_risks,
+)
 from otklik.office.choices import PROJECT_TRANSITIONS, IndicatorState, PlanStatus, ProjectState
 from otklik.office.models import Indicator, PassportVersion, ProgressReport
 
@@ -97,6 +106,7 @@ def block_view(request: HttpRequest, code: str) -> HttpResponse:
             "period_label": periods.label(period),
             "may_prepare": can(request.user, Action.OFFICE_PREPARE, block),
             "form": forms.PassportForm(),
+            **views_groups.block_section(request, block),
         },
     )
 
@@ -181,6 +191,7 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
             "report_form": forms.ReportPrepareForm(initial={"period": _current_month()})
             if may_prepare and project.state in (ProjectState.APPROVED, ProjectState.IN_PROGRESS)
             else None,
+            **views_risks.project_section(request, project),
         },
     )
 
@@ -338,6 +349,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": report.due < _today()
             and approval is not None
             and approval.state in (ApprovalState.DRAFT, ApprovalState.RETURNED),
+            **views_risks.report_section(request, report),
         },
     )
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from otklik.approvals.choices import ApprovalState
 from otklik.approvals.models import Approval
 from otklik.office.models import PassportVersion, Project
+from otklik.office.tests.shared import WHO_OPENS_THE_OFFICE
 
 FORM = {
     "name": "Тёплый дом",
@@ -95,19 +96,7 @@ def test_the_chain_through_the_pages(client, personas):
     assert re.search(r"<del>− Цель проекта: Горячая вода без перерывов дольше суток</del>", page)
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        ("curator", 200),
-        ("executor", 200),
-        ("head", 200),
-        ("sector_lead", 200),
-        ("analyst", 200),
-        ("auditor", 200),
-        ("org_operator", 403),
-        ("municipal_coordinator", 403),
-    ],
-)
+@pytest.mark.parametrize(("role", "status"), WHO_OPENS_THE_OFFICE)
 def test_who_opens_the_office(client, personas, role, status):
     project = Project.objects.create(code="ЖКХ-01", name="Проект", sector_id=1)
     c = _client(client, personas[role])

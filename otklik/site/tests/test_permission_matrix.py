@@ -54,7 +54,8 @@ from otklik.intake.services import message_classify, message_ingest
 # reports, the head prepares the consolidated plans and agrees (согласовывает), only the curator
 # approves (утверждает); the responsible executor and the head keep the ЦУР's indicators, the
 # sector lead its block's; everybody of the ЦУР reads the office, no organisation or
-# municipality sees it.
+# municipality sees it. A «вопрос на решение куратора» goes up the chain: only the head raises
+# it (from a risk or a report), only the curator decides it.
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -88,6 +89,8 @@ office.prepare     —        —         ALL   OWN     —        —    —   
 indicator.manage   —        ALL       ALL   OWN     —        —    —          —
 approval.agree     —        —         ALL   —       —        —    —          —
 approval.approve   ALL      —         —     —       —        —    —          —
+question.raise     —        —         ALL   —       —        —    —          —
+question.decide    ALL      —         —     —       —        —    —          —
 """
 # fmt: on
 COLUMNS = {  # the table's column heads
@@ -828,4 +831,73 @@ def test_approval_decisions(role, action, step, personas, passport_at_each_step)
             approval_decide(actor=personas[role], approval=approval, decision=step)
         approval.refresh_from_db()
         assert (approval.state, approval.step) == before
+        assert AuditEvent.objects.count() == events
+
+
+@pytest.fixture
+def zhkh_risk(personas):
+    """A risk of a ЖКХ project, kept by the head."""
+    from otklik.office.services import project_create
+    from otklik.office.services_risks import office_today, risk_create
+
+    head = personas["head"]
+    project = project_create(actor=head, sector=Sector.objects.get(code="zhkh"), name="Тепло")
+    return risk_create(
+        actor=head,
+        project=project,
+        description="Подрядчик не выйдет на объект до холодов",
+        owner=personas["sector_lead"],
+        probability="high",
+        impact="high",
+        due=office_today() + dt.timedelta(days=10),
+    )
+
+
+@pytest.mark.parametrize("role", roles_of(Action.QUESTION_RAISE))
+def test_question_raise(role, personas, zhkh_risk):
+    from otklik.office.models import CuratorQuestion
+    from otklik.office.services_risks import office_today, question_raise
+
+    due = office_today() + dt.timedelta(days=5)
+    events = AuditEvent.objects.count()
+
+    def raise_it():
+        return question_raise(
+            actor=personas[role], risk=zhkh_risk, text="Сменить подрядчика?",
+            proposal="Расторгнуть контракт", due=due,
+        )  # fmt: skip
+
+    if expected(role, Action.QUESTION_RAISE) is Scope.ALL:
+        question = raise_it()
+        assert (question.raised_by, question.project, question.risk) == (
+            personas[role], zhkh_risk.project, zhkh_risk,
+        )  # fmt: skip
+        assert AuditEvent.objects.count() == events + 1
+    else:
+        with refused(Action.QUESTION_RAISE):
+            raise_it()
+        assert not CuratorQuestion.objects.exists()
+        assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("role", roles_of(Action.QUESTION_DECIDE))
+def test_question_decide(role, personas, zhkh_risk):
+    from otklik.office.services_risks import office_today, question_decide, question_raise
+
+    question = question_raise(
+        actor=personas["head"], risk=zhkh_risk, text="Сменить подрядчика?",
+        proposal="Расторгнуть контракт", due=office_today() + dt.timedelta(days=5),
+    )  # fmt: skip
+    events = AuditEvent.objects.count()
+    if expected(role, Action.QUESTION_DECIDE) is Scope.ALL:
+        question_decide(actor=personas[role], question=question, decision="Расторгнуть")
+        question.refresh_from_db()
+        assert (question.decision, question.decided_by) == ("Расторгнуть", personas[role])
+        assert question.decided_on == office_today()
+        assert AuditEvent.objects.count() == events + 1
+    else:
+        with refused(Action.QUESTION_DECIDE):
+            question_decide(actor=personas[role], question=question, decision="Расторгнуть")
+        question.refresh_from_db()
+        assert (question.decision, question.decided_on, question.decided_by) == ("", None, None)
         assert AuditEvent.objects.count() == events
