@@ -216,6 +216,10 @@ SPECTACULAR_SETTINGS = {
         "CasePriorityEnum": "otklik.cases.choices.Priority",
         "AnswerStatusEnum": "otklik.cases.choices.AnswerStatus",
         "IngestStatusEnum": ["created", "duplicate", "rejected"],
+        "VerbEnum": "otklik.cases.selectors.CASE_VERBS",  # the case verbs (not the route's)
+        "RoleEnum": "otklik.core.roles.Role",
+        "ApprovalStateEnum": "otklik.approvals.choices.ApprovalState",
+        "RouteVerbEnum": "otklik.approvals.choices.Verb",
     },
 }
 
