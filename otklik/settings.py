@@ -220,6 +220,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "otklik.core.roles.Role",
         "ApprovalStateEnum": "otklik.approvals.choices.ApprovalState",
         "RouteVerbEnum": "otklik.approvals.choices.Verb",
+        "ProjectStateEnum": "otklik.office.choices.ProjectState",
+        "IndicatorStateEnum": "otklik.office.choices.IndicatorState",
+        "PlanStatusEnum": "otklik.office.choices.PlanStatus",
     },
 }
 

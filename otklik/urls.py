@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("otklik.analytics.api.urls")),
     path("", include("otklik.problems.api.urls")),
     path("", include("otklik.approvals.api.urls")),
+    path("", include("otklik.office.api.urls")),
 ]
 
 urlpatterns = [
