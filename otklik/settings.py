@@ -216,6 +216,13 @@ SPECTACULAR_SETTINGS = {
         "CasePriorityEnum": "otklik.cases.choices.Priority",
         "AnswerStatusEnum": "otklik.cases.choices.AnswerStatus",
         "IngestStatusEnum": ["created", "duplicate", "rejected"],
+        "VerbEnum": "otklik.cases.selectors.CASE_VERBS",  # the case verbs (not the route's)
+        "RoleEnum": "otklik.core.roles.Role",
+        "ApprovalStateEnum": "otklik.approvals.choices.ApprovalState",
+        "RouteVerbEnum": "otklik.approvals.choices.Verb",
+        "ProjectStateEnum": "otklik.office.choices.ProjectState",
+        "IndicatorStateEnum": "otklik.office.choices.IndicatorState",
+        "PlanStatusEnum": "otklik.office.choices.PlanStatus",
     },
 }
 

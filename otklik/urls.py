@@ -11,6 +11,8 @@ api_v1 = [
     path("", include("otklik.cases.api.urls")),
     path("", include("otklik.analytics.api.urls")),
     path("", include("otklik.problems.api.urls")),
+    path("", include("otklik.approvals.api.urls")),
+    path("", include("otklik.office.api.urls")),
 ]
 
 urlpatterns = [

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from otklik.approvals.choices import ApprovalState
 from otklik.approvals.models import Approval, ApprovalEvent
 from otklik.approvals.registry import kinds
+from otklik.core.exceptions import NotFound
 from otklik.core.permissions import can, visible_to
 from otklik.core.roles import SUPERUSER, acting_role
 
@@ -20,6 +21,15 @@ def visible_approvals(qs: QuerySet[Approval], user: Any) -> QuerySet[Approval]:
     for code, kind in kinds().items():
         either |= Q(pk__in=visible_to(qs.filter(kind=code), user, kind.view_action).values("pk"))
     return qs.filter(either)
+
+
+def approval_get(*, user: Any, pk: int) -> Approval:
+    """One approval that ``user`` may see (else not found: what one may not see does not
+    exist for one)."""
+    approval = visible_approvals(Approval.objects.filter(pk=pk), user).first()
+    if approval is None:
+        raise NotFound("Нет такого документа на согласовании или он вне вашей зоны.")
+    return approval
 
 
 def approval_inbox(*, user: Any) -> QuerySet[Approval]:

@@ -161,6 +161,69 @@ def content_to_text(content: dict) -> dict[str, str]:
     return out
 
 
+# What separates the form's lines and parts: a value given as a structure may not hold it, as
+# it is read back through the form's reader (a target's period and value neither «;» nor «=»).
+LINE_SEPARATORS = ("|", "\n", "\r")
+TARGET_SEPARATORS = (*LINE_SEPARATORS, ";", "=")
+
+
+def _framed(text: str, where: str, separators: tuple[str, ...]) -> str:
+    if any(sep in text for sep in separators):
+        names = ["переноса строки", *(f"«{sep}»" for sep in separators if sep not in "\r\n")]
+        which = names[0] if len(names) == 1 else "ни " + ", ни ".join(names)
+        shown = " ".join(text.split())
+        raise ApplicationError(f"{where}: «{shown}» — в значении не может быть {which}.")
+    return text
+
+
+def _part(value, where: str, separators: tuple[str, ...] = LINE_SEPARATORS) -> str:
+    return _framed("" if value is None else str(value), where, separators)
+
+
+def _item_of_structure(field: Field, item, where: str) -> dict | str:
+    """An item of a list field given as stored, checked for what its line cannot hold."""
+    if len(field.parts) == 1:
+        first = item = _part(item, where, ("\n", "\r"))
+    else:
+        given = item if isinstance(item, dict) else {}
+        item = {p: _part(given.get(p), where) for p in field.parts if p != "targets"}
+        if "targets" in field.parts:
+            item["targets"] = {
+                _part(p, where, TARGET_SEPARATORS): _part(v, where, TARGET_SEPARATORS)
+                for p, v in (given.get("targets") or {}).items()
+            }
+        first = item[field.parts[0]]
+        if item.get("date"):
+            try:
+                dt.date.fromisoformat(item["date"])
+            except ValueError:
+                raise ApplicationError(
+                    f"{where}: дата «{item['date']}» — ожидается ГГГГ-ММ-ДД."
+                ) from None
+    if not first.strip():
+        raise ApplicationError(f"{where}: первая часть строки пустая.")
+    return item
+
+
+def texts_from_content(content: dict) -> dict[str, str]:
+    """The form's texts of the fields given in the stored structure (as the API takes a
+    passport), for the one reader, ``content_from_text``: the same rules and the same messages
+    for both (item N of a list is its «строка N»). A date is ГГГГ-ММ-ДД, as stored."""
+    texts = {}
+    for field in FIELDS:
+        if field.key not in content:
+            continue
+        value = content[field.key]
+        if not field.parts:
+            texts[field.key] = str(value if value is not None else "")
+            continue
+        texts[field.key] = "\n".join(
+            item_text(field, _item_of_structure(field, item, f"{field.label}, строка {n}"))
+            for n, item in enumerate(value or [], 1)
+        )
+    return texts
+
+
 def lines(content: dict) -> list[str]:
     """The passport as lines «Раздел: значение» — what the printable form shows and the diff
     compares."""

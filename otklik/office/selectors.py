@@ -61,8 +61,10 @@ def block_get(*, user: Any, code: str) -> Block:
     return block
 
 
-def project_list(*, user: Any, sector=None) -> QuerySet[Project]:
+def project_list(*, user: Any, sector=None, state: str | None = None) -> QuerySet[Project]:
     qs = visible_to(Project.objects.all(), user, Action.OFFICE_VIEW).select_related("sector")
+    if state:
+        qs = qs.filter(state=state)
     return qs.filter(sector=sector) if sector is not None else qs
 
 
@@ -106,6 +108,20 @@ def passport_in_force(project: Project) -> PassportVersion | None:
 
 def passport_latest(project: Project) -> PassportVersion | None:
     return project.versions.order_by("-number").first()
+
+
+def passport_get(*, user: Any, pk: int) -> PassportVersion:
+    qs = visible_to(PassportVersion.objects.all(), user, Action.OFFICE_VIEW)
+    version = qs.select_related("project", "project__sector", "author").filter(pk=pk).first()
+    if version is None:
+        raise NotFound("Нет такой версии паспорта или она вне вашей зоны.")
+    return version
+
+
+def passport_previous(version: PassportVersion) -> PassportVersion | None:
+    """The version before ``version`` (what its change request changes)."""
+    before = version.project.versions.filter(number__lt=version.number)
+    return before.order_by("-number").first()
 
 
 def report_rows(project: Project) -> list[tuple[ProgressReport, Approval | None]]:
@@ -170,6 +186,14 @@ def indicator_list(*, user: Any, sector=None, whole: bool = False) -> QuerySet[I
     if whole:
         return qs.filter(sector__isnull=True)
     return qs.filter(sector=sector) if sector is not None else qs
+
+
+def indicator_get(*, user: Any, pk: int) -> Indicator:
+    qs = visible_to(Indicator.objects.all(), user, Action.OFFICE_VIEW)
+    indicator = qs.select_related("sector", "owner").filter(pk=pk).first()
+    if indicator is None:
+        raise NotFound("Нет такого показателя.")
+    return indicator
 
 
 def indicator_board(indicators: list[Indicator], period: str, months: int = 6) -> list[dict]:

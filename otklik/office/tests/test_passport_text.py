@@ -71,3 +71,30 @@ def test_the_diff_shows_what_a_change_request_changes():
         ("+", "Риски: Сезонные ограничения работ"),
     ]
     assert [d for d in passport.diff(old, old) if d.sign != " "] == []
+
+
+def test_the_stored_structure_is_read_by_the_same_reader():
+    """The API gives a passport as stored: written back as the form's texts, it reads as it was,
+    and a value the form's line cannot hold is refused with its place."""
+    content = passport.content_from_text(TEXTS)
+    assert passport.content_from_text(passport.texts_from_content(content)) == content
+    assert passport.texts_from_content({"leader": "Петров П. П."}) == {"leader": "Петров П. П."}
+    for given, message in (
+        (
+            {"tasks": ["Заменить\nсети"]},
+            "Задачи, строка 1: «Заменить сети» — в значении не может быть переноса строки.",
+        ),
+        (
+            {"control_points": [{"name": "Договор", "date": "01.03.2027"}]},
+            "Контрольные точки и мероприятия, строка 1: дата «01.03.2027» — ожидается ГГГГ-ММ-ДД.",
+        ),
+        (
+            {"indicators": [{"code": "ЦУР-01", "targets": {"2027=1": "3"}}]},
+            "Показатели, строка 1: «2027=1» — в значении не может быть ни переноса строки, ни «|», "
+            "ни «;», ни «=».",
+        ),
+        ({"risks": ["Подрядчик", " "]}, "Риски, строка 2: первая часть строки пустая."),
+    ):
+        with pytest.raises(ApplicationError) as refused:
+            passport.texts_from_content(given)
+        assert refused.value.message == message
