@@ -17,7 +17,7 @@ from otklik.approvals.models import Approval
 from otklik.approvals.registry import DocumentKind, kind_register
 from otklik.approvals.services import approval_open, routes_load
 from otklik.audit.models import AuditEvent
-from otklik.core.permissions import Action
+from otklik.core.permissions import ACTION_LABELS, Action
 from otklik.core.roles import Role
 from otklik.directory.models import Sector
 
@@ -266,8 +266,7 @@ def test_another_blocks_lead_may_see_but_not_submit(route, personas, make_user):
     r = _post(roads, approval, "submit")
     assert (r.status_code, r.json()["detail"], r.json()["code"]) == (
         403,
-        "Недостаточно прав: «Проектный офис: подготовка паспортов, отчётов, сводных планов и "
-        "изменений к ним, направление на согласование».",
+        f"Недостаточно прав: «{ACTION_LABELS[Action.OFFICE_PREPARE]}».",
         "AccessDenied",
     )
     assert _snapshot(approval) == before

@@ -18,6 +18,7 @@ from werkzeug.test import Client as WsgiClient
 
 from otklik.approvals.models import Approval
 from otklik.audit.models import AuditEvent
+from otklik.core.permissions import ACTION_LABELS, Action
 from otklik.core.roles import Role
 from otklik.directory.models import Sector
 from otklik.office import services
@@ -35,19 +36,14 @@ PASSPORT = {
         {"name": "Сети заменены", "date": "2027-09-30", "responsible": "МУП «Водоканал»"},
     ],
 }
-PREPARE_DENIED = (
-    "Недостаточно прав: «Проектный офис: подготовка паспортов, отчётов, сводных планов и "
-    "изменений к ним, направление на согласование»."
-)
-INDICATOR_DENIED = (
-    "Недостаточно прав: «Показатели ЦУР: загрузка обязательных, предложение дополнительных, "
-    "плановые и фактические значения»."
-)
+# the refusal names the action by its label (which action is refused is the subject here)
+PREPARE_DENIED = f"Недостаточно прав: «{ACTION_LABELS[Action.OFFICE_PREPARE]}»."
+INDICATOR_DENIED = f"Недостаточно прав: «{ACTION_LABELS[Action.INDICATOR_MANAGE]}»."
 PROJECT_NOT_FOUND = "Нет такого проекта или он вне вашей зоны."
 PASSPORT_NOT_FOUND = "Нет такой версии паспорта или она вне вашей зоны."
 REPORT_NOT_FOUND = "Нет такого отчёта или он вне вашей зоны."
 APPROVAL_NOT_FOUND = "Нет такого документа на согласовании или он вне вашей зоны."
-VIEW_DENIED = "Недостаточно прав: «Проектный офис: блоки, показатели, проекты, планы, отчёты»."
+VIEW_DENIED = f"Недостаточно прав: «{ACTION_LABELS[Action.OFFICE_VIEW]}»."
 
 
 def api(user) -> APIClient:
