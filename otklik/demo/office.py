@@ -310,6 +310,7 @@ def demo_office_load(*, now: dt.datetime | None = None) -> int:
                 )
             created += 1
             _story(project, p, author, head, curator, start, today)
+    demo_office_risks(now=now)
     return created
 
 
@@ -419,3 +420,98 @@ def demo_office_reports(*, now: dt.datetime | None = None) -> int:
         if n % 5 != 2:  # one waits for the curator
             approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
     return prepared
+
+
+RISKS = (
+    ("Подрядчик не выйдет на объекты в срок из-за торгов", "medium", "high"),
+    ("Сезонные ограничения работ сдвинут контрольную точку", "high", "medium"),
+    ("Недостаточно средств в бюджете МО на софинансирование", "low", "high"),
+)
+
+
+def demo_office_risks(*, now: dt.datetime | None = None) -> int:
+    """A risk on each project in progress, a question for the curator from one of them (and
+    another from a risk already decided, with its tasks), and a working group of the ЖКХ block
+    approved. Returns the risks created."""
+    from otklik.office.composition import Member
+    from otklik.office.models import Risk
+    from otklik.office.services_groups import group_propose
+    from otklik.office.services_risks import Task, question_decide, question_raise, risk_create
+
+    if Risk.objects.exists():
+        return 0
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    head = User.objects.filter(role=Role.HEAD, is_active=True).first()
+    curator = User.objects.filter(role=Role.CURATOR, is_active=True).first()
+    created = []
+    running = Project.objects.filter(state=ProjectState.IN_PROGRESS).select_related("sector")
+    for n, project in enumerate(running.order_by("pk")):
+        owner = _lead(project.sector) or head
+        text, probability, impact = RISKS[n % len(RISKS)]
+        created.append(
+            risk_create(
+                actor=owner,
+                project=project,
+                description=text,
+                owner=owner,
+                probability=probability,
+                impact=impact,
+                due=today + dt.timedelta(days=20 + 7 * n),
+                measures="Еженедельный контроль хода работ; резервный подрядчик.",
+            )
+        )
+    if len(created) >= 2 and head and curator:
+        question_raise(
+            actor=head,
+            text="Согласовать перенос срока контрольной точки на следующий квартал?",
+            proposal="Перенести срок при условии еженедельного доклада о ходе работ.",
+            due=today + dt.timedelta(days=10),
+            risk=created[0],
+        )
+        decided = question_raise(
+            actor=head,
+            text="Выделить резерв на софинансирование работ в МО?",
+            proposal="Перераспределить экономию по торгам.",
+            due=today + dt.timedelta(days=5),
+            risk=created[1],
+        )
+        lead = _lead(created[1].project.sector) or head
+        question_decide(
+            actor=curator,
+            question=decided,
+            decision="Поддержать: подготовить предложения по перераспределению экономии.",
+            tasks=[
+                Task("Подготовить расчёт экономии по торгам", lead, today + dt.timedelta(days=7)),
+                Task("Доложить на совещании у куратора", head, today + dt.timedelta(days=14)),
+            ],
+        )
+    zhkh = Block.objects.filter(sector__code="zhkh").select_related("sector").first()
+    lead = zhkh and _lead(zhkh.sector)
+    if lead and head and curator:
+        group = group_propose(
+            actor=lead,
+            sector=zhkh.sector,
+            kind="working",
+            name="Рабочая группа по горячему водоснабжению",
+            purpose="Координация замены сетей и уведомления жителей об отключениях",
+            members=[
+                Member(role="chair", user=lead),
+                Member(role="secretary", name="Сидорова Е. В.", position="консультант",
+                       organisation="Комитет ЖКХ"),
+                Member(role="member", name="Орлов П. Н.", position="главный инженер",
+                       organisation="МУП «Водоканал»"),
+            ],
+        )  # fmt: skip
+        approval = _group_approval(group)
+        approval = approval_submit(actor=lead, approval=approval)
+        approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
+        approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    return len(created)
+
+
+def _group_approval(group):
+    from otklik.approvals.selectors import approval_of
+
+    version = group.versions.order_by("-number").first()
+    return approval_of(kind="group", target_id=version.pk)

@@ -43,6 +43,15 @@ def test_every_block_has_its_lead_and_projects_along_the_route(office):
         ("draft", "", 1): 2,
         ("in_route", "curator", 2): 1,  # the change request, agreed by the head
     }
+    # a risk on each project in progress, two questions (one decided, with its two tasks), an
+    # approved working group of the ЖКХ block
+    from otklik.office.models import CuratorQuestion, DecisionTask, Group, Risk
+
+    assert Risk.objects.count() == 8
+    assert sorted(bool(q.decision) for q in CuratorQuestion.objects.all()) == [False, True]
+    assert DecisionTask.objects.count() == 2
+    assert Approval.objects.get(kind="group").state == "approved"
+    assert Group.objects.get().versions.count() == 1
 
 
 def test_reports_after_the_history(office):
