@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     APPROVAL_APPROVE = "approval.approve"
     QUESTION_RAISE = "question.raise"
     QUESTION_DECIDE = "question.decide"
+    PLAN_PREPARE = "plan.prepare"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -100,6 +101,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.QUESTION_RAISE: "Вопрос на решение куратора: постановка по риску или отчёту о ходе "
     "реализации",
     Action.QUESTION_DECIDE: "Вопрос на решение куратора: решение и поручения по нему",
+    Action.PLAN_PREPARE: "Сводные планы блоков и ЦУР: формирование из утверждённых паспортов",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -144,6 +146,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.APPROVAL_APPROVE:  (A,  N,  N,   N,   N,   N,   N,   N),
     Action.QUESTION_RAISE:    (N,  N,  A,   N,   N,   N,   N,   N),
     Action.QUESTION_DECIDE:   (A,  N,  N,   N,   N,   N,   N,   N),
+    Action.PLAN_PREPARE:      (N,  N,  A,   N,   N,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

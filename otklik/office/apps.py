@@ -13,7 +13,7 @@ class OfficeConfig(AppConfig):
 
         from otklik.approvals.registry import DocumentKind, kind_register
         from otklik.core.permissions import Action
-        from otklik.office import services, services_groups
+        from otklik.office import services, services_groups, services_plans
 
         def passport_url(approval) -> str:
             return reverse("office:passport", args=[approval.target_id])
@@ -67,5 +67,15 @@ class OfficeConfig(AppConfig):
                 prepare_action=Action.OFFICE_PREPARE,
                 url=group_url,
                 approved=services_groups.group_approved,
+            )
+        )
+        kind_register(
+            DocumentKind(
+                code=services_plans.PLAN,
+                label="сводный план",
+                view_action=Action.OFFICE_VIEW,
+                prepare_action=Action.PLAN_PREPARE,
+                url=lambda approval: reverse("office:plan", args=[approval.target_id]),
+                submitted=services_plans.plan_submitted,
             )
         )

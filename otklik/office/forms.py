@@ -247,3 +247,17 @@ class RiskFilterForm(forms.Form):
         label="Состояние", choices=[("", "любое"), *RiskStatus.choices], required=False
     )
     overdue = forms.BooleanField(label="Только просроченные", required=False)
+
+
+class PlanForm(forms.Form):
+    sector = forms.ModelChoiceField(
+        label="Блок", queryset=Sector.objects.all(), required=False, empty_label="ЦУР в целом"
+    )
+    period = forms.RegexField(
+        label="Период", regex=r"^\d{4}(-\d{2}|-Q[1-4])?$", help_text="2027, 2027-Q1 или 2027-03."
+    )
+    reason = forms.CharField(
+        label="Что и почему меняется (для новой версии утверждённого плана)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from otklik.core.models import BaseModel
 from otklik.office.choices import (
@@ -527,3 +528,39 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.name}"
+
+
+class ConsolidatedPlan(DocumentVersion):
+    """Сводный план of a block (``sector``) or of the whole ЦУР (no sector) for a period: the
+    control points of the approved passports in force, on one timeline, assembled by the head
+    and approved by the curator (route kind ``plan``). Its items are frozen with it: a changed
+    passport enters the plan through its next version."""
+
+    scope_lookups = {"sector": "sector"}
+
+    sector = models.ForeignKey(
+        "directory.Sector",
+        verbose_name="отраслевой блок",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Пусто — сводный план ЦУР.",
+    )
+    period = models.CharField("период", max_length=7, help_text=PERIOD_HELP)
+    items = models.JSONField("контрольные точки и мероприятия", default=list)
+
+    class Meta:
+        verbose_name = "сводный план"
+        verbose_name_plural = "сводные планы"
+        ordering = ["-period", "sector__order", "-number"]
+        constraints = [
+            # the ЦУР's own plan (no sector) counts as sector 0: one number per period too
+            models.UniqueConstraint(
+                Coalesce("sector", 0), "period", "number", name="one_plan_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        whose = self.sector.name if self.sector_id else "ЦУР"
+        return f"Сводный план {whose} на {self.period}, версия {self.number}"

@@ -311,3 +311,32 @@ def to_docx(doc: Printed) -> bytes:
     buffer = io.BytesIO()
     d.save(buffer)
     return buffer.getvalue()
+
+
+def plan_printed(plan, approval: Approval | None) -> Printed:
+    whose = f"блока «{plan.sector.name}»" if plan.sector_id else "ЦУР"
+    doc = Printed(
+        title=f"СВОДНЫЙ ПЛАН {whose.upper()}",
+        subtitle=f"на {periods.label(plan.period)} · версия {plan.number}",
+        stamp=_stamp(approval),
+        footer=f"Сводный план {whose} на {plan.period}, версия {plan.number}",
+    )
+    if plan.reason:
+        doc.blocks.append(("text", f"Изменение: {plan.reason}"))
+    doc.blocks.append(
+        (
+            "table",
+            Table(
+                ["№", "Проект", "Контрольная точка, мероприятие", "Срок", "Ответственный"],
+                [
+                    [str(n), f"{i['project']} {i['project_name']}", i["name"], _ru(i["date"]),
+                     i.get("responsible", "")]
+                    for n, i in enumerate(plan.items, 1)
+                ],
+                [6, 30, 34, 12, 18],
+            ),
+        )
+    )  # fmt: skip
+    doc.blocks.append(("heading", "Лист согласования"))
+    doc.blocks.append(("table", _sheet(approval)))
+    return doc

@@ -448,3 +448,53 @@ def group_diff(version: GroupVersion) -> list[DiffLine]:
     return diff_lines(
         composition.lines(group_members(before)), composition.lines(group_members(version))
     )
+
+
+# --------------------------------------------------------------------------- consolidated plans
+def plan_list(*, user: Any) -> list:
+    """The plans (newest period first) with their approvals."""
+    from otklik.office.models import ConsolidatedPlan
+
+    access_check(user, Action.OFFICE_VIEW)
+    plans = list(
+        visible_to(ConsolidatedPlan.objects.all(), user, Action.OFFICE_VIEW).select_related(
+            "sector"
+        )[:200]
+    )
+    approvals = approvals_by_target("plan", [p.pk for p in plans])
+    return [(p, approvals.get(p.pk)) for p in plans]
+
+
+def plan_get(*, user: Any, pk: int):
+    from otklik.office.models import ConsolidatedPlan
+
+    access_check(user, Action.OFFICE_VIEW)
+    qs = visible_to(ConsolidatedPlan.objects.all(), user, Action.OFFICE_VIEW)
+    return qs.select_related("sector", "author").filter(pk=pk).first()
+
+
+def plan_timeline(plan) -> list[dict]:
+    """The plan's items as Gantt bars: each from the previous point of the same project (the
+    first from the period's start) to its date."""
+    start, _ = periods.bounds(plan.period)
+    since: dict[str, dt.date] = {}
+    bars = []
+    for n, item in enumerate(sorted(plan.items, key=lambda i: (i["project"], i["date"])), 1):
+        end = dt.date.fromisoformat(item["date"])
+        begin = since.get(item["project"], start)
+        bars.append(
+            {
+                "id": f"p{n}",
+                "name": f"{item['project']}: {item['name']}",
+                "start": min(begin, end).isoformat(),
+                "end": end.isoformat(),
+                "date": end,
+                "progress": 0,
+                "responsible": item.get("responsible", ""),
+                "missed": False,
+                "project_name": item["project_name"],
+                "block": item["block"],
+            }
+        )
+        since[item["project"]] = end
+    return bars

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from otklik.office import views, views_groups, views_risks
+from otklik.office import views, views_groups, views_plans, views_risks
 
 app_name = "office"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("project/<int:pk>/risks/new/", views_risks.risk_create_view, name="risk_create"),
     path("report/<int:pk>/question/", views_risks.report_question_view, name="report_question"),
     path("risks/", views_risks.risks_view, name="risks"),
+    path("plans/", views_plans.plans_view, name="plans"),
+    path("plan/<int:pk>/", views_plans.plan_view, name="plan"),
+    path("plan/<int:pk>/print.<slug:fmt>", views_plans.plan_print_view, name="plan_print"),
     path("risk/<int:pk>/", views_risks.risk_view, name="risk"),
     path("question/<int:pk>/", views_risks.question_view, name="question"),
     path("block/<slug:code>/groups/new/", views_groups.group_create_view, name="group_create"),

@@ -55,7 +55,8 @@ from otklik.intake.services import message_classify, message_ingest
 # approves (утверждает); the responsible executor and the head keep the ЦУР's indicators, the
 # sector lead its block's; everybody of the ЦУР reads the office, no organisation or
 # municipality sees it. A «вопрос на решение куратора» goes up the chain: only the head raises
-# it (from a risk or a report), only the curator decides it.
+# it (from a risk or a report), only the curator decides it. Only the head forms the
+# consolidated plans of the blocks and of the ЦУР (regulation § 4.1).
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -91,6 +92,7 @@ approval.agree     —        —         ALL   —       —        —    — 
 approval.approve   ALL      —         —     —       —        —    —          —
 question.raise     —        —         ALL   —       —        —    —          —
 question.decide    ALL      —         —     —       —        —    —          —
+plan.prepare       —        —         ALL   —       —        —    —          —
 """
 # fmt: on
 COLUMNS = {  # the table's column heads
@@ -900,4 +902,20 @@ def test_question_decide(role, personas, zhkh_risk):
             question_decide(actor=personas[role], question=question, decision="Расторгнуть")
         question.refresh_from_db()
         assert (question.decision, question.decided_on, question.decided_by) == ("", None, None)
+        assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("role", roles_of(Action.PLAN_PREPARE))
+def test_plan_prepare(role, personas):
+    from otklik.office.models import ConsolidatedPlan
+    from otklik.office.services_plans import plan_assemble
+
+    events = AuditEvent.objects.count()
+    if expected(role, Action.PLAN_PREPARE) is Scope.ALL:
+        plan = plan_assemble(actor=personas[role], sector=None, period="2027")
+        assert plan.author == personas[role]
+    else:
+        with refused(Action.PLAN_PREPARE):
+            plan_assemble(actor=personas[role], sector=None, period="2027")
+        assert not ConsolidatedPlan.objects.exists()
         assert AuditEvent.objects.count() == events
