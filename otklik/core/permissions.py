@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     QUESTION_RAISE = "question.raise"
     QUESTION_DECIDE = "question.decide"
     PLAN_PREPARE = "plan.prepare"
+    ASSESSMENT_PUBLISH = "assessment.publish"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -102,6 +103,7 @@ ACTION_LABELS: dict[Action, str] = {
     "реализации",
     Action.QUESTION_DECIDE: "Вопрос на решение куратора: решение и поручения по нему",
     Action.PLAN_PREPARE: "Сводные планы блоков и ЦУР: формирование из утверждённых паспортов",
+    Action.ASSESSMENT_PUBLISH: "Оценка ответственных за блоки: расчёт, проверка и публикация",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -147,6 +149,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.QUESTION_RAISE:    (N,  N,  A,   N,   N,   N,   N,   N),
     Action.QUESTION_DECIDE:   (A,  N,  N,   N,   N,   N,   N,   N),
     Action.PLAN_PREPARE:      (N,  N,  A,   N,   N,   N,   N,   N),
+    Action.ASSESSMENT_PUBLISH: (N,  N,  A,   N,   N,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

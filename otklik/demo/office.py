@@ -419,6 +419,10 @@ def demo_office_reports(*, now: dt.datetime | None = None) -> int:
         approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
         if n % 5 != 2:  # one waits for the curator
             approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    if head and prepared:  # last month's assessment of the blocks' leads, published
+        from otklik.office.services_assessment import assessment_compute, assessment_publish
+
+        assessment_publish(actor=head, assessment=assessment_compute(actor=head, period=last))
     return prepared
 
 

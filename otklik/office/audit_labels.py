@@ -62,6 +62,8 @@ actions_register(
         "office.report_update": "Отчёт о ходе реализации изменён",
         "office.report_overdue": "Отчёт о ходе реализации не представлен в срок",
         "office.plan_assemble": "Сформирован сводный план",
+        "office.assessment_compute": "Рассчитана оценка ответственных за блоки",
+        "office.assessment_publish": "Опубликована оценка ответственных за блоки",
         "office.risk_create": "Риск проекта внесён в реестр",
         "office.risk_update": "Риск проекта изменён",
         "office.risk_status": "Изменено состояние риска",
@@ -77,6 +79,7 @@ actions_register(
 target_register("office.project", label="проект", resolve=_projects)
 target_register("office.block", label="отраслевой блок")
 target_register("office.consolidatedplan", label="сводный план")
+target_register("office.assessment", label="оценка ответственных за блоки")
 target_register("office.indicator", label="показатель ЦУР")
 target_register("office.risk", label="риск проекта", resolve=_risks)
 target_register("office.curatorquestion", label="вопрос на решение куратора", resolve=_questions)

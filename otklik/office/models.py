@@ -564,3 +564,34 @@ class ConsolidatedPlan(DocumentVersion):
     def __str__(self) -> str:
         whose = self.sector.name if self.sector_id else "ЦУР"
         return f"Сводный план {whose} на {self.period}, версия {self.number}"
+
+
+class Assessment(BaseModel):
+    """Оценка ответственных за отраслевые блоки за период (regulation § 4.1): a scorecard per
+    block (``office/assessment.py``), checked by the head and published; a published
+    assessment never changes."""
+
+    period = models.CharField("период", max_length=7, unique=True, help_text=PERIOD_HELP)
+    rows = models.JSONField("оценки блоков", default=list)
+    computed_at = models.DateTimeField("рассчитана")
+    published_at = models.DateTimeField("опубликована", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="опубликовал",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "оценка ответственных за блоки"
+        verbose_name_plural = "оценки ответственных за блоки"
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return f"Оценка блоков за {self.period}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from otklik.office import views, views_groups, views_plans, views_risks
+from otklik.office import (
+    views,
+    views_assessment,
+    views_groups,
+    views_plans,
+    views_risks,
+)
 
 app_name = "office"
 
@@ -23,6 +29,8 @@ urlpatterns = [
     path("report/<int:pk>/question/", views_risks.report_question_view, name="report_question"),
     path("risks/", views_risks.risks_view, name="risks"),
     path("plans/", views_plans.plans_view, name="plans"),
+    path("assessment/", views_assessment.assessments_view, name="assessments"),
+    path("assessment/<str:period>/", views_assessment.assessment_view, name="assessment"),
     path("plan/<int:pk>/", views_plans.plan_view, name="plan"),
     path("plan/<int:pk>/print.<slug:fmt>", views_plans.plan_print_view, name="plan_print"),
     path("risk/<int:pk>/", views_risks.risk_view, name="risk"),

@@ -64,4 +64,7 @@ def test_reports_after_the_history(office):
         ("draft", ""): 1,  # the month before last, overdue
     }
     assert ProgressReport.objects.count() == 8
+    from otklik.office.models import Assessment
+
+    assert Assessment.objects.get().is_published  # last month's, frozen
     assert demo_office_reports() == 0  # once

@@ -56,7 +56,8 @@ from otklik.intake.services import message_classify, message_ingest
 # sector lead its block's; everybody of the ЦУР reads the office, no organisation or
 # municipality sees it. A «вопрос на решение куратора» goes up the chain: only the head raises
 # it (from a risk or a report), only the curator decides it. Only the head forms the
-# consolidated plans of the blocks and of the ЦУР (regulation § 4.1).
+# consolidated plans of the blocks and of the ЦУР and checks and publishes the assessment of
+# the blocks' leads (regulation § 4.1).
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -93,6 +94,7 @@ approval.approve   ALL      —         —     —       —        —    — 
 question.raise     —        —         ALL   —       —        —    —          —
 question.decide    ALL      —         —     —       —        —    —          —
 plan.prepare       —        —         ALL   —       —        —    —          —
+assessment.publish —        —         ALL   —       —        —    —          —
 """
 # fmt: on
 COLUMNS = {  # the table's column heads
@@ -918,4 +920,19 @@ def test_plan_prepare(role, personas):
         with refused(Action.PLAN_PREPARE):
             plan_assemble(actor=personas[role], sector=None, period="2027")
         assert not ConsolidatedPlan.objects.exists()
+        assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("role", roles_of(Action.ASSESSMENT_PUBLISH))
+def test_assessment_publish(role, personas):
+    from otklik.office.models import Assessment
+    from otklik.office.services_assessment import assessment_compute
+
+    events = AuditEvent.objects.count()
+    if expected(role, Action.ASSESSMENT_PUBLISH) is Scope.ALL:
+        assert assessment_compute(actor=personas[role], period="2026-11").period == "2026-11"
+    else:
+        with refused(Action.ASSESSMENT_PUBLISH):
+            assessment_compute(actor=personas[role], period="2026-11")
+        assert not Assessment.objects.exists()
         assert AuditEvent.objects.count() == events
