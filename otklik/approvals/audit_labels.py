@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from otklik.approvals.models import Approval
 from otklik.approvals.registry import kinds
-from otklik.audit.registry import TargetRef, actions_register, target_register
+from otklik.audit.registry import (
+    TargetRef,
+    actions_register,
+    fields_register,
+    target_register,
+    values_register,
+)
+from otklik.core.roles import Role
 
 
 def _approvals(ids: list[str]) -> dict[str, TargetRef]:
@@ -31,3 +40,25 @@ actions_register(
     }
 )
 target_register("approvals.approval", label="согласование документа", resolve=_approvals)
+
+
+class _KindLabels(Mapping):
+    """The registered document kinds' labels, read when the journal is shown (the kinds are
+    registered by the apps above in their ``ready()``)."""
+
+    def __getitem__(self, code: str) -> str:
+        return kinds()[code].label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(kinds())
+
+    def __len__(self) -> int:
+        return len(kinds())
+
+
+values_register("approvals.approval", "kind", _KindLabels())
+values_register("approvals.approval", "reported_to", dict(Role.choices))
+values_register("", "kinds", _KindLabels())  # approvals.routes_load: the routes that changed
+fields_register(
+    {"step": "шаг", "again": "повторно", "reported_to": "доложено", "kinds": "виды документов"}
+)

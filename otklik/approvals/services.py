@@ -360,7 +360,7 @@ def approvals_sweep(*, now: dt.datetime | None = None) -> SweepReport:
                 actor=None,
                 action="approval.escalate",
                 target=approval,
-                data={"kind": approval.kind, "step": approval.step, "to": str(up or "")},
+                data={"kind": approval.kind, "step": approval.step, "reported_to": str(up or "")},
             )
             _notify(
                 approval,

@@ -123,8 +123,12 @@ def field_label(key: str) -> str:
 def value_label(target_type: str, key: str, value: object) -> object:
     """A code in ``data[key]`` of this object's events as the words it stands for."""
     labels = _VALUES.get((target_type, key))
-    if labels is not None and isinstance(value, str) and value in labels:
-        return labels[value]
+    if labels is None:
+        return value
+    if isinstance(value, str):
+        return labels.get(value, value)
+    if isinstance(value, list):  # a move «from → to» written as a pair
+        return [labels.get(v, v) if isinstance(v, str) else v for v in value]
     return value
 
 

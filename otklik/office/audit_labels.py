@@ -11,7 +11,7 @@ from otklik.audit.registry import (
     target_register,
     values_register,
 )
-from otklik.office.choices import RiskStatus
+from otklik.office.choices import ProjectState, RiskStatus
 from otklik.office.models import CuratorQuestion, Group, Project, Risk
 
 
@@ -103,5 +103,11 @@ fields_register(
         "lines_changed": "изменено строк",
         "added": "добавлено",
         "removed": "исключено",
+        "items": "пунктов",
+        "period": "период",
+        "value": "значение",
+        "deputies": "заместители",
+        "lead": "ответственный за блок",
     }
 )
+values_register("office.project", "status", dict(ProjectState.choices))

@@ -55,6 +55,10 @@ def test_registered_jobs_point_at_tasks():
         "telegram.poll",
         "vk.monitor",
         "ok.poll",
+        "approvals.sweep",
+        "office.indicators_refresh",
+        "office.reports_sweep",
+        "problems.priorities_refresh",
     }
     for job in jobs:
         assert isinstance(import_string(job.task), Task)

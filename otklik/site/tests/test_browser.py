@@ -20,6 +20,7 @@ FULL_MENU = [
     "Карантин",
     "Маршрутизация",
     "Аналитика",
+    "Проектный офис",
     "Анализ текстов",
     "Каналы",
     "Справочники",
@@ -28,6 +29,8 @@ FULL_MENU = [
     "Администрирование",
 ]
 SCOPED_MENU = ["Главная", "Сообщения", "Инциденты", "Маршрутизация", "Аналитика", "Справочники"]
+# the sector lead also works in the project office (its block's passports and reports)
+SECTOR_MENU = [*SCOPED_MENU[:5], "Проектный офис", "Справочники"]
 EXPECTED_MENU = {
     "curator": FULL_MENU,
     "head": FULL_MENU,
@@ -38,6 +41,7 @@ EXPECTED_MENU = {
         "Карантин",
         "Маршрутизация",
         "Аналитика",
+        "Проектный офис",
         "Анализ текстов",
         "Каналы",
         "Справочники",
@@ -50,13 +54,14 @@ EXPECTED_MENU = {
         "Карантин",
         "Маршрутизация",
         "Аналитика",
+        "Проектный офис",
         "Анализ текстов",
         "Каналы",
         "Справочники",
         "Пользователи",
         "Журнал действий",
     ],
-    "sector_lead": SCOPED_MENU,
+    "sector_lead": SECTOR_MENU,
     "org_operator": SCOPED_MENU,
     "municipal_coordinator": SCOPED_MENU,
 }
