@@ -90,6 +90,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         description="Отчёты проектов: черновики за прошлый месяц, доклад о непредставленных",
     ),
     PeriodicJob(
+        name="office.roadmap_sweep",
+        task="otklik.office.tasks.roadmap_sweep",
+        every=timedelta(hours=6),
+        description="Дорожная карта ЦУР: напоминание ответственному в день срока пункта",
+    ),
+    PeriodicJob(
         name="problems.priorities_refresh",
         task="otklik.problems.tasks.priorities_refresh",
         every=timedelta(days=1),

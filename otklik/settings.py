@@ -223,6 +223,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectStateEnum": "otklik.office.choices.ProjectState",
         "IndicatorStateEnum": "otklik.office.choices.IndicatorState",
         "PlanStatusEnum": "otklik.office.choices.PlanStatus",
+        "RoadmapStatusEnum": "otklik.office.choices.RoadmapStatus",
+        "ProgrammeKindEnum": "otklik.office.choices.ProgrammeKind",
     },
 }
 

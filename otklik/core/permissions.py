@@ -58,6 +58,7 @@ class Action(enum.StrEnum):
     QUESTION_DECIDE = "question.decide"
     PLAN_PREPARE = "plan.prepare"
     ASSESSMENT_PUBLISH = "assessment.publish"
+    ROADMAP_MANAGE = "roadmap.manage"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -104,6 +105,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.QUESTION_DECIDE: "Вопрос на решение куратора: решение и поручения по нему",
     Action.PLAN_PREPARE: "Сводные планы блоков и ЦУР: формирование из утверждённых паспортов",
     Action.ASSESSMENT_PUBLISH: "Оценка ответственных за блоки: расчёт, проверка и публикация",
+    Action.ROADMAP_MANAGE: "Дорожная карта ЦУР (пункты, сроки, исполнение) и синхронизация с "
+    "национальными проектами (каталог программ, связи проектов и показателей)",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -150,6 +153,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.QUESTION_DECIDE:   (A,  N,  N,   N,   N,   N,   N,   N),
     Action.PLAN_PREPARE:      (N,  N,  A,   N,   N,   N,   N,   N),
     Action.ASSESSMENT_PUBLISH: (N,  N,  A,   N,   N,   N,   N,   N),
+    Action.ROADMAP_MANAGE:    (N,  A,  N,   N,   N,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

@@ -311,6 +311,7 @@ def demo_office_load(*, now: dt.datetime | None = None) -> int:
             created += 1
             _story(project, p, author, head, curator, start, today)
     demo_office_risks(now=now)
+    demo_office_roadmap(now=now)
     return created
 
 
@@ -519,3 +520,158 @@ def _group_approval(group):
 
     version = group.versions.order_by("-number").first()
     return approval_of(kind="group", target_id=version.pk)
+
+
+# --------------------------------------------------------------------------- roadmap
+# The demo's indicators of national projects (plan and fact of the demo region, not official
+# figures), imported as the federal system's file would be: code, name, project, unit, period,
+# target, actual.
+NATIONAL_CSV = """code;name;project;project_kind;unit;period;target;actual
+ФКГС-1;Благоустроено общественных территорий;Формирование комфортной городской среды;national;единица;{year};24;18
+ФКГС-2;Доля граждан, принявших участие в голосовании за объекты благоустройства;Формирование комфортной городской среды;national;процент;{year};30;31,5
+МКИ-1;Заменено ветхих сетей;Модернизация коммунальной инфраструктуры;national;километр;{year};40;31
+РМДС-1;Доля региональных дорог в нормативном состоянии;Региональная и местная дорожная сеть;national;процент;{year};55;52,3
+ЭТС-1;Доля рейсов пригородных автобусов по расписанию;Эффективная транспортная система;regional;процент;{year};95;88
+"""  # noqa: E501
+
+# Which projects of the blocks are linked to which programmes (by the project's name).
+PROJECT_LINKS = {
+    "Тёплый дом: замена ветхих сетей горячего водоснабжения": (["FP-KOMMUN"], ["МКИ-1"]),
+    "Чистый двор: благоустройство дворовых территорий": (["FP-FKGS"], ["ФКГС-1", "ФКГС-2"]),
+    "Безопасные и качественные дороги: региональная сеть": (["FP-ROADS"], ["РМДС-1"]),
+    "Ямочный ремонт по сообщениям жителей": (["FP-ROADS"], []),
+    "Безопасная дорога в школу": (["PR-SAFECITY"], []),
+    "Автобус по расписанию": (["NP-TRANSPORT", "DP-SMARTCITY"], ["ЭТС-1"]),
+    "Запись к врачу без очередей": (["NP-LIFE"], []),
+    "Социальное такси": (["NP-FAMILY"], []),
+}
+
+
+@dataclass(frozen=True)
+class DemoItem:
+    section: str
+    title: str
+    owner: str  # role of the owner
+    organization: str  # code, or ""
+    due: int  # days from now (< 0: in the past)
+    story: str  # planned | in_work | done | done_late | cancelled
+    programmes: tuple[str, ...] = ()
+
+
+ROADMAP = (
+    DemoItem("Организационное обеспечение", "Положение о ЦУР и его структура утверждены",
+             "executor", "adm-oblast", -150, "done"),
+    DemoItem("Организационное обеспечение",
+             "Назначены ответственные за отраслевые блоки и их заместители",
+             "executor", "", -120, "done"),
+    DemoItem("Организационное обеспечение",
+             "Регламент взаимодействия ЦУР с ОИВ и ОМСУ согласован со всеми органами",
+             "head", "adm-oblast", -12, "in_work"),
+    DemoItem("Кадры и обучение", "Штат центра компетенций укомплектован (аналитики, модераторы)",
+             "head", "cur-volgograd", -90, "done_late"),
+    DemoItem("Кадры и обучение", "Обучены ответственные за работу с ПОС во всех ОМСУ",
+             "head", "cur-volgograd", 45, "in_work"),
+    DemoItem("Кадры и обучение", "Созданы учётные записи представителей ОИВ на платформе",
+             "executor", "kom-it", -5, "planned"),
+    DemoItem("Информационные системы", "Все ОМСУ подключены к Платформе обратной связи",
+             "executor", "kom-it", -60, "done", ("NP-DATA",)),
+    DemoItem("Информационные системы", "Подключён мониторинг соцсетей (Инцидент Менеджмент)",
+             "executor", "kom-it", -45, "done", ("NP-DATA",)),
+    DemoItem("Информационные системы",
+             "Обмен сведениями об авариях с АПК «Безопасный город» (система-112)",
+             "executor", "kom-bezopasnost", 60, "planned", ("PR-SAFECITY",)),
+    DemoItem("Синхронизация с национальными проектами",
+             "Проекты блоков связаны с федеральными проектами нацпроекта «Инфраструктура для "
+             "жизни»", "executor", "", -3, "in_work", ("FP-FKGS", "FP-KOMMUN", "FP-ROADS")),
+    DemoItem("Синхронизация с национальными проектами",
+             "Сообщения жителей о дворах учтены в отборе территорий по ФКГС",
+             "lead-zhkh", "kom-zhkh", 30, "planned", ("FP-FKGS",)),
+    DemoItem("Синхронизация с национальными проектами",
+             "Сервисы ЖКХ ЦУР заявлены в проект «Умный город»",
+             "executor", "kom-zhkh", 20, "cancelled", ("DP-SMARTCITY",)),
+)  # fmt: skip
+EVIDENCE = {
+    1: ("Постановление Губернатора Волгоградской области № 755 от 01.12.2020", ""),
+    2: ("Приказ руководителя ЦУР о составе отраслевых блоков", "/office/"),
+    4: ("Штатное расписание ЦУР, приказ о приёме сотрудников", ""),
+    7: ("Акты подключения ОМСУ к ПОС (38 из 38)", ""),
+    8: ("", "/channels/"),
+}
+
+
+def _roadmap_owner(role: str, head, executor) -> User | None:
+    if role.startswith("lead-"):
+        return User.objects.filter(username=role, is_active=True).first() or executor
+    return {"head": head, "executor": executor}[role]
+
+
+def demo_office_roadmap(*, now: dt.datetime | None = None) -> int:
+    """The ЦУР's roadmap kept by the executor: twelve items by section, some done with their
+    evidence (one late), some in work, two overdue, one cancelled; the catalogue of programmes
+    with the demo's national indicators, linked to the blocks' projects. Returns the items."""
+    from otklik.directory.models import Organization
+    from otklik.office.models import Programme, RoadmapItem
+    from otklik.office.services_roadmap import (
+        programmes_load,
+        project_links_set,
+        roadmap_item_create,
+        roadmap_item_done,
+        roadmap_item_status_set,
+    )
+    from otklik.problems.imports import indicators_import
+    from otklik.problems.models import ProjectIndicator
+
+    executor = User.objects.filter(role=Role.EXECUTOR, is_active=True).first()
+    head = User.objects.filter(role=Role.HEAD, is_active=True).first()
+    if executor is None or head is None or RoadmapItem.objects.exists():
+        return 0
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if not ProjectIndicator.objects.exists():
+        csv = NATIONAL_CSV.format(year=today.year).encode("utf-8")
+        indicators_import(actor=executor, name="показатели-нацпроектов.csv", content=csv)
+    programmes_load(actor=None)  # links the imported indicators by their project's name
+    by_code = {p.code: p for p in Programme.objects.all()}
+    national = {i.code: i for i in ProjectIndicator.objects.all()}
+    for project in Project.objects.filter(name__in=PROJECT_LINKS):
+        codes, indicators = PROJECT_LINKS[project.name]
+        project_links_set(
+            actor=executor,
+            project=project,
+            programmes=[by_code[c] for c in codes if c in by_code],
+            national_indicators=[national[c] for c in indicators if c in national],
+        )
+    orgs = {o.code: o for o in Organization.objects.all()}
+    created = 0
+    for n, d in enumerate(ROADMAP, 1):
+        due = today + dt.timedelta(days=d.due)
+        start = now - dt.timedelta(days=max(30, 40 - d.due))  # before its due date
+        with _at(start):
+            item = roadmap_item_create(
+                actor=executor,
+                section=d.section,
+                title=d.title,
+                owner=_roadmap_owner(d.owner, head, executor),
+                organization=orgs.get(d.organization),
+                due=due,
+                programmes=[by_code[c] for c in d.programmes if c in by_code],
+            )
+        created += 1
+        if d.story in ("in_work", "done", "done_late"):
+            with _at(start + dt.timedelta(days=1)):
+                roadmap_item_status_set(actor=executor, item=item, status="in_work")
+        if d.story in ("done", "done_late"):
+            late = 6 if d.story == "done_late" else -2
+            evidence, url = EVIDENCE.get(n, ("Отчёт ответственного об исполнении", ""))
+            with _at(now + dt.timedelta(days=d.due + late)):
+                roadmap_item_done(actor=executor, item=item, evidence=evidence, evidence_url=url)
+        if d.story == "cancelled":
+            with _at(start + dt.timedelta(days=2)):
+                roadmap_item_status_set(
+                    actor=executor,
+                    item=item,
+                    status="cancelled",
+                    reason="Сервисы ЖКХ войдут в региональную платформу «Умного города» без "
+                    "отдельной заявки ЦУР.",
+                )
+    return created

@@ -11,8 +11,8 @@ from otklik.audit.registry import (
     target_register,
     values_register,
 )
-from otklik.office.choices import ProjectState, RiskStatus
-from otklik.office.models import CuratorQuestion, Group, Project, Risk
+from otklik.office.choices import ProjectState, RiskStatus, RoadmapStatus
+from otklik.office.models import CuratorQuestion, Group, Project, Risk, RoadmapItem
 
 
 def _projects(ids: list[str]) -> dict[str, TargetRef]:
@@ -20,6 +20,17 @@ def _projects(ids: list[str]) -> dict[str, TargetRef]:
     return {
         str(pk): TargetRef(f"проект {code} «{name}»", reverse("office:project", args=[pk]))
         for pk, code, name in rows
+    }
+
+
+def _roadmap_items(ids: list[str]) -> dict[str, TargetRef]:
+    rows = RoadmapItem.objects.filter(pk__in=ids).values_list("pk", "number", "title")
+    return {
+        str(pk): TargetRef(
+            f"пункт {number} дорожной карты «{title[:80]}»",
+            reverse("office:roadmap_item", args=[pk]),
+        )
+        for pk, number, title in rows
     }
 
 
@@ -74,6 +85,15 @@ actions_register(
         "office.group_propose": "Предложена рабочая (экспертная) группа, подготовлен состав",
         "office.group_update": "Состав группы изменён (черновик)",
         "office.group_change": "Изменение состава группы: новая версия",
+        "office.programmes_load": "Загружен каталог национальных проектов и программ",
+        "office.project_links": "Изменены связи проекта с национальными проектами",
+        "office.indicator_links": "Изменены связи показателя с национальными проектами",
+        "office.programme_links": "Изменены показатели нацпроекта, по которым следят за программой",
+        "office.roadmap_create": "Пункт внесён в дорожную карту ЦУР",
+        "office.roadmap_update": "Пункт дорожной карты изменён",
+        "office.roadmap_status": "Изменено состояние пункта дорожной карты",
+        "office.roadmap_done": "Пункт дорожной карты выполнен",
+        "office.roadmap_remind": "Напоминание о сроке пункта дорожной карты",
     }
 )
 target_register("office.project", label="проект", resolve=_projects)
@@ -84,6 +104,9 @@ target_register("office.indicator", label="показатель ЦУР")
 target_register("office.risk", label="риск проекта", resolve=_risks)
 target_register("office.curatorquestion", label="вопрос на решение куратора", resolve=_questions)
 target_register("office.group", label="рабочая (экспертная) группа", resolve=_groups)
+target_register("office.roadmapitem", label="пункт дорожной карты", resolve=_roadmap_items)
+target_register("office.programme", label="национальный проект, программа")
+values_register("office.roadmapitem", "status", dict(RoadmapStatus.choices))
 values_register("office.risk", "status", dict(RiskStatus.choices))
 fields_register(
     {
@@ -108,6 +131,10 @@ fields_register(
         "value": "значение",
         "deputies": "заместители",
         "lead": "ответственный за блок",
+        "number": "№",
+        "programmes": "программы",
+        "national_indicators": "показатели нацпроектов",
+        "linked": "связано показателей",
     }
 )
 values_register("office.project", "status", dict(ProjectState.choices))

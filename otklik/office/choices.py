@@ -86,3 +86,32 @@ class MemberRole(models.TextChoices):
     CHAIR = "chair", "руководитель"
     SECRETARY = "secretary", "секретарь"
     MEMBER = "member", "член"
+
+
+class ProgrammeKind(models.TextChoices):
+    """What a programme of the synchronisation catalogue is (``office/data/programmes.toml``)."""
+
+    NATIONAL = "national", "Национальный проект"
+    FEDERAL = "federal", "Федеральный проект"
+    DEPARTMENTAL = "departmental", "Ведомственный проект"
+    PROGRAMME = "programme", "Государственная программа, концепция"
+    REGIONAL = "regional", "Региональный проект"
+
+
+class RoadmapStatus(models.TextChoices):
+    PLANNED = "planned", "Запланирован"
+    IN_WORK = "in_work", "В работе"
+    DONE = "done", "Выполнен"
+    CANCELLED = "cancelled", "Отменён"
+
+
+# The executor's transitions of a roadmap item; «выполнен» only with its evidence
+# (``roadmap_item_done``), a cancelled or done item is taken back into work when it comes back.
+ROADMAP_TRANSITIONS: dict[str, frozenset[str]] = {
+    RoadmapStatus.PLANNED: frozenset({RoadmapStatus.IN_WORK, RoadmapStatus.CANCELLED}),
+    RoadmapStatus.IN_WORK: frozenset({RoadmapStatus.PLANNED, RoadmapStatus.CANCELLED}),
+    RoadmapStatus.DONE: frozenset({RoadmapStatus.IN_WORK}),
+    RoadmapStatus.CANCELLED: frozenset({RoadmapStatus.PLANNED}),
+}
+# An item in these states is watched: its due date can pass (overdue).
+ROADMAP_ACTIVE = frozenset({RoadmapStatus.PLANNED, RoadmapStatus.IN_WORK})

@@ -21,10 +21,12 @@ from otklik.office.choices import (
     IndicatorSource,
     IndicatorState,
     MemberRole,
+    ProgrammeKind,
     ProjectState,
     RiskImpact,
     RiskProbability,
     RiskStatus,
+    RoadmapStatus,
 )
 
 PERIOD_HELP = "Месяц «2026-11», квартал «2026-Q4» или год «2026»."
@@ -109,6 +111,14 @@ class Indicator(BaseModel):
         "базовое значение", max_digits=18, decimal_places=4, null=True, blank=True
     )
     base_date = models.DateField("дата базового значения", null=True, blank=True)
+    programmes = models.ManyToManyField(
+        "Programme", verbose_name="национальные проекты и программы", blank=True,
+        related_name="indicators",
+    )  # fmt: skip
+    national_indicators = models.ManyToManyField(
+        "problems.ProjectIndicator", verbose_name="показатели нац- и регпроектов", blank=True,
+        related_name="office_indicators",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "показатель ЦУР"
@@ -189,6 +199,17 @@ class Project(BaseModel):
         "состояние", max_length=16, choices=ProjectState.choices, default=ProjectState.DRAFT
     )
     state_reason = models.TextField("основание", blank=True)
+    # The structured links of the synchronisation with national projects: kept on the project,
+    # not in its passport (an approved passport version stays frozen; its «Связь с национальными
+    # проектами» line is the document's own wording).
+    programmes = models.ManyToManyField(
+        "Programme", verbose_name="национальные проекты и программы", blank=True,
+        related_name="projects",
+    )  # fmt: skip
+    national_indicators = models.ManyToManyField(
+        "problems.ProjectIndicator", verbose_name="показатели нац- и регпроектов", blank=True,
+        related_name="office_projects",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="создал",
@@ -595,3 +616,148 @@ class Assessment(BaseModel):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+class Programme(BaseModel):
+    """A national or federal project, a departmental project or a state programme the ЦУР's
+    projects and indicators are synchronised with (the catalogue ``office/data/programmes.toml``,
+    loaded by ``otklik office programmes-load``); linked to the imported indicators of national
+    and regional projects (``problems.ProjectIndicator``) whose plan and fact show its lag."""
+
+    code = models.CharField("код", max_length=32, unique=True)
+    name = models.CharField("наименование", max_length=255)
+    kind = models.CharField("вид", max_length=16, choices=ProgrammeKind.choices)
+    description = models.TextField("кратко", blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="входит в",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+    sectors = models.ManyToManyField(
+        "directory.Sector", verbose_name="отраслевые блоки", blank=True, related_name="+"
+    )
+    national_indicators = models.ManyToManyField(
+        "problems.ProjectIndicator",
+        verbose_name="показатели нац- и регпроектов",
+        blank=True,
+        related_name="programmes",
+    )
+
+    class Meta:
+        verbose_name = "национальный проект, программа"
+        verbose_name_plural = "национальные проекты и программы"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} «{self.name}»"
+
+
+class RoadmapItem(BaseModel):
+    """Пункт дорожной карты создания и работы ЦУР: what, who answers for it, by when, its
+    state and the evidence that it is done. Kept by the responsible executor
+    (``roadmap.manage``); overdue when not done or cancelled after its due date rolled forward
+    to a working day (``office/roadmap.py``)."""
+
+    number = models.PositiveIntegerField("№", unique=True)
+    section = models.CharField("раздел", max_length=255)
+    title = models.CharField("мероприятие", max_length=512)
+    description = models.TextField("содержание", blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ответственный",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name="ответственная организация",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due = models.DateField("срок")
+    status = models.CharField(
+        "состояние", max_length=16, choices=RoadmapStatus.choices, default=RoadmapStatus.PLANNED
+    )
+    evidence = models.TextField("подтверждение исполнения", blank=True)
+    evidence_url = models.CharField(
+        "ссылка на документ",
+        max_length=1024,
+        blank=True,
+        help_text="Адрес документа (https://…) или страницы платформы (/office/…).",
+    )
+    done_on = models.DateField("исполнено", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="отметил исполнение",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reminded_on = models.DateField("напомнено", null=True, blank=True)
+    programmes = models.ManyToManyField(
+        Programme, verbose_name="национальные проекты и программы", blank=True,
+        related_name="roadmap_items",
+    )  # fmt: skip
+    projects = models.ManyToManyField(
+        Project, verbose_name="проекты блоков", blank=True, related_name="roadmap_items"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="внёс",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "пункт дорожной карты ЦУР"
+        verbose_name_plural = "дорожная карта ЦУР"
+        ordering = ["number"]
+        indexes = [models.Index(fields=["status", "due"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="done")
+                | (
+                    models.Q(done_on__isnull=False)
+                    & (~models.Q(evidence="") | ~models.Q(evidence_url=""))
+                ),
+                name="roadmap_done_has_date_and_evidence",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class RoadmapEvent(models.Model):
+    """The history of a roadmap item: created, changed, moved, done, reminded — who, when, what
+    (written in the transaction of the change, beside its audit event)."""
+
+    item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("когда")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField("событие", max_length=16)
+    text = models.TextField("что", blank=True)
+
+    class Meta:
+        verbose_name = "событие пункта дорожной карты"
+        verbose_name_plural = "история пунктов дорожной карты"
+        ordering = ["item", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.kind} {self.at:%d.%m.%Y}"

@@ -25,3 +25,11 @@ def reports_sweep() -> dict:
 
     result = sweep()
     return {"opened": result.opened, "escalated": result.escalated}
+
+
+@task()
+def roadmap_sweep() -> dict:
+    """Owners of the roadmap items due today reminded (``services_roadmap.roadmap_sweep``)."""
+    from otklik.office.services_roadmap import roadmap_sweep as sweep
+
+    return {"reminded": sweep().reminded}

@@ -6,6 +6,7 @@ from otklik.office import (
     views_groups,
     views_plans,
     views_risks,
+    views_roadmap,
 )
 
 app_name = "office"
@@ -38,4 +39,8 @@ urlpatterns = [
     path("block/<slug:code>/groups/new/", views_groups.group_create_view, name="group_create"),
     path("group/<int:pk>/", views_groups.group_view, name="group"),
     path("group/version/<int:pk>/", views_groups.group_version_view, name="group_version"),
+    path("roadmap/", views_roadmap.roadmap_view, name="roadmap"),
+    path("roadmap/<int:pk>/", views_roadmap.roadmap_item_view, name="roadmap_item"),
+    path("sync/", views_roadmap.sync_view, name="sync"),
+    path("sync/project/<int:pk>/", views_roadmap.project_links_view, name="project_links"),
 ]

@@ -29,6 +29,7 @@ from otklik.office import (
     services,
     views_groups,
     views_risks,
+    views_roadmap,
 )
 from otklik.office.choices import PROJECT_TRANSITIONS, IndicatorState, PlanStatus, ProjectState
 from otklik.office.models import Indicator, PassportVersion, ProgressReport
@@ -74,6 +75,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
             "red": [r for r in board if r["status"] == PlanStatus.LAG],
             "period": period,
             "period_label": periods.label(period),
+            **views_roadmap.home_section(request),
         },
     )
 
@@ -192,6 +194,7 @@ def project_view(request: HttpRequest, pk: int) -> HttpResponse:
             if may_prepare and project.state in (ProjectState.APPROVED, ProjectState.IN_PROGRESS)
             else None,
             **views_risks.project_section(request, project),
+            **views_roadmap.project_section(request, project),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from otklik.office.api import views
+from otklik.office.api import views, views_roadmap
 
 urlpatterns = [
     path("office/blocks", views.BlockListView.as_view(), name="office-blocks"),
@@ -25,4 +25,21 @@ urlpatterns = [
     ),
     path("office/passports/<int:pk>", views.PassportView.as_view(), name="office-passport"),
     path("office/reports/<int:pk>", views.ReportView.as_view(), name="office-report"),
+    path("office/programmes", views_roadmap.ProgrammeListView.as_view(), name="office-programmes"),
+    path("office/roadmap", views_roadmap.RoadmapListView.as_view(), name="office-roadmap"),
+    path(
+        "office/roadmap/<int:pk>",
+        views_roadmap.RoadmapItemView.as_view(),
+        name="office-roadmap-item",
+    ),
+    path(
+        "office/roadmap/<int:pk>/status",
+        views_roadmap.RoadmapStatusView.as_view(),
+        name="office-roadmap-status",
+    ),
+    path(
+        "office/roadmap/<int:pk>/done",
+        views_roadmap.RoadmapDoneView.as_view(),
+        name="office-roadmap-done",
+    ),
 ]

@@ -57,7 +57,9 @@ from otklik.intake.services import message_classify, message_ingest
 # municipality sees it. A «вопрос на решение куратора» goes up the chain: only the head raises
 # it (from a risk or a report), only the curator decides it. Only the head forms the
 # consolidated plans of the blocks and of the ЦУР and checks and publishes the assessment of
-# the blocks' leads (regulation § 4.1).
+# the blocks' leads (regulation § 4.1). The ЦУР's roadmap and its synchronisation with the
+# national projects are the responsible executor's own (regulation § 3, issue 14): only the
+# executor keeps them; the curator, the head and everybody else who reads the office see them.
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -95,6 +97,7 @@ question.raise     —        —         ALL   —       —        —    — 
 question.decide    ALL      —         —     —       —        —    —          —
 plan.prepare       —        —         ALL   —       —        —    —          —
 assessment.publish —        —         ALL   —       —        —    —          —
+roadmap.manage     —        ALL       —     —       —        —    —          —
 """
 # fmt: on
 COLUMNS = {  # the table's column heads
@@ -936,3 +939,49 @@ def test_assessment_publish(role, personas):
             assessment_compute(actor=personas[role], period="2026-11")
         assert not Assessment.objects.exists()
         assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("role", roles_of(Action.ROADMAP_MANAGE))
+def test_roadmap_manage(role, personas):
+    """The roadmap is the responsible executor's: an item created, moved and marked done by
+    the executor; refused to everybody else, and then nothing is written (items, history,
+    audit)."""
+    from otklik.office.models import RoadmapEvent, RoadmapItem
+    from otklik.office.services_risks import office_today
+    from otklik.office.services_roadmap import (
+        roadmap_item_create,
+        roadmap_item_done,
+        roadmap_item_status_set,
+    )
+
+    due = office_today() + dt.timedelta(days=20)
+    kept = roadmap_item_create(
+        actor=personas["executor"], section="Кадры", title="Штат укомплектован",
+        owner=personas["head"], due=due,
+    )  # fmt: skip
+    events = AuditEvent.objects.count()
+    history = RoadmapEvent.objects.count()
+    if expected(role, Action.ROADMAP_MANAGE) is Scope.ALL:
+        item = roadmap_item_create(
+            actor=personas[role], section="Кадры", title="Обучение", owner=personas["head"],
+            due=due,
+        )  # fmt: skip
+        roadmap_item_status_set(actor=personas[role], item=item, status="in_work")
+        item = roadmap_item_done(actor=personas[role], item=kept, evidence="Приказ № 5")
+        assert (item.status, item.done_by) == ("done", personas[role])
+        assert AuditEvent.objects.count() == events + 3
+    else:
+        with refused(Action.ROADMAP_MANAGE):
+            roadmap_item_create(
+                actor=personas[role], section="Кадры", title="Обучение", owner=personas["head"],
+                due=due,
+            )  # fmt: skip
+        with refused(Action.ROADMAP_MANAGE):
+            roadmap_item_status_set(actor=personas[role], item=kept, status="in_work")
+        with refused(Action.ROADMAP_MANAGE):
+            roadmap_item_done(actor=personas[role], item=kept, evidence="Приказ № 5")
+        kept.refresh_from_db()
+        assert (kept.status, kept.done_on) == ("planned", None)
+        assert RoadmapItem.objects.count() == 1
+        assert AuditEvent.objects.count() == events
+        assert RoadmapEvent.objects.count() == history

@@ -1,4 +1,5 @@
-"""``otklik office indicators-load [FILE] | compute --period P | reports-sweep``."""
+"""``otklik office indicators-load [FILE] | programmes-load [FILE] | compute --period P |
+reports-sweep | roadmap-sweep``."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from otklik.office.services import (
     indicators_load,
     reports_sweep,
 )
+from otklik.office.services_roadmap import PROGRAMMES_FILE, programmes_load, roadmap_sweep
 
 
 class Command(BaseCommand):
     help = (
         "Проектный офис: indicators-load — загрузить обязательные показатели; compute — "
-        "рассчитать показатели за период; reports-sweep — черновики отчётов и просрочки."
+        "рассчитать показатели за период; reports-sweep — черновики отчётов и просрочки; "
+        "programmes-load — каталог национальных проектов и программ; roadmap-sweep — "
+        "напоминания по дорожной карте."
     )
 
     def add_arguments(self, parser):
@@ -33,6 +37,16 @@ class Command(BaseCommand):
             "compute", help="Compute the computed indicators of a period from the data."
         )
         compute.add_argument("--period", required=True, help="2026-11, 2026-Q4 or 2026")
+        programmes = sub.add_parser(
+            "programmes-load",
+            help="Load the catalogue of national projects and programmes (TOML); link the "
+            "imported indicators of national projects by their project's name.",
+        )
+        programmes.add_argument("file", nargs="?", default=str(PROGRAMMES_FILE))
+        sub.add_parser(
+            "roadmap-sweep",
+            help="Remind the owners of the roadmap items due today (as the scheduler).",
+        )
         sub.add_parser(
             "reports-sweep",
             help="Open last month's report drafts; report the overdue ones (as the scheduler).",
@@ -53,6 +67,20 @@ class Command(BaseCommand):
             f"Обязательные показатели: добавлено {len(report.created)}, "
             f"обновлено {len(report.updated)}."
         )
+
+    def _programmes_load(self, options) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: нет такого файла")
+        report = programmes_load(actor=None, path=path)
+        self.stdout.write(
+            f"Национальные проекты и программы: добавлено {len(report.created)}, "
+            f"обновлено {len(report.updated)}, связано показателей нацпроектов {report.linked}."
+        )
+
+    def _roadmap_sweep(self, options) -> None:
+        result = roadmap_sweep()
+        self.stdout.write(f"Дорожная карта: напомнено ответственным {result.reminded}.")
 
     def _compute(self, options) -> None:
         period = options["period"]

@@ -80,6 +80,16 @@ class Command(BaseCommand):
             f"Обязательные показатели ЦУР: добавлено {len(indicators.created)}, "
             f"обновлено {len(indicators.updated)}."
         )
+        from otklik.office.services_roadmap import programmes_load
+
+        try:
+            programmes = programmes_load(actor=None)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(
+            f"Национальные проекты и программы: добавлено {len(programmes.created)}, "
+            f"обновлено {len(programmes.updated)}."
+        )
         from otklik.cases.services.answers import answer_templates_load
         from otklik.cases.services.routing import routing_rules_load
 
