@@ -11,26 +11,31 @@ from otklik.office.models import Programme, Project
 from otklik.problems.models import ProjectIndicator
 
 
-def _programmes_field() -> forms.ModelMultipleChoiceField:
+def _several(label: str, queryset, shown, size: int = 6) -> forms.ModelMultipleChoiceField:
     field = forms.ModelMultipleChoiceField(
-        label="Национальные проекты и программы",
-        queryset=Programme.objects.order_by("order", "code"),
+        label=label,
+        queryset=queryset,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": size}),
     )
-    field.label_from_instance = lambda p: f"{p.name} ({p.get_kind_display().lower()})"
+    field.label_from_instance = shown
     return field
+
+
+def _programmes_field() -> forms.ModelMultipleChoiceField:
+    return _several(
+        "Национальные проекты и программы",
+        Programme.objects.order_by("order", "code"),
+        lambda p: f"{p.name} ({p.get_kind_display().lower()})",
+    )
 
 
 def _national_field() -> forms.ModelMultipleChoiceField:
-    field = forms.ModelMultipleChoiceField(
-        label="Показатели нац- и регпроектов",
-        queryset=ProjectIndicator.objects.order_by("project", "code"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+    return _several(
+        "Показатели нац- и регпроектов",
+        ProjectIndicator.objects.order_by("project", "code"),
+        lambda i: f"{i.code} — {i.name} ({i.project})",
     )
-    field.label_from_instance = lambda i: f"{i.code} — {i.name} ({i.project})"
-    return field
 
 
 class RoadmapItemForm(forms.Form):
@@ -57,13 +62,9 @@ class RoadmapItemForm(forms.Form):
         )
         self.fields["organization"].label_from_instance = lambda o: o.short_name or o.name
         self.fields["programmes"] = _programmes_field()
-        projects = forms.ModelMultipleChoiceField(
-            label="Проекты блоков",
-            queryset=Project.objects.order_by("code"),
-            required=False,
-            widget=forms.SelectMultiple(attrs={"size": 4}),
+        self.fields["projects"] = _several(
+            "Проекты блоков", Project.objects.order_by("code"), lambda p: f"{p.code} {p.name}", 4
         )
-        self.fields["projects"] = projects
 
 
 class RoadmapStatusForm(forms.Form):

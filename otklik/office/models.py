@@ -62,7 +62,31 @@ class Block(BaseModel):
         return str(self.sector)
 
 
-class Indicator(BaseModel):
+class NationalLinks(models.Model):
+    """The links of the synchronisation with national projects (of a project, of an indicator):
+    kept on the row, not in a project's passport — an approved passport version stays frozen
+    and its «Связь с национальными проектами» line is the document's own wording. Reached back
+    as ``programme.projects`` / ``programme.indicators`` and ``office_projects`` /
+    ``office_indicators`` of a national indicator."""
+
+    programmes = models.ManyToManyField(
+        "Programme",
+        verbose_name="национальные проекты и программы",
+        blank=True,
+        related_name="%(class)ss",
+    )
+    national_indicators = models.ManyToManyField(
+        "problems.ProjectIndicator",
+        verbose_name="показатели нац- и регпроектов",
+        blank=True,
+        related_name="office_%(class)ss",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Indicator(BaseModel, NationalLinks):
     """Показатель ЦУР: mandatory (the competence centre's list) or additional (the curator
     approves it); computed from the platform's data (``measure``) or entered by its owner."""
 
@@ -111,14 +135,6 @@ class Indicator(BaseModel):
         "базовое значение", max_digits=18, decimal_places=4, null=True, blank=True
     )
     base_date = models.DateField("дата базового значения", null=True, blank=True)
-    programmes = models.ManyToManyField(
-        "Programme", verbose_name="национальные проекты и программы", blank=True,
-        related_name="indicators",
-    )  # fmt: skip
-    national_indicators = models.ManyToManyField(
-        "problems.ProjectIndicator", verbose_name="показатели нац- и регпроектов", blank=True,
-        related_name="office_indicators",
-    )  # fmt: skip
 
     class Meta:
         verbose_name = "показатель ЦУР"
@@ -182,7 +198,7 @@ class IndicatorFact(models.Model):
         return f"{self.indicator_id} {self.period}: {self.value}"
 
 
-class Project(BaseModel):
+class Project(BaseModel, NationalLinks):
     """A project (programme) of a sector block; its content is in its passport versions."""
 
     scope_lookups = {"sector": "sector"}
@@ -199,17 +215,6 @@ class Project(BaseModel):
         "состояние", max_length=16, choices=ProjectState.choices, default=ProjectState.DRAFT
     )
     state_reason = models.TextField("основание", blank=True)
-    # The structured links of the synchronisation with national projects: kept on the project,
-    # not in its passport (an approved passport version stays frozen; its «Связь с национальными
-    # проектами» line is the document's own wording).
-    programmes = models.ManyToManyField(
-        "Programme", verbose_name="национальные проекты и программы", blank=True,
-        related_name="projects",
-    )  # fmt: skip
-    national_indicators = models.ManyToManyField(
-        "problems.ProjectIndicator", verbose_name="показатели нац- и регпроектов", blank=True,
-        related_name="office_projects",
-    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="создал",

@@ -159,6 +159,20 @@ def _set_links(obj: Any, programmes: Iterable[Programme], indicators: Iterable) 
     return changes
 
 
+def _links_set(actor: Any, obj: Any, action: Action, programmes, indicators) -> dict:
+    """Set the links of a project or an indicator: by whoever holds ``action`` over it, or by
+    the responsible executor; audited as ``office.<model>_links`` when something changed."""
+    if not can(actor, Action.ROADMAP_MANAGE):
+        access_check(actor, action, obj)
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    changes = _set_links(obj, programmes, indicators)
+    if changes:
+        audit_log(
+            actor=actor, action=f"office.{obj._meta.model_name}_links", target=obj, data=changes
+        )
+    return changes
+
+
 @transaction.atomic
 def project_links_set(
     *,
@@ -170,13 +184,7 @@ def project_links_set(
     """A project's links to the programmes and to the indicators of national projects (set as
     given). By whoever prepares its passport, or by the responsible executor; the passport's
     versions are not touched. Returns what changed (nothing changed, nothing recorded)."""
-    if not can(actor, Action.ROADMAP_MANAGE):
-        access_check(actor, Action.OFFICE_PREPARE, project)
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    changes = _set_links(project, programmes, national_indicators)
-    if changes:
-        audit_log(actor=actor, action="office.project_links", target=project, data=changes)
-    return changes
+    return _links_set(actor, project, Action.OFFICE_PREPARE, programmes, national_indicators)
 
 
 @transaction.atomic
@@ -189,13 +197,7 @@ def indicator_links_set(
 ) -> dict:
     """An indicator of the ЦУР linked to the programmes and to the indicators of national
     projects (by whoever keeps it, or by the responsible executor)."""
-    if not can(actor, Action.ROADMAP_MANAGE):
-        access_check(actor, Action.INDICATOR_MANAGE, indicator)
-    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    changes = _set_links(indicator, programmes, national_indicators)
-    if changes:
-        audit_log(actor=actor, action="office.indicator_links", target=indicator, data=changes)
-    return changes
+    return _links_set(actor, indicator, Action.INDICATOR_MANAGE, programmes, national_indicators)
 
 
 @transaction.atomic

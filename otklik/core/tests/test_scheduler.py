@@ -58,6 +58,7 @@ def test_registered_jobs_point_at_tasks():
         "approvals.sweep",
         "office.indicators_refresh",
         "office.reports_sweep",
+        "office.roadmap_sweep",
         "problems.priorities_refresh",
     }
     for job in jobs:

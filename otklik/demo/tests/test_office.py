@@ -68,3 +68,48 @@ def test_reports_after_the_history(office):
 
     assert Assessment.objects.get().is_published  # last month's, frozen
     assert demo_office_reports() == 0  # once
+
+
+def test_the_roadmap_and_the_synchronisation(region, monkeypatch):
+    """On Wednesday 18.11.2026: twelve items by section; five done with their evidence (one
+    late), three in work, three planned, one cancelled; overdue — item 3 (in work, due
+    06.11), item 6 (planned, due 13.11) and item 10 (in work, due Sunday 15.11 → Monday 16.11),
+    all before the 18th. The programmes: ФКГС linked to «Чистый двор» and its national
+    indicators, lag (24 − 18) / 24 = 25.0 % and 31.5 of 30 → 0, mean 12.5 %; the roads'
+    (55 − 52.3) / 55 = 4.9 %."""
+    import datetime as dt
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from otklik.accounts.models import User
+    from otklik.office import selectors_roadmap
+    from otklik.office.models import RoadmapItem
+
+    now = dt.datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/Volgograd"))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+    demo_users_create()
+    demo_office_load(now=now)
+    items = RoadmapItem.objects.order_by("number")
+    assert items.count() == 12
+    assert Counter(items.values_list("status", flat=True)) == {
+        "done": 5, "in_work": 3, "planned": 3, "cancelled": 1,
+    }  # fmt: skip
+    assert all(i.evidence or i.evidence_url for i in items.filter(status="done"))
+    auditor = User.objects.filter(role="auditor").first() or User.objects.get(role="executor")
+    late = selectors_roadmap.roadmap_overdue(user=auditor, today=now.date())
+    assert sorted(i.number for i in late) == [3, 6, 10]
+    sections = selectors_roadmap.roadmap_sections(list(items))
+    assert [s for s, _ in sections] == [
+        "Организационное обеспечение", "Кадры и обучение", "Информационные системы",
+        "Синхронизация с национальными проектами",
+    ]  # fmt: skip
+    overview = selectors_roadmap.sync_overview(user=auditor, today=now.date())
+    rows = {r.programme.code: r for r in overview}
+    fkgs = rows["FP-FKGS"]
+    assert [p.name for p in fkgs.projects] == ["Чистый двор: благоустройство дворовых территорий"]
+    assert fkgs.lag == Decimal("12.5")
+    assert rows["FP-ROADS"].lag == Decimal("4.9")
+    assert {i.number for i in fkgs.items} == {10, 11}
+    # item 4: due 90 days before 18.11 = 20.08.2026 (a Thursday), done six days later
+    done = RoadmapItem.objects.get(number=4).events.get(kind="done")
+    assert done.text.startswith("Выполнен 26.08.2026 (с опозданием)")

@@ -665,14 +665,21 @@ def test_the_office_is_in_the_openapi_schema(personas):
         "/api/v1/office/indicators",
         "/api/v1/office/indicators/{id}/facts",
         "/api/v1/office/passports/{id}",
+        "/api/v1/office/programmes",
         "/api/v1/office/projects",
         "/api/v1/office/projects/{id}",
         "/api/v1/office/projects/{id}/change-request",
         "/api/v1/office/projects/{id}/reports",
         "/api/v1/office/reports/{id}",
+        "/api/v1/office/roadmap",
+        "/api/v1/office/roadmap/{id}",
+        "/api/v1/office/roadmap/{id}/done",
+        "/api/v1/office/roadmap/{id}/status",
     ]
     operations = [op for path in paths.values() for op in path.values() if "office" in op["tags"]]
-    assert len(operations) == 14 and all(op["summary"] for op in operations)
+    # 14 of the blocks, indicators, projects, passports and reports; 7 of the roadmap and the
+    # programmes (list; roadmap list and create; item read and change; status; done)
+    assert len(operations) == 21 and all(op["summary"] for op in operations)
     create = paths["/api/v1/office/projects"]["post"]
     assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ProjectDetail"
