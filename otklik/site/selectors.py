@@ -1,4 +1,5 @@
-"""What needs this user now: the tasks on the home page, read from the apps below (cases).
+"""What needs this user now: the tasks on the home page, read from the apps below (cases; the
+office's roadmap for the responsible executor).
 
 Every count is of cases the user may see (``cases.selectors.case_list`` applies the scope), each
 links to the list that shows the same cases, and each is counted up to the queues' cap.
@@ -105,4 +106,20 @@ def home_tasks(*, user: Any) -> list[Task]:
             _cases_url(queue="near_deadline"),
         )
     )
+    if can(user, Action.ROADMAP_MANAGE):  # the responsible executor's own roadmap
+        tasks.append(_roadmap_task(user))
     return tasks
+
+
+def _roadmap_task(user: Any) -> Task:
+    from otklik.office.selectors_roadmap import roadmap_overdue
+    from otklik.office.services_risks import office_today
+
+    return Task(
+        "roadmap_overdue",
+        "Дорожная карта ЦУР: просрочено",
+        len(roadmap_overdue(user=user, today=office_today())),
+        "пункты дорожной карты после срока: выполните или перенесите",
+        f"{reverse('office:roadmap')}?overdue=on",
+        urgent=True,
+    )

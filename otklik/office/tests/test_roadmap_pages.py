@@ -138,6 +138,16 @@ def test_the_office_home_shows_the_overdue_items_mine_first(client, o):
     assert "1. Регламент согласован</a> (Тест Руководитель) — срок был 01.12.2026" in page
 
 
+def test_the_executors_home_page_counts_the_overdue_items(client, o):
+    """Item 1 (the head's, due 01.12) is the one overdue item: the executor, who keeps the
+    roadmap, sees it counted on the platform's home page; the head has no such card."""
+    tasks = {t.key: t for t in signed_in(client, o["executor"]).get("/").context["tasks"]}
+    late = tasks["roadmap_overdue"]
+    assert (late.count, late.url, late.urgent) == (1, "/office/roadmap/?overdue=on", True)
+    tasks = {t.key for t in signed_in(client, o["head"]).get("/").context["tasks"]}
+    assert "roadmap_overdue" not in tasks
+
+
 def test_a_projects_links_on_its_page(client, o):
     zhkh = Sector.objects.get(code="zhkh")
     project = services.project_create(actor=o["sector_lead"], sector=zhkh, name="Чистый двор")
