@@ -5,18 +5,19 @@ parse, call a selector or a service, render. The project's page shows its links 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from otklik.core.permissions import Action, can
+from otklik.core.permissions import ACTION_LABELS, Action, can
 from otklik.core.views import require_action
 from otklik.office import forms_roadmap as forms
 from otklik.office import selectors, selectors_roadmap, services_roadmap
 from otklik.office.choices import ROADMAP_ACTIVE, ROADMAP_TRANSITIONS, RoadmapStatus
 from otklik.office.services_risks import office_today
-from otklik.office.views_common import attempt, form_errors, found, posted
+from otklik.office.views_common import attempt, form_errors, found, posted, require
 
 
 def home_section(request: HttpRequest) -> dict:
@@ -50,6 +51,9 @@ def project_section(request: HttpRequest, project) -> dict:
 @require_action(Action.OFFICE_VIEW)
 def project_links_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = found(selectors.project_get, user=request.user, pk=pk)
+    if not _may_link(request.user, project):  # the 403 page before the form is read
+        require(request, Action.OFFICE_PREPARE)
+        raise PermissionDenied(f"Недостаточно прав: «{ACTION_LABELS[Action.OFFICE_PREPARE]}».")
     form = forms.LinksForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Проверьте связи: " + form_errors(form))

@@ -154,8 +154,9 @@ def test_a_projects_links_on_its_page(client, o):
     url = reverse("office:project", args=[project.pk])
     assert b'data-testid="links-form"' not in signed_in(client, o["curator"]).get(url).content
     unchanged = Unchanged(AuditEvent)
-    r = client.post(reverse("office:project_links", args=[project.pk]), {"programmes": [1]})
-    assert r.status_code == 403
+    links = reverse("office:project_links", args=[project.pk])
+    assert client.post(links, {"programmes": [o["fkgs"].pk]}).status_code == 403
+    assert client.post(links, {"programmes": ["nonsense"]}).status_code == 403  # before the form
     unchanged.check()
     c = signed_in(client, o["sector_lead"])
     assert b'data-testid="links-form"' in c.get(url).content
