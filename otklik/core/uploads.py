@@ -21,6 +21,7 @@ from otklik.core.exceptions import ApplicationError
 from otklik.core.mapping import mappings_shipped
 
 STAGE_SECONDS = 3600
+MAX_FILE = 10 * 1024 * 1024  # the checked file waits in the cache: keep it modest
 MAX_MAPPING = 256 * 1024
 
 
@@ -45,7 +46,13 @@ class MappedUploadForm(forms.Form):
         self.shipped = mappings_shipped(self.mappings_dir) if self.mappings_dir else {}
         self.fields["mapping"].choices = [
             ("", "без сопоставления: столбцы с английскими названиями полей")
-        ] + [(name, f"{label} ({name})") for name, (label, _) in self.shipped.items()]
+        ] + [(name, f"пример: {label}") for name, (label, _) in self.shipped.items()]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE:
+            raise forms.ValidationError(f"Файл больше {MAX_FILE // (1024 * 1024)} МБ.")
+        return upload
 
     def clean(self) -> dict:
         data = super().clean()

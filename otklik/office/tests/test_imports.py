@@ -17,10 +17,9 @@ from otklik.core.exceptions import AccessDenied
 from otklik.core.mapping import MappingError
 from otklik.core.roles import Role
 from otklik.directory.models import Sector
-from otklik.office.choices import IndicatorSource, IndicatorState
 from otklik.office.imports import MAPPINGS_DIR, indicators_import, indicators_mapping
 from otklik.office.models import Indicator, IndicatorFact, IndicatorTarget
-from otklik.office.tests.shared import Unchanged, flashes, signed_in
+from otklik.office.tests.shared import Unchanged, flashes, signed_in, zhkh_indicators
 
 pytestmark = pytest.mark.django_db
 
@@ -38,23 +37,8 @@ PLAIN = (
 
 @pytest.fixture
 def office(personas):
-    zhkh = Sector.objects.get(code="zhkh")
-    made = {
-        "computed": Indicator.objects.create(
-            code="ЖКХ-1",
-            name="Доля ответов в срок по ЖКХ",
-            unit="процент",
-            sector=zhkh,
-            source=IndicatorSource.COMPUTED,
-            measure="on_time_share",
-            state=IndicatorState.APPROVED,
-        ),
-        "entered": Indicator.objects.create(
-            code="ЖКХ-2", name="Заменено сетей", unit="километр", sector=zhkh
-        ),
-        "curs": Indicator.objects.create(code="ЦУР-Р", name="Регламентов", unit="штука"),
-    }
-    return {**personas, **made}
+    curs = Indicator.objects.create(code="ЦУР-Р", name="Регламентов", unit="штука")
+    return {**personas, **zhkh_indicators(), "curs": curs}
 
 
 def _plan(actor, content=PLAIN, **kw):
