@@ -3,7 +3,7 @@ the problems and indicators of an external analytics system, the office's plan a
 
 A mapping is a TOML or JSON document::
 
-    decimal_separator = ","        # optional: "," or "."; by default both are read
+    decimal_separator = ","        # optional: "," or "." in CSV text; by default both are read
     sheet = "Лист1"                # optional: the sheet of an XLSX file
 
     [columns]                      # field = "Source column", or a list of columns joined
@@ -192,13 +192,18 @@ def mapped_rows(table: Table, mapping: ColumnMapping, *, first_line: int = 2) ->
     return out
 
 
-def file_rows(name: str, content: bytes, mapping: ColumnMapping | None) -> list[dict]:
+def file_rows(name: str, content: bytes, mapping: ColumnMapping | None) -> tuple[list[dict], str]:
     """The rows of a CSV, XLSX or JSON file as field → value: through ``mapping``, or without
-    one by the column names, lower-cased (a file written with the field names)."""
+    one by the column names, lower-cased (a file written with the field names); and the decimal
+    separator to read its numbers with: the mapping's for a CSV file (text as people typed it),
+    none for XLSX and JSON, whose number cells arrive written by a machine («12.5»), so a
+    mapping's «,» must not turn them into 125."""
     table = read_table(name, content, sheet=mapping.sheet if mapping else "")
+    decimal = mapping.decimal_separator if mapping and table.format == "csv" else ""
     if mapping is not None:
-        return mapped_rows(table, mapping)
-    return [{str(k).strip().lower(): v for k, v in row.items()} for row in table.rows]
+        return mapped_rows(table, mapping), decimal
+    rows = [{str(k).strip().lower(): v for k, v in row.items()} for row in table.rows]
+    return rows, decimal
 
 
 # --- numbers ----------------------------------------------------------------------------------

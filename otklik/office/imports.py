@@ -110,11 +110,12 @@ def _n(value: Decimal | None) -> str:
     """A value as the ЦУР writes it: «12,5», «1 234»."""
     if value is None:
         return "—"
-    text = f"{value.normalize():,f}".replace(",", "\u00a0").replace(".", ",")
-    return text
+    return f"{value.normalize():,f}".replace(",", "\u00a0").replace(".", ",")
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an XLSX number cell holding a code
     return "" if value is None else str(value).strip()
 
 
@@ -180,8 +181,7 @@ def indicators_import(
         raise ApplicationError("Файл пустой.")
     if len(content) > MAX_UPLOAD:
         raise ApplicationError(f"Файл больше {MAX_UPLOAD // (1024 * 1024)} МБ.")
-    rows = file_rows(name, content, mapping)
-    decimal = mapping.decimal_separator if mapping else ""
+    rows, decimal = file_rows(name, content, mapping)
     file_evidence = evidence.strip() or _text((mapping.options if mapping else {}).get("evidence"))
     indicators = {i.code: i for i in Indicator.objects.select_related("sector")}
     report = IndicatorsImport(file_name=name, dry_run=dry_run)
@@ -206,8 +206,8 @@ def indicators_import(
                 proof = _text(row.get("evidence")) or file_evidence
                 if fact is not None and indicator.source == IndicatorSource.COMPUTED:
                     raise _Invalid(
-                        f"факт показателя {code} рассчитывается по данным платформы "
-                        f"(мера «{indicator.measure}»), из файла не вносится"
+                        f"факт показателя {code} рассчитывается по данным платформы, "
+                        f"из файла не вносится"
                     )
                 if fact is not None and not proof:
                     raise _Invalid("у факта нет подтверждения (документ, ссылка, источник)")

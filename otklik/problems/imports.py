@@ -131,14 +131,14 @@ def problems_mapping(text: str) -> ColumnMapping:
 
 def read_rows(
     name: str, content: bytes, mapping: ColumnMapping | None = None
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], str]:
     """Rows of a CSV, XLSX or JSON file (the channel imports' reader: encodings, delimiters,
     XLSX cells) as field → value: through ``mapping``, or without one by the fixed English
     column names (lower-cased)."""
-    rows = file_rows(name, content, mapping)
+    rows, decimal = file_rows(name, content, mapping)
     if len(rows) > MAX_ROWS:
         raise ApplicationError(f"В файле больше {MAX_ROWS} строк.")
-    return rows
+    return rows, decimal
 
 
 def _s(row: dict, key: str) -> str:
@@ -264,8 +264,7 @@ def indicators_import(
 ) -> ImportReport:
     """Load indicators of national and regional projects (idempotent on code and period)."""
     access_check(actor, Action.PROBLEM_IMPORT)
-    rows = read_rows(name, content, mapping)
-    decimal = mapping.decimal_separator if mapping else ""
+    rows, decimal = read_rows(name, content, mapping)
 
     def body(report: ImportReport) -> None:
         seen: dict[str, str] = {}  # code -> created / updated / unchanged in this file
@@ -331,7 +330,7 @@ def problems_import(
 ) -> ImportReport:
     """Load problems of an external analytics system (idempotent on external id)."""
     access_check(actor, Action.PROBLEM_IMPORT)
-    rows = read_rows(name, content, mapping)
+    rows, _ = read_rows(name, content, mapping)
     sectors = _by_names(Sector.objects.all(), "code", "name")
     places = _Places()
     topics_by = _by_names(Topic.objects.all(), "code", "name")

@@ -11,6 +11,7 @@ import pytest
 from otklik.core.mapping import (
     CellError,
     MappingError,
+    file_rows,
     mapped_rows,
     mapping_parse,
     number_parse,
@@ -161,3 +162,22 @@ def test_a_column_the_file_lacks_refuses_it_naming_the_column_and_field():
     assert exc.value.message == (
         "В файле нет столбца «Код показателя» (поле code). Столбцы файла: «Код», «Период», «План»."
     )
+
+
+def test_a_mappings_decimal_separator_reads_csv_text_only():
+    # «12.5» in JSON is written by a machine: the mapping's «,» would make it 125
+    mapping = mapping_parse(
+        'decimal_separator = ","\n[columns]\ncode = "Код показателя"\nperiod = "Период"\n'
+        'target = "План"',
+        fields=FIELDS,
+    )
+    as_json = '[{"Код показателя": "ЦУР-01", "Период": "2026", "План": 12.5}]'.encode()
+    rows, decimal = file_rows("x.json", as_json, mapping)
+    assert (rows[0]["target"], decimal) == ("12.5", "")
+    assert number_parse(rows[0]["target"], decimal=decimal) == Decimal("12.5")
+    as_csv = "Код показателя;Период;План\nЦУР-01;2026;1.234\n".encode()
+    rows, decimal = file_rows("x.csv", as_csv, mapping)
+    assert number_parse(rows[0]["target"], decimal=decimal) == Decimal("1234")
+    # without a mapping: the columns by their names, lower-cased
+    rows, decimal = file_rows("x.csv", "CODE,Period\nЦУР-01,2026\n".encode(), None)
+    assert (rows, decimal) == ([{"code": "ЦУР-01", "period": "2026"}], "")

@@ -271,3 +271,30 @@ def test_the_page_with_an_own_mapping_and_a_bad_one(client, office):
 def test_who_opens_the_page(client, office, role, status):
     signed_in(client, office[role])
     assert client.get("/office/indicators/import/").status_code == status
+
+
+def test_an_xlsx_file_with_number_and_date_cells(office):
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Код показателя", "Период", "План", "Факт", "Подтверждение"])
+    # a date cell is its month; number cells are read as they are (no text to parse)
+    sheet.append(["ЖКХ-2", dt.datetime(2026, 10, 1), 12.5, 3, "Акт № 9"])  # noqa: DTZ001
+    sheet.append(["ЖКХ-2", 2027, 40, None, None])  # a year typed as a number
+    out = io.BytesIO()
+    book.save(out)
+    report = indicators_import(
+        actor=office["head"],
+        name="план.xlsx",
+        content=out.getvalue(),
+        mapping=indicators_mapping(SHIPPED),
+    )
+    assert report.applied, report.as_dict()
+    assert _state() == (
+        {("ЖКХ-2", "2026-10", Decimal("12.5")), ("ЖКХ-2", "2027", Decimal("40"))},
+        {("ЖКХ-2", "2026-10", Decimal("3"), "Акт № 9")},
+    )
