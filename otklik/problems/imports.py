@@ -34,6 +34,12 @@ description    free text                                                  no
 indicators     indicator codes to link, same separators                   no
 =============  =========================================================  ==========
 
+Both take a column ``mapping`` (``otklik.core.mapping``: ``[columns] field = "Column"``,
+``[values.field]``, ``[defaults]``) for files with other headers, e.g. an «ИАС BI: ЦУР РФ» export;
+examples in ``data/mappings/`` (to adapt: their column names are not a published format).
+With or without a mapping, periods and numbers are read the Russian way too («сентябрь 2026»,
+«III кв. 2026», «1 234,5»), municipalities also by name or alias, sectors and topics by name.
+
 Both take ``dry_run``: everything runs and is then rolled back, so the report says exactly what
 a real run would change. A re-import of the same file changes nothing (all rows «unchanged»).
 A file with an invalid row changes nothing at all; the report lists the rows and reasons.
