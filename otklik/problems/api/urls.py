@@ -5,4 +5,11 @@ from otklik.problems.api import views
 urlpatterns = [
     path("problems", views.ProblemListView.as_view(), name="problems-list"),
     path("problems/<int:pk>", views.ProblemDetailView.as_view(), name="problems-detail"),
+    path("problems/ranking", views.RankingView.as_view(), name="problems-ranking"),
+    path("problems/lists", views.ProblemListsView.as_view(), name="problems-lists"),
+    path(
+        "problems/lists/<int:pk>",
+        views.ProblemListDetailView.as_view(),
+        name="problems-list-detail",
+    ),
 ]
