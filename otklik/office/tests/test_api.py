@@ -632,19 +632,39 @@ def test_the_office_is_in_the_openapi_schema(personas):
     schema = api(personas["analyst"]).get("/api/schema/", {"format": "json"}).json()
     paths = schema["paths"]
     assert sorted(p for p in paths if p.startswith("/api/v1/office")) == [
+        "/api/v1/office/assessments",
+        "/api/v1/office/assessments/{period}",
+        "/api/v1/office/assessments/{period}/publish",
         "/api/v1/office/blocks",
         "/api/v1/office/blocks/{code}",
+        "/api/v1/office/groups",
+        "/api/v1/office/groups/{id}",
+        "/api/v1/office/groups/{id}/change-request",
         "/api/v1/office/indicators",
         "/api/v1/office/indicators/{id}/facts",
         "/api/v1/office/passports/{id}",
+        "/api/v1/office/plans",
+        "/api/v1/office/plans/{id}",
         "/api/v1/office/projects",
         "/api/v1/office/projects/{id}",
         "/api/v1/office/projects/{id}/change-request",
         "/api/v1/office/projects/{id}/reports",
+        "/api/v1/office/questions",
+        "/api/v1/office/questions/{id}",
+        "/api/v1/office/questions/{id}/decide",
         "/api/v1/office/reports/{id}",
+        "/api/v1/office/reports/{id}/question",
+        "/api/v1/office/risks",
+        "/api/v1/office/risks/{id}",
+        "/api/v1/office/risks/{id}/question",
+        "/api/v1/office/risks/{id}/status",
+        "/api/v1/office/tasks",
+        "/api/v1/office/tasks/{id}/done",
     ]
     operations = [op for path in paths.values() for op in path.values() if "office" in op["tags"]]
-    assert len(operations) == 14 and all(op["summary"] for op in operations)
+    # 14 of the projects' documents, 23 of the working documents (risks 6, questions 4, tasks
+    # 2, groups 4, plans 3, assessment 4)
+    assert len(operations) == 37 and all(op["summary"] for op in operations)
     create = paths["/api/v1/office/projects"]["post"]
     assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ProjectDetail"
