@@ -41,6 +41,14 @@ def _refused(response, status: int, detail: str) -> None:
     assert (response.status_code, response.json()["detail"]) == (status, detail)
 
 
+def _only_the_head(o, url: str, body: dict, action: Action) -> None:
+    """Every role but the head is refused POST ``url``, and nothing is written."""
+    unchanged = Unchanged(Assessment, ConsolidatedPlan)
+    for role in ["sector_lead", *OTHERS]:
+        _refused(api(o[role]).post(url, body, format="json"), 403, denied(action))
+    unchanged.check()
+
+
 def _verb(user, approval: dict, verb: str) -> dict:
     r = api(user).post(f"{approval['url']}/{verb}", {"text": ""}, format="json")
     assert r.status_code == 200, r.content.decode()
@@ -131,11 +139,7 @@ def test_a_group_proposed_approved_and_its_composition_changed(office):  # noqa:
 # --------------------------------------------------------------------------- plans
 def test_plans_assembled_by_the_head_with_their_items_route_and_print(two_blocks):  # noqa: F811
     o = two_blocks
-    unchanged = Unchanged(ConsolidatedPlan)
-    for role in ["sector_lead", *OTHERS]:
-        r = api(o[role]).post("/api/v1/office/plans", {"period": "2027"}, format="json")
-        _refused(r, 403, denied(Action.PLAN_PREPARE))
-    unchanged.check()
+    _only_the_head(o, "/api/v1/office/plans", {"period": "2027"}, Action.PLAN_PREPARE)
     r = api(o["head"]).post("/api/v1/office/plans", {"period": "27"}, format="json")
     assert r.status_code == 400 and list(r.json()) == ["period"]
 
@@ -177,11 +181,8 @@ def test_plans_assembled_by_the_head_with_their_items_route_and_print(two_blocks
 # --------------------------------------------------------------------------- assessment
 def test_the_assessment_computed_and_published_by_the_head_only(office):  # noqa: F811
     o = office
-    unchanged = Unchanged(Assessment)
-    for role in ["sector_lead", *OTHERS]:
-        r = api(o[role]).post("/api/v1/office/assessments", {"period": "2026-11"}, format="json")
-        _refused(r, 403, denied(Action.ASSESSMENT_PUBLISH))
-    unchanged.check()
+    url = "/api/v1/office/assessments"
+    _only_the_head(o, url, {"period": "2026-11"}, Action.ASSESSMENT_PUBLISH)
 
     r = api(o["head"]).post("/api/v1/office/assessments", {"period": "2026-11"}, format="json")
     computed = _ok(r, 200, "/api/v1/office/assessments", "POST")

@@ -13,29 +13,19 @@ from django.db import transaction
 
 from otklik.core.permissions import ACTION_LABELS, Action
 from otklik.core.tests.api_schema import conforms
-from otklik.directory.models import Sector
 from otklik.office import services
 from otklik.office.models import CuratorQuestion, DecisionTask, Risk
-from otklik.office.services_risks import question_raise
+from otklik.office.services_risks import question_raise, risk_status_set
 from otklik.office.tests.shared import Unchanged
 from otklik.office.tests.test_api import api
-from otklik.office.tests.test_risks import NOW, _approved, _risk, days
-
-
-@pytest.fixture(autouse=True)
-def _clock(monkeypatch):
-    """The services run on 10.12.2026, as in test_risks; a test may move the clock on."""
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
-
-
-@pytest.fixture
-def o(personas):
-    """The personas, ЖКХ-01 «Тепло» drafted by the block's lead, ДОР-01 «Дороги» by the head."""
-    zhkh, roads = Sector.objects.get(code="zhkh"), Sector.objects.get(code="roads")
-    lead, head = personas["sector_lead"], personas["head"]
-    heat = services.project_create(actor=lead, sector=zhkh, name="Тепло")
-    road = services.project_create(actor=head, sector=roads, name="Дороги")
-    return {**personas, "heat": heat, "road": road}
+from otklik.office.tests.test_risks import (  # noqa: F401 — _clock (10.12.2026), o: fixtures
+    NOW,
+    _approved,
+    _clock,
+    _risk,
+    days,
+    o,
+)
 
 
 def denied(action: Action) -> str:
@@ -56,7 +46,7 @@ def _refused(response, status: int, detail: str) -> None:
     assert (response.status_code, response.json()["detail"]) == (status, detail)
 
 
-def _risk_body(o, **values) -> dict:
+def _risk_body(o, **values) -> dict:  # noqa: F811
     return {
         "project": o["heat"].pk,
         "description": "Подрядчик не выйдет на объект до холодов",
@@ -73,7 +63,7 @@ def _ids(response) -> list[int]:
 
 
 # --------------------------------------------------------------------------- risks
-def test_risks_created_listed_filtered_updated_and_closed(o, monkeypatch):
+def test_risks_created_listed_filtered_updated_and_closed(o, monkeypatch):  # noqa: F811
     lead, head = o["sector_lead"], o["head"]
     created = _ok(
         api(lead).post("/api/v1/office/risks", _risk_body(o, measures="Резерв"), format="json"),
@@ -93,7 +83,7 @@ def test_risks_created_listed_filtered_updated_and_closed(o, monkeypatch):
     )
     soon = _risk(o, due=days(2))  # ЖКХ-01, 12.12.2026
     road = _risk(o, project=o["road"], actor=head, owner=head, due=days(20))  # ДОР-01, 30.12
-    road = services_risk_close(head, road)
+    road = risk_status_set(actor=head, risk=road, status="closed", reason="Снят")
 
     url = "/api/v1/office/risks"
     everyone = [soon.pk, created["id"], road.pk]  # by due date: 12.12, 20.12, 30.12
@@ -136,12 +126,6 @@ def test_risks_created_listed_filtered_updated_and_closed(o, monkeypatch):
     unchanged.check()
 
 
-def services_risk_close(actor, risk):
-    from otklik.office.services_risks import risk_status_set
-
-    return risk_status_set(actor=actor, risk=risk, status="closed", reason="Снят")
-
-
 @pytest.mark.parametrize(
     ("role", "status", "detail"),
     [
@@ -153,7 +137,7 @@ def services_risk_close(actor, risk):
         ("municipal_coordinator", 404, PROJECT_NOT_FOUND),
     ],
 )
-def test_who_may_not_keep_risks(o, role, status, detail):
+def test_who_may_not_keep_risks(o, role, status, detail):  # noqa: F811
     risk = _risk(o)
     unchanged = Unchanged(Risk)
     user = api(o[role])
@@ -168,7 +152,7 @@ def test_who_may_not_keep_risks(o, role, status, detail):
     assert Risk.objects.get().measures == ""
 
 
-def test_a_block_lead_keeps_only_its_blocks_risks(o):
+def test_a_block_lead_keeps_only_its_blocks_risks(o):  # noqa: F811
     """It reads the other blocks' risks, and is refused what would change them."""
     head_risk = _risk(o, project=o["road"], actor=o["head"], owner=o["head"])
     unchanged = Unchanged(Risk)
@@ -185,7 +169,7 @@ def test_a_block_lead_keeps_only_its_blocks_risks(o):
 
 # --------------------------------------------------------------------------- questions
 @pytest.fixture
-def mailboxes(o):
+def mailboxes(o):  # noqa: F811
     """The curator and the head have e-mail addresses."""
     from django.contrib.auth import get_user_model
 
@@ -207,7 +191,7 @@ QUESTION = {
 def test_a_question_raised_decided_and_its_tasks_done(
     mailboxes, settings, django_capture_on_commit_callbacks
 ):
-    o = mailboxes
+    o = mailboxes  # noqa: F811
     settings.OTKLIK_PUBLIC_URL = "https://cur.example.ru/"
     risk = _risk(o)
     unchanged = Unchanged(CuratorQuestion)
@@ -304,7 +288,7 @@ def test_a_question_raised_decided_and_its_tasks_done(
 
 
 def test_a_question_from_a_report(mailboxes, django_capture_on_commit_callbacks):
-    o = mailboxes
+    o = mailboxes  # noqa: F811
     _approved(o, o["heat"])
     report = services.report_prepare(actor=o["sector_lead"], project=o["heat"], period="2026-11")
     url = f"/api/v1/office/reports/{report.pk}/question"
@@ -325,7 +309,7 @@ def test_a_question_from_a_report(mailboxes, django_capture_on_commit_callbacks)
 def test_nothing_is_sent_when_the_raise_is_rolled_back(
     mailboxes, django_capture_on_commit_callbacks
 ):
-    o = mailboxes
+    o = mailboxes  # noqa: F811
     risk = _risk(o)
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
