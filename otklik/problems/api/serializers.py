@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from otklik.approvals.api.serializers import ApprovalLinkSerializer
+from otklik.directory.models import Sector
 from otklik.problems.models import Problem, ProblemList, ProblemListItem
 
 SCORE = {"max_digits": 5, "decimal_places": 2}
@@ -83,3 +84,16 @@ class ProblemListIn(serializers.Serializer):
     period = serializers.CharField(allow_blank=True, help_text="например, 2027-Q1 или 2027")
     top = serializers.IntegerField(help_text="сколько проблем с верха рейтинга (1–100)")
     due = serializers.DateField(help_text="срок по проблемам перечня")
+
+
+class ItemIn(serializers.Serializer):
+    """A line of a list still in the works (a draft or returned): who answers for the problem,
+    with which project or measures, by when."""
+
+    block = serializers.SlugRelatedField(
+        slug_field="code", queryset=Sector.objects.all(), help_text="ответственный блок"
+    )
+    project = serializers.CharField(
+        allow_blank=True, help_text="код и название проекта; пусто — меры по проблеме в реестре"
+    )
+    due = serializers.DateField()

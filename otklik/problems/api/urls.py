@@ -12,4 +12,9 @@ urlpatterns = [
         views.ProblemListDetailView.as_view(),
         name="problems-list-detail",
     ),
+    path(
+        "problems/lists/<int:pk>/items/<int:problem>",
+        views.ProblemListItemView.as_view(),
+        name="problems-list-item",
+    ),
 ]

@@ -148,10 +148,15 @@ def _parsed(serializer_class, data) -> dict:
     return ser.validated_data
 
 
-def _list_detail(request, pk: int, code: int = status.HTTP_200_OK) -> Response:
+def _list(request, pk: int):
     plan = selectors.problem_list_get(user=request.user, pk=pk)
     if plan is None:
         raise NotFound("Нет такого перечня или он вне вашей зоны.")
+    return plan
+
+
+def _list_detail(request, pk: int, code: int = status.HTTP_200_OK) -> Response:
+    plan = _list(request, pk)
     approvals = selectors.problem_lists_approvals([plan.pk])
     return Response(
         s.ProblemListDetailSerializer(plan, context={"approvals": approvals}).data, status=code
@@ -202,4 +207,23 @@ class ProblemListDetailView(APIView):
         tags=["problems"],
     )
     def get(self, request, pk: int):
+        return _list_detail(request, pk)
+
+
+class ProblemListItemView(APIView):
+    @extend_schema(
+        request=s.ItemIn,
+        responses=s.ProblemListDetailSerializer,
+        summary="Строка перечня (черновик или на доработке): блок, проект или меры, срок",
+        tags=["problems"],
+    )
+    def patch(self, request, pk: int, problem: int):
+        plan = _list(request, pk)
+        item = plan.items.filter(problem_id=problem).first()
+        if item is None:
+            raise NotFound("Этой проблемы в перечне нет.")
+        d = _parsed(s.ItemIn, request.data)
+        services.problem_list_item_update(
+            actor=request.user, item=item, sector=d["block"], project=d["project"], due=d["due"]
+        )
         return _list_detail(request, pk)

@@ -102,3 +102,43 @@ def test_the_ranking_and_a_list_formed_from_its_top(world, personas):  # noqa: F
             404,
             "Нет такого перечня или он вне вашей зоны.",
         )
+
+
+def test_a_list_line_set_then_the_list_submitted_through_the_route(world, personas):  # noqa: F811
+    p, _ = world
+    head = api(personas["head"])
+    formed = head.post("/api/v1/problems/lists", LIST, format="json").json()
+    submit = f"{formed['approval']['url']}/submit"
+    r = head.post(submit, {"text": ""}, format="json")
+    assert (r.status_code, r.json()["detail"]) == (
+        400,
+        "У проблем перечня нет ни проекта, ни мер: 1. Нет горячей воды в Волжском",
+    )
+
+    url = f"/api/v1/problems/lists/{formed['id']}/items/{p.pk}"
+    line = {"block": "zhkh", "project": "ЖКХ-01 Тёплый дом", "due": "2027-02-28"}
+    events = AuditEvent.objects.count()
+    r = api(personas["auditor"]).patch(url, line, format="json")
+    assert (r.status_code, r.json()["detail"]) == (
+        403,
+        f"Недостаточно прав: «{ACTION_LABELS[Action.PROBLEM_MANAGE]}».",
+    )
+    r = api(personas["sector_lead"]).patch(url, line, format="json")  # not its list to see
+    assert (r.status_code, r.json()["detail"]) == (404, "Нет такого перечня или он вне вашей зоны.")
+    assert AuditEvent.objects.count() == events
+    assert head.get(f"/api/v1/problems/lists/{formed['id']}").json() == formed
+
+    changed = _ok(head.patch(url, line, format="json"), 200,
+                  "/api/v1/problems/lists/{id}/items/{problem}", "PATCH")  # fmt: skip
+    [item] = changed["items"]
+    assert (item["project"], item["due"], item["block"]) == (
+        "ЖКХ-01 Тёплый дом",
+        "2027-02-28",
+        "zhkh",
+    )
+    assert head.post(submit, {"text": ""}, format="json").json()["state"] == "in_route"
+    r = head.patch(url, {**line, "project": ""}, format="json")
+    assert (r.status_code, r.json()["detail"]) == (
+        400,
+        "Перечень на согласовании или утверждён: изменить его нельзя.",
+    )
