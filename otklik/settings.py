@@ -223,6 +223,9 @@ SPECTACULAR_SETTINGS = {
         "ProjectStateEnum": "otklik.office.choices.ProjectState",
         "IndicatorStateEnum": "otklik.office.choices.IndicatorState",
         "PlanStatusEnum": "otklik.office.choices.PlanStatus",
+        "RiskStatusEnum": "otklik.office.choices.RiskStatus",
+        "GroupKindEnum": "otklik.office.choices.GroupKind",
+        "MemberRoleEnum": "otklik.office.choices.MemberRole",
     },
 }
 
