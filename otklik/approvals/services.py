@@ -26,6 +26,7 @@ from otklik.approvals.models import Approval, ApprovalEvent, RouteStep
 from otklik.approvals.registry import kind_get
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import AccessDenied, ApplicationError
+from otklik.core.mail import mail_on_commit
 from otklik.core.permissions import MATRIX, Action, Scope, access_check, can
 from otklik.core.roles import SUPERUSER, Role, acting_role
 from otklik.directory.calendar import calendar_from_db
@@ -380,16 +381,7 @@ def _holders(approval: Approval, roles: list[str]):
 
 
 def _notify(approval: Approval, roles: list[str], subject: str, body: str) -> None:
-    emails = _holders(approval, roles)
-    if not emails:
-        return
-
-    def send() -> None:
-        from django.core.mail import send_mail
-
-        send_mail(subject, body, None, emails, fail_silently=True)
-
-    transaction.on_commit(send)
+    mail_on_commit(subject, body, _holders(approval, roles))
 
 
 def _notify_step(approval: Approval, *, reminder: bool = False) -> None:
@@ -405,13 +397,6 @@ def _notify_step(approval: Approval, *, reminder: bool = False) -> None:
 def _notify_returned(approval: Approval, reason: str) -> None:
     kind = kind_get(approval.kind)
     if approval.author_id and approval.author.email:
-        email = approval.author.email
         subject = f"Возвращено на доработку: {approval.title}"
         body = f"{kind.label.capitalize()} «{approval.title}» возвращён на доработку: {reason}"
-
-        def send() -> None:
-            from django.core.mail import send_mail
-
-            send_mail(subject, body, None, [email], fail_silently=True)
-
-        transaction.on_commit(send)
+        mail_on_commit(subject, body, [approval.author.email])

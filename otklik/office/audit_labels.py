@@ -69,6 +69,7 @@ actions_register(
         "office.indicator_propose": "Предложен дополнительный показатель",
         "office.indicator_fact": "Внесено фактическое значение показателя",
         "office.indicators_compute": "Показатели рассчитаны по данным",
+        "office.indicators_import": "План и факт показателей загружены из файла",
         "office.report_prepare": "Подготовлен отчёт о ходе реализации",
         "office.report_update": "Отчёт о ходе реализации изменён",
         "office.report_overdue": "Отчёт о ходе реализации не представлен в срок",

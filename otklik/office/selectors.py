@@ -8,7 +8,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Cast
 
 from otklik.approvals.choices import ApprovalState
 from otklik.approvals.models import Approval
@@ -97,13 +108,28 @@ def passport_versions(project: Project) -> list[VersionRow]:
     return version_rows(PASSPORT, project.versions.all())
 
 
+def passports_in_force(projects) -> dict[int, PassportVersion]:
+    """The latest approved version of each of ``projects`` (a queryset or a list), by project
+    id; a project before its first approval is absent. One query, however many projects."""
+    approved = Approval.objects.filter(
+        kind=PASSPORT,
+        state=ApprovalState.APPROVED,
+        target_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+    versions = (
+        PassportVersion.objects.filter(project__in=projects)
+        .filter(Exists(approved))
+        .order_by("project_id", "-number")
+    )
+    in_force: dict[int, PassportVersion] = {}
+    for version in versions:
+        in_force.setdefault(version.project_id, version)
+    return in_force
+
+
 def passport_in_force(project: Project) -> PassportVersion | None:
     """The latest approved version (None before the first approval)."""
-    ids = [str(pk) for pk in project.versions.values_list("pk", flat=True)]
-    approved = Approval.objects.filter(
-        kind=PASSPORT, state=ApprovalState.APPROVED, target_id__in=ids
-    ).values_list("target_id", flat=True)
-    return project.versions.filter(pk__in=[int(t) for t in approved]).order_by("-number").first()
+    return passports_in_force([project]).get(project.pk)
 
 
 def passport_latest(project: Project) -> PassportVersion | None:
@@ -412,6 +438,35 @@ def tasks_overdue(*, user: Any, today: dt.date) -> QuerySet[DecisionTask]:
     )
 
 
+def tasks_of(*, user: Any, today: dt.date, done: bool | None = None) -> QuerySet[DecisionTask]:
+    """The tasks of the curator's decisions that ``user`` answers for (``done``: only the done
+    or only the open ones), each with ``overdue``; the nearest due date first."""
+    access_check(user, Action.OFFICE_VIEW)
+    qs = visible_to(DecisionTask.objects.all(), user, Action.OFFICE_VIEW).filter(responsible=user)
+    if done is not None:
+        qs = qs.filter(done_on__isnull=not done)
+    return (
+        qs.select_related("question", "question__project", "responsible", "done_by")
+        .annotate(overdue=_flag(Q(done_on__isnull=True, due__lt=today)))
+        .order_by("due", "pk")
+    )
+
+
+def task_get(*, user: Any, pk: int, today: dt.date) -> DecisionTask:
+    """A task of a decision the user may see (not only one of their own)."""
+    access_check(user, Action.OFFICE_VIEW)
+    task = (
+        visible_to(DecisionTask.objects.all(), user, Action.OFFICE_VIEW)
+        .select_related("question", "question__project", "responsible", "done_by")
+        .annotate(overdue=_flag(Q(done_on__isnull=True, due__lt=today)))
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None:
+        raise NotFound("Нет такого поручения или оно вне вашей зоны.")
+    return task
+
+
 # --------------------------------------------------------------------------- groups
 def group_list(*, user: Any, sector=None) -> QuerySet[Group]:
     access_check(user, Action.OFFICE_VIEW)
@@ -498,3 +553,19 @@ def plan_timeline(plan) -> list[dict]:
         )
         since[item["project"]] = end
     return bars
+
+
+# --------------------------------------------------------------------------- assessment
+def assessment_list(*, user: Any) -> QuerySet:
+    """The assessments of the blocks' leads, the newest period first."""
+    from otklik.office.models import Assessment
+
+    access_check(user, Action.OFFICE_VIEW)
+    return Assessment.objects.select_related("published_by").order_by("-period")
+
+
+def assessment_get(*, user: Any, period: str):
+    assessment = assessment_list(user=user).filter(period=period).first()
+    if assessment is None:
+        raise NotFound("Оценки за этот период нет.")
+    return assessment

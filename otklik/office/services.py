@@ -25,6 +25,7 @@ from otklik.approvals.selectors import approval_of
 from otklik.approvals.services import approval_open, approval_submit
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
+from otklik.core.mail import mail_on_commit
 from otklik.core.permissions import Action, access_check
 from otklik.core.roles import Role
 from otklik.directory.calendar import calendar_from_db
@@ -619,21 +620,13 @@ def _tell_overdue(report: ProgressReport) -> None:
             "email", flat=True
         )
     )
-    if not emails:
-        return
     subject = f"Не представлен отчёт: {report.project.name}"
     body = (
         f"Отчёт о ходе реализации проекта {report.project.code} «{report.project.name}» за "
         f"{periods.label(report.period)} не направлен на согласование; срок был "
         f"{report.due:%d.%m.%Y}."
     )
-
-    def send() -> None:
-        from django.core.mail import send_mail
-
-        send_mail(subject, body, None, emails, fail_silently=True)
-
-    transaction.on_commit(send)
+    mail_on_commit(subject, body, emails)
 
 
 @transaction.atomic

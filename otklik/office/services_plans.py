@@ -28,15 +28,17 @@ PLANNED_STATES = (ProjectState.APPROVED, ProjectState.IN_PROGRESS)
 def plan_items(*, sector: Sector | None, period: str) -> list[dict]:
     """The control points of the period from the passports in force of the projects approved
     or in progress (of the block, or of every block), by date then project."""
-    from otklik.office.selectors import passport_in_force
+    from otklik.office.selectors import passports_in_force
 
     start, end = periods.bounds(period)
     projects = Project.objects.filter(state__in=PLANNED_STATES).select_related("sector")
     if sector is not None:
         projects = projects.filter(sector=sector)
+    projects = list(projects.order_by("sector__order", "code"))
+    in_force = passports_in_force(projects)
     items = []
-    for project in projects.order_by("sector__order", "code"):
-        version = passport_in_force(project)
+    for project in projects:
+        version = in_force.get(project.pk)
         if version is None:
             continue
         for cp in passport.control_points(version.content):

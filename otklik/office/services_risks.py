@@ -16,13 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
+from otklik.core.mail import mail_on_commit, page_link
 from otklik.core.permissions import Action, access_check, can
+from otklik.core.roles import Role
 from otklik.directory.calendar import calendar_from_db
+from otklik.office import periods
 from otklik.office.choices import (
     RISK_TRANSITIONS,
     ProjectState,
@@ -237,7 +242,46 @@ def question_raise(
             "due": due.isoformat(),
         },
     )
+    _tell_raised(question)
     return question
+
+
+# --------------------------------------------------------------------------- e-mail
+# Who is told, after the commit: the curators when a question is raised, the head who raised
+# it when it is decided. The mail names the project, the source and the dates and links to the
+# question; the question's own words stay on its page (they may quote a report or a risk).
+def _about(question: CuratorQuestion) -> str:
+    project = question.project
+    if question.risk_id:
+        source = "по риску"
+    else:
+        source = f"по отчёту о ходе реализации за {periods.label(question.report.period)}"
+    return f"Вопрос {source} проекта {project.code} «{project.name}»"
+
+
+def _link(question: CuratorQuestion) -> str:
+    return page_link(reverse("office:question", args=[question.pk]))
+
+
+def _tell_raised(question: CuratorQuestion) -> None:
+    curators = get_user_model().objects.filter(role=Role.CURATOR, is_active=True)
+    emails = [u.email for u in curators if can(u, Action.QUESTION_DECIDE, question)]
+    body = (
+        f"{_about(question)} поставлен на решение куратора. Решение нужно до "
+        f"{question.due:%d.%m.%Y}.\n\nВопрос и предлагаемое решение: {_link(question)}"
+    )
+    mail_on_commit(f"Вопрос на решение куратора: {question.project.code}", body, emails)
+
+
+def _tell_decided(question: CuratorQuestion, tasks: int) -> None:
+    raiser = question.raised_by
+    if raiser is None or not raiser.is_active:
+        return
+    body = (
+        f"{_about(question)}: куратор принял решение {question.decided_on:%d.%m.%Y}; "
+        f"поручений — {tasks}.\n\nРешение и поручения: {_link(question)}"
+    )
+    mail_on_commit(f"Решение куратора: {question.project.code}", body, [raiser.email])
 
 
 def _task_rows(question: CuratorQuestion, tasks: Sequence[Task], since: dt.date) -> list:
@@ -293,6 +337,7 @@ def question_decide(
         target=question,
         data={"decided_on": decided_on.isoformat(), "tasks": len(rows)},
     )
+    _tell_decided(question, len(rows))
     return question
 
 

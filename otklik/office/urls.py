@@ -4,6 +4,7 @@ from otklik.office import (
     views,
     views_assessment,
     views_groups,
+    views_imports,
     views_plans,
     views_risks,
     views_roadmap,
@@ -14,6 +15,7 @@ app_name = "office"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("indicators/", views.indicators_view, name="indicators"),
+    path("indicators/import/", views_imports.indicators_import_view, name="indicators_import"),
     path("indicators/<int:pk>/fact/", views.indicator_fact_view, name="indicator_fact"),
     path("block/<slug:code>/", views.block_view, name="block"),
     path("block/<slug:code>/new/", views.project_create_view, name="project_create"),

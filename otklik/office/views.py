@@ -33,6 +33,7 @@ from otklik.office import (
 )
 from otklik.office.choices import PROJECT_TRANSITIONS, IndicatorState, PlanStatus, ProjectState
 from otklik.office.models import Indicator, PassportVersion, ProgressReport
+from otklik.office.views_common import printed_response
 
 
 def _today():
@@ -461,24 +462,6 @@ def indicator_fact_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('office:indicators')}?period={form.data.get('period', '')}")
 
 
-PRINT_TYPES = {
-    "pdf": ("application/pdf", printing.to_pdf),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        printing.to_docx,
-    ),
-}
-
-
-def _printed(doc, name: str, fmt: str) -> HttpResponse:
-    if fmt not in PRINT_TYPES:
-        raise Http404
-    content_type, render_to = PRINT_TYPES[fmt]
-    response = HttpResponse(render_to(doc), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
 @require_GET
 @require_action(Action.OFFICE_VIEW)
 def passport_print_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
@@ -486,7 +469,7 @@ def passport_print_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     version = _version(request, pk)
     approval = approval_of(kind=services.PASSPORT, target_id=version.pk)
     doc = printing.passport_printed(version, approval)
-    return _printed(doc, f"passport-{version.project_id}-v{version.number}", fmt)
+    return printed_response(doc, f"passport-{version.project_id}-v{version.number}", fmt)
 
 
 @require_GET
@@ -495,4 +478,4 @@ def report_print_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = _report(request, pk)
     approval = approval_of(kind=services.REPORT, target_id=report.pk)
     doc = printing.report_printed(report, approval)
-    return _printed(doc, f"report-{report.project_id}-{report.period}", fmt)
+    return printed_response(doc, f"report-{report.project_id}-{report.period}", fmt)

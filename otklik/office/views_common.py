@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from otklik.core.exceptions import NotFound
 from otklik.core.permissions import ACTION_LABELS, Action, can
 from otklik.core.views import attempt
+from otklik.office import printing
 
 
 def found(get, **lookup):
@@ -39,3 +40,22 @@ def posted(request: HttpRequest, action: Action, form, call, done: str = ""):
     if not form.is_valid():
         return None
     return attempt(request, lambda: call(form.cleaned_data), done)
+
+
+PRINT_TYPES = {
+    "pdf": ("application/pdf", printing.to_pdf),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        printing.to_docx,
+    ),
+}
+
+
+def printed_response(doc, name: str, fmt: str) -> HttpResponse:
+    """A printed document (``printing``) as a download in the asked format, 404 for another."""
+    if fmt not in PRINT_TYPES:
+        raise Http404
+    content_type, render_to = PRINT_TYPES[fmt]
+    response = HttpResponse(render_to(doc), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

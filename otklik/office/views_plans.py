@@ -11,6 +11,7 @@ from otklik.approvals.selectors import approval_of, approval_panel
 from otklik.core.permissions import Action, can
 from otklik.core.views import attempt, require_action
 from otklik.office import forms, periods, printing, selectors, services_plans
+from otklik.office.views_common import printed_response
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,10 +65,8 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @require_action(Action.OFFICE_VIEW)
 def plan_print_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    from otklik.office.views import _printed
-
     plan = selectors.plan_get(user=request.user, pk=pk)
     if plan is None:
         raise Http404
     approval = approval_of(kind=services_plans.PLAN, target_id=plan.pk)
-    return _printed(printing.plan_printed(plan, approval), f"plan-{plan.pk}", fmt)
+    return printed_response(printing.plan_printed(plan, approval), f"plan-{plan.pk}", fmt)

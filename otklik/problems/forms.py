@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 
 from otklik.accounts.models import User
+from otklik.core.uploads import MappedUploadForm
 from otklik.directory.models import CityDistrict, Municipality, Organization, Sector, Topic
 from otklik.problems.choices import ProblemStatus
+from otklik.problems.imports import MAPPINGS_DIR
 from otklik.problems.models import ProjectIndicator
 from otklik.problems.services import OWNER_ROLES
 
@@ -79,17 +81,16 @@ class IndicatorsForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(MappedUploadForm):
+    mappings_dir = MAPPINGS_DIR
+    field_order = ["kind", "file", "mapping", "mapping_file", "dry_run"]
+
     kind = forms.ChoiceField(
         label="Что загружаем",
         choices=[
-            ("problems", "Проблемы из внешней системы"),
-            ("indicators", "Показатели проектов"),
+            ("problems", "Проблемы из внешней системы (ИАС BI: ЦУР РФ и др.)"),
+            ("indicators", "Показатели проектов (план/факт)"),
         ],
-    )
-    file = forms.FileField(label="Файл (CSV, XLSX, JSON)")
-    dry_run = forms.BooleanField(
-        label="Только проверить, ничего не менять", required=False, initial=True
     )
 
 

@@ -34,6 +34,12 @@ description    free text                                                  no
 indicators     indicator codes to link, same separators                   no
 =============  =========================================================  ==========
 
+Both take a column ``mapping`` (``otklik.core.mapping``: ``[columns] field = "Column"``,
+``[values.field]``, ``[defaults]``) for files with other headers, e.g. an «ИАС BI: ЦУР РФ» export;
+examples in ``data/mappings/`` (to adapt: their column names are not a published format).
+With or without a mapping, periods and numbers are read the Russian way too («сентябрь 2026»,
+«III кв. 2026», «1 234,5»), municipalities also by name or alias, sectors and topics by name.
+
 Both take ``dry_run``: everything runs and is then rolled back, so the report says exactly what
 a real run would change. A re-import of the same file changes nothing (all rows «unchanged»).
 A file with an invalid row changes nothing at all; the report lists the rows and reasons.
@@ -45,15 +51,22 @@ import contextlib
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
+from otklik.core.mapping import (
+    CellError,
+    ColumnMapping,
+    file_rows,
+    mapping_parse,
+    number_parse,
+    period_parse,
+)
 from otklik.core.permissions import Action, access_check
-from otklik.core.tables import read_table
 from otklik.directory.models import CityDistrict, Municipality, Sector, Topic
 from otklik.problems.choices import ProblemSource, ProblemStatus, ProjectKind
 from otklik.problems.models import IndicatorValue, Problem, ProjectIndicator
@@ -88,13 +101,50 @@ class _Invalid(Exception):
     pass
 
 
-def read_rows(name: str, content: bytes) -> list[dict[str, Any]]:
+INDICATOR_FIELDS = {
+    "code": "код показателя",
+    "name": "наименование показателя",
+    "project": "проект",
+    "project_kind": "вид проекта: национальный или региональный",
+    "unit": "единица измерения",
+    "period": "период",
+    "target": "план",
+    "actual": "факт",
+}
+PROBLEM_FIELDS = {
+    "external_id": "номер во внешней системе",
+    "title": "проблема",
+    "sector": "отраслевой блок",
+    "municipalities": "муниципальные образования",
+    "topics": "темы",
+    "root_cause": "коренная причина",
+    "status": "состояние",
+    "description": "описание",
+    "indicators": "показатели",
+}
+MAPPINGS_DIR = Path(__file__).parent / "data" / "mappings"
+
+
+def indicators_mapping(text: str) -> ColumnMapping:
+    """A column mapping of a file of project indicators (``otklik.core.mapping``)."""
+    return mapping_parse(text, fields=INDICATOR_FIELDS, required=("code", "name", "project"))
+
+
+def problems_mapping(text: str) -> ColumnMapping:
+    """A column mapping of a file of problems of an external analytics system."""
+    return mapping_parse(text, fields=PROBLEM_FIELDS, required=("external_id", "title", "sector"))
+
+
+def read_rows(
+    name: str, content: bytes, mapping: ColumnMapping | None = None
+) -> tuple[list[dict[str, Any]], str]:
     """Rows of a CSV, XLSX or JSON file (the channel imports' reader: encodings, delimiters,
-    XLSX cells) as dicts with lower-case column names."""
-    table = read_table(name, content)
-    if len(table.rows) > MAX_ROWS:
+    XLSX cells) as field → value: through ``mapping``, or without one by the fixed English
+    column names (lower-cased)."""
+    rows, decimal = file_rows(name, content, mapping)
+    if len(rows) > MAX_ROWS:
         raise ApplicationError(f"В файле больше {MAX_ROWS} строк.")
-    return [{str(k).strip().lower(): v for k, v in row.items()} for row in table.rows]
+    return rows, decimal
 
 
 def _s(row: dict, key: str) -> str:
@@ -119,15 +169,63 @@ def _codes(value: Any) -> list[str]:
     return [c for c in re.split(r"[,;\s]+", str(value)) if c]
 
 
-def _number(value: Any) -> Decimal | None:
-    if value is None or str(value).strip() == "":
-        return None
-    try:
-        return Decimal(str(value).strip().replace(" ", "").replace(",", ".")).quantize(
-            Decimal("0.0001")
-        )
-    except InvalidOperation as exc:
-        raise _Invalid(f"не число: «{value}»") from exc
+def _by_names(objects, *attrs: str) -> dict[str, Any]:
+    """``objects`` by each of their ``attrs`` and aliases, lower-cased (the first one wins)."""
+    out: dict[str, Any] = {}
+    for obj in objects:
+        names = [getattr(obj, a) for a in attrs] + list(getattr(obj, "aliases", None) or [])
+        for n in names:
+            if n:
+                out.setdefault(str(n).strip().lower(), obj)
+    return out
+
+
+def _items(value: Any, known: dict[str, Any]) -> list[str]:
+    """The names in a cell: separated by ``,`` ``;`` or new lines (a JSON list as it is); an item
+    not known as a whole is split on spaces (codes written «18410 18415»)."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        return _codes(value)
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    out: list[str] = []
+    for item in re.split(r"[,;\n]+", "" if value is None else str(value)):
+        item = " ".join(item.split())
+        if not item:
+            continue
+        out.extend([item] if item.lower() in known else item.split())
+    return out
+
+
+def _named(known: dict[str, Any], value: Any, what: str) -> list:
+    names = _items(value, known)
+    unknown = [n for n in names if n.lower() not in known]
+    if unknown:
+        raise _Invalid(f"{what}: {', '.join(sorted(set(unknown)))}")
+    return list({known[n.lower()].pk: known[n.lower()] for n in names}.values())
+
+
+class _Places:
+    """Municipalities and Volgograd's districts by OKATO code, name, full name or alias."""
+
+    def __init__(self) -> None:
+        self.munis = _by_names(Municipality.objects.all(), "okato", "name", "full_name")
+        self.districts = _by_names(CityDistrict.objects.all(), "okato", "name")
+
+    def find(self, value: Any) -> tuple[list, list]:
+        known = {**self.districts, **self.munis}
+        names = _items(value, known)
+        unknown = [n for n in names if n.lower() not in known]
+        if unknown:
+            raise _Invalid(f"неизвестные ОКАТО или МО: {', '.join(sorted(set(unknown)))}")
+        munis = {m.pk: m for n in names if (m := self.munis.get(n.lower()))}
+        districts = {
+            d.pk: d
+            for n in names
+            if n.lower() not in self.munis and (d := self.districts.get(n.lower()))
+        }
+        return list(munis.values()), list(districts.values())
 
 
 def _kind(value: str) -> str:
@@ -162,10 +260,17 @@ def _run(actor, dry_run: bool, body) -> ImportReport:
     return report
 
 
-def indicators_import(*, actor, name: str, content: bytes, dry_run: bool = False) -> ImportReport:
+def indicators_import(
+    *,
+    actor,
+    name: str,
+    content: bytes,
+    dry_run: bool = False,
+    mapping: ColumnMapping | None = None,
+) -> ImportReport:
     """Load indicators of national and regional projects (idempotent on code and period)."""
     access_check(actor, Action.PROBLEM_IMPORT)
-    rows = read_rows(name, content)
+    rows, decimal = read_rows(name, content, mapping)
 
     def body(report: ImportReport) -> None:
         seen: dict[str, str] = {}  # code -> created / updated / unchanged in this file
@@ -180,8 +285,10 @@ def indicators_import(*, actor, name: str, content: bytes, dry_run: bool = False
                     "project_kind": _kind(_s(row, "project_kind")),
                     "unit": _s(row, "unit"),
                 }
-                target, actual = _number(row.get("target")), _number(row.get("actual"))
-            except _Invalid as exc:
+                target = number_parse(row.get("target"), decimal=decimal)
+                actual = number_parse(row.get("actual"), decimal=decimal)
+                period = period_parse(row.get("period"))
+            except (_Invalid, CellError) as exc:
                 report.errors.append(f"строка {n}: {exc}")
                 continue
             ind = ProjectIndicator.objects.filter(code=code).first()
@@ -194,7 +301,6 @@ def indicators_import(*, actor, name: str, content: bytes, dry_run: bool = False
                     setattr(ind, k, v)
                 ind.save()
                 state = "updated"
-            period = _s(row, "period")
             if period:
                 value = IndicatorValue.objects.filter(indicator=ind, period=period).first()
                 if value is None:
@@ -220,11 +326,20 @@ def indicators_import(*, actor, name: str, content: bytes, dry_run: bool = False
     return _run(actor, dry_run, body)
 
 
-def problems_import(*, actor, name: str, content: bytes, dry_run: bool = False) -> ImportReport:
+def problems_import(
+    *,
+    actor,
+    name: str,
+    content: bytes,
+    dry_run: bool = False,
+    mapping: ColumnMapping | None = None,
+) -> ImportReport:
     """Load problems of an external analytics system (idempotent on external id)."""
     access_check(actor, Action.PROBLEM_IMPORT)
-    rows = read_rows(name, content)
-    sectors = {s.code: s for s in Sector.objects.all()}
+    rows, _ = read_rows(name, content, mapping)
+    sectors = _by_names(Sector.objects.all(), "code", "name")
+    places = _Places()
+    topics_by = _by_names(Topic.objects.all(), "code", "name")
 
     def body(report: ImportReport) -> None:
         for n, row in enumerate(rows, start=2):
@@ -233,20 +348,11 @@ def problems_import(*, actor, name: str, content: bytes, dry_run: bool = False) 
                 title = _s(row, "title")
                 if not ext or not title:
                     raise _Invalid("нужны external_id и title")
-                sector = sectors.get(_s(row, "sector"))
+                sector = sectors.get(_s(row, "sector").lower())
                 if sector is None:
                     raise _Invalid(f"нет отраслевого блока «{_s(row, 'sector')}»")
-                okato = _codes(row.get("municipalities"))
-                munis = list(Municipality.objects.filter(okato__in=okato))
-                districts = list(CityDistrict.objects.filter(okato__in=okato))
-                unknown = set(okato) - {m.okato for m in munis} - {d.okato for d in districts}
-                if unknown:
-                    raise _Invalid(f"неизвестные ОКАТО: {', '.join(sorted(unknown))}")
-                topic_codes = _codes(row.get("topics"))
-                topics = list(Topic.objects.filter(code__in=topic_codes))
-                if len(topics) != len(set(topic_codes)):
-                    missing = set(topic_codes) - {t.code for t in topics}
-                    raise _Invalid(f"неизвестные темы: {', '.join(sorted(missing))}")
+                munis, districts = places.find(row.get("municipalities"))
+                topics = _named(topics_by, row.get("topics"), "неизвестные темы")
                 ind_codes = _codes(row.get("indicators"))
                 indicators = list(ProjectIndicator.objects.filter(code__in=ind_codes))
                 if len(indicators) != len(set(ind_codes)):
@@ -259,7 +365,7 @@ def problems_import(*, actor, name: str, content: bytes, dry_run: bool = False) 
                     "description": _s(row, "description"),
                     "status": _status(_s(row, "status")),
                 }
-            except _Invalid as exc:
+            except (_Invalid, CellError) as exc:
                 report.errors.append(f"строка {n}: {exc}")
                 continue
             m2m = {

@@ -201,10 +201,3 @@ def priority_of(problem: Problem, *, on: dt.date | None = None) -> Priority:
         for c in COMPONENTS
     }
     return Priority(score=sum(points.values(), Decimal("0.00")), values=values, points=points)
-
-
-def ranking(problems, *, on: dt.date | None = None) -> list[tuple[Problem, Priority]]:
-    """``problems`` by score, highest first (ties: the older problem first), as the stored
-    scores rank them (``services.RANKING_ORDER``)."""
-    scored = [(p, priority_of(p, on=on)) for p in problems]
-    return sorted(scored, key=lambda pair: (-pair[1].score, pair[0].created_at, pair[0].pk))

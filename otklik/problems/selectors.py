@@ -235,6 +235,7 @@ def problem_ranking(*, user: Any) -> QuerySet[Problem]:
     """Open problems the user may see by their stored priority, highest first."""
     from otklik.problems.services import OPEN_STATUSES, RANKING_ORDER
 
+    access_check(user, Action.PROBLEM_VIEW)
     return (
         visible_to(Problem.objects.all(), user, Action.PROBLEM_VIEW)
         .filter(status__in=OPEN_STATUSES, priority_score__isnull=False)
@@ -245,18 +246,20 @@ def problem_ranking(*, user: Any) -> QuerySet[Problem]:
 
 def problem_lists(*, user: Any) -> list:
     """The ЦУР's lists with their approval (the newest first)."""
-    from otklik.approvals.models import Approval
     from otklik.problems.models import ProblemList
 
     access_check(user, Action.PROBLEM_VIEW)
     plans = list(visible_to(ProblemList.objects.all(), user, Action.PROBLEM_VIEW)[:50])
-    approvals = {
-        int(a.target_id): a
-        for a in Approval.objects.filter(
-            kind="problem_list", target_id__in=[str(p.pk) for p in plans]
-        )
-    }
+    approvals = problem_lists_approvals([p.pk for p in plans])
     return [(p, approvals.get(p.pk)) for p in plans]
+
+
+def problem_lists_approvals(ids: list[int]) -> dict:
+    """The approvals of the lists ``ids``, by list id."""
+    from otklik.approvals.models import Approval
+
+    rows = Approval.objects.filter(kind="problem_list", target_id__in=[str(i) for i in ids])
+    return {int(a.target_id): a for a in rows}
 
 
 def problem_list_get(*, user: Any, pk: int):

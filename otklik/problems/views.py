@@ -21,11 +21,18 @@ from otklik.analytics.services import alert_decide
 from otklik.cases.models import Case
 from otklik.core.exceptions import ApplicationError
 from otklik.core.permissions import Action, can, visible_to
+from otklik.core.uploads import upload_form, upload_step
 from otklik.core.views import attempt, paginate, require_action
 from otklik.problems import forms, selectors, services
 from otklik.problems.choices import ProblemSource, ProblemStatus
 from otklik.problems.filters import ProblemFilter
-from otklik.problems.imports import indicators_import, problems_import
+from otklik.problems.imports import (
+    ImportReport,
+    indicators_import,
+    indicators_mapping,
+    problems_import,
+    problems_mapping,
+)
 from otklik.problems.models import Measure, Problem
 
 
@@ -250,21 +257,22 @@ def problem_verb_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require_action(Action.PROBLEM_IMPORT)
 def import_view(request: HttpRequest) -> HttpResponse:
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        run = problems_import if d["kind"] == "problems" else indicators_import
-        try:
-            report = run(
-                actor=request.user,
-                name=d["file"].name,
-                content=d["file"].read(),
-                dry_run=d["dry_run"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-    return render(request, "problems/import.html", {"form": form, "report": report})
+    form = upload_form(forms.ImportForm, request)
+
+    def run(payload: dict, dry_run: bool) -> ImportReport:
+        problems = payload["kind"] == "problems"
+        text = payload["mapping"]
+        mapping = (problems_mapping if problems else indicators_mapping)(text) if text else None
+        return (problems_import if problems else indicators_import)(
+            actor=request.user,
+            name=payload["name"],
+            content=payload["content"],
+            dry_run=dry_run,
+            mapping=mapping,
+        )
+
+    report, token = upload_step(request, form, run, extra=("kind",))
+    return render(request, "problems/import.html", {"form": form, "report": report, "token": token})
 
 
 # --- an emerging-problem alert of the analytics, decided into the registry --------------------

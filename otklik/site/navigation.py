@@ -12,6 +12,11 @@ from otklik.core.permissions import Action, can
 
 
 def _inbox_count(user: Any) -> int:
+    """Documents waiting at the user's step. A route step's role must hold the right of its
+    verb (checked when the routes load), so a role with neither right never has any: no query
+    on its every page."""
+    if not (can(user, Action.APPROVAL_AGREE) or can(user, Action.APPROVAL_APPROVE)):
+        return 0
     from otklik.approvals.selectors import approval_inbox
 
     return approval_inbox(user=user).count()

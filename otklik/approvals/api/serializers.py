@@ -4,6 +4,7 @@ by kind and key)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -112,3 +113,16 @@ class ReturnIn(serializers.Serializer):
 
 class CommentIn(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, help_text="замечание")
+
+
+class ApprovalLinkSerializer(ApprovalSerializer):
+    """A document's approval as its owner's API names it: where it stands, and ``url`` — the
+    approvals API where it is read and where its verbs are posted (``{url}/submit``, …)."""
+
+    url = serializers.SerializerMethodField(help_text="/api/v1/approvals/{id}")
+
+    class Meta(ApprovalSerializer.Meta):
+        fields = [*ApprovalSerializer.Meta.fields, "url"]
+
+    def get_url(self, approval: Approval) -> str:
+        return reverse("approval-detail", args=[approval.pk])

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from otklik.channels.imports.mapping import ImportMapping, MappingError, mapping_from_dict
+from otklik.core.mapping import cell, translate
 from otklik.directory.models import Municipality, Topic
 from otklik.intake.services import ChannelParseError
 
@@ -35,16 +36,6 @@ class Lookups:
             for name in (t.code, t.name, t.totk_code):
                 if name:
                     self.topics.setdefault(name.strip().lower(), t.code)
-
-
-def _value(row: dict, names: list[str]) -> Any:
-    values = [row.get(n, "") for n in names]
-    values = [v for v in values if v not in ("", None)]
-    if not values:
-        return ""
-    if len(values) == 1:
-        return values[0]
-    return "\n\n".join(str(v) for v in values)
 
 
 def _datetime(value: Any, mapping: ImportMapping) -> str:
@@ -74,11 +65,6 @@ def _datetime(value: Any, mapping: ImportMapping) -> str:
     return parsed.isoformat()
 
 
-def _translate(mapping: ImportMapping, target: str, value: str) -> str:
-    table = mapping.values.get(target, {})
-    return table.get(value, table.get(value.strip(), value))
-
-
 def row_item(
     row: dict, mapping: ImportMapping, lookups: Lookups, *, columns: list[str] | None = None
 ) -> dict:
@@ -93,7 +79,7 @@ def row_item(
         if missing:
             errors.append(f"{target}: в файле нет столбца «{missing[0]}».")
             continue
-        value = _value(row, names)
+        value = cell(row, names)
         if value == "":
             if target == "text":
                 errors.append(f"text: пусто ({', '.join(f'«{n}»' for n in names)}).")
@@ -107,7 +93,7 @@ def row_item(
         elif isinstance(value, dt.date):
             value = value.isoformat()
         else:
-            value = _translate(mapping, target, str(value))
+            value = translate(mapping.values, target, str(value))
         if target == "municipality":
             okato = lookups.municipalities.get(value.strip().lower())
             if okato is None:

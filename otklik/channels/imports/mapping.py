@@ -22,17 +22,18 @@ A mapping is a TOML or JSON document, e.g. for a ПОС export::
     [values.topic]                 # source value → topic code, for names that differ
     "Отсутствие горячей воды" = "zhkh-hot-water"
 
+The language of mappings (``[columns]``, ``[values.field]``) is ``otklik.core.mapping``'s,
+shared with the imports of problems and indicators.
+
 Without ``external_id`` a row is keyed by a hash of its values, so a re-import of the same file
 still changes nothing.
 """
 
 from __future__ import annotations
 
-import json
-import tomllib
 from dataclasses import dataclass, field
 
-from otklik.core.exceptions import ApplicationError
+from otklik.core.mapping import MappingError, mapping_columns, mapping_document, mapping_values
 
 FIELDS = {
     "external_id",
@@ -52,10 +53,6 @@ FIELDS = {
     "location.lon",
 }
 DEFAULT_DATE_FORMATS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]
-
-
-class MappingError(ApplicationError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -89,31 +86,11 @@ class ImportMapping:
 
 def mapping_parse(text: str) -> ImportMapping:
     """A mapping from its TOML or JSON text; ``MappingError`` says what is wrong, in Russian."""
-    text = text.strip()
-    if not text:
-        raise MappingError("Сопоставление столбцов пустое.")
-    try:
-        data = json.loads(text) if text.startswith("{") else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(f"Сопоставление столбцов не читается: {exc}") from None
-    return mapping_from_dict(data, source_text=text)
+    return mapping_from_dict(mapping_document(text), source_text=text.strip())
 
 
 def mapping_from_dict(data: dict, *, source_text: str = "") -> ImportMapping:
-    if not isinstance(data, dict):
-        raise MappingError("Сопоставление: ожидается объект с разделом columns.")
-    raw_columns = data.get("columns")
-    if not isinstance(raw_columns, dict) or not raw_columns:
-        raise MappingError("Сопоставление: нет раздела columns (поле → столбец файла).")
-    columns: dict[str, list[str]] = {}
-    for target, source in raw_columns.items():
-        if target not in FIELDS:
-            known = ", ".join(sorted(FIELDS))
-            raise MappingError(f"Сопоставление: неизвестное поле «{target}». Возможны: {known}.")
-        names = [source] if isinstance(source, str) else source
-        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-            raise MappingError(f"Сопоставление: для поля «{target}» укажите столбец или список.")
-        columns[target] = names
+    columns = mapping_columns(data, FIELDS)
     if "text" not in columns:
         raise MappingError("Сопоставление: укажите столбец текста (columns.text).")
     channel = str(data.get("channel", "")).strip()
@@ -121,9 +98,6 @@ def mapping_from_dict(data: dict, *, source_text: str = "") -> ImportMapping:
         raise MappingError("Сопоставление: укажите канал строк (channel), например pos.")
     formats = data.get("date_format", DEFAULT_DATE_FORMATS)
     formats = [formats] if isinstance(formats, str) else list(formats)
-    values = data.get("values", {}) or {}
-    if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
-        raise MappingError("Сопоставление: раздел values — таблицы «значение → код» по полям.")
     return ImportMapping(
         columns=columns,
         system=str(data.get("system", "import")).strip() or "import",
@@ -131,7 +105,7 @@ def mapping_from_dict(data: dict, *, source_text: str = "") -> ImportMapping:
         kind=str(data.get("kind", "message")).strip() or "message",
         date_formats=[str(f) for f in formats],
         timezone=str(data.get("timezone", "Europe/Volgograd")),
-        values={k: {str(a): str(b) for a, b in v.items()} for k, v in values.items()},
+        values=mapping_values(data),
         sheet=str(data.get("sheet", "")),
         source_text=source_text,
     )

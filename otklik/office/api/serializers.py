@@ -162,9 +162,20 @@ class PassportInForceSerializer(serializers.ModelSerializer):
 
 
 # --------------------------------------------------------------------------- projects
+class PassportRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PassportVersion
+        fields = ["id", "number"]
+
+
 class ProjectSerializer(serializers.ModelSerializer):
+    """A project; ``passport_in_force``: its latest approved passport version (null before the
+    first approval), from context ``in_force`` {project id: version} read for the whole list
+    at once (``selectors.passports_in_force``)."""
+
     block = serializers.CharField(source="sector.code")
     created_by = PersonSerializer(allow_null=True)
+    passport_in_force = serializers.SerializerMethodField()
 
     class Meta:
         model = Project
@@ -178,7 +189,18 @@ class ProjectSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "passport_in_force",
         ]
+
+    def _in_force(self, project: Project) -> PassportVersion | None:
+        if "in_force" not in self.context:
+            self.context["in_force"] = selectors.passports_in_force([project])
+        return self.context["in_force"].get(project.pk)
+
+    @extend_schema_field(PassportRefSerializer(allow_null=True))
+    def get_passport_in_force(self, project: Project) -> dict | None:
+        version = self._in_force(project)
+        return PassportRefSerializer(version).data if version else None
 
 
 class VersionRowSerializer(serializers.Serializer):
@@ -206,7 +228,7 @@ class ProjectDetailSerializer(ProjectSerializer):
     reports = serializers.SerializerMethodField()
 
     class Meta(ProjectSerializer.Meta):
-        fields = [*ProjectSerializer.Meta.fields, "versions", "passport_in_force", "reports"]
+        fields = [*ProjectSerializer.Meta.fields, "versions", "reports"]
 
     @extend_schema_field(VersionRowSerializer(many=True))
     def get_versions(self, project: Project) -> list[dict]:
@@ -214,7 +236,7 @@ class ProjectDetailSerializer(ProjectSerializer):
 
     @extend_schema_field(PassportInForceSerializer(allow_null=True))
     def get_passport_in_force(self, project: Project) -> dict | None:
-        version = selectors.passport_in_force(project)
+        version = self._in_force(project)
         return PassportInForceSerializer(version).data if version else None
 
     @extend_schema_field(ReportRowSerializer(many=True))

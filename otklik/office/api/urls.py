@@ -1,6 +1,6 @@
 from django.urls import path
 
-from otklik.office.api import views, views_roadmap
+from otklik.office.api import views, views_roadmap, views_work
 
 urlpatterns = [
     path("office/blocks", views.BlockListView.as_view(), name="office-blocks"),
@@ -25,6 +25,57 @@ urlpatterns = [
     ),
     path("office/passports/<int:pk>", views.PassportView.as_view(), name="office-passport"),
     path("office/reports/<int:pk>", views.ReportView.as_view(), name="office-report"),
+    # the working documents (views_work): risks, questions and tasks, groups, plans, assessment
+    path("office/risks", views_work.RiskListView.as_view(), name="office-risks"),
+    path("office/risks/<int:pk>", views_work.RiskDetailView.as_view(), name="office-risk"),
+    path(
+        "office/risks/<int:pk>/status",
+        views_work.RiskStatusView.as_view(),
+        name="office-risk-status",
+    ),
+    path(
+        "office/risks/<int:pk>/question",
+        views_work.RiskQuestionView.as_view(),
+        name="office-risk-question",
+    ),
+    path(
+        "office/reports/<int:pk>/question",
+        views_work.ReportQuestionView.as_view(),
+        name="office-report-question",
+    ),
+    path("office/questions", views_work.QuestionListView.as_view(), name="office-questions"),
+    path(
+        "office/questions/<int:pk>",
+        views_work.QuestionDetailView.as_view(),
+        name="office-question",
+    ),
+    path(
+        "office/questions/<int:pk>/decide",
+        views_work.QuestionDecideView.as_view(),
+        name="office-question-decide",
+    ),
+    path("office/tasks", views_work.TaskListView.as_view(), name="office-tasks"),
+    path("office/tasks/<int:pk>/done", views_work.TaskDoneView.as_view(), name="office-task-done"),
+    path("office/groups", views_work.GroupListView.as_view(), name="office-groups"),
+    path("office/groups/<int:pk>", views_work.GroupDetailView.as_view(), name="office-group"),
+    path(
+        "office/groups/<int:pk>/change-request",
+        views_work.GroupChangeView.as_view(),
+        name="office-group-change",
+    ),
+    path("office/plans", views_work.PlanListView.as_view(), name="office-plans"),
+    path("office/plans/<int:pk>", views_work.PlanDetailView.as_view(), name="office-plan"),
+    path("office/assessments", views_work.AssessmentListView.as_view(), name="office-assessments"),
+    path(
+        "office/assessments/<str:period>",
+        views_work.AssessmentDetailView.as_view(),
+        name="office-assessment",
+    ),
+    path(
+        "office/assessments/<str:period>/publish",
+        views_work.AssessmentPublishView.as_view(),
+        name="office-assessment-publish",
+    ),
     path("office/programmes", views_roadmap.ProgrammeListView.as_view(), name="office-programmes"),
     path("office/roadmap", views_roadmap.RoadmapListView.as_view(), name="office-roadmap"),
     path(

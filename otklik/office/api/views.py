@@ -9,44 +9,17 @@ version and report names its approval."""
 from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
-from django.utils import timezone
-from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from otklik.core.permissions import Action, access_check
-from otklik.directory.calendar import calendar_from_db
-from otklik.office import passport, periods, selectors, services
+from otklik.office import passport, selectors, services
 from otklik.office.api import serializers as s
+from otklik.office.api.common import body, period, query, schema, verb
 from otklik.office.models import Indicator
 
-TAGS = ["office"]
-
-
-def _schema(**kwargs):
-    return extend_schema(tags=TAGS, **kwargs)
-
-
-def _query(serializer_class, request) -> dict:
-    ser = serializer_class(data=request.query_params)
-    ser.is_valid(raise_exception=True)
-    return ser.validated_data
-
-
-def _body(serializer_class, request) -> dict:
-    ser = serializer_class(data=request.data)
-    ser.is_valid(raise_exception=True)
-    return ser.validated_data
-
-
-def _period(value: str | None) -> str:
-    """The period asked for (refused with the message when malformed), else the month just
-    ended."""
-    if not value:
-        return periods.previous_month(calendar_from_db().local_date(timezone.now()))
-    periods.bounds(value)
-    return value
+_schema, _query, _body, _period = schema, query, body, period
 
 
 def _board(indicators: list[Indicator], period: str) -> tuple[list[dict], dict]:
@@ -86,9 +59,12 @@ class BlockDetailView(APIView):
             "block": block,
             "period": period,
             "indicators": board,
-            "projects": selectors.project_list(user=request.user, sector=block.sector),
+            "projects": selectors.project_list(
+                user=request.user, sector=block.sector
+            ).select_related("created_by"),
         }
         context["counts"] = selectors.project_counts(user=request.user)
+        context["in_force"] = selectors.passports_in_force(data["projects"])
         return Response(s.BlockDetailSerializer(data, context=context).data)
 
 
@@ -133,22 +109,21 @@ class IndicatorListView(APIView):
 
 
 class IndicatorFactView(APIView):
-    @_schema(
+    @verb(
+        "Внести фактическое значение показателя за период (с подтверждением)",
         request=s.FactIn,
-        responses={201: s.FactSerializer},
-        summary="Внести фактическое значение показателя за период (с подтверждением)",
+        answer=s.FactSerializer,
+        find=lambda request, pk: selectors.indicator_get(user=request.user, pk=pk),
+        created=True,
     )
-    def post(self, request, pk: int):
-        indicator = selectors.indicator_get(user=request.user, pk=pk)
-        d = _body(s.FactIn, request)
-        fact = services.indicator_fact_enter(
+    def post(self, request, indicator, d):
+        return services.indicator_fact_enter(
             actor=request.user,
             indicator=indicator,
             period=d["period"],
             value=d["value"],
             evidence=d["evidence"],
         )
-        return Response(s.FactSerializer(fact).data, status=status.HTTP_201_CREATED)
 
 
 # --------------------------------------------------------------------------- projects
@@ -164,7 +139,8 @@ class ProjectListView(APIView):
         projects = selectors.project_list(
             user=request.user, sector=q.get("block"), state=q.get("state")
         ).select_related("created_by")
-        return Response(s.ProjectSerializer(projects, many=True).data)
+        context = {"in_force": selectors.passports_in_force(projects)}
+        return Response(s.ProjectSerializer(projects, many=True, context=context).data)
 
     @_schema(
         request=s.ProjectCreateIn,
@@ -192,6 +168,10 @@ class ProjectDetailView(APIView):
         return Response(s.ProjectDetailSerializer(project).data)
 
 
+def _project(request, pk: int):
+    return selectors.project_get(user=request.user, pk=pk)
+
+
 def _version_response(request, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
     version = selectors.passport_get(user=request.user, pk=pk)
     context = {"previous": selectors.passport_previous(version)}
@@ -199,14 +179,15 @@ def _version_response(request, pk: int, status_code: int = status.HTTP_200_OK) -
 
 
 class ChangeRequestView(APIView):
-    @_schema(
+    @verb(
+        "Запрос на изменение утверждённого паспорта: новая версия (причина и паспорт)",
         request=s.ChangeRequestIn,
-        responses={201: s.PassportVersionSerializer},
-        summary="Запрос на изменение утверждённого паспорта: новая версия (причина и паспорт)",
+        answer=s.PassportVersionSerializer,
+        created=True,
+        find=_project,
+        context=lambda request, version: {"previous": selectors.passport_previous(version)},
     )
-    def post(self, request, pk: int):
-        project = selectors.project_get(user=request.user, pk=pk)
-        d = _body(s.ChangeRequestIn, request)
+    def post(self, request, project, d):
         latest = selectors.passport_latest(project)
         texts = {
             **passport.content_to_text(latest.content if latest else {}),
@@ -215,20 +196,19 @@ class ChangeRequestView(APIView):
         version = services.passport_change_request(
             actor=request.user, project=project, reason=d["reason"], texts=texts
         )
-        return _version_response(request, version.pk, status.HTTP_201_CREATED)
+        return selectors.passport_get(user=request.user, pk=version.pk)
 
 
 class ReportPrepareView(APIView):
-    @_schema(
+    @verb(
+        "Подготовить отчёт о ходе реализации за период (заполняется по данным)",
         request=s.ReportPrepareIn,
-        responses={201: s.ReportSerializer},
-        summary="Подготовить отчёт о ходе реализации за период (заполняется по данным)",
+        answer=s.ReportSerializer,
+        find=_project,
+        created=True,
     )
-    def post(self, request, pk: int):
-        project = selectors.project_get(user=request.user, pk=pk)
-        d = _body(s.ReportPrepareIn, request)
-        report = services.report_prepare(actor=request.user, project=project, period=d["period"])
-        return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+    def post(self, request, project, d):
+        return services.report_prepare(actor=request.user, project=project, period=d["period"])
 
 
 # --------------------------------------------------------------------------- passports

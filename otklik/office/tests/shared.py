@@ -40,3 +40,27 @@ class Unchanged:
 
     def check(self) -> None:
         assert self._counts() == self.before
+
+
+def zhkh_indicators() -> dict:
+    """Two approved indicators of the ЖКХ block: ``computed`` (from the platform's data) and
+    ``entered`` (by its owner, with evidence)."""
+    from otklik.directory.models import Sector
+    from otklik.office.choices import IndicatorSource, IndicatorState
+    from otklik.office.models import Indicator
+
+    zhkh = Sector.objects.get(code="zhkh")
+    approved = {"sector": zhkh, "state": IndicatorState.APPROVED}
+    return {
+        "computed": Indicator.objects.create(
+            code="ЖКХ-1",
+            name="Доля ответов в срок по ЖКХ",
+            unit="процент",
+            source=IndicatorSource.COMPUTED,
+            measure="on_time_share",
+            **approved,
+        ),
+        "entered": Indicator.objects.create(
+            code="ЖКХ-2", name="Заменено сетей", unit="километр", **approved
+        ),
+    }

@@ -371,6 +371,11 @@ def test_a_group_through_the_pages(client, o):
     assert re.search(r"<ins>\+ Член: Белов Иван, профессор, ВолгГТУ</ins>", page)
     assert re.search(r"<del>− Член: Сидорова Анна Павловна, доцент, ВолгГТУ</del>", page)
     assert "утверждён, действует версия 1" in page
+    # the versions table: v1 in force, v2 the change (a draft), each opened on this page
+    rows = re.findall(
+        r'<a href="\?version=(\d)">версия \d</a>( <span[^>]*>действует</span>)?', page
+    )
+    assert rows == [("1", ' <span class="tag tag--done">действует</span>'), ("2", "")]
 
     block = c.get(reverse("office:block", args=["zhkh"])).content.decode()
     assert "Экспертный совет по теплу" in block and "(версия 1)" in block

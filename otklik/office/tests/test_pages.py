@@ -94,6 +94,15 @@ def test_the_chain_through_the_pages(client, personas):
         r"<ins>\+ Цель проекта: Горячая вода без перерывов дольше 12 часов</ins>", page
     )
     assert re.search(r"<del>− Цель проекта: Горячая вода без перерывов дольше суток</del>", page)
+    # the project's versions: v1 in force, v2 the change request, each on the passport's page
+    page = c.get(reverse("office:project", args=[project.pk])).content.decode()
+    rows = re.findall(
+        r'<a href="/office/passport/(\d+)/">версия (\d)</a>( <span[^>]*>действует)?', page
+    )
+    assert rows == [
+        (str(version.pk), "1", ' <span class="tag tag--done">действует'),
+        (str(v2.pk), "2", ""),
+    ]
 
 
 @pytest.mark.parametrize(("role", "status"), WHO_OPENS_THE_OFFICE)

@@ -39,8 +39,9 @@ from otklik.directory.models import Channel, InputKind, Municipality, Sector
 from otklik.intake.services import message_ingest
 from otklik.nlp.models import MessageAnalysis
 from otklik.problems.models import IndicatorValue, ProjectIndicator
-from otklik.problems.priority import priority_of, ranking
-from otklik.problems.services import problem_cases_add, problem_create
+from otklik.problems.priority import priority_of
+from otklik.problems.selectors import problem_ranking
+from otklik.problems.services import priorities_refresh, problem_cases_add, problem_create
 
 ON = dt.date(2026, 12, 6)
 
@@ -120,7 +121,17 @@ def test_the_score_and_its_components_by_hand(world):
         "Нет данных: конфликтность, повторы, нарушения сроков, неудовлетворённость, "
         "отставание нацпроектов"
     ]
-    assert [pr.pk for pr, _ in ranking([q, p], on=ON)] == [p.pk, q.pk]
+
+
+def test_the_refresh_stores_the_scores_and_the_ranking_reads_them(world, personas):
+    p, q = world
+    # both problems open; p scores 64.67 (above), q 0.00 → p first
+    assert priorities_refresh(on=ON) >= 2
+    ranked = [pr.pk for pr in problem_ranking(user=personas["curator"]) if pr.pk in (p.pk, q.pk)]
+    assert ranked == [p.pk, q.pk]
+    p.refresh_from_db()
+    assert (p.priority_score, p.priority_on) == (Decimal("64.67"), ON)
+    assert p.priority_reasons[0] == "Рост: 200 % → 15.00 из 15"
 
 
 def test_a_day_later_the_window_moves(world):

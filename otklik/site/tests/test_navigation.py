@@ -39,3 +39,27 @@ def test_only_the_deepest_menu_item_is_active(personas):
     assert [i["name"] for i in items if i["active"]] == ["Карантин"]
     routing = menu_for(personas["curator"], current_path="/cases/routing/")
     assert [i["name"] for i in routing if i["active"]] == ["Маршрутизация"]
+
+
+@pytest.mark.parametrize(
+    ("role", "asks"),
+    [
+        ("curator", True),
+        ("head", True),
+        ("executor", False),
+        ("analyst", False),
+        ("auditor", False),
+        ("sector_lead", False),
+    ],
+)
+def test_only_a_role_that_can_stand_at_a_step_counts_its_approvals(personas, role, asks):
+    # a route step's role holds approval.agree or approval.approve (checked on loading the
+    # routes); the others never have anything waiting, so their every page skips the query
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        menu_for(personas[role])
+
+    touched = any("approvals_approval" in q["sql"] for q in queries.captured_queries)
+    assert touched is asks
