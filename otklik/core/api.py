@@ -12,6 +12,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from otklik.core.exceptions import ApplicationError
 from otklik.core.paging import capped_count
 
+ID_MAX = 2**63 - 1  # the id columns are 64-bit: a larger number names no row
+
+
+def id_field(**kwargs):
+    """An id in a query or a body: a positive integer within the id column's range, so a
+    hostile ``?project=1e40`` is a 400 with its reason, never an overflow in the database."""
+    from rest_framework import serializers
+
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
+
 
 def exception_handler(exc, context):
     """Service errors become JSON ``{"detail": ..., "code": ...}`` with the right status."""

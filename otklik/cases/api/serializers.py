@@ -7,6 +7,7 @@ from otklik.cases.choices import Priority
 from otklik.cases.limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, too_long
 from otklik.cases.models import Answer, Case, CaseEvent, CasePause, RoutingRule
 from otklik.cases.selectors import CASE_VERBS, case_actions
+from otklik.core.api import id_field
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 
 
@@ -192,7 +193,7 @@ class AnswerIn(serializers.Serializer):
 
 
 class ModerateIn(serializers.Serializer):
-    answer = serializers.IntegerField(help_text="answer id")
+    answer = id_field(help_text="answer id")
     quality_score = serializers.IntegerField(
         min_value=1, max_value=5, required=False, allow_null=True
     )
@@ -206,7 +207,7 @@ class MergeIn(serializers.Serializer):
 
 
 class SplitIn(serializers.Serializer):
-    messages = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    messages = serializers.ListField(child=id_field(), min_length=1)
 
 
 class RoutingRuleSerializer(serializers.ModelSerializer):

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from otklik.approvals.api.serializers import ApprovalLinkSerializer
+from otklik.core.api import id_field
 from otklik.office import periods, selectors
 from otklik.office.api.serializers import (
     DiffLineSerializer,
@@ -165,7 +166,7 @@ class RiskDetailSerializer(RiskSerializer):
 
 
 class RiskQuery(serializers.Serializer):
-    project = serializers.IntegerField(required=False, help_text="id проекта")
+    project = id_field(required=False, help_text="id проекта")
     block = _block_field(required=False)
     status = serializers.ChoiceField(choices=RiskStatus.choices, required=False)
     overdue = serializers.BooleanField(required=False, default=False)
@@ -181,8 +182,8 @@ class RiskUpdateIn(serializers.Serializer):
 
 
 class RiskCreateIn(RiskUpdateIn):
-    project = serializers.IntegerField(help_text="id проекта")
-    report = serializers.IntegerField(
+    project = id_field(help_text="id проекта")
+    report = id_field(
         required=False, allow_null=True, default=None, help_text="id отчёта, где риск отмечен"
     )
     description = serializers.CharField(allow_blank=True)
@@ -206,7 +207,7 @@ class QuestionQuery(serializers.Serializer):
     waiting = serializers.BooleanField(
         required=False, default=False, help_text="только без решения"
     )
-    project = serializers.IntegerField(required=False, help_text="id проекта")
+    project = id_field(required=False, help_text="id проекта")
 
 
 class QuestionIn(serializers.Serializer):

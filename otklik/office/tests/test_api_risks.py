@@ -319,3 +319,17 @@ def test_nothing_is_sent_when_the_raise_is_rolled_back(
         question_raise(actor=o["head"], risk=risk, text="Вопрос?", proposal="Да", due=days(5))
         raise RuntimeError("what follows the raise fails: the whole change is undone")
     assert (callbacks, mail.outbox, CuratorQuestion.objects.count()) == ([], [], 0)
+
+
+@pytest.mark.parametrize("bad", [str(2**63), "0", "-5", "1e40"])
+def test_an_id_out_of_the_columns_range_is_a_400_and_changes_nothing(o, bad):  # noqa: F811
+    # the id columns are 64-bit (the largest id 2**63 - 1): a larger or non-positive number is
+    # refused by the query's check with its reason, never sent to the database to overflow
+    head, lead = o["head"], o["sector_lead"]
+    for url in ("/api/v1/office/risks", "/api/v1/office/questions"):
+        r = api(head).get(url, {"project": bad})
+        assert r.status_code == 400 and "project" in r.json(), r.content.decode()
+    unchanged = Unchanged(Risk)
+    r = api(lead).post("/api/v1/office/risks", _risk_body(o, project=bad), format="json")
+    unchanged.check()
+    assert r.status_code == 400 and "project" in r.json(), r.content.decode()

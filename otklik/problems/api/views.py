@@ -10,7 +10,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from otklik.core.api import CappedCountPagination, MatrixPermission
+from otklik.core.api import ID_MAX, CappedCountPagination, MatrixPermission
 from otklik.core.exceptions import NotFound
 from otklik.core.permissions import Action
 from otklik.problems import selectors, services
@@ -69,7 +69,7 @@ class ProblemDetailView(APIView):
         tags=["problems"],
     )
     def get(self, request, pk: int):
-        if not 0 < pk < 2**63:  # the id column's range: anything else names no problem
+        if not 0 < pk <= ID_MAX:  # the id column's range: anything else names no problem
             raise Http404
         try:
             p = selectors.problem_get(user=request.user, pk=pk)
