@@ -86,3 +86,13 @@ class MemberRole(models.TextChoices):
     CHAIR = "chair", "руководитель"
     SECRETARY = "secretary", "секретарь"
     MEMBER = "member", "член"
+
+
+class ReportStanding(models.TextChoices):
+    """Where a project's report of a period stands, as a block's report sums it up."""
+
+    APPROVED = "approved", "утверждён"
+    SUBMITTED = "submitted", "на согласовании"
+    IN_WORK = "in_work", "готовится"
+    OVERDUE = "overdue", "не представлен в срок"
+    MISSING = "missing", "не подготовлен"

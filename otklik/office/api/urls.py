@@ -1,6 +1,6 @@
 from django.urls import path
 
-from otklik.office.api import views
+from otklik.office.api import views, views_block_reports
 
 urlpatterns = [
     path("office/blocks", views.BlockListView.as_view(), name="office-blocks"),
@@ -25,4 +25,19 @@ urlpatterns = [
     ),
     path("office/passports/<int:pk>", views.PassportView.as_view(), name="office-passport"),
     path("office/reports/<int:pk>", views.ReportView.as_view(), name="office-report"),
+    path(
+        "office/blocks/<slug:code>/reports",
+        views_block_reports.BlockReportListView.as_view(),
+        name="office-block-reports",
+    ),
+    path(
+        "office/block-reports/<int:pk>",
+        views_block_reports.BlockReportView.as_view(),
+        name="office-block-report",
+    ),
+    path(
+        "office/block-reports/<int:pk>/submit",
+        views_block_reports.BlockReportSubmitView.as_view(),
+        name="office-block-report-submit",
+    ),
 ]

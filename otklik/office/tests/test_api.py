@@ -660,8 +660,11 @@ def test_the_office_is_in_the_openapi_schema(personas):
     schema = api(personas["analyst"]).get("/api/schema/", {"format": "json"}).json()
     paths = schema["paths"]
     assert sorted(p for p in paths if p.startswith("/api/v1/office")) == [
+        "/api/v1/office/block-reports/{id}",
+        "/api/v1/office/block-reports/{id}/submit",
         "/api/v1/office/blocks",
         "/api/v1/office/blocks/{code}",
+        "/api/v1/office/blocks/{code}/reports",
         "/api/v1/office/indicators",
         "/api/v1/office/indicators/{id}/facts",
         "/api/v1/office/passports/{id}",
@@ -672,7 +675,7 @@ def test_the_office_is_in_the_openapi_schema(personas):
         "/api/v1/office/reports/{id}",
     ]
     operations = [op for path in paths.values() for op in path.values() if "office" in op["tags"]]
-    assert len(operations) == 14 and all(op["summary"] for op in operations)
+    assert len(operations) == 19 and all(op["summary"] for op in operations)
     create = paths["/api/v1/office/projects"]["post"]
     assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ProjectDetail"
