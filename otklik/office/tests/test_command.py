@@ -26,7 +26,8 @@ def test_office_commands(region, tmp_path):
     assert out.splitlines()[0] == "Показатели за октябрь 2026: 5"
     assert "  ЦУР-01           нет данных" in out.splitlines()
     assert run("office", "reports-sweep") == (
-        "Отчёты: открыто черновиков 0, доложено о просрочке 0.\n"
+        "Отчёты: открыто черновиков 0, доложено о просрочке 0; отчёты блоков: открыто 0, "
+        "доложено 0.\n"
     )
     with pytest.raises(CommandError, match="ожидается «2026-11», «2026-Q4» или «2026»"):
         run("office", "compute", "--period", "ноябрь")

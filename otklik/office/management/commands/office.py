@@ -35,7 +35,8 @@ class Command(BaseCommand):
         compute.add_argument("--period", required=True, help="2026-11, 2026-Q4 or 2026")
         sub.add_parser(
             "reports-sweep",
-            help="Open last month's report drafts; report the overdue ones (as the scheduler).",
+            help="Open the last period's report drafts, projects' and blocks'; report the overdue "
+            "ones (as the scheduler).",
         )
 
     def handle(self, *args, **options):
@@ -64,5 +65,6 @@ class Command(BaseCommand):
     def _reports_sweep(self, options) -> None:
         result = reports_sweep()
         self.stdout.write(
-            f"Отчёты: открыто черновиков {result.opened}, доложено о просрочке {result.escalated}."
+            f"Отчёты: открыто черновиков {result.opened}, доложено о просрочке {result.escalated}; "
+            f"отчёты блоков: открыто {result.block_opened}, доложено {result.block_escalated}."
         )
