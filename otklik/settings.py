@@ -239,6 +239,9 @@ USE_I18N = True
 USE_TZ = True
 # Working hours for deadlines in working hours (cases/sla); configurable per installation.
 OTKLIK_WORKING_HOURS = env_str("OTKLIK_WORKING_HOURS", "09:00-18:00") or "09:00-18:00"
+# The project office's reporting period (month, quarter or year): the reports sweep opens the
+# progress reports of the period just ended, projects' and blocks'.
+OTKLIK_OFFICE_REPORT_PERIOD = env_str("OTKLIK_OFFICE_REPORT_PERIOD", "month") or "month"
 
 # --- static files -------------------------------------------------------------------------------
 STATIC_URL = "static/"

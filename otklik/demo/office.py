@@ -2,7 +2,7 @@
 passports in different states of the route (drafts, returned with a reason, at the head's and
 at the curator's step, approved, a change request on its way), block indicators, and — once the
 demo's history has filled the analytics — computed indicator values and monthly reports
-(approved, returned, overdue).
+(approved, returned, overdue), and the reports of three blocks (approved, returned, overdue).
 
 Everything goes through the services, as the people would do it, at past moments where the
 story needs them (``timezone.now`` is moved, as the demo's history does for cases)."""
@@ -420,10 +420,46 @@ def demo_office_reports(*, now: dt.datetime | None = None) -> int:
         approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
         if n % 5 != 2:  # one waits for the curator
             approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    _block_reports(head, curator, last, before)
     if head and prepared:  # last month's assessment of the blocks' leads, published
         from otklik.office.services_assessment import assessment_compute, assessment_publish
 
         assessment_publish(actor=head, assessment=assessment_compute(actor=head, period=last))
+    return prepared
+
+
+def _block_reports(head, curator, last: str, before: str) -> int:
+    """The reports of three blocks with projects in progress: last month's approved, last
+    month's returned by the head, the month before last's left a draft (overdue)."""
+    from otklik.office import services_block_reports as blocks
+
+    running = Project.objects.filter(state=ProjectState.IN_PROGRESS).values("sector_id")
+    due = Block.objects.filter(sector__in=running).exclude(reports__isnull=False)
+    prepared = 0
+    for n, block in enumerate(due.select_related("sector").order_by("sector__order")[:3]):
+        author = _lead(block.sector) or head
+        if n == 2:
+            blocks.block_report_prepare(actor=author, block=block, period=before)
+            prepared += 1
+            continue
+        report = blocks.block_report_prepare(actor=author, block=block, period=last)
+        prepared += 1
+        blocks.block_report_update(
+            actor=author,
+            report=report,
+            comment="Проекты блока идут по плану; отставания разобраны в отчётах проектов.",
+        )
+        approval = approval_submit(actor=author, approval=blocks.approval_of_block_report(report))
+        if n == 1:
+            approval_decide(
+                actor=head,
+                approval=approval,
+                decision=Decision.RETURN,
+                text="Дополните причины по непредставленным отчётам проектов.",
+            )
+            continue
+        approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
+        approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
     return prepared
 
 

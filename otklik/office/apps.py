@@ -13,69 +13,71 @@ class OfficeConfig(AppConfig):
 
         from otklik.approvals.registry import DocumentKind, kind_register
         from otklik.core.permissions import Action
-        from otklik.office import services, services_groups, services_plans
-
-        def passport_url(approval) -> str:
-            return reverse("office:passport", args=[approval.target_id])
-
-        def report_url(approval) -> str:
-            return reverse("office:report", args=[approval.target_id])
-
-        def group_url(approval) -> str:
-            return reverse("office:group_version", args=[approval.target_id])
-
-        def indicator_url(approval) -> str:
-            return reverse("office:indicators") + f"#i{approval.target_id}"
-
-        kind_register(
-            DocumentKind(
-                code=services.PASSPORT,
-                label="паспорт проекта",
-                view_action=Action.OFFICE_VIEW,
-                prepare_action=Action.OFFICE_PREPARE,
-                url=passport_url,
-                submitted=services.passport_submitted,
-                returned=services.passport_returned,
-                approved=services.passport_approved,
-            )
+        from otklik.office import (
+            services,
+            services_block_reports,
+            services_groups,
+            services_plans,
         )
-        kind_register(
-            DocumentKind(
-                code=services.REPORT,
-                label="отчёт о ходе реализации",
-                view_action=Action.OFFICE_VIEW,
-                prepare_action=Action.OFFICE_PREPARE,
-                url=report_url,
-                submitted=services.report_submitted,
+
+        def register(code, label, page, prepare=Action.OFFICE_PREPARE, anchor="", **hooks):
+            """A kind of the office seen by ``office.view``, its page ``office:<page>`` (with
+            the approval's target id, or the list's ``anchor`` and the id)."""
+
+            def url(approval) -> str:
+                if anchor:
+                    return reverse(f"office:{page}") + f"#{anchor}{approval.target_id}"
+                return reverse(f"office:{page}", args=[approval.target_id])
+
+            kind_register(
+                DocumentKind(
+                    code=code,
+                    label=label,
+                    view_action=Action.OFFICE_VIEW,
+                    prepare_action=prepare,
+                    url=url,
+                    **hooks,
+                )
             )
+
+        register(
+            services.PASSPORT,
+            "паспорт проекта",
+            "passport",
+            submitted=services.passport_submitted,
+            returned=services.passport_returned,
+            approved=services.passport_approved,
         )
-        kind_register(
-            DocumentKind(
-                code=services.INDICATOR,
-                label="дополнительный показатель",
-                view_action=Action.OFFICE_VIEW,
-                prepare_action=Action.INDICATOR_MANAGE,
-                url=indicator_url,
-                approved=services.indicator_approved,
-            )
+        register(
+            services.REPORT,
+            "отчёт о ходе реализации",
+            "report",
+            submitted=services.report_submitted,
         )
-        kind_register(
-            DocumentKind(
-                code=services_groups.GROUP,
-                label="состав рабочей (экспертной) группы",
-                view_action=Action.OFFICE_VIEW,
-                prepare_action=Action.OFFICE_PREPARE,
-                url=group_url,
-                approved=services_groups.group_approved,
-            )
+        register(
+            services_block_reports.BLOCK_REPORT,
+            "отчёт блока о ходе реализации",
+            "block_report",
+            submitted=services_block_reports.block_report_submitted,
         )
-        kind_register(
-            DocumentKind(
-                code=services_plans.PLAN,
-                label="сводный план",
-                view_action=Action.OFFICE_VIEW,
-                prepare_action=Action.PLAN_PREPARE,
-                url=lambda approval: reverse("office:plan", args=[approval.target_id]),
-                submitted=services_plans.plan_submitted,
-            )
+        register(
+            services.INDICATOR,
+            "дополнительный показатель",
+            "indicators",
+            prepare=Action.INDICATOR_MANAGE,
+            anchor="i",
+            approved=services.indicator_approved,
+        )
+        register(
+            services_groups.GROUP,
+            "состав рабочей (экспертной) группы",
+            "group_version",
+            approved=services_groups.group_approved,
+        )
+        register(
+            services_plans.PLAN,
+            "сводный план",
+            "plan",
+            prepare=Action.PLAN_PREPARE,
+            submitted=services_plans.plan_submitted,
         )

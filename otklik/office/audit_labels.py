@@ -73,6 +73,9 @@ actions_register(
         "office.report_prepare": "Подготовлен отчёт о ходе реализации",
         "office.report_update": "Отчёт о ходе реализации изменён",
         "office.report_overdue": "Отчёт о ходе реализации не представлен в срок",
+        "office.block_report_prepare": "Подготовлен отчёт блока о ходе реализации",
+        "office.block_report_update": "Отчёт блока о ходе реализации изменён",
+        "office.block_report_overdue": "Отчёт блока о ходе реализации не представлен в срок",
         "office.plan_assemble": "Сформирован сводный план",
         "office.assessment_compute": "Рассчитана оценка ответственных за блоки",
         "office.assessment_publish": "Опубликована оценка ответственных за блоки",
@@ -136,6 +139,7 @@ fields_register(
         "programmes": "программы",
         "national_indicators": "показатели нацпроектов",
         "linked": "связано показателей",
+        "refresh": "заполнен по данным заново",
     }
 )
 values_register("office.project", "status", dict(ProjectState.choices))

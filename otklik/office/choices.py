@@ -115,3 +115,13 @@ ROADMAP_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # An item in these states is watched: its due date can pass (overdue).
 ROADMAP_ACTIVE = frozenset({RoadmapStatus.PLANNED, RoadmapStatus.IN_WORK})
+
+
+class ReportStanding(models.TextChoices):
+    """Where a project's report of a period stands, as a block's report sums it up."""
+
+    APPROVED = "approved", "утверждён"
+    SUBMITTED = "submitted", "на согласовании"
+    IN_WORK = "in_work", "готовится"
+    OVERDUE = "overdue", "не представлен в срок"
+    MISSING = "missing", "не подготовлен"

@@ -3,9 +3,9 @@ period), projects of the blocks with passports in versions, progress reports, th
 with the questions for the curator's decision and their tasks, working and expert groups with
 their composition in versions.
 
-A passport version, a progress report and a group's composition each travel the one approval
-route (``otklik.approvals``): their approval is found by kind and key (``passport`` / ``report``
-/ ``group`` and the row's id)."""
+A passport version, a progress report (a project's or a block's) and a group's composition each
+travel the one approval route (``otklik.approvals``): their approval is found by kind and key
+(``passport`` / ``report`` / ``block_report`` / ``group`` and the row's id)."""
 
 from __future__ import annotations
 
@@ -273,13 +273,9 @@ class PassportVersion(DocumentVersion):
         return f"{self.project.code}, версия {self.number}"
 
 
-class ProgressReport(BaseModel):
-    """Отчёт о ходе реализации проекта за период: plan/fact of the indicators (the computed ones
-    filled from the data), control points reached or missed, risks, the lead's comment."""
+class PeriodReport(BaseModel):
+    """A report of a period (a project's, a block's): its due day, its content, who made it."""
 
-    scope_lookups = {"sector": "project__sector"}
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
     period = models.CharField("период", max_length=7, help_text=PERIOD_HELP)
     due = models.DateField("срок представления")
     content = models.JSONField("содержание", default=dict)
@@ -293,6 +289,18 @@ class ProgressReport(BaseModel):
     )
 
     class Meta:
+        abstract = True
+
+
+class ProgressReport(PeriodReport):
+    """Отчёт о ходе реализации проекта за период: plan/fact of the indicators (the computed ones
+    filled from the data), control points reached or missed, risks, the lead's comment."""
+
+    scope_lookups = {"sector": "project__sector"}
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+
+    class Meta:
         verbose_name = "отчёт о ходе реализации"
         verbose_name_plural = "отчёты о ходе реализации"
         ordering = ["project", "-period"]
@@ -303,6 +311,30 @@ class ProgressReport(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.project.code}, отчёт за {self.period}"
+
+
+class BlockReport(PeriodReport):
+    """Отчёт о ходе реализации блока за период: a snapshot of the block's indicators (plan and
+    fact, the computed ones from the data), its projects' reports of the period (approved, on
+    the route, overdue, missing), the control points of the period reached or missed with their
+    reasons, the open risks of its projects, and the lead's comment. Travels the route (kind
+    ``block_report``); due as a project's report."""
+
+    scope_lookups = {"sector": "block__sector"}
+
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="reports")
+
+    class Meta:
+        verbose_name = "отчёт блока о ходе реализации"
+        verbose_name_plural = "отчёты блоков о ходе реализации"
+        ordering = ["block", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["block", "period"], name="one_block_report_per_period")
+        ]
+        indexes = [models.Index(fields=["due"])]
+
+    def __str__(self) -> str:
+        return f"{self.block}, отчёт блока за {self.period}"
 
 
 class Risk(BaseModel):

@@ -58,6 +58,21 @@ def previous_month(day: dt.date) -> str:
     return month_of(first)
 
 
+GRAINS = ("month", "quarter", "year")
+
+
+def previous(day: dt.date, grain: str = "month") -> str:
+    """The period of ``grain`` (month, quarter, year) that ended last before ``day``'s own."""
+    if grain == "month":
+        return previous_month(day)
+    if grain == "quarter":
+        q = (day.month - 1) // 3  # the quarter before day's, 0-based; 0 → last year's IV
+        return f"{day.year}-Q{q}" if q else f"{day.year - 1}-Q4"
+    if grain == "year":
+        return str(day.year - 1)
+    raise ApplicationError(f"Отчётный период «{grain}»: ожидается month, quarter или year.")
+
+
 def label(period: str) -> str:
     """«ноябрь 2026», «IV квартал 2026», «2026 год»."""
     if m := _MONTH.match(period):

@@ -19,6 +19,7 @@ from otklik.approvals.selectors import approval_sheet
 from otklik.core.pdf import pdf_fonts
 from otklik.core.roles import Role
 from otklik.office import passport, periods
+from otklik.office.choices import ReportStanding
 from otklik.office.models import PassportVersion, ProgressReport
 
 STATUS = {"done": "выполнен", "lag": "отставание", "none": "нет данных"}
@@ -151,26 +152,7 @@ def report_printed(report: ProgressReport, approval: Approval | None) -> Printed
                  f"{content.get('passport_version') or '—'}.")
     )  # fmt: skip
     doc.blocks.append(("heading", "1. Показатели: план и факт"))
-    doc.blocks.append(
-        (
-            "table",
-            Table(
-                ["Код", "Показатель", "Ед.", "План", "Факт", "Статус"],
-                [
-                    [
-                        r["code"],
-                        r["name"],
-                        r["unit"],
-                        r["plan"] or "—",
-                        r["fact"] or "—",
-                        STATUS.get(r["status"], r["status"]),
-                    ]
-                    for r in content.get("indicators", [])
-                ],
-                [12, 38, 12, 12, 12, 14],
-            ),
-        )
-    )
+    doc.blocks.append(("table", _plan_fact(content)))
     doc.blocks.append(("heading", "2. Контрольные точки"))
     doc.blocks.append(
         (
@@ -193,6 +175,101 @@ def report_printed(report: ProgressReport, approval: Approval | None) -> Printed
     doc.blocks.append(("heading", "3. Риски и проблемы"))
     doc.blocks.append(("text", content.get("risks") or "—"))
     doc.blocks.append(("heading", "4. Комментарий руководителя"))
+    doc.blocks.append(("text", content.get("comment") or "—"))
+    doc.blocks.append(("heading", "Лист согласования"))
+    doc.blocks.append(("table", _sheet(approval)))
+    return doc
+
+
+def _plan_fact(content: dict) -> Table:
+    return Table(
+        ["Код", "Показатель", "Ед.", "План", "Факт", "Статус"],
+        [
+            [
+                r["code"],
+                r["name"],
+                r["unit"],
+                r["plan"] or "—",
+                r["fact"] or "—",
+                STATUS.get(r["status"], r["status"]),
+            ]
+            for r in content.get("indicators", [])
+        ],
+        [12, 38, 12, 12, 12, 14],
+    )
+
+
+def _missed(cp: dict) -> str:
+    """A control point's mark: reached, or not with its reason and new date."""
+    mark = {True: "да", False: "нет"}.get(cp.get("reached"), "—")
+    why = ", ".join(x for x in (cp.get("reason"), _ru(cp.get("new_date", ""))) if x)
+    return f"{mark}: {why}" if why else mark
+
+
+def block_report_printed(report, approval: Approval | None) -> Printed:
+    """A block's report: its indicators, where its projects' reports stand, the control points
+    of the period, the open risks, the lead's comment; the stamp and the approval sheet."""
+    content, sector = report.content, report.block.sector
+    doc = Printed(
+        title="ОТЧЁТ О ХОДЕ РЕАЛИЗАЦИИ ОТРАСЛЕВОГО БЛОКА",
+        subtitle=f"«{sector.name}» за {periods.label(report.period)}",
+        stamp=_stamp(approval),
+        footer=f"Отчёт блока «{sector.name}» за {report.period}",
+    )
+    doc.blocks.append(
+        ("text", f"Срок представления: {report.due:%d.%m.%Y}. Данные на "
+                 f"{_ru(content.get('as_of', ''))}.")
+    )  # fmt: skip
+    doc.blocks.append(("heading", "1. Показатели блока: план и факт"))
+    doc.blocks.append(("table", _plan_fact(content)))
+    doc.blocks.append(("heading", "2. Отчёты проектов блока"))
+    summary = content.get("summary", {})
+    doc.blocks.append(
+        ("text", "; ".join(f"{s.label} — {summary.get(s.value, 0)}" for s in ReportStanding))
+    )
+    doc.blocks.append(
+        (
+            "table",
+            Table(
+                ["Код", "Проект", "Срок", "Отчёт"],
+                [
+                    [p["code"], p["name"], _ru(p["due"]), ReportStanding(p["standing"]).label]
+                    for p in content.get("projects", [])
+                ],
+                [14, 50, 14, 22],
+            ),
+        )
+    )
+    doc.blocks.append(("heading", "3. Контрольные точки периода"))
+    doc.blocks.append(
+        (
+            "table",
+            Table(
+                ["Проект", "Контрольная точка", "Срок", "Достигнута; причина, новый срок"],
+                [
+                    [cp["project"], cp["name"], _ru(cp["date"]), _missed(cp)]
+                    for cp in content.get("control_points", [])
+                ],
+                [14, 40, 14, 32],
+            ),
+        )
+    )
+    doc.blocks.append(("heading", "4. Открытые риски проектов"))
+    doc.blocks.append(
+        (
+            "table",
+            Table(
+                ["Проект", "Риск", "Вероятность / влияние", "Владелец", "Срок"],
+                [
+                    [r["project"], r["description"], f"{r['probability']} / {r['impact']}",
+                     r["owner"], _ru(r["due"]) + (" (просрочен)" if r["overdue"] else "")]
+                    for r in content.get("risks", [])
+                ],
+                [12, 40, 16, 16, 16],
+            ),
+        )
+    )  # fmt: skip
+    doc.blocks.append(("heading", "5. Комментарий ответственного за блок"))
     doc.blocks.append(("text", content.get("comment") or "—"))
     doc.blocks.append(("heading", "Лист согласования"))
     doc.blocks.append(("table", _sheet(approval)))

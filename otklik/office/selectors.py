@@ -32,10 +32,12 @@ from otklik.office.choices import (
     IndicatorSource,
     IndicatorState,
     PlanStatus,
+    ReportStanding,
 )
 from otklik.office.measures import measure_value
 from otklik.office.models import (
     Block,
+    BlockReport,
     CuratorQuestion,
     DecisionTask,
     Group,
@@ -50,6 +52,7 @@ from otklik.office.models import (
 from otklik.office.passport import DiffLine, diff_lines
 
 PASSPORT, REPORT, GROUP = "passport", "report", "group"
+BLOCK_REPORT = "block_report"
 
 
 def block_list(*, user: Any) -> list[Block]:
@@ -161,6 +164,49 @@ def report_get(*, user: Any, pk: int) -> ProgressReport:
     report = qs.select_related("project", "project__sector").filter(pk=pk).first()
     if report is None:
         raise NotFound("Нет такого отчёта или он вне вашей зоны.")
+    return report
+
+
+def report_late(due: dt.date, approval: Approval | None, today: dt.date) -> bool:
+    """A report (a project's or a block's) past its due day and not sent: a draft or returned."""
+    open_states = (ApprovalState.DRAFT, ApprovalState.RETURNED)
+    return due < today and approval is not None and approval.state in open_states
+
+
+def report_standing(
+    report: ProgressReport | None, approval: Approval | None, today: dt.date
+) -> str:
+    """Where a project's report of a period stands on ``today`` (``ReportStanding``)."""
+    if report is None:
+        return ReportStanding.MISSING
+    if approval is not None and approval.state == ApprovalState.APPROVED:
+        return ReportStanding.APPROVED
+    if approval is not None and approval.state == ApprovalState.IN_ROUTE:
+        return ReportStanding.SUBMITTED
+    late = report_late(report.due, approval, today)
+    return ReportStanding.OVERDUE if late else ReportStanding.IN_WORK
+
+
+def block_report_rows(block: Block, today: dt.date) -> list[dict]:
+    """A block's reports (the newest period first), each with its approval and ``overdue``."""
+    reports = list(block.reports.order_by("-period"))
+    approvals = approvals_by_target(BLOCK_REPORT, [r.pk for r in reports])
+    return [
+        {
+            "report": r,
+            "approval": approvals.get(r.pk),
+            "period_label": periods.label(r.period),
+            "overdue": report_late(r.due, approvals.get(r.pk), today),
+        }
+        for r in reports
+    ]
+
+
+def block_report_get(*, user: Any, pk: int) -> BlockReport:
+    qs = visible_to(BlockReport.objects.all(), user, Action.OFFICE_VIEW)
+    report = qs.select_related("block", "block__sector", "author").filter(pk=pk).first()
+    if report is None:
+        raise NotFound("Нет такого отчёта блока или он вне вашей зоны.")
     return report
 
 

@@ -566,65 +566,99 @@ def _report_open(actor: Any, project: Project, period: str) -> ProgressReport:
     return report
 
 
+def reporting_period(today: dt.date) -> str:
+    """The reporting period just ended (``OTKLIK_OFFICE_REPORT_PERIOD``: a month by default)."""
+    from django.conf import settings
+
+    return periods.previous(today, getattr(settings, "OTKLIK_OFFICE_REPORT_PERIOD", "month"))
+
+
 @dataclass
 class ReportsSweep:
     opened: int = 0
     escalated: int = 0
+    block_opened: int = 0
+    block_escalated: int = 0
 
 
 def reports_sweep(*, now: dt.datetime | None = None) -> ReportsSweep:
-    """Monthly reports on the clock: the draft of last month's report of every project in
-    progress is opened pre-filled (by the system, for its lead to complete), and a report
-    still not sent by its due working day is reported to the head and the block's lead,
-    once (claimed by a conditional UPDATE of its approval)."""
+    """Reports on the clock: the drafts of the reporting period just ended — of every project in
+    progress and of every block with one — are opened pre-filled (by the system, for their lead
+    to complete), and a report still not sent by its due working day is reported to the head
+    and the block's leads, once (claimed by a conditional UPDATE of its approval)."""
+    from otklik.office import services_block_reports as blocks
+
     now = now or timezone.now()
     today = calendar_from_db().local_date(now)
-    last = periods.previous_month(today)
+    last = reporting_period(today)
     result = ReportsSweep()
     running = Project.objects.filter(state=ProjectState.IN_PROGRESS).exclude(reports__period=last)
     for project in running.select_related("sector"):
         with transaction.atomic():
             _report_open(None, project, last)
         result.opened += 1
-    late = ProgressReport.objects.filter(due__lt=today).values_list("pk", flat=True)
+    result.block_opened = blocks.block_reports_open(period=last, today=today)
+    result.escalated = overdue_escalate(
+        kind=REPORT, model=ProgressReport, today=today, tell=_report_overdue
+    )
+    result.block_escalated = overdue_escalate(
+        kind=blocks.BLOCK_REPORT, model=blocks.BlockReport, today=today, tell=blocks.overdue_tell
+    )
+    return result
+
+
+def overdue_escalate(*, kind: str, model: Any, today: dt.date, tell: Any) -> int:
+    """The reports of ``model`` past their due day and not sent (draft or returned), each told
+    of once (``tell(report)``, inside the transaction that claims its approval)."""
+    late = model.objects.filter(due__lt=today).values_list("pk", flat=True)
     waiting = Approval.objects.filter(
-        kind=REPORT,
+        kind=kind,
         state__in=[ApprovalState.DRAFT, ApprovalState.RETURNED],
         escalated_on__isnull=True,
         target_id__in=[str(pk) for pk in late],
     )
+    told = 0
     for approval in waiting:
         with transaction.atomic():
             if not Approval.objects.filter(pk=approval.pk, escalated_on__isnull=True).update(
                 escalated_on=today
             ):
                 continue
-            report = ProgressReport.objects.select_related("project").get(pk=approval.target_id)
-            audit_log(
-                actor=None,
-                action="office.report_overdue",
-                target=report.project,
-                data={"period": report.period, "due": report.due.isoformat()},
-            )
-            _tell_overdue(report)
-        result.escalated += 1
-    return result
+            tell(model.objects.get(pk=approval.target_id))
+        told += 1
+    return told
 
 
-def _tell_overdue(report: ProgressReport) -> None:
+def _report_overdue(report: ProgressReport) -> None:
+    project = report.project
+    tell_overdue(
+        report=report,
+        action="office.report_overdue",
+        target=project,
+        subject=f"Не представлен отчёт: {project.name}",
+        what=f"Отчёт о ходе реализации проекта {project.code} «{project.name}»",
+    )
+
+
+def tell_overdue(*, report: Any, action: str, target: Any, subject: str, what: str) -> None:
+    """A report (a project's, a block's) not sent by its due day: recorded on ``target`` (its
+    project, its block), and told by e-mail after the commit to the head and the sector leads
+    of the target's block."""
     from django.contrib.auth import get_user_model
 
+    audit_log(
+        actor=None,
+        action=action,
+        target=target,
+        data={"period": report.period, "due": report.due.isoformat()},
+    )
+    body = (
+        f"{what} за {periods.label(report.period)} не направлен на согласование; срок был "
+        f"{report.due:%d.%m.%Y}."
+    )
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     emails = list(users.filter(role=Role.HEAD).values_list("email", flat=True)) + list(
-        users.filter(role=Role.SECTOR_LEAD, sector=report.project.sector_id).values_list(
-            "email", flat=True
-        )
-    )
-    subject = f"Не представлен отчёт: {report.project.name}"
-    body = (
-        f"Отчёт о ходе реализации проекта {report.project.code} «{report.project.name}» за "
-        f"{periods.label(report.period)} не направлен на согласование; срок был "
-        f"{report.due:%d.%m.%Y}."
+        users.filter(role=Role.SECTOR_LEAD, sector=target.sector_id).values_list("email", flat=True)
     )
     mail_on_commit(subject, body, emails)
 

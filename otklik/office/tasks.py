@@ -20,11 +20,13 @@ def indicators_refresh() -> dict:
 
 @task()
 def reports_sweep() -> dict:
-    """Last month's reports opened, overdue ones reported (``services.reports_sweep``)."""
+    """The last period's reports opened, projects' and blocks', overdue ones reported
+    (``services.reports_sweep``)."""
+    from dataclasses import asdict
+
     from otklik.office.services import reports_sweep as sweep
 
-    result = sweep()
-    return {"opened": result.opened, "escalated": result.escalated}
+    return asdict(sweep())
 
 
 @task()

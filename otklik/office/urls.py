@@ -3,6 +3,7 @@ from django.urls import path
 from otklik.office import (
     views,
     views_assessment,
+    views_block_reports,
     views_groups,
     views_imports,
     views_plans,
@@ -28,6 +29,22 @@ urlpatterns = [
     path("report/<int:pk>/", views.report_view, name="report"),
     path("report/<int:pk>/edit/", views.report_edit_view, name="report_edit"),
     path("report/<int:pk>/print.<slug:fmt>", views.report_print_view, name="report_print"),
+    path(
+        "block/<slug:code>/reports/new/",
+        views_block_reports.block_report_prepare_view,
+        name="block_report_prepare",
+    ),
+    path("block-report/<int:pk>/", views_block_reports.block_report_view, name="block_report"),
+    path(
+        "block-report/<int:pk>/edit/",
+        views_block_reports.block_report_edit_view,
+        name="block_report_edit",
+    ),
+    path(
+        "block-report/<int:pk>/print.<slug:fmt>",
+        views_block_reports.block_report_print_view,
+        name="block_report_print",
+    ),
     path("project/<int:pk>/risks/new/", views_risks.risk_create_view, name="risk_create"),
     path("report/<int:pk>/question/", views_risks.report_question_view, name="report_question"),
     path("risks/", views_risks.risks_view, name="risks"),

@@ -27,6 +27,7 @@ from otklik.office import (
     printing,
     selectors,
     services,
+    views_block_reports,
     views_groups,
     views_risks,
     views_roadmap,
@@ -110,6 +111,7 @@ def block_view(request: HttpRequest, code: str) -> HttpResponse:
             "may_prepare": can(request.user, Action.OFFICE_PREPARE, block),
             "form": forms.PassportForm(),
             **views_groups.block_section(request, block),
+            **views_block_reports.block_section(request, block),
         },
     )
 
@@ -350,9 +352,7 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": approval is not None
             and approval.is_editable
             and can(request.user, Action.OFFICE_PREPARE, report.project),
-            "overdue": report.due < _today()
-            and approval is not None
-            and approval.state in (ApprovalState.DRAFT, ApprovalState.RETURNED),
+            "overdue": selectors.report_late(report.due, approval, _today()),
             **views_risks.report_section(request, report),
         },
     )

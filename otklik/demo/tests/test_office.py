@@ -10,6 +10,7 @@ import pytest
 from otklik.approvals.models import Approval
 from otklik.demo.office import demo_office_load, demo_office_reports
 from otklik.demo.services import demo_users_create
+from otklik.office import periods
 from otklik.office.models import Block, ProgressReport, Project
 
 
@@ -64,6 +65,21 @@ def test_reports_after_the_history(office):
         ("draft", ""): 1,  # the month before last, overdue
     }
     assert ProgressReport.objects.count() == 8
+    # three blocks' reports: last month's approved and returned, the month before last's overdue
+    blocks = Counter(Approval.objects.filter(kind="block_report").values_list("state", flat=True))
+    assert blocks == {"approved": 1, "returned": 1, "draft": 1}
+    from otklik.office.selectors import block_report_rows
+    from otklik.office.services_risks import office_today
+
+    overdue = [
+        row["report"].period
+        for block in Block.objects.all()
+        for row in block_report_rows(block, office_today())
+        if row["overdue"]
+    ]
+    last = periods.previous_month(office_today())
+    # (the returned one is overdue too once last month's due day has passed)
+    assert periods.previous_month(periods.bounds(last)[0]) in overdue
     from otklik.office.models import Assessment
 
     assert Assessment.objects.get().is_published  # last month's, frozen

@@ -390,18 +390,18 @@ ReportContentSerializer = type(
 )
 
 
-class ReportSerializer(serializers.ModelSerializer):
-    project = ProjectRefSerializer()
+class PeriodReportSerializer(serializers.ModelSerializer):
+    """What a report of a period shows (a project's, a block's; the subclass names its project
+    or block after ``id``), with its approval on the route (``approval_kind``)."""
+
+    approval_kind = REPORT
     period_label = serializers.SerializerMethodField()
     author = PersonSerializer(allow_null=True)
-    content = ReportContentSerializer()
     approval = serializers.SerializerMethodField()
 
     class Meta:
-        model = ProgressReport
         fields = [
             "id",
-            "project",
             "period",
             "period_label",
             "due",
@@ -412,13 +412,22 @@ class ReportSerializer(serializers.ModelSerializer):
             "approval",
         ]
 
-    def get_period_label(self, report: ProgressReport) -> str:
+    def get_period_label(self, report) -> str:
         return periods.label(report.period)
 
     @extend_schema_field(ApprovalSerializer(allow_null=True))
-    def get_approval(self, report: ProgressReport) -> dict | None:
-        approval = approval_of(kind=REPORT, target_id=report.pk)
+    def get_approval(self, report) -> dict | None:
+        approval = approval_of(kind=self.approval_kind, target_id=report.pk)
         return ApprovalSerializer(approval).data if approval else None
+
+
+class ReportSerializer(PeriodReportSerializer):
+    project = ProjectRefSerializer()
+    content = ReportContentSerializer()
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "project", *PeriodReportSerializer.Meta.fields[1:]]
 
 
 # --------------------------------------------------------------------------- requests

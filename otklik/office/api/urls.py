@@ -1,6 +1,6 @@
 from django.urls import path
 
-from otklik.office.api import views, views_roadmap, views_work
+from otklik.office.api import views, views_block_reports, views_roadmap, views_work
 
 urlpatterns = [
     path("office/blocks", views.BlockListView.as_view(), name="office-blocks"),
@@ -92,5 +92,20 @@ urlpatterns = [
         "office/roadmap/<int:pk>/done",
         views_roadmap.RoadmapDoneView.as_view(),
         name="office-roadmap-done",
+    ),
+    path(
+        "office/blocks/<slug:code>/reports",
+        views_block_reports.BlockReportListView.as_view(),
+        name="office-block-reports",
+    ),
+    path(
+        "office/block-reports/<int:pk>",
+        views_block_reports.BlockReportView.as_view(),
+        name="office-block-report",
+    ),
+    path(
+        "office/block-reports/<int:pk>/submit",
+        views_block_reports.BlockReportSubmitView.as_view(),
+        name="office-block-report-submit",
     ),
 ]

@@ -635,8 +635,11 @@ def test_the_office_is_in_the_openapi_schema(personas):
         "/api/v1/office/assessments",
         "/api/v1/office/assessments/{period}",
         "/api/v1/office/assessments/{period}/publish",
+        "/api/v1/office/block-reports/{id}",
+        "/api/v1/office/block-reports/{id}/submit",
         "/api/v1/office/blocks",
         "/api/v1/office/blocks/{code}",
+        "/api/v1/office/blocks/{code}/reports",
         "/api/v1/office/groups",
         "/api/v1/office/groups/{id}",
         "/api/v1/office/groups/{id}/change-request",
@@ -669,8 +672,9 @@ def test_the_office_is_in_the_openapi_schema(personas):
     operations = [op for path in paths.values() for op in path.values() if "office" in op["tags"]]
     # 14 of the projects' documents, 23 of the working documents (risks 6, questions 4, tasks
     # 2, groups 4, plans 3, assessment 4), 7 of the roadmap and the programmes (programmes
-    # list; roadmap list and create; item read and change; status; done)
-    assert len(operations) == 44 and all(op["summary"] for op in operations)
+    # list; roadmap list and create; item read and change; status; done), 5 of the blocks'
+    # reports (list and create; read and change; submit)
+    assert len(operations) == 49 and all(op["summary"] for op in operations)
     create = paths["/api/v1/office/projects"]["post"]
     assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ProjectDetail"

@@ -26,7 +26,8 @@ def test_office_commands(region, tmp_path):
     assert out.splitlines()[0] == "Показатели за октябрь 2026: 5"
     assert "  ЦУР-01           нет данных" in out.splitlines()
     assert run("office", "reports-sweep") == (
-        "Отчёты: открыто черновиков 0, доложено о просрочке 0.\n"
+        "Отчёты: открыто черновиков 0, доложено о просрочке 0; отчёты блоков: открыто 0, "
+        "доложено 0.\n"
     )
     with pytest.raises(CommandError, match="ожидается «2026-11», «2026-Q4» или «2026»"):
         run("office", "compute", "--period", "ноябрь")
@@ -41,6 +42,6 @@ def test_office_commands(region, tmp_path):
 
 def test_approvals_commands(region):
     assert run("approvals", "routes") == (
-        "Маршруты (2026-12-07): видов документов 6, изменены: нет.\n"
+        "Маршруты (2026-12-07): видов документов 7, изменены: нет.\n"
     )
     assert run("approvals", "sweep") == "Напоминаний 0, докладов о просрочке 0.\n"

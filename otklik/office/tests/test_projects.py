@@ -83,10 +83,10 @@ def november():
     rollups_refresh(full=True, now=t(12, 6, 12))
 
 
-def _approved_project(o) -> Project:
+def _approved_project(o, name: str = "Тёплый дом", texts: dict | None = None) -> Project:
     lead, head, curator = o["sector_lead"], o["head"], o["curator"]
     project = services.project_create(
-        actor=lead, sector=o["zhkh"], name="Тёплый дом", texts=PASSPORT
+        actor=lead, sector=o["zhkh"], name=name, texts=texts or PASSPORT
     )
     approval = services.passport_approval(project.versions.get())
     approval = approval_submit(actor=lead, approval=approval)
@@ -337,5 +337,9 @@ def test_reports_sweep_opens_last_months_drafts_and_reports_the_overdue_once(
         late = services.reports_sweep(now=timezone.make_aware(dt.datetime(2026, 12, 8, 9)))  # noqa: DTZ001
         again = services.reports_sweep(now=timezone.make_aware(dt.datetime(2026, 12, 9, 9)))  # noqa: DTZ001
     assert (late.opened, late.escalated, again.opened, again.escalated) == (0, 1, 0, 0)
-    assert [sorted(m.to) for m in mail.outbox] == [["head@cur.test", "lead@cur.test"]]
+    # the block's own report of November (opened by the same sweep) is late as well
+    assert [(m.subject, sorted(m.to)) for m in mail.outbox] == [
+        ("Не представлен отчёт: Тёплый дом", ["head@cur.test", "lead@cur.test"]),
+        ("Не представлен отчёт блока «ЖКХ и благоустройство»", ["head@cur.test", "lead@cur.test"]),
+    ]
     assert AuditEvent.objects.filter(action="office.report_overdue").count() == 1

@@ -52,7 +52,8 @@ class Command(BaseCommand):
         )
         sub.add_parser(
             "reports-sweep",
-            help="Open last month's report drafts; report the overdue ones (as the scheduler).",
+            help="Open the last period's report drafts, projects' and blocks'; report the overdue "
+            "ones (as the scheduler).",
         )
         imp = sub.add_parser(
             "indicators-import",
@@ -148,5 +149,6 @@ class Command(BaseCommand):
     def _reports_sweep(self, options) -> None:
         result = reports_sweep()
         self.stdout.write(
-            f"Отчёты: открыто черновиков {result.opened}, доложено о просрочке {result.escalated}."
+            f"Отчёты: открыто черновиков {result.opened}, доложено о просрочке {result.escalated}; "
+            f"отчёты блоков: открыто {result.block_opened}, доложено {result.block_escalated}."
         )
