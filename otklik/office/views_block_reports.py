@@ -16,7 +16,7 @@ from otklik.office.choices import ReportStanding
 from otklik.office.models import Block
 from otklik.office.services_block_reports import BLOCK_REPORT
 from otklik.office.services_risks import office_today
-from otklik.office.views_common import attempt, found
+from otklik.office.views_common import attempt, found, printed_response
 
 
 def block_section(request: HttpRequest, block: Block) -> dict:
@@ -99,9 +99,7 @@ def block_report_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @require_action(Action.OFFICE_VIEW)
 def block_report_print_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    from otklik.office.views import _printed
-
     report = found(selectors.block_report_get, user=request.user, pk=pk)
     approval = approval_of(kind=BLOCK_REPORT, target_id=report.pk)
     doc = printing.block_report_printed(report, approval)
-    return _printed(doc, f"block-report-{report.block.sector.code}-{report.period}", fmt)
+    return printed_response(doc, f"block-report-{report.block.sector.code}-{report.period}", fmt)

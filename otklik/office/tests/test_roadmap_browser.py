@@ -25,7 +25,7 @@ def test_the_roadmap_in_the_browser(page, login, personas, region, closed_networ
     base = page.base_url
     today = timezone.localdate()
     with mock.patch("django.utils.timezone.now", return_value=timezone.now() - dt.timedelta(40)):
-        roadmap_item_create(
+        late_item = roadmap_item_create(
             actor=personas["executor"], section="Организационное обеспечение",
             title="Регламент взаимодействия согласован", owner=personas["executor"],
             due=today - dt.timedelta(days=20),
@@ -37,7 +37,7 @@ def test_the_roadmap_in_the_browser(page, login, personas, region, closed_networ
     assert "Мой пункт" in late.inner_text() and "Регламент взаимодействия" in late.inner_text()
     page.get_by_test_id("roadmap-link").click()
     assert page.url == f"{base}/office/roadmap/"
-    row = page.locator("tr[data-item='1']")
+    row = page.locator(f"tr[data-item='{late_item.pk}']")
     assert row.locator("td").first.evaluate("td => getComputedStyle(td).color") == RED
     assert page.get_by_test_id("count-overdue").inner_text() == "1"
 
