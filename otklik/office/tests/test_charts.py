@@ -327,6 +327,11 @@ def test_the_block_page_draws_a_chart_per_indicator(
     row = figure.locator("tr[data-period='2026-10']").inner_text()
     assert row.split("\t") == ["октябрь 2026", "80", "79,5", "отставание"]
     page.screenshot(path=str(SHOT), full_page=True)
+    # a printout has every table open, and the page is as it was after it
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("[data-chart] details[open]").count() == 2
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("[data-chart] details[open]").count() == 1  # the one opened by hand
 
     assert closed_network == []
     # nothing the charts do is refused; htmx itself adds a <style> for its request indicators
