@@ -369,7 +369,7 @@ def demo_office_reports(*, now: dt.datetime | None = None) -> int:
     today = timezone.localdate(now)
     last = periods.previous_month(today)
     before = periods.previous_month(periods.bounds(last)[0])
-    for period in (before, last, periods.month_of(today)):
+    for period in (*periods.months_to(last, 12), periods.month_of(today)):  # a year of charts
         services.indicators_compute(period=period)
     head = User.objects.filter(role=Role.HEAD, is_active=True).first()
     curator = User.objects.filter(role=Role.CURATOR, is_active=True).first()

@@ -73,13 +73,27 @@ def previous(day: dt.date, grain: str = "month") -> str:
     raise ApplicationError(f"Отчётный период «{grain}»: ожидается month, quarter или year.")
 
 
-def label(period: str) -> str:
-    """«ноябрь 2026», «IV квартал 2026», «2026 год»."""
+SHORT_MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def label(period: str, short: bool = False) -> str:
+    """«ноябрь 2026», «IV квартал 2026», «2026 год»; ``short`` for a chart's axis: «ноя 2026»,
+    «IV кв. 2026», «2026 г.»."""
     if m := _MONTH.match(period):
-        return f"{MONTHS[int(m[2]) - 1]} {m[1]}"
+        return f"{(SHORT_MONTHS if short else MONTHS)[int(m[2]) - 1]} {m[1]}"
     if m := _QUARTER.match(period):
-        return f"{['I', 'II', 'III', 'IV'][int(m[2]) - 1]} квартал {m[1]}"
-    return f"{period} год"
+        return f"{['I', 'II', 'III', 'IV'][int(m[2]) - 1]} {'кв.' if short else 'квартал'} {m[1]}"
+    return f"{period} {'г.' if short else 'год'}"
+
+
+def months_to(period: str, count: int) -> list[str]:
+    """The ``count`` months up to the last month of ``period``, the oldest first."""
+    _, end = bounds(period)
+    out, day = [], end.replace(day=1)
+    for _ in range(count):
+        out.append(month_of(day))
+        day = (day - dt.timedelta(days=1)).replace(day=1)
+    return out[::-1]
 
 
 def target_for(targets: dict[str, str], period: str) -> str | None:

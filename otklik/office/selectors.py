@@ -218,19 +218,31 @@ def status_of(direction: str, plan: Decimal | None, fact: Decimal | None) -> str
     return PlanStatus.DONE if good else PlanStatus.LAG
 
 
+def _norm(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.normalize()
+
+
 def _fmt(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
+
+
+def own_targets(ind: Indicator) -> dict[str, str]:
+    """The indicator's own targets by period (prefetch ``targets`` for a list)."""
+    return {t.period: str(t.value) for t in ind.targets.all()}
+
+
+def _plan(targets: dict[str, str], period: str) -> Decimal | None:
+    text = periods.target_for(targets, period) if targets else None
+    return Decimal(text) if text is not None else None
 
 
 def plan_fact(ind: Indicator, period: str, targets: dict[str, str]) -> dict:
     """An indicator's plan and fact in ``period``: the plan from ``targets`` (a passport's, by
     period; else the indicator's own), the fact computed from the data (a computed indicator,
     over its block or the region) or as entered."""
-    plan_text = periods.target_for(targets, period) if targets else None
-    if plan_text is None:
-        own = {t.period: str(t.value) for t in ind.targets.all()}
-        plan_text = periods.target_for(own, period)
-    plan = Decimal(plan_text) if plan_text is not None else None
+    plan = _plan(targets, period)
+    if plan is None:
+        plan = _plan(own_targets(ind), period)
     if ind.source == IndicatorSource.COMPUTED:
         start, end = periods.bounds(period)
         fact = measure_value(ind.measure, start=start, end=end, sector_id=ind.sector_id)
@@ -268,43 +280,89 @@ def indicator_get(*, user: Any, pk: int) -> Indicator:
     return indicator
 
 
-def indicator_board(indicators: list[Indicator], period: str, months: int = 6) -> list[dict]:
+AHEAD = 4  # the targets ahead a chart shows after its months
+
+
+@dataclass(frozen=True)
+class Point:
+    """One period of a plan/fact chart (and of the table under it)."""
+
+    period: str
+    plan: Decimal | None
+    fact: Decimal | None
+    status: str
+    ahead: bool = False  # a target after the period asked: no fact yet
+
+    @property
+    def label(self) -> str:
+        return periods.label(self.period)
+
+
+def targets_ahead(targets: dict[str, str], period: str, limit: int = AHEAD) -> list[str]:
+    """The periods of ``targets`` that begin after ``period`` ends, the nearest first."""
+    _, end = periods.bounds(period)
+    later = [(periods.bounds(p), p) for p in targets if periods.bounds(p)[0] > end]
+    return [p for _, p in sorted(later)][:limit]
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def chart_spec(ind: Indicator, points: list[Point]) -> dict:
+    """A plan/fact chart's data for ``static/otklik/charts.js`` (kind ``planfact``)."""
+    return {
+        "kind": "planfact",
+        "name": f"{ind.code} {ind.name}",
+        "unit": ind.unit,
+        "direction": ind.direction,
+        "labels": [periods.label(p.period, short=True) for p in points],
+        "titles": [p.label for p in points],
+        "plan": [_num(p.plan) for p in points],
+        "fact": [_num(p.fact) for p in points],
+        "status": [p.status for p in points],
+        "ahead": sum(1 for p in points if p.ahead),
+    }
+
+
+def _point(ind: Indicator, period: str, plan: Decimal | None, fact: Decimal | None) -> Point:
+    return Point(period, _norm(plan), _norm(fact), status_of(ind.direction, plan, fact))
+
+
+def indicator_board(
+    indicators: list[Indicator], period: str, months: int = 6, chart: int = 0
+) -> list[dict]:
     """Per indicator: plan/fact of ``period`` from the stored facts (computed by
-    ``indicators_compute``, or entered) and the trend of the ``months`` before it."""
-    start, _ = periods.bounds(period)
-    trail = []
-    day = start
-    for _ in range(months):
-        trail.append(periods.month_of(day))
-        day = (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    trail.reverse()
-    facts: dict[tuple[int, str], IndicatorFact] = {
-        (f.indicator_id, f.period): f
+    ``indicators_compute``, or entered), the ``trend`` of the ``months`` up to it and, with
+    ``chart`` months, the ``series`` of a plan/fact chart (those months, then the targets
+    ahead) with its ``chart`` data. The facts of all of them in one query; prefetch
+    ``targets`` (``indicator_list`` does)."""
+    trail = periods.months_to(period, max(months, chart))
+    facts: dict[tuple[int, str], Decimal | None] = {
+        (f.indicator_id, f.period): f.value
         for f in IndicatorFact.objects.filter(indicator__in=indicators, period__in=[*trail, period])
     }
     rows = []
     for ind in indicators:
-        own = {t.period: str(t.value) for t in ind.targets.all()}
-        plan_text = periods.target_for(own, period)
-        plan = Decimal(plan_text) if plan_text is not None else None
-        fact_row = facts.get((ind.pk, period))
-        fact = fact_row.value if fact_row else None
-        rows.append(
-            {
-                "indicator": ind,
-                "plan": _fmt(plan),
-                "fact": _fmt(fact),
-                "status": status_of(ind.direction, plan, fact),
-                "trend": [
-                    {
-                        "period": p,
-                        "fact": _fmt(facts[(ind.pk, p)].value) if (ind.pk, p) in facts else None,
-                    }
-                    for p in trail
-                ],
-                "approved": ind.state == IndicatorState.APPROVED,
-            }
-        )
+        own = own_targets(ind)
+        plan = _plan(own, period)
+        fact = facts.get((ind.pk, period))
+        row = {
+            "indicator": ind,
+            "plan": _fmt(plan),
+            "fact": _fmt(fact),
+            "status": status_of(ind.direction, plan, fact),
+            "trend": [{"period": p, "fact": _fmt(facts.get((ind.pk, p)))} for p in trail[-months:]],
+            "approved": ind.state == IndicatorState.APPROVED,
+        }
+        if chart:
+            points = [_point(ind, p, _plan(own, p), facts.get((ind.pk, p))) for p in trail[-chart:]]
+            points += [
+                Point(p, _norm(_plan(own, p)), None, PlanStatus.NONE, ahead=True)
+                for p in targets_ahead(own, period)
+            ]
+            row.update(series=points, chart=chart_spec(ind, points), chart_id=f"chart-i{ind.pk}")
+        rows.append(row)
     return rows
 
 

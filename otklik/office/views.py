@@ -36,6 +36,8 @@ from otklik.office.choices import PROJECT_TRANSITIONS, IndicatorState, PlanStatu
 from otklik.office.models import Indicator, PassportVersion, ProgressReport
 from otklik.office.views_common import printed_response
 
+CHART_MONTHS = 12  # the plan/fact charts of the boards: the last 12 months, then targets ahead
+
 
 def _today():
     return calendar_from_db().local_date(timezone.now())
@@ -64,7 +66,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     blocks = selectors.block_list(user=request.user)
     counts = selectors.project_counts(user=request.user)
     whole = list(selectors.indicator_list(user=request.user, whole=True))
-    board = selectors.indicator_board(whole, period)
+    board = selectors.indicator_board(whole, period, chart=CHART_MONTHS)
     return render(
         request,
         "office/home.html",
@@ -91,7 +93,7 @@ def block_view(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404 from exc
     period = _period(request)
     indicators = list(selectors.indicator_list(user=request.user, sector=block.sector))
-    board = selectors.indicator_board(indicators, period)
+    board = selectors.indicator_board(indicators, period, chart=CHART_MONTHS)
     projects = selectors.block_projects(user=request.user, block=block)
     today = _today()
     return render(
@@ -423,7 +425,7 @@ def indicators_view(request: HttpRequest) -> HttpResponse:
         request,
         "office/indicators.html",
         {
-            "board": selectors.indicator_board(indicators, period),
+            "board": selectors.indicator_board(indicators, period, chart=CHART_MONTHS),
             "period": period,
             "period_label": periods.label(period),
             "form": form,
