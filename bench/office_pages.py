@@ -305,6 +305,27 @@ def main() -> None:
         run(args, url)
 
 
+def filled() -> dict | None:
+    """The office of an earlier run on the same ``--database`` (its indicator ``B-zhkh-1``
+    exists): measured again as it is, not filled twice."""
+    from django.utils import timezone
+
+    from otklik.approvals.models import Approval, ApprovalEvent
+    from otklik.office.models import Indicator, ProgressReport, Project
+
+    if not Indicator.objects.filter(code="B-zhkh-1").exists():
+        return None
+    today = timezone.localdate()
+    return {
+        "reused": True,
+        "projects": Project.objects.filter(code__startswith="B-").count(),
+        "reports": ProgressReport.objects.filter(project__code__startswith="B-").count(),
+        "approvals": Approval.objects.count(),
+        "events": ApprovalEvent.objects.count(),
+        "last": _months(today.replace(day=1) - dt.timedelta(days=1), 1)[-1],
+    }
+
+
 def run(args, url: str) -> None:
     os.environ["OTKLIK_DATABASE_URL"] = url
     os.environ.setdefault("OTKLIK_LOG_LEVEL", "WARNING")
@@ -319,16 +340,18 @@ def run(args, url: str) -> None:
 
     platform_data_load()
     t = time.perf_counter()
-    facts = fill(args.projects, args.months)
+    facts = filled() or fill(args.projects, args.months)
     print(
-        f"filled {facts['projects']} projects, {facts['reports']} reports, "
-        f"{facts['approvals']} approvals, {facts['events']} sheet lines in "
-        f"{time.perf_counter() - t:.0f} s"
+        f"{'reused' if facts.get('reused') else 'filled'} {facts['projects']} projects, "
+        f"{facts['reports']} reports, {facts['approvals']} approvals, {facts['events']} sheet "
+        f"lines in {time.perf_counter() - t:.0f} s"
     )
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    import otklik.wsgi  # noqa: F401 — as a web worker starts: every view imported, gc.freeze()
+
     measure(args, facts)
     print(f"load after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
