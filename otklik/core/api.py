@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -15,11 +16,19 @@ from otklik.core.paging import capped_count
 ID_MAX = 2**63 - 1  # the id columns are 64-bit: a larger number names no row
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A reference row by its code; a value no code can be (a NUL byte, too long) is simply not
+    found, before it reaches the database (PostgreSQL refuses NUL in text: a 500 otherwise)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or len(data) > 64:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:64])
+        return super().to_internal_value(data)
+
+
 def id_field(**kwargs):
     """An id in a query or a body: a positive integer within the id column's range, so a
     hostile ``?project=1e40`` is a 400 with its reason, never an overflow in the database."""
-    from rest_framework import serializers
-
     return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 

@@ -14,19 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from otklik.analytics import measures, selectors
-from otklik.core.api import CappedCountPagination, MatrixPermission
+from otklik.core.api import CappedCountPagination, CodeField, MatrixPermission
 from otklik.core.permissions import Action
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
-
-
-class CodeField(serializers.SlugRelatedField):
-    """A reference row by its code; a value no code can be (a NUL byte, too long) is simply not
-    found, before it reaches the database."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or "\x00" in data or len(data) > 64:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:64])
-        return super().to_internal_value(data)
 
 
 class SliceQuery(serializers.Serializer):

@@ -7,17 +7,17 @@ from otklik.cases.choices import Priority
 from otklik.cases.limits import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, too_long
 from otklik.cases.models import Answer, Case, CaseEvent, CasePause, RoutingRule
 from otklik.cases.selectors import CASE_VERBS, case_actions
-from otklik.core.api import id_field
+from otklik.core.api import CodeField, id_field
 from otklik.directory.models import Channel, Municipality, Organization, Sector, Topic
 
 
 class CaseListSerializer(serializers.ModelSerializer):
-    sector = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    topic = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    municipality = serializers.SlugRelatedField(slug_field="okato", read_only=True, allow_null=True)
-    organization = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sector = CodeField(slug_field="code", read_only=True, allow_null=True)
+    topic = CodeField(slug_field="code", read_only=True, allow_null=True)
+    municipality = CodeField(slug_field="okato", read_only=True, allow_null=True)
+    organization = CodeField(slug_field="code", read_only=True, allow_null=True)
+    channel = CodeField(slug_field="code", read_only=True)
+    kind = CodeField(slug_field="code", read_only=True)
 
     class Meta:
         model = Case
@@ -52,7 +52,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
 
 class AnswerSerializer(serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organization = CodeField(slug_field="code", read_only=True)
 
     class Meta:
         model = Answer
@@ -90,7 +90,7 @@ class CaseDetailSerializer(CaseListSerializer):
     """A case; ``actions`` are the verbs the requesting user may take on it now (needs the
     request in the serializer's context)."""
 
-    co_executors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    co_executors = CodeField(slug_field="code", many=True, read_only=True)
     events = CaseEventSerializer(many=True, read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
     pauses = CasePauseSerializer(
@@ -132,7 +132,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
 # --- verbs ---------------------------------------------------------------------------------
 def _org():
-    return serializers.SlugRelatedField(slug_field="code", queryset=Organization.objects.all())
+    return CodeField(slug_field="code", queryset=Organization.objects.all())
 
 
 def _text(what: str, limit: int = NOTE_MAX_LENGTH, **kwargs: Any) -> serializers.CharField:
@@ -143,7 +143,7 @@ def _text(what: str, limit: int = NOTE_MAX_LENGTH, **kwargs: Any) -> serializers
 
 
 class AcceptIn(serializers.Serializer):
-    organization = serializers.SlugRelatedField(
+    organization = CodeField(
         slug_field="code",
         queryset=Organization.objects.all(),
         required=False,
@@ -159,7 +159,7 @@ class ReasonIn(serializers.Serializer):
 
 class AssignIn(serializers.Serializer):
     organization = _org()
-    co_executors = serializers.SlugRelatedField(
+    co_executors = CodeField(
         slug_field="code", many=True, required=False, queryset=Organization.objects.all()
     )
 
@@ -211,21 +211,19 @@ class SplitIn(serializers.Serializer):
 
 
 class RoutingRuleSerializer(serializers.ModelSerializer):
-    sector = serializers.SlugRelatedField(
+    sector = CodeField(
         slug_field="code", queryset=Sector.objects.all(), required=False, allow_null=True
     )
-    topic = serializers.SlugRelatedField(
+    topic = CodeField(
         slug_field="code", queryset=Topic.objects.all(), required=False, allow_null=True
     )
-    municipality = serializers.SlugRelatedField(
+    municipality = CodeField(
         slug_field="okato", queryset=Municipality.objects.all(), required=False, allow_null=True
     )
-    channel = serializers.SlugRelatedField(
+    channel = CodeField(
         slug_field="code", queryset=Channel.objects.all(), required=False, allow_null=True
     )
-    organization = serializers.SlugRelatedField(
-        slug_field="code", queryset=Organization.objects.all()
-    )
+    organization = CodeField(slug_field="code", queryset=Organization.objects.all())
 
     class Meta:
         model = RoutingRule

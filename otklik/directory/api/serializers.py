@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from otklik.core.api import CodeField
 from otklik.directory.models import (
     Channel,
     CityDistrict,
@@ -12,7 +13,7 @@ from otklik.directory.models import (
 
 
 class CityDistrictSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="okato", read_only=True)
+    municipality = CodeField(slug_field="okato", read_only=True)
 
     class Meta:
         model = CityDistrict
@@ -52,7 +53,7 @@ class SectorSerializer(serializers.ModelSerializer):
 
 
 class TopicSerializer(serializers.ModelSerializer):
-    sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
+    sector = CodeField(slug_field="code", queryset=Sector.objects.all())
 
     class Meta:
         model = Topic
@@ -70,10 +71,10 @@ class TopicSerializer(serializers.ModelSerializer):
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    municipalities = serializers.SlugRelatedField(slug_field="okato", many=True, read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="okato", read_only=True, allow_null=True)
+    parent = CodeField(slug_field="code", read_only=True, allow_null=True)
+    sectors = CodeField(slug_field="code", many=True, read_only=True)
+    municipalities = CodeField(slug_field="okato", many=True, read_only=True)
+    municipality = CodeField(slug_field="okato", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization

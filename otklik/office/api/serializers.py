@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from otklik.approvals.api.serializers import ApprovalSerializer
 from otklik.approvals.selectors import approval_of
+from otklik.core.api import CodeField
 from otklik.directory.models import Sector
 from otklik.office import passport, periods, selectors
 from otklik.office.choices import Direction, PlanStatus, ProjectState
@@ -267,7 +268,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     """An indicator with its targets and its facts; ``approval``: the route of an additional
     one (null for a mandatory one), from context ``approvals`` {indicator id: approval}."""
 
-    sector = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    sector = CodeField(slug_field="code", read_only=True, allow_null=True)
     owner = PersonSerializer(allow_null=True)
     base_value = _decimal(allow_null=True)
     targets = TargetSerializer(many=True)
@@ -431,8 +432,8 @@ class ReportSerializer(PeriodReportSerializer):
 
 
 # --------------------------------------------------------------------------- requests
-def _block_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
+def _block_field(**kwargs) -> CodeField:
+    return CodeField(
         slug_field="code", queryset=Sector.objects.all(), help_text="код блока", **kwargs
     )
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from otklik.core.api import CodeField
 from otklik.directory.models import Organization
 from otklik.office import selectors_roadmap
 from otklik.office.api.serializers import PersonSerializer, _decimal
@@ -26,10 +27,8 @@ class NationalRowSerializer(serializers.Serializer):
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    blocks = serializers.SlugRelatedField(
-        source="sectors", slug_field="code", many=True, read_only=True
-    )
+    parent = CodeField(slug_field="code", read_only=True, allow_null=True)
+    blocks = CodeField(source="sectors", slug_field="code", many=True, read_only=True)
     projects = serializers.SerializerMethodField()
     indicators = serializers.SerializerMethodField()
     roadmap_items = serializers.SerializerMethodField()
@@ -88,12 +87,12 @@ class RoadmapEventSerializer(serializers.ModelSerializer):
 
 class RoadmapItemSerializer(serializers.ModelSerializer):
     owner = PersonSerializer()
-    organization = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    organization = CodeField(slug_field="code", read_only=True, allow_null=True)
     deadline = serializers.DateField(help_text="срок на рабочем календаре (перенос с выходного)")
     overdue = serializers.BooleanField()
     done_by = PersonSerializer(allow_null=True)
-    programmes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    projects = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    programmes = CodeField(slug_field="code", many=True, read_only=True)
+    projects = CodeField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = RoadmapItem
@@ -136,7 +135,7 @@ class RoadmapQuery(serializers.Serializer):
 
 
 def _owner(**kwargs):
-    return serializers.SlugRelatedField(
+    return CodeField(
         slug_field="username",
         queryset=get_user_model().objects.all(),
         help_text="логин ответственного",
@@ -145,21 +144,21 @@ def _owner(**kwargs):
 
 
 class _LinksIn(serializers.Serializer):
-    organization = serializers.SlugRelatedField(
+    organization = CodeField(
         slug_field="code",
         queryset=Organization.objects.all(),
         allow_null=True,
         required=False,
         help_text="код организации",
     )
-    programmes = serializers.SlugRelatedField(
+    programmes = CodeField(
         slug_field="code",
         queryset=Programme.objects.all(),
         many=True,
         required=False,
         help_text="коды национальных проектов и программ",
     )
-    projects = serializers.SlugRelatedField(
+    projects = CodeField(
         slug_field="code",
         queryset=Project.objects.all(),
         many=True,

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from otklik.approvals.api.serializers import ApprovalLinkSerializer
-from otklik.core.api import id_field
+from otklik.core.api import CodeField, id_field
 from otklik.office import periods, selectors
 from otklik.office.api.serializers import (
     DiffLineSerializer,
@@ -35,11 +35,9 @@ User = get_user_model()
 PRINT_FORMATS = ("pdf", "docx")  # office.views.PRINT_TYPES: what plan_print renders
 
 
-def _login(**kwargs) -> serializers.SlugRelatedField:
+def _login(**kwargs) -> CodeField:
     kwargs.setdefault("help_text", "логин")
-    return serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), **kwargs
-    )
+    return CodeField(slug_field="username", queryset=User.objects.all(), **kwargs)
 
 
 def _approval(kind: str, pk: int) -> dict | None:
@@ -246,7 +244,7 @@ class TaskDoneIn(serializers.Serializer):
 class MemberSerializer(serializers.ModelSerializer):
     """A member: an official (a user of the platform, ``user``) or an external expert."""
 
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    user = CodeField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = GroupMember
@@ -342,9 +340,7 @@ class PlanItemSerializer(serializers.Serializer):
 class PlanSerializer(serializers.ModelSerializer):
     """A consolidated plan of a block (``block``) or of the ЦУР (``block`` null)."""
 
-    block = serializers.SlugRelatedField(
-        source="sector", slug_field="code", read_only=True, allow_null=True
-    )
+    block = CodeField(source="sector", slug_field="code", read_only=True, allow_null=True)
     period_label = serializers.SerializerMethodField()
     approval = serializers.SerializerMethodField()
 

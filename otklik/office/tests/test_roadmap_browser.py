@@ -37,7 +37,7 @@ def test_the_roadmap_in_the_browser(page, login, personas, region, closed_networ
     assert "Мой пункт" in late.inner_text() and "Регламент взаимодействия" in late.inner_text()
     page.get_by_test_id("roadmap-link").click()
     assert page.url == f"{base}/office/roadmap/"
-    row = page.locator(f"tr[data-item='{late_item.pk}']")
+    row = page.locator(f"tr[data-item='{late_item.number}']")
     assert row.locator("td").first.evaluate("td => getComputedStyle(td).color") == RED
     assert page.get_by_test_id("count-overdue").inner_text() == "1"
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from otklik.approvals.api.serializers import ApprovalLinkSerializer
+from otklik.core.api import CodeField
 from otklik.directory.models import Sector
 from otklik.problems.models import Problem, ProblemList, ProblemListItem
 
@@ -16,7 +17,7 @@ SCORE = {"max_digits": 5, "decimal_places": 2}
 class RankedProblemSerializer(serializers.ModelSerializer):
     """An open problem by its stored priority (0–100) and what it is made of."""
 
-    sector = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sector = CodeField(slug_field="code", read_only=True)
     priority_score = serializers.DecimalField(**SCORE)
     priority_reasons = serializers.ListField(child=serializers.CharField())
 
@@ -56,7 +57,7 @@ class ItemSerializer(serializers.ModelSerializer):
     title = serializers.CharField(source="problem.title")
     score = serializers.DecimalField(**SCORE)
     reasons = serializers.ListField(child=serializers.CharField())
-    block = serializers.SlugRelatedField(source="sector", slug_field="code", read_only=True)
+    block = CodeField(source="sector", slug_field="code", read_only=True)
 
     class Meta:
         model = ProblemListItem
@@ -90,7 +91,7 @@ class ItemIn(serializers.Serializer):
     """A line of a list still in the works (a draft or returned): who answers for the problem,
     with which project or measures, by when."""
 
-    block = serializers.SlugRelatedField(
+    block = CodeField(
         slug_field="code", queryset=Sector.objects.all(), help_text="ответственный блок"
     )
     project = serializers.CharField(
