@@ -12,6 +12,7 @@ from unittest import mock
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from otklik.office.models import RoadmapItem
 from otklik.office.services_roadmap import roadmap_item_create
@@ -38,7 +39,8 @@ def test_the_roadmap_in_the_browser(page, login, personas, region, closed_networ
     page.get_by_test_id("roadmap-link").click()
     assert page.url == f"{base}/office/roadmap/"
     row = page.locator(f"tr[data-item='{late_item.number}']")
-    assert row.locator("td").first.evaluate("td => getComputedStyle(td).color") == RED
+    # the colour comes from the stylesheet: wait for it (under load it may still be loading)
+    expect(row.locator("td").first).to_have_css("color", RED)
     assert page.get_by_test_id("count-overdue").inner_text() == "1"
 
     page.locator("[data-testid=new-item] summary").click()
