@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from otklik.office.models import IndicatorFact, IndicatorTarget
 from otklik.office.tests.shared import zhkh_indicators
@@ -30,6 +31,8 @@ def test_a_block_lead_checks_then_applies_a_plan_fact_file(
     page.select_option("select[name=mapping]", "indicators_plan_fact.toml")
     page.click("[data-testid=indicators-import-form] button[type=submit]")
     report = page.locator("[data-testid=import-report]")
+    # the report arrives with the next page: wait for its rows before reading them
+    expect(page.locator("[data-testid=import-row]")).to_have_count(4)
     statuses = page.locator("[data-testid=import-row]").evaluate_all(
         "rows => rows.map(r => r.dataset.status)"
     )
@@ -41,7 +44,7 @@ def test_a_block_lead_checks_then_applies_a_plan_fact_file(
     assert not IndicatorTarget.objects.exists()
 
     page.click("[data-testid=import-apply] button")
-    assert "Загружено" in page.locator("[data-testid=import-report] h2").inner_text()
+    expect(page.locator("[data-testid=import-report] h2")).to_contain_text("Загружено")
     assert IndicatorTarget.objects.count() == 4
     fact = IndicatorFact.objects.get()
     assert (fact.period, fact.value) == ("2026-09", Decimal("10.25"))
