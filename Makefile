@@ -10,7 +10,7 @@ PORT ?= 8000
 OTKLIK_TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/otklik
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint check test-sqlite test-postgres browser mailserver pdftools clean docs
+.PHONY: install run test lint check test-sqlite test-postgres browser mailserver pdftools gost clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,16 @@ pdftools:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils fonts-dejavu-core >/dev/null; \
 	fi
 
+# OpenSSL's GOST engine (Debian's libengine-gost-openssl): Streebog hashes of registered
+# documents and the check of qualified signatures (ГОСТ Р 34.10-2012 CMS); the tests make real
+# GOST keys, certificates and signatures with it.
+gost:
+	@if ! openssl engine gost -c >/dev/null 2>&1; then \
+	  echo "Installing Debian's libengine-gost-openssl for GOST signatures…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libengine-gost-openssl >/dev/null; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -68,10 +78,10 @@ check: install
 	  OTKLIK_ALLOWED_HOSTS=cur.example.ru OTKLIK_DATABASE_URL=sqlite:///:memory: \
 	  $(OTKLIK) check --deploy --fail-level WARNING
 
-test-sqlite: install browser mailserver pdftools
+test-sqlite: install browser mailserver pdftools gost
 	OTKLIK_DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test-postgres: install browser mailserver pdftools
+test-postgres: install browser mailserver pdftools gost
 	OTKLIK_DATABASE_URL=$(OTKLIK_TEST_PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test: lint check test-sqlite test-postgres

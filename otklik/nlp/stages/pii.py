@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from otklik.core.identifiers import inn_valid, snils_valid
 from otklik.nlp import resources
 from otklik.nlp.stages.base import Doc, Stage
 from otklik.nlp.text import name_tag
@@ -54,35 +55,6 @@ _STREET_BEFORE_RE = re.compile(
     r"им|имени|мкр|пос|с|х|ст|г|город\w*|памятник\w*|школ\w*|парк\w*|сквер\w*)\.?\s*$",
     re.IGNORECASE,
 )
-
-
-def _digits(s: str) -> str:
-    return "".join(c for c in s if c.isdigit())
-
-
-def snils_valid(number: str) -> bool:
-    d = _digits(number)
-    if len(d) != 11:
-        return False
-    total = sum(int(c) * (9 - i) for i, c in enumerate(d[:9]))
-    check = total if total < 100 else 0 if total in (100, 101) else total % 101
-    return (0 if check == 100 else check) == int(d[9:])
-
-
-def inn_valid(number: str) -> bool:
-    d = [int(c) for c in _digits(number)]
-
-    def ctrl(coefs):
-        return sum(c * x for c, x in zip(coefs, d, strict=False)) % 11 % 10
-
-    if len(d) == 10:
-        return ctrl([2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[9]
-    if len(d) == 12:
-        return (
-            ctrl([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[10]
-            and ctrl([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[11]
-        )
-    return False
 
 
 def _context(text: str, start: int, rx: re.Pattern, width: int = 25) -> bool:
