@@ -60,6 +60,10 @@ from otklik.intake.services import message_classify, message_ingest
 # the blocks' leads (regulation § 4.1). The ЦУР's roadmap and its synchronisation with the
 # national projects are the responsible executor's own (regulation § 3, issue 14): only the
 # executor keeps them; the curator, the head and everybody else who reads the office see them.
+# Phone calls and paper letters are registered by the ЦУР's operators (executor, head,
+# analyst) for the whole region and by an organisation's operator for its own organisation
+# (the letter is then addressed to it); the curator, the sector leads, the municipal
+# coordinators and the auditor do not keep the desk (issue 15, part 6).
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -82,6 +86,7 @@ model.view         ALL      ALL       ALL   —       ALL      —    —       
 model.manage       ALL      ALL       ALL   —       ALL      —    —          —
 channel.view       ALL      ALL       ALL   —       ALL      —    —          ALL
 channel.import     ALL      ALL       ALL   —       ALL      —    —          —
+appeal.register    —        ALL       ALL   —       ALL      OWN  —          —
 analytics.view     ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
 rating.manage      ALL      ALL       ALL   —       —        —    —          —
 analytics.export   ALL      ALL       ALL   —       ALL      —    —          —
