@@ -62,9 +62,13 @@ def answer_letter(*, answer: Answer) -> OutgoingLetter:
     if answer.status != AnswerStatus.APPROVED or answer.is_intermediate:
         raise ApplicationError("Письмом направляется только одобренный окончательный ответ.")
     message = _letter_message(case)
-    desk = (message.raw or {}).get("desk") or {}
+    raw = message.raw or {}
+    desk = raw.get("desk") or {}
     contact = message.author
-    address = desk.get("postal_address") or (contact.postal_address if contact else "")
+    # the address given with this letter (the applicant's latest is on the contact)
+    address = (raw.get("author") or {}).get("postal_address") or (
+        contact.postal_address if contact else ""
+    )
     if not address:
         raise ApplicationError("У письма нет почтового адреса: ответ направляется по эл. почте.")
     person = contact.name if contact else ""

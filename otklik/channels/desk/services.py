@@ -286,7 +286,6 @@ def _body(
             "submission": str(data.submission),
             "incoming_number": data.incoming_number.strip(),
             "letter_date": data.letter_date.isoformat() if data.letter_date else "",
-            "postal_address": data.postal_address.strip(),
             "organization": organization.code if organization else "",
         },
     }

@@ -572,6 +572,34 @@ def test_model_manage(role, personas):
 
 
 # --- channels ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("role", roles_of(Action.APPEAL_REGISTER))
+def test_appeal_register(role, personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from otklik.channels.desk.services import AppealInput, appeal_register
+
+    user = personas[role]
+    call = AppealInput(
+        channel="phone",
+        kind="appeal_59fz",
+        received_at=timezone.now() - dt.timedelta(minutes=1),
+        text="Не горит фонарь у дома 5 по ул. Мира.",
+        name="Петрова Анна",
+    )
+    scope = expected(role, Action.APPEAL_REGISTER)
+    if scope is Scope.NONE:
+        with refused(Action.APPEAL_REGISTER):
+            appeal_register(actor=user, data=call)
+        assert not Message.objects.exists()
+        return
+    appeal_register(actor=user, data=call)
+    message = Message.objects.get(channel__code="phone")
+    # an organisation's operator registers for its own organisation: addressed to it
+    assert message.organization_id == (user.organization_id if scope is Scope.OWN else None)
+
+
 @pytest.mark.parametrize("role", roles_of(Action.CHANNEL_IMPORT))
 def test_channel_import(role, personas):
     from otklik.channels.imports.models import ImportBatch

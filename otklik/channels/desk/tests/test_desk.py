@@ -20,6 +20,7 @@ from otklik.channels.desk.services import AppealInput, FileIn, appeal_register
 from otklik.core.exceptions import AccessDenied, ApplicationError
 from otklik.directory.models import Organization
 from otklik.intake.models import Delivery, DeliveryStatus, Message
+from otklik.intake.selectors import delivery_body_for
 from otklik.intake.services import delivery_retry
 
 INN, OGRN = "7707083893", "1027700132195"  # check digits hold
@@ -228,6 +229,9 @@ def test_a_failure_after_storing_leaves_the_delivery_in_the_quarantine(
     assert "Внутренняя ошибка при разборе: RuntimeError" in delivery.error
     assert "ждёт в карантине" in result.summary and delivery.error in result.summary
     assert not Message.objects.exists()
+    # the auditor reads the quarantined body without the applicant
+    shown, redacted = delivery_body_for(user=personas["auditor"], body=delivery.body)
+    assert redacted and "400005" not in shown and "Сидоров" not in shown and "Вх-123" in shown
 
     # the ЦУР retries it later through the desk's converter: the same message as the page makes
     monkeypatch.undo()
@@ -337,3 +341,15 @@ def test_the_answer_to_a_letter_goes_by_post(client, personas, django_capture_on
     assert printed.reference.startswith("На № Вх-123/2026 от ")
     assert "Подрядчик назначен." in printed.paragraphs
     assert letter_pdf(printed).startswith(b"%PDF")
+
+
+def test_the_api_is_documented(client, personas):
+    client.force_login(personas["analyst"])
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"]["/api/v1/desk/appeals"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    fields = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
+    assert {"channel", "kind", "received_at", "inn", "ogrn", "postal_address", "files"} <= set(
+        fields
+    )
+    assert {"201", "202", "400", "403"} <= set(operation["responses"])
