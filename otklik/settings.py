@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "otklik.channels.email",
     "otklik.channels.imports",
     "otklik.channels.webform",
+    "otklik.channels.desk",
     "otklik.analytics",
     "otklik.problems",
     "otklik.office",

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("otklik.problems.api.urls")),
     path("", include("otklik.approvals.api.urls")),
     path("", include("otklik.office.api.urls")),
+    path("", include("otklik.channels.desk.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("audit/", include("otklik.audit.urls")),
     path("nlp/", include("otklik.nlp.urls")),
     path("channels/import/", include("otklik.channels.imports.urls")),
+    path("channels/desk/", include("otklik.channels.desk.urls")),
     path("channels/telegram/", include("otklik.channels.telegram.urls")),
     path("channels/vk/", include("otklik.channels.vk.urls")),
     path("channels/ok/", include("otklik.channels.ok.urls")),

@@ -1,5 +1,6 @@
 """Channels in and out (issue 5): each channel is an adapter package under ``otklik.channels``
-(``telegram``, ``vk``, ``ok``, ``email``, ``imports``, ``webform``, ``open311``) with its
+(``telegram``, ``vk``, ``ok``, ``email``, ``imports``, ``webform``, ``open311``, and ``desk``:
+calls and paper letters registered by an operator) with its
 converter, transport, views, tests and recorded fixtures. This package is the channels base
 (receive, health, state, secrets, notices, the health page); adapters build on it and on the
 apps below, never on each other (``pyproject.toml``, contract ``adapters``).

@@ -12,6 +12,8 @@ actions_register(
         "telegram.consent_hold": "Telegram: сообщение ждёт согласия автора",
         "telegram.consent_refuse": "Telegram: автор не дал согласия",
         "webform.report": "Сообщение с веб-формы",
+        "desk.register": "Звонок или письмо зарегистрированы оператором",
+        "desk.quarantine": "Звонок или письмо оператора ушли в карантин",
     }
 )
 fields_register(

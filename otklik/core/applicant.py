@@ -19,10 +19,14 @@ class ApplicantField(enum.StrEnum):
     NAME = "name"
     PHONE = "phone"
     EMAIL = "email"
-    # No channel collects it yet (``Contact`` has no such field); the rule is written down so
-    # that a field added later is covered. ``Message.address`` is the place of the problem,
-    # not the applicant's, and is shown to every role that sees the case.
+    # Given with a paper letter (the operator's desk) for the answer by post.
+    # ``Message.address`` is the place of the problem, not the applicant's, and is shown to
+    # every role that sees the case.
     POSTAL_ADDRESS = "postal_address"
+    # A legal entity as the applicant: its name, ИНН and ОГРН are public (ЕГРЮЛ), not a
+    # citizen's personal data, so every role that sees the case sees them; its contact person
+    # (name, phone, e-mail) and the postal address follow the rows above.
+    LEGAL_ENTITY = "legal_entity"
 
 
 FIELD_LABELS: dict[ApplicantField, str] = {
@@ -30,6 +34,7 @@ FIELD_LABELS: dict[ApplicantField, str] = {
     ApplicantField.PHONE: "Телефон",
     ApplicantField.EMAIL: "Эл. почта",
     ApplicantField.POSTAL_ADDRESS: "Почтовый адрес",
+    ApplicantField.LEGAL_ENTITY: "Юридическое лицо: наименование, ИНН, ОГРН",
 }
 
 ALL_FIELDS = frozenset(ApplicantField)
@@ -38,16 +43,20 @@ NO_FIELDS: frozenset[ApplicantField] = frozenset()
 # The ЦУР's region-wide staff that moderates, answers for channels without an adapter and works
 # the quarantine sees the applicant; the scoped roles and the auditor do their work without it
 # (answers and questions reach the applicant through the outbox, in the applicant's channel).
+# A legal entity's name and numbers are not personal data: seen by every role.
+PUBLIC_FIELDS = frozenset({ApplicantField.LEGAL_ENTITY})
 APPLICANT_FIELDS: dict[Role, frozenset[ApplicantField]] = {
     Role.CURATOR: ALL_FIELDS,
     Role.EXECUTOR: ALL_FIELDS,
     Role.HEAD: ALL_FIELDS,
-    Role.SECTOR_LEAD: NO_FIELDS,
+    Role.SECTOR_LEAD: PUBLIC_FIELDS,
     Role.ANALYST: ALL_FIELDS,
-    Role.ORG_OPERATOR: NO_FIELDS,
-    Role.MUNICIPAL_COORDINATOR: NO_FIELDS,
-    Role.AUDITOR: NO_FIELDS,
+    Role.ORG_OPERATOR: PUBLIC_FIELDS,
+    Role.MUNICIPAL_COORDINATOR: PUBLIC_FIELDS,
+    Role.AUDITOR: PUBLIC_FIELDS,
 }
+# The citizen's personal data among the fields (what «скрыто» stands for).
+PERSONAL_FIELDS = ALL_FIELDS - PUBLIC_FIELDS
 
 
 def applicant_fields(user: Any) -> frozenset[ApplicantField]:

@@ -43,6 +43,7 @@ class Action(enum.StrEnum):
     MODEL_MANAGE = "model.manage"
     CHANNEL_VIEW = "channel.view"
     CHANNEL_IMPORT = "channel.import"
+    APPEAL_REGISTER = "appeal.register"
     ANALYTICS_VIEW = "analytics.view"
     RATING_MANAGE = "rating.manage"
     ANALYTICS_EXPORT = "analytics.export"
@@ -83,6 +84,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MODEL_MANAGE: "Модели классификации: обучение, включение, откат; переобработка истории",
     Action.CHANNEL_VIEW: "Состояние каналов: поступления, отправки, ошибки, задержка",
     Action.CHANNEL_IMPORT: "Импорт выгрузок ПОС и других систем (файлы CSV, XLSX, JSON)",
+    Action.APPEAL_REGISTER: "Регистрация обращений по телефону и на бумаге (своя организация — "
+    "обращения, адресованные ей)",
     Action.ANALYTICS_VIEW: "Аналитика: картина обращений, обработка, удовлетворённость, конфликты",
     Action.RATING_MANAGE: "Рейтинги: методика (веса, порог) и публикация за период",
     Action.ANALYTICS_EXPORT: "Аналитика: ежемесячный отчёт (PDF) и пакет материалов по запросу "
@@ -138,6 +141,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.MODEL_MANAGE:      (A,  A,  A,   N,   A,   N,   N,   N),
     Action.CHANNEL_VIEW:      (A,  A,  A,   N,   A,   N,   N,   A),
     Action.CHANNEL_IMPORT:    (A,  A,  A,   N,   A,   N,   N,   N),
+    Action.APPEAL_REGISTER:   (N,  A,  A,   N,   A,   O,   N,   N),
     Action.ANALYTICS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
     Action.RATING_MANAGE:     (A,  A,  A,   N,   N,   N,   N,   N),
     Action.ANALYTICS_EXPORT:  (A,  A,  A,   N,   A,   N,   N,   N),

@@ -100,6 +100,15 @@ class Contact(BaseModel):
         "канал согласия", max_length=32, blank=True, help_text="Где дано согласие: веб-форма, бот …"
     )
     consent_withdrawn_at = models.DateTimeField("согласие отозвано", null=True, blank=True)
+    # A paper letter is answered by post (the operator's desk, ``otklik.channels.desk``): the
+    # address the applicant gave last.
+    postal_address = models.CharField("почтовый адрес", max_length=500, blank=True)
+    # A legal entity as the applicant (its name and state numbers are not a citizen's personal
+    # data; ``name``, ``phone`` and ``email`` are then those of its contact person). Empty for
+    # a person.
+    legal_name = models.CharField("наименование юридического лица", max_length=500, blank=True)
+    inn = models.CharField("ИНН", max_length=12, blank=True, db_index=True)
+    ogrn = models.CharField("ОГРН", max_length=15, blank=True)
 
     class Meta:
         verbose_name = "заявитель"
@@ -107,6 +116,10 @@ class Contact(BaseModel):
 
     def __str__(self) -> str:
         return f"Заявитель #{self.pk}"
+
+    @property
+    def is_legal_entity(self) -> bool:
+        return bool(self.inn)
 
 
 class Message(BaseModel):

@@ -18,8 +18,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from otklik.core.identifiers import digits, inn_valid, ogrn_valid
 from otklik.directory.cache import ReferenceSnapshot, reference_snapshot
-from otklik.directory.models import Channel, InputKind, Municipality, Topic
+from otklik.directory.models import Channel, InputKind, Municipality, Organization, Topic
 
 # Kind of input a channel brings when the item does not say.
 DEFAULT_KIND = {
@@ -67,6 +68,52 @@ class AuthorInSerializer(serializers.Serializer):
     consent_version = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default=""
     )
+    postal_address = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="where an answer by post goes (a paper letter)",
+    )
+    legal_name = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="a legal entity as the applicant (name, phone, e-mail: its contact person)",
+    )
+    inn = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text="10 digits"
+    )
+    ogrn = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", help_text="13 digits"
+    )
+
+    def validate_inn(self, value: str) -> str:
+        if not value:
+            return ""
+        if len(digits(value)) != 10:
+            raise serializers.ValidationError("ИНН юридического лица — 10 цифр.")
+        if not inn_valid(value):
+            raise serializers.ValidationError("ИНН с ошибкой: не сходится контрольная цифра.")
+        return digits(value)
+
+    def validate_ogrn(self, value: str) -> str:
+        if not value:
+            return ""
+        if len(digits(value)) != 13:
+            raise serializers.ValidationError("ОГРН юридического лица — 13 цифр.")
+        if not ogrn_valid(value):
+            raise serializers.ValidationError("ОГРН с ошибкой: не сходится контрольная цифра.")
+        return digits(value)
+
+    def validate(self, attrs):
+        legal = [f for f in ("legal_name", "inn", "ogrn") if attrs.get(f)]
+        if legal and len(legal) < 3:
+            raise serializers.ValidationError(
+                "У юридического лица нужны наименование, ИНН и ОГРН вместе."
+            )
+        return attrs
 
 
 class LocationInSerializer(serializers.Serializer):
@@ -192,6 +239,14 @@ class MessageInSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="link to the original (post, appeal card)",
+    )
+    organization = ReferenceCodeField(
+        slug_field="code",
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="code of the organisation the item is addressed to (a letter to a body); "
+        "the case is routed there",
     )
     attachments = AttachmentInSerializer(many=True, required=False)
 

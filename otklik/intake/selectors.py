@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from otklik.core.applicant import ALL_FIELDS, ApplicantField, applicant_fields
+from otklik.core.applicant import PERSONAL_FIELDS, ApplicantField, applicant_fields
 from otklik.core.permissions import Action, Scope, scope_for, visible_to
 from otklik.directory.models import Channel, InputKind, Municipality, Organization, Sector, Topic
 from otklik.intake.models import Contact, Message
@@ -18,7 +18,9 @@ from otklik.intake.models import Contact, Message
 # What a role that may not see the applicant (``core.applicant.APPLICANT_FIELDS``) is shown.
 AUTHOR_HIDDEN = "скрыто"
 # The fields of the applicant's record (``Contact``) a page can show.
-CONTACT_FIELDS = frozenset({ApplicantField.NAME, ApplicantField.PHONE, ApplicantField.EMAIL})
+CONTACT_FIELDS = frozenset(
+    {ApplicantField.NAME, ApplicantField.PHONE, ApplicantField.EMAIL, ApplicantField.POSTAL_ADDRESS}
+)
 
 
 class MessageFilters(TypedDict, total=False):
@@ -133,22 +135,44 @@ class Applicant:
     phone: str = ""
     email: str = ""
     consent_missing: bool = False  # no consent to processing (shown only with the data)
+    postal_address: str = ""
+    # a legal entity as the applicant (then the fields above are its contact person's)
+    legal_name: str = ""
+    inn: str = ""
+    ogrn: str = ""
+
+    @property
+    def legal_line(self) -> str:
+        """«ООО «Ромашка», ИНН 3444000000, ОГРН 1023400000000» ("" for a person)."""
+        if not self.legal_name:
+            return ""
+        return f"{self.legal_name}, ИНН {self.inn}, ОГРН {self.ogrn}"
 
     @property
     def line(self) -> str:
-        """One line for a page: «Петрова Анна, +79610000000», «скрыто» or «не указан»."""
-        if self.hidden:
-            return AUTHOR_HIDDEN
-        if not self.known:
+        """One line for a page: «Петрова Анна, +79610000000», «скрыто» or «не указан»; a legal
+        entity first, then its contact person."""
+        person = (
+            AUTHOR_HIDDEN
+            if self.hidden
+            else ", ".join(v for v in (self.name, self.phone, self.email) if v)
+        )
+        if self.legal_name:
+            return f"{self.legal_line}; контактное лицо: {person or 'не указано'}"
+        if not self.known and not self.hidden:
             return "не указан"
-        return ", ".join(v for v in (self.name, self.phone, self.email) if v) or "не указан"
+        return person or "не указан"
 
 
 def applicant_shown(*, user: Any, contact: Contact | None) -> Applicant:
     """``contact`` as ``user``'s role may see it (``core.applicant.APPLICANT_FIELDS``)."""
-    fields = applicant_fields(user) & CONTACT_FIELDS
+    shown = applicant_fields(user)
+    fields = shown & CONTACT_FIELDS
+    legal = {}
+    if contact is not None and contact.inn and ApplicantField.LEGAL_ENTITY in shown:
+        legal = {"legal_name": contact.legal_name, "inn": contact.inn, "ogrn": contact.ogrn}
     if not fields:
-        return Applicant(hidden=True, known=contact is not None)
+        return Applicant(hidden=True, known=contact is not None, **legal)
     if contact is None:
         return Applicant(hidden=False, known=False)
     return Applicant(
@@ -158,6 +182,8 @@ def applicant_shown(*, user: Any, contact: Contact | None) -> Applicant:
         phone=contact.phone if ApplicantField.PHONE in fields else "",
         email=contact.email if ApplicantField.EMAIL in fields else "",
         consent_missing=not contact.consent_personal_data,
+        postal_address=(contact.postal_address if ApplicantField.POSTAL_ADDRESS in fields else ""),
+        **legal,
     )
 
 
@@ -255,7 +281,7 @@ def delivery_body_for(*, user: Any, body: str) -> tuple[str, bool]:
     """
     import json
 
-    if applicant_fields(user) >= ALL_FIELDS:
+    if applicant_fields(user) >= PERSONAL_FIELDS:
         return body, False
     try:
         data = json.loads(body)

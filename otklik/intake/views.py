@@ -34,7 +34,14 @@ def message_list_view(request: HttpRequest) -> HttpResponse:
     form = MessageFilterForm(request.GET or None, user=user)
     filters = form.filters()
     page = paginate(request, message_list(user=user, filters=filters))
-    context = {"form": form, "page": page, "filtered": bool(filters), "hx_target": "#message-table"}
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": bool(filters),
+        "hx_target": "#message-table",
+        # the operator's desk (channels/desk) registers calls and letters
+        "can_register": can(request.user, Action.APPEAL_REGISTER),
+    }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "intake/_message_table.html" if partial else "intake/message_list.html"
     response = render(request, template, context)

@@ -60,7 +60,19 @@ def route(*, sector_id, topic_id, municipality_id, channel_id) -> Organization |
 
 
 def route_case(case: Case) -> Organization | None:
-    """Where the case should go, or None for the ЦУР triage queue."""
+    """Where the case should go, or None for the ЦУР triage queue. A case opened by a message
+    addressed to an organisation (a letter registered by the organisation's own operator) goes
+    to that organisation."""
+    addressed = (
+        case.messages.filter(organization__isnull=False)
+        .order_by("received_at", "pk")
+        .select_related("organization")
+        .first()
+        if case.pk
+        else None
+    )
+    if addressed is not None:
+        return addressed.organization
     if (
         case.classification_confidence is not None
         and case.classification_confidence < CONFIDENCE_THRESHOLD

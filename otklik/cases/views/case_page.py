@@ -31,6 +31,7 @@ from otklik.cases.services import answers
 from otklik.cases.services.routing import route_case
 from otklik.cases.templatetags.cases_ui import case_deadline, timeline
 from otklik.cases.views.common import case_or_404
+from otklik.core.applicant import ApplicantField, applicant_fields
 from otklik.core.permissions import Action, can
 from otklik.core.views import require_action
 from otklik.intake.selectors import applicant_shown
@@ -127,6 +128,7 @@ def case_page(
             for m in case_msgs
         ],
         "answer_rows": answer_rows,
+        "answer_by_post": answer_by_post(user=user, case=case),
         "timeline": timeline(case_events(case=case)),
         "outbox": [o for o in outbox if o.kind != "notice"],
         "notices": [o for o in outbox if o.kind == "notice"],
@@ -143,6 +145,22 @@ def case_page(
         "analysis": analysis,
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def answer_by_post(*, user: Any, case: Case) -> str:
+    """For a case opened by a paper letter: where its answer goes, as ``user`` may read it
+    («почтой по адресу …», or to the e-mail where no postal address was given); "" for
+    another channel or a role that may not see the applicant's address."""
+    if case.channel is None or case.channel.code != "paper" or case.author is None:
+        return ""
+    shown = applicant_fields(user)
+    if case.author.postal_address:
+        if ApplicantField.POSTAL_ADDRESS not in shown:
+            return ""
+        return f"почтой по адресу: {case.author.postal_address}"
+    if case.author.email and ApplicantField.EMAIL in shown:
+        return f"на эл. почту {case.author.email}"
+    return ""
 
 
 def _policy_name(code: str) -> str:

@@ -11,16 +11,18 @@ import pytest
 from otklik.core.applicant import APPLICANT_FIELDS, applicant_fields, applicant_markdown
 from otklik.core.roles import Role
 
-EVERYTHING = {"name", "phone", "email", "postal_address"}
+EVERYTHING = {"name", "phone", "email", "postal_address", "legal_entity"}
+# a legal entity's name, ИНН and ОГРН are not a citizen's personal data: every role sees them
+PUBLIC = {"legal_entity"}
 EXPECTED = {
     "curator": EVERYTHING,
     "executor": EVERYTHING,
     "head": EVERYTHING,
-    "sector_lead": set(),
+    "sector_lead": PUBLIC,
     "analyst": EVERYTHING,
-    "org_operator": set(),
-    "municipal_coordinator": set(),
-    "auditor": set(),
+    "org_operator": PUBLIC,
+    "municipal_coordinator": PUBLIC,
+    "auditor": PUBLIC,
 }
 
 

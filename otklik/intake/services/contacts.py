@@ -23,6 +23,11 @@ class AuthorData:
     channel_user_id: str = ""
     consent_personal_data: bool = False
     consent_text_version: str = ""
+    postal_address: str = ""
+    # a legal entity as the applicant (the fields above are then its contact person's)
+    legal_name: str = ""
+    inn: str = ""
+    ogrn: str = ""
 
 
 CONTACT_MATCHES_MAX = 50
@@ -30,33 +35,73 @@ CONTACT_MATCHES_MAX = 50
 
 def contact_for(author: AuthorData | None, *, at: dt.datetime, channel: str = "") -> Contact | None:
     if author is None or not (
-        author.phone or author.email or author.channel_user_id or author.name
+        author.phone or author.email or author.channel_user_id or author.name or author.inn
     ):
         return None
-    # The first contact by phone, else by e-mail, else by the channel's user id: one query.
-    keys = {f: v for f in ("phone", "email", "channel_user_id") if (v := getattr(author, f))}
-    if keys:
-        any_key = Q()
-        for field, value in keys.items():
-            any_key |= Q(**{field: value})
-        found = list(Contact.objects.filter(any_key).order_by("pk")[:CONTACT_MATCHES_MAX])
-        for field, value in keys.items():
-            existing = next((c for c in found if getattr(c, field) == value), None)
-            if existing is not None:
-                return existing
-        if len(found) == CONTACT_MATCHES_MAX:  # unusually many: ask per key, as before
-            for field, value in keys.items():
-                existing = Contact.objects.filter(**{field: value}).order_by("pk").first()
-                if existing is not None:
-                    return existing
+    existing = _contact_existing(author)
+    if existing is not None:
+        return _contact_refresh(existing, author)
     contact = Contact.objects.create(
         name=author.name,
         phone=author.phone,
         email=author.email,
         channel_user_id=author.channel_user_id,
+        postal_address=author.postal_address,
+        legal_name=author.legal_name,
+        inn=author.inn,
+        ogrn=author.ogrn,
     )
     if author.consent_personal_data:  # given with the message: recorded (and audited) as such
         _consent_record(contact, version=author.consent_text_version, channel=channel, at=at)
+    return contact
+
+
+def _contact_existing(author: AuthorData) -> Contact | None:
+    """The contact ``author`` already is: a legal entity by its ИНН only; a person by phone,
+    else by e-mail, else by the channel's user id (one query), never a legal entity's contact
+    (the contact person's phone does not make a citizen's letter the company's)."""
+    if author.inn:
+        return Contact.objects.filter(inn=author.inn).order_by("pk").first()
+    keys = {f: v for f in ("phone", "email", "channel_user_id") if (v := getattr(author, f))}
+    if not keys:
+        return None
+    any_key = Q()
+    for field, value in keys.items():
+        any_key |= Q(**{field: value})
+    people = Contact.objects.filter(inn="")
+    found = list(people.filter(any_key).order_by("pk")[:CONTACT_MATCHES_MAX])
+    for field, value in keys.items():
+        existing = next((c for c in found if getattr(c, field) == value), None)
+        if existing is not None:
+            return existing
+    if len(found) == CONTACT_MATCHES_MAX:  # unusually many: ask per key, as before
+        for field, value in keys.items():
+            existing = people.filter(**{field: value}).order_by("pk").first()
+            if existing is not None:
+                return existing
+    return None
+
+
+def _contact_refresh(contact: Contact, author: AuthorData) -> Contact:
+    """A found contact takes the postal address (and a legal entity's name, ОГРН and contact
+    person) given now: the answer to this letter goes there."""
+    changes = {
+        f: v
+        for f in ("postal_address", "legal_name", "ogrn")
+        if (v := getattr(author, f)) and v != getattr(contact, f)
+    }
+    if contact.inn:  # a legal entity's contact person may change from letter to letter
+        changes.update(
+            {
+                f: v
+                for f in ("name", "phone", "email")
+                if (v := getattr(author, f)) and v != getattr(contact, f)
+            }
+        )
+    if changes:
+        for field, value in changes.items():
+            setattr(contact, field, value)
+        contact.save(update_fields=[*changes, "updated_at"])
     return contact
 
 

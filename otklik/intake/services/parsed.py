@@ -96,6 +96,10 @@ def ingest_parsed(
             channel_user_id=author.get("id", ""),
             consent_personal_data=author.get("consent", False),
             consent_text_version=author.get("consent_version", ""),
+            postal_address=author.get("postal_address", ""),
+            legal_name=author.get("legal_name", ""),
+            inn=author.get("inn", ""),
+            ogrn=author.get("ogrn", ""),
         )
         if author
         else None,
@@ -105,6 +109,7 @@ def ingest_parsed(
         municipality=data.get("municipality"),
         topic=topic,
         sector=topic.sector if topic is not None else None,
+        organization=data.get("organization"),
         process=process,
     )
     if created:

@@ -60,6 +60,10 @@ from otklik.intake.services import message_classify, message_ingest
 # the blocks' leads (regulation § 4.1). The ЦУР's roadmap and its synchronisation with the
 # national projects are the responsible executor's own (regulation § 3, issue 14): only the
 # executor keeps them; the curator, the head and everybody else who reads the office see them.
+# Phone calls and paper letters are registered by the ЦУР's operators (executor, head,
+# analyst) for the whole region and by an organisation's operator for its own organisation
+# (the letter is then addressed to it); the curator, the sector leads, the municipal
+# coordinators and the auditor do not keep the desk (issue 15, part 6).
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -82,6 +86,7 @@ model.view         ALL      ALL       ALL   —       ALL      —    —       
 model.manage       ALL      ALL       ALL   —       ALL      —    —          —
 channel.view       ALL      ALL       ALL   —       ALL      —    —          ALL
 channel.import     ALL      ALL       ALL   —       ALL      —    —          —
+appeal.register    —        ALL       ALL   —       ALL      OWN  —          —
 analytics.view     ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
 rating.manage      ALL      ALL       ALL   —       —        —    —          —
 analytics.export   ALL      ALL       ALL   —       ALL      —    —          —
@@ -567,6 +572,34 @@ def test_model_manage(role, personas):
 
 
 # --- channels ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("role", roles_of(Action.APPEAL_REGISTER))
+def test_appeal_register(role, personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from otklik.channels.desk.services import AppealInput, appeal_register
+
+    user = personas[role]
+    call = AppealInput(
+        channel="phone",
+        kind="appeal_59fz",
+        received_at=timezone.now() - dt.timedelta(minutes=1),
+        text="Не горит фонарь у дома 5 по ул. Мира.",
+        name="Петрова Анна",
+    )
+    scope = expected(role, Action.APPEAL_REGISTER)
+    if scope is Scope.NONE:
+        with refused(Action.APPEAL_REGISTER):
+            appeal_register(actor=user, data=call)
+        assert not Message.objects.exists()
+        return
+    appeal_register(actor=user, data=call)
+    message = Message.objects.get(channel__code="phone")
+    # an organisation's operator registers for its own organisation: addressed to it
+    assert message.organization_id == (user.organization_id if scope is Scope.OWN else None)
+
+
 @pytest.mark.parametrize("role", roles_of(Action.CHANNEL_IMPORT))
 def test_channel_import(role, personas):
     from otklik.channels.imports.models import ImportBatch
