@@ -342,6 +342,8 @@ def cms_verify(
     is a false claim and is refused — so a certificate that expired since cannot pass with a
     back-dated signature."""
     now = at or timezone.now()
+    if timezone.is_naive(now):
+        now = timezone.make_aware(now)
     state: dict = {"signer": None, "signing_time": None, "checked_at": None}
     try:
         _check(content, signature, trusted, now, signed_not_before, state)
@@ -421,7 +423,11 @@ def _check(
         state["signer"] = signer
 
         # 3. the chain to the configured centres, time aside
-        anchors = b"".join(c.strip() + b"\n" for c in trusted if c.strip())
+        anchors = "".join(
+            m.group(0) + "\n"
+            for c in trusted
+            for m in _PEM_CERT.finditer(c.decode("ascii", "replace"))
+        ).encode("ascii")
         if not anchors:
             raise _Refused(
                 CmsReason.NO_TRUSTED,

@@ -229,10 +229,18 @@ def make_person(
 
 
 def sign_detached(
-    person: Person, content: bytes, *, pem: bool = False, directory: Path | None = None
+    person: Person,
+    content: bytes,
+    *,
+    pem: bool = False,
+    attributes: bool = True,
+    certificate: bool = True,
+    directory: Path | None = None,
 ) -> bytes:
     """A detached CMS signature (CAdES-BES with ``signingTime``) of ``content`` by ``person``,
-    as ``cryptcp``/OpenSSL make it: DER, or PEM (``-----BEGIN CMS-----``) when ``pem``."""
+    as ``cryptcp``/OpenSSL make it: DER, or PEM (``-----BEGIN CMS-----``) when ``pem``.
+    ``attributes=False``: no signed attributes (no ``signingTime``); ``certificate=False``:
+    the signer's certificate left out."""
     folder = Path(directory) if directory else person.cert.parent
     data = folder / f"content-{next(_counter)}.bin"
     out = folder / f"{data.stem}.sig"
@@ -241,6 +249,7 @@ def sign_detached(
         "cms", "-sign", "-engine", "gost", "-binary", "-in", data,
         "-signer", person.cert, "-inkey", person.key, "-md", "md_gost12_256",
         "-outform", "PEM" if pem else "DER", "-out", out,
+        *([] if attributes else ["-noattr"]), *([] if certificate else ["-nocerts"]),
     )  # fmt: skip
     signature = out.read_bytes()
     data.unlink()

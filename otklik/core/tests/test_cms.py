@@ -92,16 +92,8 @@ def test_a_certificate_not_yet_valid_is_refused(gost_pki):
     assert "ещё не начался" in result.message
 
 
-def test_the_moment_is_at_when_the_signature_has_no_signing_time(gost_pki, tmp_path):
-    data = tmp_path / "doc.pdf"
-    data.write_bytes(DOC)
-    out = tmp_path / "doc.sig"
-    person = gost_pki.expired
-    openssl(
-        "cms", "-sign", "-engine", "gost", "-binary", "-noattr", "-in", data,
-        "-signer", person.cert, "-inkey", person.key, "-outform", "DER", "-out", out,
-    )  # fmt: skip
-    signature = out.read_bytes()
+def test_the_moment_is_at_when_the_signature_has_no_signing_time(gost_pki):
+    signature = sign_detached(gost_pki.expired, DOC, attributes=False)
     within = dt.datetime(2020, 6, 1, tzinfo=dt.UTC)
     result = cms_verify(content=DOC, signature=signature, trusted=[gost_pki.ca.pem], at=within)
     assert result.ok, result.message
@@ -233,3 +225,38 @@ def test_a_centre_expired_at_the_signing_moment_breaks_the_chain(gost_pki, tmp_p
     result = check(gost_pki, person, trusted=[old.pem])
     assert result.reason == CmsReason.CHAIN_INVALID
     assert "истёк срок действия сертификата в цепочке" in result.message
+
+
+def test_a_signature_without_the_signers_certificate_is_no_certificate(gost_pki):
+    signature = sign_detached(gost_pki.ivanov, DOC, certificate=False)
+    result = cms_verify(content=DOC, signature=signature, trusted=[gost_pki.ca.pem])
+    assert result.reason == CmsReason.NO_CERTIFICATE
+    assert result.message.startswith("В подписи нет сертификата подписанта")
+
+
+def test_something_else_than_certificates_in_trusted_is_ignored(gost_pki):
+    assert check(gost_pki, gost_pki.ivanov, trusted=[b"junk", gost_pki.ca.pem]).ok
+    result = check(gost_pki, gost_pki.ivanov, trusted=[b"junk"])
+    assert result.reason == CmsReason.NO_TRUSTED
+
+
+def test_a_naive_at_is_taken_in_the_local_time_zone(gost_pki):
+    # Volgograd lived on UTC+4 then: 2020-01-01 02:30 there is 2019-12-31 22:30 UTC, before the
+    # certificate's period (from 00:00 UTC); 04:30 there is within it
+    signature = sign_detached(gost_pki.expired, DOC, attributes=False)
+    trusted = [gost_pki.ca.pem]
+    early = cms_verify(
+        content=DOC,
+        signature=signature,
+        trusted=trusted,
+        at=dt.datetime(2020, 1, 1, 2, 30),  # noqa: DTZ001 — naive on purpose
+    )
+    assert early.reason == CmsReason.NOT_YET_VALID
+    assert "подпись сделана 01.01.2020 02:30 (время проверки)" in early.message
+    late = cms_verify(
+        content=DOC,
+        signature=signature,
+        trusted=trusted,
+        at=dt.datetime(2020, 1, 1, 4, 30),  # noqa: DTZ001 — naive on purpose
+    )
+    assert late.ok, late.message
