@@ -150,6 +150,17 @@ class CmsCheck:
     def reason_label(self) -> str:
         return self.reason.label
 
+    def as_json(self) -> dict:
+        """A JSON-serialisable copy (the signature check result stored beside a document)."""
+        return {
+            "ok": self.ok,
+            "reason": str(self.reason),
+            "message": self.message,
+            "signer": self.signer.as_json() if self.signer else None,
+            "signing_time": self.signing_time.isoformat() if self.signing_time else None,
+            "checked_at": self.checked_at.isoformat() if self.checked_at else None,
+        }
+
 
 class _Refused(Exception):
     def __init__(self, reason: CmsReason, detail: str = "") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -56,7 +57,9 @@ def test_a_valid_der_signature_passes_with_the_signers_certificate(gost_pki):
     assert abs(result.signing_time - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
     assert "Иванов Иван Петрович" in result.message
     assert "112-233-445 95" in result.message
-    assert signer.as_json()["not_after"] == signer.not_after.isoformat()
+    stored = json.loads(json.dumps(result.as_json()))
+    assert stored["reason"] == "ok" and stored["signer"]["snils"] == IVANOV_SNILS
+    assert stored["signer"]["not_after"] == signer.not_after.isoformat()
 
 
 def test_pem_and_bare_base64_signatures_pass(gost_pki):

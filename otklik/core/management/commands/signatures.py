@@ -57,22 +57,10 @@ class Command(BaseCommand):
             )
         accepted = result.ok and (owner is None or owner[0])
         if o["json"]:
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "ok": accepted,
-                        "reason": str(result.reason),
-                        "message": result.message,
-                        "owner": None if owner is None else {"ok": owner[0], "message": owner[1]},
-                        "signer": result.signer.as_json() if result.signer else None,
-                        "signing_time": (
-                            result.signing_time.isoformat() if result.signing_time else None
-                        ),
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
+            verdict = result.as_json()
+            verdict["ok"] = accepted
+            verdict["owner"] = None if owner is None else {"ok": owner[0], "message": owner[1]}
+            self.stdout.write(json.dumps(verdict, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(result.message)
             signer = result.signer
