@@ -446,7 +446,13 @@ def _check(
                 "сертификаты удостоверяющих центров (OTKLIK_TRUSTED_CA_DIR).",
             )
         (tmp / "trusted.pem").write_bytes(anchors)
-        chain = [*verify, "-CAfile", "trusted.pem", "-partial_chain", "-purpose", "any"]
+        # only the configured centres: never the system's CA directory or store (OpenSSL adds
+        # them unless told not to)
+        chain = [
+            *verify,
+            *("-CAfile", "trusted.pem", "-no-CApath", "-no-CAstore"),
+            *("-partial_chain", "-purpose", "any"),
+        ]
         done = _run([*chain, "-no_check_time", "-out", "/dev/null"], tmp)
         if done.returncode != 0:
             error = _openssl_error(done)

@@ -121,6 +121,19 @@ def test_a_certificate_of_an_unconfigured_centre_is_untrusted(gost_pki):
     assert both.ok, both.message
 
 
+def test_the_systems_trusted_certificates_are_not_trusted(gost_pki, tmp_path, monkeypatch):
+    # a centre in the machine's CA directory (OpenSSL's default, /etc/ssl/certs) is not one
+    # the ЦУР configured
+    system = tmp_path / "system-certs"
+    system.mkdir()
+    (system / "uc.pem").write_bytes(gost_pki.ca.pem)
+    openssl("rehash", system)
+    monkeypatch.setenv("SSL_CERT_DIR", str(system))
+    monkeypatch.setenv("SSL_CERT_FILE", str(gost_pki.ca.cert))
+    result = check(gost_pki, gost_pki.ivanov, trusted=[gost_pki.other_ca.pem])
+    assert result.reason == CmsReason.UNTRUSTED
+
+
 def test_no_configured_centre_accepts_nothing(gost_pki):
     result = check(gost_pki, gost_pki.ivanov, trusted=[])
     assert result.reason == CmsReason.NO_TRUSTED
