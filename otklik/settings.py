@@ -243,6 +243,10 @@ OTKLIK_WORKING_HOURS = env_str("OTKLIK_WORKING_HOURS", "09:00-18:00") or "09:00-
 # The project office's reporting period (month, quarter or year): the reports sweep opens the
 # progress reports of the period just ended, projects' and blocks'.
 OTKLIK_OFFICE_REPORT_PERIOD = env_str("OTKLIK_OFFICE_REPORT_PERIOD", "month") or "month"
+# Qualified electronic signatures (УКЭП) of registered documents are accepted only from the
+# certification centres whose certificates (PEM or DER: *.pem, *.crt, *.cer) lie in this
+# directory; empty: none is accepted (``core.cms.trusted_certificates``).
+OTKLIK_TRUSTED_CA_DIR = env_str("OTKLIK_TRUSTED_CA_DIR", "") or ""
 
 # --- static files -------------------------------------------------------------------------------
 STATIC_URL = "static/"

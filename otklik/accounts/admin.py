@@ -16,7 +16,7 @@ from otklik.accounts.forms import UserCreationForm, UserEditForm
 from otklik.accounts.models import User
 from otklik.audit.admin_base import MatrixModelAdmin
 from otklik.audit.services import audit_log
-from otklik.core.permissions import Action
+from otklik.core.permissions import Action, can
 
 # Rights in Otklik come from the role (the permission matrix), not from Django groups.
 if admin.site.is_registered(Group):
@@ -52,7 +52,17 @@ class UserAdmin(MatrixModelAdmin, DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (
             "Личные данные",
-            {"fields": ("last_name", "first_name", "middle_name", "email", "phone", "position")},
+            {
+                "fields": (
+                    "last_name",
+                    "first_name",
+                    "middle_name",
+                    "email",
+                    "phone",
+                    "position",
+                    "snils",
+                )
+            },
         ),
         _ROLE_FIELDSET,
         ("Состояние", {"fields": ("is_active", "last_login", "date_joined")}),
@@ -77,7 +87,7 @@ class UserAdmin(MatrixModelAdmin, DjangoUserAdmin):
         ),
         (
             "Личные данные",
-            {"fields": ("last_name", "first_name", "middle_name", "email", "position")},
+            {"fields": ("last_name", "first_name", "middle_name", "email", "position", "snils")},
         ),
         _ROLE_FIELDSET,
     )
@@ -85,8 +95,16 @@ class UserAdmin(MatrixModelAdmin, DjangoUserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and request.user.is_superuser:
-            return self.superuser_fieldsets
-        return super().get_fieldsets(request, obj)
+            fieldsets = self.superuser_fieldsets
+        else:
+            fieldsets = super().get_fieldsets(request, obj)
+        if can(request.user, Action.USER_MANAGE):
+            return fieldsets
+        # СНИЛС is personal data: only those who manage users (and the user) see it
+        return [
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "snils")})
+            for name, opts in fieldsets
+        ]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:

@@ -3,11 +3,15 @@ filter; the user forms of the admin."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
+from django.core.validators import MaxLengthValidator
 
 from otklik.accounts.services import user_role_scope_check
 from otklik.core.exceptions import ApplicationError
+from otklik.core.identifiers import digits, snils_format
 from otklik.core.roles import Role
 
 
@@ -99,9 +103,35 @@ class _RoleScopeFormMixin:
         return data
 
 
-class UserCreationForm(_RoleScopeFormMixin, AdminUserCreationForm):
+class _SnilsFormMixin:
+    """СНИЛС typed as people write it (``112-233-445 95``, spaces, dashes), stored as its 11
+    digits (the model's validator checks them) and shown formatted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("snils")
+        if field is not None:
+            field.max_length = None  # the digits are checked after cleaning
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MaxLengthValidator)
+            ]
+            field.widget.attrs.pop("maxlength", None)
+            field.widget.attrs.update({"inputmode": "numeric", "placeholder": "123-456-789 64"})
+            if self.instance.snils:
+                self.initial["snils"] = snils_format(self.instance.snils)
+
+    def clean_snils(self) -> str:
+        value = self.cleaned_data.get("snils", "").strip()
+        if value and not re.fullmatch(r"[\d\s-]+", value):
+            raise forms.ValidationError(
+                "СНИЛС пишется цифрами (можно с дефисами и пробелами), например 112-233-445 95."
+            )
+        return digits(value)
+
+
+class UserCreationForm(_RoleScopeFormMixin, _SnilsFormMixin, AdminUserCreationForm):
     pass
 
 
-class UserEditForm(_RoleScopeFormMixin, UserChangeForm):
+class UserEditForm(_RoleScopeFormMixin, _SnilsFormMixin, UserChangeForm):
     pass

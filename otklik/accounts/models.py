@@ -1,10 +1,26 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from otklik.core.identifiers import snils_format, snils_valid
 from otklik.core.roles import ROLE_SCOPE_FIELD, Role
+
+
+def validate_snils(value: str) -> None:
+    """A СНИЛС as stored: 11 digits whose check number holds (empty: none)."""
+    if not value:
+        return
+    if len(value) != 11 or not value.isdigit():
+        raise ValidationError("СНИЛС — 11 цифр, например 112-233-445 95.", code="snils_length")
+    if not snils_valid(value):
+        raise ValidationError(
+            "СНИЛС указан с ошибкой: контрольное число не сходится. Проверьте цифры по "
+            "страховому свидетельству или сведениям Социального фонда.",
+            code="snils_check",
+        )
 
 
 class User(AbstractUser):
@@ -17,6 +33,16 @@ class User(AbstractUser):
     middle_name = models.CharField("отчество", max_length=150, blank=True)
     position = models.CharField("должность", max_length=255, blank=True)
     phone = models.CharField("телефон", max_length=64, blank=True)
+    # Personal data: shown only to the user and to those who manage users (USER_MANAGE); the
+    # owner of a qualified signature's certificate is checked against it (core.cms).
+    snils = models.CharField(
+        "СНИЛС",
+        max_length=11,
+        blank=True,
+        validators=[validate_snils],
+        help_text="11 цифр; по нему проверяется владелец сертификата квалифицированной "
+        "электронной подписи.",
+    )
     role = models.CharField("роль", max_length=32, choices=Role.choices, blank=True)
     sector = models.ForeignKey(
         "directory.Sector",
@@ -81,8 +107,17 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        full = " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
-        return full or self.username
+        return self.fio or self.username
+
+    @property
+    def snils_display(self) -> str:
+        """The СНИЛС as it is printed (``112-233-445 95``), "" when none."""
+        return snils_format(self.snils) if self.snils else ""
+
+    @property
+    def fio(self) -> str:
+        """ФИО: «Фамилия Имя Отчество» (what a qualified certificate's SN and GN hold)."""
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
 
     @property
     def role_label(self) -> str:

@@ -10,6 +10,8 @@ class MeSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     municipality = serializers.SlugRelatedField(slug_field="okato", read_only=True, allow_null=True)
     permissions = serializers.SerializerMethodField()
+    # /api/v1/me answers only the user about themselves; no other endpoint gives a СНИЛС
+    snils = serializers.CharField(source="snils_display", read_only=True)
 
     class Meta:
         model = User
@@ -19,6 +21,7 @@ class MeSerializer(serializers.ModelSerializer):
             "last_name",
             "middle_name",
             "position",
+            "snils",
             "role",
             "role_label",
             "sector",
