@@ -26,7 +26,7 @@ def _env(tmp_path, **extra):
     return env
 
 
-def _run(env, *argv, timeout=120):
+def _run(env, *argv, timeout=600):  # a guard against a hang, not a measure
     result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout.strip()
