@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "otklik.channels.webform",
     "otklik.analytics",
     "otklik.problems",
+    "otklik.documents",
     "otklik.office",
     "otklik.channels.telegram",
     "otklik.channels.vk",

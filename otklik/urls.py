@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("otklik.problems.api.urls")),
     path("", include("otklik.approvals.api.urls")),
     path("", include("otklik.office.api.urls")),
+    path("", include("otklik.documents.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("problems/", include("otklik.problems.urls")),
     path("office/", include("otklik.office.urls")),
     path("approvals/", include("otklik.approvals.urls")),
+    path("documents/", include("otklik.documents.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

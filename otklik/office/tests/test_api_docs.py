@@ -247,7 +247,12 @@ def _approved(o, n: int) -> None:
         approval = services.passport_approval(project.versions.get())
         approval = approval_submit(actor=o["head"], approval=approval)
         approval = approval_decide(actor=o["head"], approval=approval, decision=Decision.AGREE)
-        approval_decide(actor=o["curator"], approval=approval, decision=Decision.APPROVE)
+        approval_decide(
+            actor=o["curator"],
+            approval=approval,
+            decision=Decision.APPROVE,
+            confirmation="password",
+        )
 
 
 def _queries(call) -> tuple[int, object]:

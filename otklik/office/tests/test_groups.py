@@ -68,7 +68,9 @@ def _lines(version: GroupVersion) -> list[str]:
 def _approve(o, approval: Approval) -> Approval:
     approval = approval_submit(actor=o["sector_lead"], approval=approval)
     approval = approval_decide(actor=o["head"], approval=approval, decision=Decision.AGREE)
-    return approval_decide(actor=o["curator"], approval=approval, decision=Decision.APPROVE)
+    return approval_decide(
+        actor=o["curator"], approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
 
 
 def nothing_written() -> Unchanged:
@@ -125,7 +127,9 @@ def test_the_group_route_end_to_end_with_a_change_of_members(o):
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
     with pytest.raises(ApplicationError, match="только новой версией"):  # on the route: frozen
         group_update(actor=lead, version=v1, members=_members(o))
-    approval = approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    approval = approval_decide(
+        actor=curator, approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     group.refresh_from_db()
     assert (approval.state, group.name, group.in_force) == (
         ApprovalState.APPROVED,

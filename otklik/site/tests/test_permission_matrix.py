@@ -831,11 +831,18 @@ def test_approval_decisions(role, action, step, personas, passport_at_each_step)
     before = (approval.state, approval.step)
     events = AuditEvent.objects.count()
     if expected(role, action) is Scope.ALL:
-        done = approval_decide(actor=personas[role], approval=approval, decision=step)
+        done = approval_decide(
+            actor=personas[role],
+            approval=approval,
+            decision=step,
+            confirmation="password" if step == "approve" else "",
+        )
         assert (done.state, done.step) != before
     else:
         with pytest.raises(AccessDenied):
-            approval_decide(actor=personas[role], approval=approval, decision=step)
+            approval_decide(
+                actor=personas[role], approval=approval, decision=step, confirmation="password"
+            )
         approval.refresh_from_db()
         assert (approval.state, approval.step) == before
         assert AuditEvent.objects.count() == events
