@@ -103,7 +103,12 @@ class RegisteredDocument(models.Model):
         help_text="ГОСТ Р 34.11-2012 текста документа, который подтвердили подписавшие "
         "(указан в отметках о подписи).",
     )
-    text = models.TextField("текст документа", blank=True)
+    text = models.TextField(
+        "текст документа для поиска",
+        blank=True,
+        help_text="Номер, заголовок и текст документа строчными буквами (поиск без учёта "
+        "регистра одинаково в PostgreSQL и SQLite).",
+    )
 
     class Meta:
         verbose_name = "зарегистрированный документ"

@@ -189,7 +189,7 @@ def document_register(
         streebog256=streebog256(pdf),
         sha256=hashlib.sha256(pdf).hexdigest(),
         content_streebog256=digest,
-        text=printed.plain_text(),
+        text=f"{number}\n{title}\n{printed.plain_text()}".casefold(),
     )
     for a in attachments:
         RegisteredAttachment.objects.create(

@@ -90,7 +90,7 @@ def attachment_view(request: HttpRequest, pk: int, attachment: int) -> HttpRespo
 def export_view(request: HttpRequest) -> HttpResponse:
     """The chosen documents (those of them the user may see) as a ZIP with a manifest."""
     ids = ids_parse(request.POST.getlist("ids"))
-    documents = selectors.documents_byids_parse(user=request.user, ids=ids[:EXPORT_MAX])
+    documents = selectors.documents_by_ids(user=request.user, ids=ids[:EXPORT_MAX])
     if not documents:
         messages.error(request, "Отметьте документы для выгрузки.")
         return redirect("documents:list")

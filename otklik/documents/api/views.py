@@ -42,6 +42,7 @@ class DocumentListView(GenericAPIView):
     queryset = RegisteredDocument.objects.none()  # names the model; reads use the selector
 
     @extend_schema(
+        responses=s.DocumentSerializer(many=True),
         summary="Журнал регистрации: документы ЦУР, видимые пользователю (новые первыми)",
         operation_id="documents_list",
         tags=TAGS,
@@ -121,7 +122,7 @@ class ExportView(APIView):
     )
     def get(self, request) -> HttpResponse:
         ids = ids_parse(request.query_params.getlist("ids"))
-        documents = selectors.documents_byids_parse(user=request.user, ids=ids[:EXPORT_MAX])
+        documents = selectors.documents_by_ids(user=request.user, ids=ids[:EXPORT_MAX])
         if not documents:
             raise ApplicationError("Укажите документы для выгрузки (ids).")
         data = documents_export(actor=request.user, documents=documents)

@@ -12,6 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from conftest import PASSWORD
 from otklik.approvals.choices import ApprovalState, Decision
 from otklik.approvals.models import Approval
 from otklik.approvals.services import approval_decide, approval_submit
@@ -351,7 +352,9 @@ def test_a_group_through_the_pages(client, o):
     c.post(reverse("approvals:verb", args=[approval.pk, "submit"]), {"text": ""})
     signed_in(client, head).post(reverse("approvals:verb", args=[approval.pk, "agree"]), {})
     r = signed_in(client, curator).post(
-        reverse("approvals:verb", args=[approval.pk, "approve"]), {}, follow=True
+        reverse("approvals:verb", args=[approval.pk, "approve"]),
+        {"password": PASSWORD},
+        follow=True,
     )
     assert r.redirect_chain[-1][0] == reverse("office:group", args=[group.pk]) + "?version=1"
     group.refresh_from_db()

@@ -60,6 +60,9 @@ from otklik.intake.services import message_classify, message_ingest
 # the blocks' leads (regulation § 4.1). The ЦУР's roadmap and its synchronisation with the
 # national projects are the responsible executor's own (regulation § 3, issue 14): only the
 # executor keeps them; the curator, the head and everybody else who reads the office see them.
+# «Документы ЦУР» (issue 15): every role reads the registry, each in its zone (a sector lead its
+# block; an organisation and a municipality only what is addressed to them) and only documents
+# of kinds it may see; nobody changes a registered document.
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -98,6 +101,7 @@ question.decide    ALL      —         —     —       —        —    — 
 plan.prepare       —        —         ALL   —       —        —    —          —
 assessment.publish —        —         ALL   —       —        —    —          —
 roadmap.manage     —        ALL       —     —       —        —    —          —
+documents.view     ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
 """
 # fmt: on
 COLUMNS = {  # the table's column heads
