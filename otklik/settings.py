@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "otklik.channels.desk",
     "otklik.analytics",
     "otklik.problems",
+    "otklik.documents",
     "otklik.office",
     "otklik.channels.telegram",
     "otklik.channels.vk",

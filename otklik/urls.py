@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("otklik.approvals.api.urls")),
     path("", include("otklik.office.api.urls")),
     path("", include("otklik.channels.desk.api_urls")),
+    path("", include("otklik.documents.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("problems/", include("otklik.problems.urls")),
     path("office/", include("otklik.office.urls")),
     path("approvals/", include("otklik.approvals.urls")),
+    path("documents/", include("otklik.documents.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

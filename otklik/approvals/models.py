@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from otklik.accounts.identity import Confirmation
 from otklik.approvals.choices import ApprovalState, Decision, Verb
 from otklik.core.models import BaseModel
 from otklik.core.roles import Role
@@ -145,6 +146,14 @@ class ApprovalEvent(models.Model):
     )
     role = models.CharField("роль", max_length=32, blank=True)
     text = models.TextField("причина или замечание", blank=True)
+    confirmation = models.CharField(
+        "подтверждение подписи",
+        max_length=16,
+        choices=Confirmation.choices,
+        blank=True,
+        help_text="Как подписавший подтвердил личность при решении (простая электронная "
+        "подпись): пароль, или пароль и одноразовый код.",
+    )
     at = models.DateTimeField("когда", default=timezone.now)
 
     class Meta:

@@ -40,3 +40,21 @@ def kind_get(code: str) -> DocumentKind:
 
 def kinds() -> dict[str, DocumentKind]:
     return dict(_KINDS)
+
+
+# Called for every approved document, of any kind, after the kind's own ``approved`` hook and
+# inside the transaction of the decision: (approval, actor, event) where ``event`` is the
+# sheet's line of the approval (with the signer's ``confirmation``). The registry of documents
+# (``documents``) registers one to give the document its number; a listener that raises
+# undoes the approval.
+ApprovedListener = Callable[[Any, Any, Any], None]
+_APPROVED_LISTENERS: list[ApprovedListener] = []
+
+
+def approved_listeners_register(fn: ApprovedListener) -> None:
+    if fn not in _APPROVED_LISTENERS:
+        _APPROVED_LISTENERS.append(fn)
+
+
+def approved_listeners() -> list[ApprovedListener]:
+    return list(_APPROVED_LISTENERS)

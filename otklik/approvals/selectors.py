@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from otklik.approvals.choices import ApprovalState
+from otklik.accounts.selectors import user_has_second_factor
+from otklik.approvals.choices import ApprovalState, Verb
 from otklik.approvals.models import Approval, ApprovalEvent
 from otklik.approvals.registry import kinds
 from otklik.core.exceptions import NotFound
@@ -87,5 +88,10 @@ def approval_panel(*, user: Any, approval: Approval | None) -> dict:
         "sheet": approval_sheet(approval),
         "may_submit": may_prepare and approval.is_editable,
         "may_decide": deciding,
+        # approving signs: the form asks for the password, and the code when the user has one
+        "signs": deciding and approval.step_verb == Verb.APPROVE,
+        "signs_with_code": deciding
+        and approval.step_verb == Verb.APPROVE
+        and user_has_second_factor(user=user),
         "may_comment": open_ and (may_prepare or in_route),
     }

@@ -21,9 +21,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from otklik.accounts.identity import Confirmation
 from otklik.approvals.choices import SUBMITTABLE, ApprovalState, Decision, Verb
 from otklik.approvals.models import Approval, ApprovalEvent, RouteStep
-from otklik.approvals.registry import kind_get
+from otklik.approvals.registry import approved_listeners, kind_get
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import AccessDenied, ApplicationError
 from otklik.core.mail import mail_on_commit
@@ -122,8 +123,11 @@ def route_of(kind: str) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- helpers
-def _event(approval: Approval, decision: str, actor: Any, text: str = "") -> ApprovalEvent:
+def _event(
+    approval: Approval, decision: str, actor: Any, text: str = "", confirmation: str = ""
+) -> ApprovalEvent:
     return ApprovalEvent.objects.create(
+        confirmation=confirmation,
         approval=approval,
         decision=decision,
         step=approval.step,
@@ -237,11 +241,27 @@ def may_decide(user: Any, approval: Approval) -> bool:
     return can(user, VERB_ACTION[Verb(approval.step_verb)], approval)
 
 
+def signs_now(user: Any, approval: Approval) -> bool:
+    """Whether ``user`` would approve (and so sign) the approval now: the surfaces ask for the
+    identity confirmation only then, so someone who may not act hears the route's own reason."""
+    return approval.step_verb == Verb.APPROVE and may_decide(user, approval)
+
+
 @transaction.atomic
-def approval_decide(*, actor: Any, approval: Approval, decision: str, text: str = "") -> Approval:
+def approval_decide(
+    *, actor: Any, approval: Approval, decision: str, text: str = "", confirmation: str = ""
+) -> Approval:
     """At the current step: ``agree`` / ``approve`` (the step's verb) moves the document on
     (the last step approves and freezes it), ``return`` sends it back for rework with a
-    reason. Only the step's role acts, and only with the matrix's right of the step's verb."""
+    reason. Only the step's role acts, and only with the matrix's right of the step's verb.
+
+    Approving signs the document with a simple electronic signature: ``confirmation`` is how
+    the approver confirmed the identity just now (``accounts.identity.identity_confirm``, a
+    ``Confirmation``); without it the approval is refused. It is kept on the sheet's line
+    (an agreement may carry one too). The listeners of ``approvals.registry`` hear of the
+    approval after the kind's own hook, in this transaction."""
+    if confirmation and confirmation not in Confirmation.values:
+        raise ApplicationError("Неизвестный способ подтверждения подписи.")
     approval = _locked(approval)
     if approval.state != ApprovalState.IN_ROUTE:
         raise ApplicationError(
@@ -273,7 +293,12 @@ def approval_decide(*, actor: Any, approval: Approval, decision: str, text: str 
         return approval
     if decision != DECISION_OF_VERB[verb]:
         raise ApplicationError(f"На этом шаге — «{verb.label}» или возврат на доработку.")
-    _event(approval, decision, actor, text)
+    if verb == Verb.APPROVE and not confirmation:
+        raise ApplicationError(
+            "Утверждение подписывается простой электронной подписью: подтвердите её паролем "
+            "(и одноразовым кодом, если он у вас включён)."
+        )
+    event = _event(approval, decision, actor, text, confirmation)
     following = [s for s in approval.route if s["order"] > approval.step]
     if following:
         _put_on_step(approval, following[0], now)
@@ -288,7 +313,9 @@ def approval_decide(*, actor: Any, approval: Approval, decision: str, text: str 
     approval.save()
     if kind.approved:
         kind.approved(approval, actor)
-    _audit(actor, "approval.approve", approval)
+    for listener in approved_listeners():
+        listener(approval, actor, event)
+    _audit(actor, "approval.approve", approval, confirmation=confirmation)
     return approval
 
 

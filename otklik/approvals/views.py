@@ -13,10 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from otklik.accounts.identity import identity_confirm
 from otklik.approvals import selectors, services
 from otklik.approvals.choices import Decision
 from otklik.approvals.models import Approval
 from otklik.approvals.registry import kind_get, kinds
+from otklik.approvals.services import signs_now
 from otklik.core.exceptions import ApplicationError
 from otklik.core.views import access_denied_as_403
 from otklik.directory.calendar import calendar_from_db
@@ -66,8 +68,20 @@ def verb_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             services.approval_submit(actor=request.user, approval=approval, text=text)
             done = "Документ направлен на согласование."
         elif verb in (Decision.AGREE, Decision.APPROVE, Decision.RETURN):
+            confirmation = ""
+            if verb == Decision.APPROVE and signs_now(request.user, approval):
+                confirmation = identity_confirm(
+                    user=request.user,
+                    password=request.POST.get("password", ""),
+                    otp_token=request.POST.get("otp_token", ""),
+                    request=request,
+                )
             services.approval_decide(
-                actor=request.user, approval=approval, decision=verb, text=text
+                actor=request.user,
+                approval=approval,
+                decision=verb,
+                text=text,
+                confirmation=confirmation,
             )
             done = {
                 Decision.AGREE: "Документ согласован.",

@@ -60,6 +60,7 @@ class Action(enum.StrEnum):
     PLAN_PREPARE = "plan.prepare"
     ASSESSMENT_PUBLISH = "assessment.publish"
     ROADMAP_MANAGE = "roadmap.manage"
+    DOCUMENTS_VIEW = "documents.view"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -110,6 +111,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ASSESSMENT_PUBLISH: "Оценка ответственных за блоки: расчёт, проверка и публикация",
     Action.ROADMAP_MANAGE: "Дорожная карта ЦУР (пункты, сроки, исполнение) и синхронизация с "
     "национальными проектами (каталог программ, связи проектов и показателей)",
+    Action.DOCUMENTS_VIEW: "Документы ЦУР: журнал регистрации, карточки, скачивание и выгрузка "
+    "с манифестом хешей (каждый документ — если виден документ его вида)",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -158,6 +161,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.PLAN_PREPARE:      (N,  N,  A,   N,   N,   N,   N,   N),
     Action.ASSESSMENT_PUBLISH: (N,  N,  A,   N,   N,   N,   N,   N),
     Action.ROADMAP_MANAGE:    (N,  A,  N,   N,   N,   N,   N,   N),
+    Action.DOCUMENTS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

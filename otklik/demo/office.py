@@ -18,6 +18,7 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
+from otklik.accounts.identity import Confirmation
 from otklik.accounts.models import User
 from otklik.approvals.choices import Decision
 from otklik.approvals.services import approval_comment, approval_decide, approval_submit
@@ -341,7 +342,12 @@ def _story(project, p, author, head, curator, start, today) -> None:
             )
         return
     with _at(start + dt.timedelta(days=4)):
-        approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+        approval_decide(
+            actor=curator,
+            approval=approval,
+            decision=Decision.APPROVE,
+            confirmation=Confirmation.PASSWORD,
+        )
         services.project_state_set(actor=author, project=project, state=ProjectState.IN_PROGRESS)
     if p.story == "changed":
         in_force = project.versions.get(number=1)
@@ -419,7 +425,12 @@ def demo_office_reports(*, now: dt.datetime | None = None) -> int:
             continue
         approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
         if n % 5 != 2:  # one waits for the curator
-            approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+            approval_decide(
+                actor=curator,
+                approval=approval,
+                decision=Decision.APPROVE,
+                confirmation=Confirmation.PASSWORD,
+            )
     _block_reports(head, curator, last, before)
     if head and prepared:  # last month's assessment of the blocks' leads, published
         from otklik.office.services_assessment import assessment_compute, assessment_publish
@@ -459,7 +470,12 @@ def _block_reports(head, curator, last: str, before: str) -> int:
             )
             continue
         approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
-        approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+        approval_decide(
+            actor=curator,
+            approval=approval,
+            decision=Decision.APPROVE,
+            confirmation=Confirmation.PASSWORD,
+        )
     return prepared
 
 
@@ -547,7 +563,12 @@ def demo_office_risks(*, now: dt.datetime | None = None) -> int:
         approval = _group_approval(group)
         approval = approval_submit(actor=lead, approval=approval)
         approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
-        approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+        approval_decide(
+            actor=curator,
+            approval=approval,
+            decision=Decision.APPROVE,
+            confirmation=Confirmation.PASSWORD,
+        )
     return len(created)
 
 

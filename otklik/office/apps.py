@@ -74,6 +74,14 @@ class OfficeConfig(AppConfig):
             "group_version",
             approved=services_groups.group_approved,
         )
+        # Approved documents are registered with a number and a frozen PDF drawn from their
+        # printed form (the registry calls back through its renderers).
+        from otklik.documents.registry import renderer_register
+        from otklik.office.printing import registered_renderers
+
+        for code, (render, series) in registered_renderers().items():
+            renderer_register(code, render, series=series)
+
         register(
             services_plans.PLAN,
             "сводный план",

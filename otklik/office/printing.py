@@ -1,44 +1,23 @@
-"""Passports and progress reports in the usual Russian printed form, as PDF and as DOCX.
-
-One description of each document (``Printed``: the approval stamp «УТВЕРЖДАЮ», the title, the
-sections, tables and the approval sheet «лист согласования») is drawn by two renderers, so the
-PDF and the DOCX say the same. The PDF is drawn by fpdf2 with Debian's DejaVu fonts (as the
-monthly analytics report), the DOCX by python-docx; nothing is downloaded.
+"""The office's documents in the usual Russian printed form: passports, progress reports,
+block reports, consolidated plans and working groups' compositions, each described once as a
+``core.printing.Printed`` (the approval stamp «УТВЕРЖДАЮ», the title, the sections, tables and
+the approval sheet «лист согласования»), drawn as PDF or DOCX by ``core.printing``.
 """
 
 from __future__ import annotations
-
-import io
-from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from otklik.approvals.choices import ApprovalState
 from otklik.approvals.models import Approval
 from otklik.approvals.selectors import approval_sheet
-from otklik.core.pdf import pdf_fonts
+from otklik.core.printing import Printed, Table
 from otklik.core.roles import Role
 from otklik.office import passport, periods
 from otklik.office.choices import ReportStanding
 from otklik.office.models import PassportVersion, ProgressReport
 
 STATUS = {"done": "выполнен", "lag": "отставание", "none": "нет данных"}
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[str]]
-    widths: list[int]  # relative
-
-
-@dataclass
-class Printed:
-    title: str
-    subtitle: str = ""
-    stamp: list[str] = field(default_factory=list)  # «УТВЕРЖДАЮ» and its lines, top right
-    blocks: list[tuple[str, object]] = field(default_factory=list)  # ("heading"|"text"|"table", …)
-    footer: str = ""
 
 
 def _name(user) -> str:
@@ -280,116 +259,6 @@ def _ru(iso: str) -> str:
     return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}" if len(iso) == 10 else iso
 
 
-# --------------------------------------------------------------------------- renderers
-def to_pdf(doc: Printed) -> bytes:
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
-
-    regular, bold = pdf_fonts()
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font("DejaVu", "", str(regular))
-    pdf.add_font("DejaVu", "B", str(bold))
-    pdf.set_title(doc.title)
-    pdf.set_creator("Отклик")
-
-    def footer():
-        pdf.set_y(-12)
-        pdf.set_font("DejaVu", "", 8)
-        pdf.cell(0, 6, f"{doc.footer} · стр. {pdf.page_no()}", align="C")
-
-    pdf.footer = footer
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-    pdf.set_font("DejaVu", "", 10)
-    for i, line in enumerate(doc.stamp):
-        pdf.set_font("DejaVu", "B" if i == 0 else "", 10)
-        pdf.set_x(pdf.l_margin + width * 0.55)
-        pdf.multi_cell(width * 0.45, 5, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.multi_cell(0, 7, doc.title, align="C", new_x="LMARGIN", new_y="NEXT")
-    if doc.subtitle:
-        pdf.set_font("DejaVu", "", 10)
-        pdf.multi_cell(0, 6, doc.subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    for kind, value in doc.blocks:
-        if kind == "heading":
-            pdf.ln(2)
-            pdf.set_font("DejaVu", "B", 11)
-            pdf.multi_cell(0, 6, str(value), new_x="LMARGIN", new_y="NEXT")
-        elif kind == "text":
-            pdf.set_font("DejaVu", "", 10)
-            pdf.multi_cell(0, 5, str(value), new_x="LMARGIN", new_y="NEXT")
-        else:
-            table: Table = value  # type: ignore[assignment]
-            pdf.set_font("DejaVu", "", 8)
-            if not table.rows:
-                pdf.multi_cell(0, 5, "Нет записей.", new_x="LMARGIN", new_y="NEXT")
-                continue
-            with pdf.table(
-                col_widths=tuple(table.widths),
-                line_height=4.5,
-                text_align="LEFT",
-                headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 244)),
-            ) as t:
-                for row in (table.columns, *table.rows):
-                    r = t.row()
-                    for cell in row:
-                        r.cell(str(cell))
-            pdf.ln(1)
-    return bytes(pdf.output())
-
-
-def to_docx(doc: Printed) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    d = Document()
-    d.core_properties.title = doc.title
-    d.core_properties.author = "Отклик"
-    style = d.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
-    for i, line in enumerate(doc.stamp):
-        p = d.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = p.add_run(line)
-        run.bold = i == 0
-        p.paragraph_format.space_after = Pt(0)
-    title = d.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.add_run(doc.title).bold = True
-    if doc.subtitle:
-        sub = d.add_paragraph(doc.subtitle)
-        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for kind, value in doc.blocks:
-        if kind == "heading":
-            d.add_paragraph().add_run(str(value)).bold = True
-        elif kind == "text":
-            d.add_paragraph(str(value))
-        else:
-            table: Table = value  # type: ignore[assignment]
-            if not table.rows:
-                d.add_paragraph("Нет записей.")
-                continue
-            t = d.add_table(rows=1, cols=len(table.columns))
-            t.style = "Table Grid"
-            for cell, text in zip(t.rows[0].cells, table.columns, strict=True):
-                cell.text = ""
-                cell.paragraphs[0].add_run(text).bold = True
-            for row in table.rows:
-                cells = t.add_row().cells
-                for cell, text in zip(cells, row, strict=True):
-                    cell.text = str(text)
-    section = d.sections[0]
-    section.footer.paragraphs[0].text = doc.footer
-    buffer = io.BytesIO()
-    d.save(buffer)
-    return buffer.getvalue()
-
-
 def plan_printed(plan, approval: Approval | None) -> Printed:
     whose = f"блока «{plan.sector.name}»" if plan.sector_id else "ЦУР"
     doc = Printed(
@@ -417,3 +286,75 @@ def plan_printed(plan, approval: Approval | None) -> Printed:
     doc.blocks.append(("heading", "Лист согласования"))
     doc.blocks.append(("table", _sheet(approval)))
     return doc
+
+
+def group_printed(version, approval: Approval | None) -> Printed:
+    """The composition of a working (expert) group: its purpose and members."""
+    group = version.group
+    doc = Printed(
+        title=f"СОСТАВ: {group.get_kind_display().upper()} «{group.name}»",
+        subtitle=f"версия {version.number}"
+        + (f" · {group.sector.name}" if group.sector_id else ""),
+        stamp=_stamp(approval),
+        footer=f"Состав группы «{group.name}», версия {version.number}",
+    )
+    if version.reason:
+        doc.blocks.append(("text", f"Изменение: {version.reason}"))
+    doc.blocks.append(("heading", "Цель и задачи группы"))
+    doc.blocks.append(("text", group.purpose or "—"))
+    doc.blocks.append(("heading", "Состав"))
+    doc.blocks.append(
+        (
+            "table",
+            Table(
+                ["№", "ФИО", "Должность", "Организация", "Роль в группе"],
+                [
+                    [str(n), m.name, m.position, m.organisation, m.get_role_display()]
+                    for n, m in enumerate(version.members.order_by("order"), 1)
+                ],
+                [6, 26, 24, 28, 16],
+            ),
+        )
+    )
+    doc.blocks.append(("heading", "Лист согласования"))
+    doc.blocks.append(("table", _sheet(approval)))
+    return doc
+
+
+# --------------------------------------------------------------------------- the registry
+def registered_renderers() -> dict:
+    """kind → (approval → Printed, approval → series) for the registry of documents: what an
+    approved office document looks like when it is registered (``documents.registry``)."""
+    from otklik.office.models import BlockReport, ConsolidatedPlan, GroupVersion
+
+    def passport_(a):
+        return passport_printed(PassportVersion.objects.get(pk=a.target_id), a)
+
+    def report_(a):
+        return report_printed(ProgressReport.objects.get(pk=a.target_id), a)
+
+    def block_report_(a):
+        return block_report_printed(BlockReport.objects.get(pk=a.target_id), a)
+
+    def plan_(a):
+        return plan_printed(ConsolidatedPlan.objects.get(pk=a.target_id), a)
+
+    def group_(a):
+        return group_printed(GroupVersion.objects.get(pk=a.target_id), a)
+
+    def series(model, key):
+        def of(a):
+            return key(model.objects.get(pk=a.target_id))
+
+        return of
+
+    return {
+        "passport": (passport_, series(PassportVersion, lambda v: f"project:{v.project_id}")),
+        "report": (report_, series(ProgressReport, lambda r: f"report:{r.project_id}:{r.period}")),
+        "block_report": (
+            block_report_,
+            series(BlockReport, lambda r: f"block:{r.block_id}:{r.period}"),
+        ),
+        "plan": (plan_, series(ConsolidatedPlan, lambda p: f"plan:{p.sector_id or 0}:{p.period}")),
+        "group": (group_, series(GroupVersion, lambda v: f"group:{v.group_id}")),
+    }

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from otklik.core import printing
 from otklik.core.exceptions import NotFound
 from otklik.core.permissions import ACTION_LABELS, Action, can
 from otklik.core.views import attempt
-from otklik.office import printing
 
 
 def found(get, **lookup):

@@ -32,7 +32,17 @@ class SheetLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApprovalEvent
-        fields = ["decision", "step", "step_label", "actor", "actor_id", "role", "text", "at"]
+        fields = [
+            "decision",
+            "step",
+            "step_label",
+            "actor",
+            "actor_id",
+            "role",
+            "text",
+            "confirmation",
+            "at",
+        ]
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
@@ -104,6 +114,21 @@ class ApprovalDetailSerializer(ApprovalSerializer):
 class TextIn(serializers.Serializer):
     text = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="комментарий (необязательно)"
+    )
+
+
+class ApproveIn(TextIn):
+    """Approving signs the document (simple electronic signature, 63-ФЗ art. 9): the approver
+    confirms the identity now."""
+
+    password = serializers.CharField(
+        allow_blank=True, default="", trim_whitespace=False, help_text="пароль подписывающего"
+    )
+    otp_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="одноразовый код (обязателен, если у пользователя включён второй фактор)",
     )
 
 

@@ -10,10 +10,12 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from otklik.accounts.identity import identity_confirm
 from otklik.approvals import selectors, services
 from otklik.approvals.api import serializers as s
 from otklik.approvals.choices import Decision
 from otklik.approvals.models import Approval
+from otklik.approvals.services import signs_now
 
 
 def _verb(request_serializer, summary: str):
@@ -73,9 +75,23 @@ class ApprovalViewSet(viewsets.GenericViewSet):
         return self._detail(approval)
 
     def _decide(self, pk, decision: str, serializer_class) -> Response:
-        text = self._text(serializer_class)
+        approval = self._approval(pk)
+        ser = serializer_class(data=self.request.data)
+        ser.is_valid(raise_exception=True)
+        confirmation = ""
+        if decision == Decision.APPROVE and signs_now(self.request.user, approval):
+            confirmation = identity_confirm(
+                user=self.request.user,
+                password=ser.validated_data["password"],
+                otp_token=ser.validated_data["otp_token"],
+                request=self.request,
+            )
         approval = services.approval_decide(
-            actor=self.request.user, approval=self._approval(pk), decision=decision, text=text
+            actor=self.request.user,
+            approval=approval,
+            decision=decision,
+            text=ser.validated_data["text"],
+            confirmation=confirmation,
         )
         return self._detail(approval)
 
@@ -84,10 +100,14 @@ class ApprovalViewSet(viewsets.GenericViewSet):
     def agree(self, request, pk=None):
         return self._decide(pk, Decision.AGREE, s.TextIn)
 
-    @_verb(s.TextIn, "Утвердить (последний шаг маршрута)")
+    @_verb(
+        s.ApproveIn,
+        "Утвердить (последний шаг маршрута) и подписать простой электронной подписью: "
+        "пароль и, если включён, одноразовый код",
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._decide(pk, Decision.APPROVE, s.TextIn)
+        return self._decide(pk, Decision.APPROVE, s.ApproveIn)
 
     @_verb(s.ReturnIn, "Вернуть на доработку (с причиной)")
     @action(detail=True, methods=["post"], url_path="return")

@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
+from conftest import PASSWORD
 from otklik.approvals.choices import ApprovalState
 from otklik.approvals.models import Approval
 from otklik.approvals.registry import DocumentKind, kind_register
@@ -74,8 +75,8 @@ def _draft(actor, sector: str = "zhkh") -> Approval:
         )
 
 
-def _post(user, approval: Approval, verb: str, text: str | None = None):
-    body = {} if text is None else {"text": text}
+def _post(user, approval: Approval, verb: str, text: str | None = None, **more):
+    body = ({} if text is None else {"text": text}) | more
     return api(user).post(f"/api/v1/approvals/{approval.pk}/{verb}", body, format="json")
 
 
@@ -179,7 +180,13 @@ def test_the_whole_route_over_the_api(route, personas):
         "2026-12-08",  # 2 working days from Friday 04.12
     )
     assert [a["id"] for a in api(curator).get("/api/v1/approvals/inbox").json()] == [approval.pk]
+    # approving signs: refused without the approver's password, and with a wrong one
     r = _post(curator, approval, "approve", "Утверждаю")
+    assert (r.status_code, r.json()["detail"]) == (400, "Для подписи введите свой пароль.")
+    r = _post(curator, approval, "approve", "Утверждаю", password="not-it")
+    assert (r.status_code, r.json()["detail"]) == (400, "Пароль не подходит: документ не подписан.")
+    assert _snapshot(approval)[0] == "in_route"
+    r = _post(curator, approval, "approve", "Утверждаю", password=PASSWORD)
     assert r.status_code == 200, r.content
     got = r.json()
     assert (got["state"], got["approved_by"], got["step"], got["actions"]) == (

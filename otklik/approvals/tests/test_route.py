@@ -144,7 +144,11 @@ def test_the_whole_route(route, users, time_machine):
     assert list(approval_inbox(user=curator)) == [approval]
 
     approval = approval_decide(
-        actor=curator, approval=approval, decision=Decision.APPROVE, text="Утверждаю"
+        actor=curator,
+        approval=approval,
+        decision=Decision.APPROVE,
+        text="Утверждаю",
+        confirmation="password",
     )
     assert approval.state == ApprovalState.APPROVED
     assert approval.approved_by == curator and approval.step is None
@@ -214,7 +218,9 @@ def test_the_head_cannot_approve_at_the_curators_step(route, users):
     approval = approval_submit(actor=lead, approval=_draft(lead))
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
     with pytest.raises(AccessDenied):
-        approval_decide(actor=head, approval=approval, decision=Decision.APPROVE)
+        approval_decide(
+            actor=head, approval=approval, decision=Decision.APPROVE, confirmation="password"
+        )
     # the verb of the step, not another
     with pytest.raises(ApplicationError, match="«Утверждение» или возврат"):
         approval_decide(actor=curator, approval=approval, decision=Decision.AGREE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from conftest import PASSWORD
 from otklik.approvals.models import Approval
 from otklik.audit.models import AuditEvent
 from otklik.core.permissions import ACTION_LABELS, Action
@@ -68,7 +69,8 @@ def _ok(response, status: int = 200) -> dict:
 
 
 def _verb(user, approval_id: int, verb: str, text: str = "") -> dict:
-    return _ok(api(user).post(f"/api/v1/approvals/{approval_id}/{verb}", {"text": text}))
+    body = {"text": text, "password": PASSWORD}  # approving signs with the password
+    return _ok(api(user).post(f"/api/v1/approvals/{approval_id}/{verb}", body))
 
 
 def _create(user, **body):

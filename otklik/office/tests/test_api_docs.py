@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from conftest import PASSWORD
 from otklik.approvals.choices import Decision
 from otklik.approvals.services import approval_decide, approval_submit
 from otklik.core.permissions import ACTION_LABELS, Action
@@ -50,7 +51,8 @@ def _only_the_head(o, url: str, body: dict, action: Action) -> None:
 
 
 def _verb(user, approval: dict, verb: str) -> dict:
-    r = api(user).post(f"{approval['url']}/{verb}", {"text": ""}, format="json")
+    body = {"text": "", "password": PASSWORD}  # approving signs with the password
+    r = api(user).post(f"{approval['url']}/{verb}", body, format="json")
     assert r.status_code == 200, r.content.decode()
     return r.json()
 
@@ -247,7 +249,12 @@ def _approved(o, n: int) -> None:
         approval = services.passport_approval(project.versions.get())
         approval = approval_submit(actor=o["head"], approval=approval)
         approval = approval_decide(actor=o["head"], approval=approval, decision=Decision.AGREE)
-        approval_decide(actor=o["curator"], approval=approval, decision=Decision.APPROVE)
+        approval_decide(
+            actor=o["curator"],
+            approval=approval,
+            decision=Decision.APPROVE,
+            confirmation="password",
+        )
 
 
 def _queries(call) -> tuple[int, object]:

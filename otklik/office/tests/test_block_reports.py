@@ -113,7 +113,9 @@ def block(office, november):  # noqa: F811
     )
     approval = approval_submit(actor=lead, approval=services.approval_of_report(report))
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
-    approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    approval_decide(
+        actor=curator, approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     second = _running(o, "Чистая вода", PASSPORT)
     services.report_prepare(actor=lead, project=second, period="2026-11")
     _running(o, "Светлый двор", PASSPORT)
@@ -293,8 +295,12 @@ def test_the_route_through_the_head_and_the_curator_with_a_return(block, clock):
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
     assert approval.step_role == Role.CURATOR
     with pytest.raises(AccessDenied):
-        approval_decide(actor=head, approval=approval, decision=Decision.APPROVE)
-    approval = approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+        approval_decide(
+            actor=head, approval=approval, decision=Decision.APPROVE, confirmation="password"
+        )
+    approval = approval_decide(
+        actor=curator, approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     assert approval.state == ApprovalState.APPROVED
     with pytest.raises(ApplicationError, match="изменить его нельзя"):
         block_report_update(actor=lead, report=report, comment="после утверждения")
@@ -390,7 +396,9 @@ def test_the_approved_block_report_in_both_forms(block, client, clock):
     block_report_update(actor=lead, report=report, comment="Отставание по ответам в срок")
     approval = approval_submit(actor=lead, approval=approval_of_block_report(report))
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
-    approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    approval_decide(
+        actor=curator, approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     client.force_login(block["auditor"])
     texts = {}
     for fmt in ("pdf", "docx"):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from conftest import PASSWORD
 from otklik.analytics.services import rollups_refresh
 from otklik.analytics.tests.conftest import case as new_case
 from otklik.approvals.models import Approval
@@ -138,6 +139,7 @@ def test_the_project_office_chain_in_the_browser(page, login, personas, november
     _as(page, login, "curator")
     page.goto(f"{base}/approvals/{approval.pk}/")
     assert page.get_by_test_id("decide").inner_text() == "Утвердить"
+    page.get_by_test_id("sign-password").fill(PASSWORD)
     page.get_by_test_id("decide").click()
     assert _flash(page) == "Документ утверждён."
     assert page.get_by_test_id("approval-state").inner_text() == "Утверждён"
@@ -193,6 +195,7 @@ def test_the_project_office_chain_in_the_browser(page, login, personas, november
     page.get_by_test_id("decide").click()
     _as(page, login, "curator")
     page.goto(f"{base}/approvals/{report.pk}/")
+    page.get_by_test_id("sign-password").fill(PASSWORD)
     page.get_by_test_id("decide").click()
     assert page.get_by_test_id("approval-state").inner_text() == "Утверждён"
     assert page.get_by_test_id("report-form").get_by_test_id("save").count() == 0  # frozen

@@ -12,6 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from conftest import PASSWORD
 from otklik.approvals.choices import ApprovalState, Decision
 from otklik.approvals.models import Approval
 from otklik.approvals.services import approval_decide, approval_submit
@@ -68,7 +69,9 @@ def _lines(version: GroupVersion) -> list[str]:
 def _approve(o, approval: Approval) -> Approval:
     approval = approval_submit(actor=o["sector_lead"], approval=approval)
     approval = approval_decide(actor=o["head"], approval=approval, decision=Decision.AGREE)
-    return approval_decide(actor=o["curator"], approval=approval, decision=Decision.APPROVE)
+    return approval_decide(
+        actor=o["curator"], approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
 
 
 def nothing_written() -> Unchanged:
@@ -125,7 +128,9 @@ def test_the_group_route_end_to_end_with_a_change_of_members(o):
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
     with pytest.raises(ApplicationError, match="только новой версией"):  # on the route: frozen
         group_update(actor=lead, version=v1, members=_members(o))
-    approval = approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    approval = approval_decide(
+        actor=curator, approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     group.refresh_from_db()
     assert (approval.state, group.name, group.in_force) == (
         ApprovalState.APPROVED,
@@ -347,7 +352,9 @@ def test_a_group_through_the_pages(client, o):
     c.post(reverse("approvals:verb", args=[approval.pk, "submit"]), {"text": ""})
     signed_in(client, head).post(reverse("approvals:verb", args=[approval.pk, "agree"]), {})
     r = signed_in(client, curator).post(
-        reverse("approvals:verb", args=[approval.pk, "approve"]), {}, follow=True
+        reverse("approvals:verb", args=[approval.pk, "approve"]),
+        {"password": PASSWORD},
+        follow=True,
     )
     assert r.redirect_chain[-1][0] == reverse("office:group", args=[group.pk]) + "?version=1"
     group.refresh_from_db()

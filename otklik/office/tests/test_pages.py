@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from conftest import PASSWORD
 from otklik.approvals.choices import ApprovalState
 from otklik.approvals.models import Approval
 from otklik.office.models import PassportVersion, Project
@@ -69,7 +70,9 @@ def test_the_chain_through_the_pages(client, personas):
     assert version.content["leader"] == "Петров П. П."
     c.post(reverse("approvals:verb", args=[approval.pk, "submit"]), {"text": "Исправлено"})
     _client(client, head).post(reverse("approvals:verb", args=[approval.pk, "agree"]), {})
-    _client(client, curator).post(reverse("approvals:verb", args=[approval.pk, "approve"]), {})
+    _client(client, curator).post(
+        reverse("approvals:verb", args=[approval.pk, "approve"]), {"password": PASSWORD}
+    )
     approval.refresh_from_db()
     project.refresh_from_db()
     assert (approval.state, project.state) == (ApprovalState.APPROVED, "approved")

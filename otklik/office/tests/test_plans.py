@@ -22,7 +22,9 @@ def _approve(o, project, texts):
     approval = services.passport_approval(project.versions.order_by("-number").first())
     approval = approval_submit(actor=o["head"], approval=approval)
     approval = approval_decide(actor=o["head"], approval=approval, decision="agree")
-    return approval_decide(actor=o["curator"], approval=approval, decision="approve")
+    return approval_decide(
+        actor=o["curator"], approval=approval, decision="approve", confirmation="password"
+    )
 
 
 @pytest.fixture
@@ -80,7 +82,9 @@ def test_frozen_once_approved_and_a_new_version_with_its_reason(two_blocks):
     assert approval.step_role == "curator"  # the plan's route: the curator approves
     with pytest.raises(ApplicationError, match="на согласовании"):
         plan_assemble(actor=o["head"], sector=None, period="2027")
-    approval_decide(actor=o["curator"], approval=approval, decision="approve")
+    approval_decide(
+        actor=o["curator"], approval=approval, decision="approve", confirmation="password"
+    )
     with pytest.raises(ApplicationError, match="укажите, что и почему меняется"):
         plan_assemble(actor=o["head"], sector=None, period="2027")
     with pytest.raises(ApplicationError, match="план тот же"):

@@ -91,7 +91,9 @@ def _approved_project(o, name: str = "Тёплый дом", texts: dict | None =
     approval = services.passport_approval(project.versions.get())
     approval = approval_submit(actor=lead, approval=approval)
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
-    approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    approval_decide(
+        actor=curator, approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     project.refresh_from_db()
     return project
 
@@ -118,7 +120,9 @@ def test_the_passport_chain(office):
     )
     approval = approval_submit(actor=lead, approval=approval, text="Исправлено")
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
-    approval = approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    approval = approval_decide(
+        actor=curator, approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     project.refresh_from_db()
     assert project.state == ProjectState.APPROVED
     assert selectors.passport_in_force(project) == v1
@@ -155,7 +159,9 @@ def test_the_passport_chain(office):
         services.passport_change_request(actor=lead, project=project, reason="ещё", texts={})
     approval2 = approval_submit(actor=lead, approval=approval2)
     approval2 = approval_decide(actor=head, approval=approval2, decision=Decision.AGREE)
-    approval_decide(actor=curator, approval=approval2, decision=Decision.APPROVE)
+    approval_decide(
+        actor=curator, approval=approval2, decision=Decision.APPROVE, confirmation="password"
+    )
     assert selectors.passport_in_force(project) == v2
     project.refresh_from_db()
     assert project.state == ProjectState.APPROVED  # a change does not restart the project
@@ -246,7 +252,9 @@ def test_the_monthly_report_is_prefilled_and_goes_the_route(office, november):
     )
     approval = approval_submit(actor=lead, approval=approval)
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
-    approval = approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    approval = approval_decide(
+        actor=curator, approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     assert approval.state == ApprovalState.APPROVED
     with pytest.raises(ApplicationError, match="изменить его нельзя"):
         services.report_update(actor=lead, report=report, comment="", risks="", points=[{}])
@@ -303,7 +311,9 @@ def test_an_additional_indicator_is_proposed_and_approved_by_the_curator(office)
     approval = services.approval_of_indicator(ind)
     assert (approval.state, approval.step_role) == (ApprovalState.IN_ROUTE, Role.HEAD)
     approval = approval_decide(actor=head, approval=approval, decision=Decision.AGREE)
-    approval_decide(actor=curator, approval=approval, decision=Decision.APPROVE)
+    approval_decide(
+        actor=curator, approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     ind.refresh_from_db()
     assert ind.state == IndicatorState.APPROVED
     with pytest.raises(ApplicationError, match="рассчитывается по данным"):

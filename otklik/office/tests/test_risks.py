@@ -86,7 +86,9 @@ def _approved(o, project: Project) -> Project:
     approval = services.passport_approval(project.versions.get())
     approval = approval_submit(actor=o["head"], approval=approval)
     approval = approval_decide(actor=o["head"], approval=approval, decision=Decision.AGREE)
-    approval_decide(actor=o["curator"], approval=approval, decision=Decision.APPROVE)
+    approval_decide(
+        actor=o["curator"], approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     project.refresh_from_db()
     return project
 

@@ -346,7 +346,9 @@ def _approved_project(o):
         actor=o["sector_lead"], approval=services.passport_approval(project.versions.get())
     )
     approval = approval_decide(actor=o["head"], approval=approval, decision=Decision.AGREE)
-    approval_decide(actor=o["curator"], approval=approval, decision=Decision.APPROVE)
+    approval_decide(
+        actor=o["curator"], approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     return project
 
 

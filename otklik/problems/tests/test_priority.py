@@ -179,7 +179,9 @@ def test_the_list_is_formed_from_the_top_and_goes_the_route(world, personas):
     )  # fmt: skip
     approval = approval_submit(actor=head, approval=approval)
     approval = approval_decide(actor=head, approval=approval, decision="agree")
-    approval = approval_decide(actor=curator, approval=approval, decision="approve")
+    approval = approval_decide(
+        actor=curator, approval=approval, decision="approve", confirmation="password"
+    )
     assert approval.state == "approved"
     with pytest.raises(ApplicationError, match="изменить его нельзя"):
         problem_list_item_update(

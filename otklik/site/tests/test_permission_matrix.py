@@ -64,6 +64,9 @@ from otklik.intake.services import message_classify, message_ingest
 # analyst) for the whole region and by an organisation's operator for its own organisation
 # (the letter is then addressed to it); the curator, the sector leads, the municipal
 # coordinators and the auditor do not keep the desk (issue 15, part 6).
+# «Документы ЦУР» (issue 15): every role reads the registry, each in its zone (a sector lead its
+# block; an organisation and a municipality only what is addressed to them) and only documents
+# of kinds it may see; nobody changes a registered document.
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -103,6 +106,7 @@ question.decide    ALL      —         —     —       —        —    — 
 plan.prepare       —        —         ALL   —       —        —    —          —
 assessment.publish —        —         ALL   —       —        —    —          —
 roadmap.manage     —        ALL       —     —       —        —    —          —
+documents.view     ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
 """
 # fmt: on
 COLUMNS = {  # the table's column heads
@@ -864,11 +868,18 @@ def test_approval_decisions(role, action, step, personas, passport_at_each_step)
     before = (approval.state, approval.step)
     events = AuditEvent.objects.count()
     if expected(role, action) is Scope.ALL:
-        done = approval_decide(actor=personas[role], approval=approval, decision=step)
+        done = approval_decide(
+            actor=personas[role],
+            approval=approval,
+            decision=step,
+            confirmation="password" if step == "approve" else "",
+        )
         assert (done.state, done.step) != before
     else:
         with pytest.raises(AccessDenied):
-            approval_decide(actor=personas[role], approval=approval, decision=step)
+            approval_decide(
+                actor=personas[role], approval=approval, decision=step, confirmation="password"
+            )
         approval.refresh_from_db()
         assert (approval.state, approval.step) == before
         assert AuditEvent.objects.count() == events
