@@ -465,7 +465,10 @@ def _check(
 
         # 4. the certificate at the signing moment
         signing_time = state["signing_time"]
-        if signing_time is not None and signed_not_before and signing_time < signed_not_before:
+        # signingTime is UTCTime, to the second: a signature made in the second of the
+        # registration must not look older than it
+        floor = signed_not_before.replace(microsecond=0) if signed_not_before else None
+        if signing_time is not None and floor and signing_time < floor:
             raise _Refused(
                 CmsReason.BAD_SIGNING_TIME,
                 f"в подписи указано время {_local(signing_time)}, а документ создан "

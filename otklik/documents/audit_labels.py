@@ -20,6 +20,7 @@ actions_register(
     {
         "document.register": "Документ зарегистрирован",
         "document.export": "Документы выгружены с манифестом хешей",
+        "document.sign_qualified": "К документу добавлена квалифицированная подпись",
     }
 )
 target_register(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from otklik.approvals.registry import kinds
-from otklik.core.exceptions import NotFound
+from otklik.core.exceptions import ApplicationError, NotFound
 from otklik.core.permissions import Action
 from otklik.core.views import paginate, require_action
 from otklik.documents import selectors
@@ -19,6 +19,7 @@ from otklik.documents.export import EXPORT_MAX, documents_export, file_response,
 from otklik.documents.filters import DocumentFilter
 from otklik.documents.models import RegisteredDocument
 from otklik.documents.registry import kind_label
+from otklik.documents.signing import may_sign_qualified, signature_qualified_add
 
 
 def _get(request: HttpRequest, pk: int) -> RegisteredDocument:
@@ -62,6 +63,7 @@ def document_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": selectors.document_versions(user=request.user, document=document),
             "approval": approval,
             "approval_url": route_kind.url(approval) if route_kind else "",
+            "may_sign": may_sign_qualified(request.user, document),
         },
     )
 
@@ -97,3 +99,35 @@ def export_view(request: HttpRequest) -> HttpResponse:
     data = documents_export(actor=request.user, documents=documents)
     name = f"documents-{timezone.localtime():%Y%m%d-%H%M}.zip"
     return file_response(data, name, "application/zip")
+
+
+@require_GET
+@require_action(Action.DOCUMENTS_VIEW)
+def signature_file_view(request: HttpRequest, pk: int, signature: int) -> HttpResponse:
+    """The detached CMS signature as it was uploaded (``<number>.pdf.sig``)."""
+    document = _get(request, pk)
+    s = document.signatures.filter(pk=signature, cms__isnull=False).first()
+    if s is None:
+        raise Http404
+    name = f"{document.file_name}.{s.pk}.sig"
+    return file_response(bytes(s.cms), name, "application/pkcs7-signature")
+
+
+@require_POST
+@require_action(Action.DOCUMENTS_VIEW)
+def sign_qualified_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload of a detached qualified signature of the frozen PDF; checked, then kept."""
+    document = _get(request, pk)
+    upload = request.FILES.get("signature")
+    if upload is None:
+        messages.error(request, "Выберите файл подписи (.sig).")
+        return redirect("documents:detail", pk=document.pk)
+    try:
+        signature_qualified_add(
+            actor=request.user, document=document, signature=upload.read(2 * 1024 * 1024)
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Квалифицированная подпись проверена и добавлена к документу.")
+    return redirect("documents:detail", pk=document.pk)

@@ -33,6 +33,12 @@ class SignatureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SignatureUploadSerializer(serializers.Serializer):
+    signature = serializers.FileField(
+        help_text="открепленная подпись CMS (DER или base64) замороженного PDF документа"
+    )
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="download")
 

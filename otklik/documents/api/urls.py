@@ -7,6 +7,7 @@ urlpatterns = [
     path("documents/export", views.ExportView.as_view(), name="documents-export"),
     path("documents/<int:pk>", views.DocumentDetailView.as_view(), name="documents-detail"),
     path("documents/<int:pk>/pdf", views.DocumentPdfView.as_view(), name="documents-pdf"),
+    path("documents/<int:pk>/signatures", views.SignQualifiedView.as_view(), name="documents-sign"),
     path(
         "documents/<int:pk>/attachments/<int:attachment>",
         views.AttachmentView.as_view(),

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +20,7 @@ from otklik.documents.api import serializers as s
 from otklik.documents.export import EXPORT_MAX, documents_export, file_response, ids_parse
 from otklik.documents.filters import DocumentFilter
 from otklik.documents.models import RegisteredDocument
+from otklik.documents.signing import signature_qualified_add
 
 TAGS = ["documents"]
 BINARY = OpenApiResponse(response=OpenApiTypes.BINARY, description="the file's bytes")
@@ -127,3 +129,27 @@ class ExportView(APIView):
             raise ApplicationError("Укажите документы для выгрузки (ids).")
         data = documents_export(actor=request.user, documents=documents)
         return file_response(data, "documents.zip", "application/zip")
+
+
+class SignQualifiedView(APIView):
+    """A detached qualified signature (CMS, ГОСТ Р 34.10-2012) of the frozen PDF, uploaded by a
+    signer of the document: checked for real; refused with its reason, nothing stored then."""
+
+    permission_classes = [MatrixPermission]
+    write_action = Action.DOCUMENTS_VIEW  # the service admits only the document's signers
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.SignatureUploadSerializer},
+        responses={201: s.SignatureSerializer},
+        summary="Добавить квалифицированную подпись (открепленная подпись CMS замороженного PDF)",
+        operation_id="documents_sign",
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        d = _document(request, pk)
+        upload = s.SignatureUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data["signature"].read(2 * 1024 * 1024)
+        signature = signature_qualified_add(actor=request.user, document=d, signature=data)
+        return Response(s.SignatureSerializer(signature).data, status=201)

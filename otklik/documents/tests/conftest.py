@@ -90,3 +90,6 @@ def pdf_text(content: bytes) -> str:
         ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
     )
     return " ".join(out.stdout.decode().split())
+
+
+from otklik.core.tests.gost_pki import gost_pki  # noqa: E402, F401 — the GOST test PKI, shared by name
