@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "otklik.analytics",
     "otklik.problems",
     "otklik.office",
+    "otklik.correspondence",
     "otklik.channels.telegram",
     "otklik.channels.vk",
     "otklik.channels.ok",

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("otklik.problems.api.urls")),
     path("", include("otklik.approvals.api.urls")),
     path("", include("otklik.office.api.urls")),
+    path("", include("otklik.correspondence.api.urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("open311/", include("otklik.channels.open311.urls")),
     path("problems/", include("otklik.problems.urls")),
     path("office/", include("otklik.office.urls")),
+    path("correspondence/", include("otklik.correspondence.urls")),
     path("approvals/", include("otklik.approvals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

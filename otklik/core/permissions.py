@@ -59,6 +59,11 @@ class Action(enum.StrEnum):
     PLAN_PREPARE = "plan.prepare"
     ASSESSMENT_PUBLISH = "assessment.publish"
     ROADMAP_MANAGE = "roadmap.manage"
+    CORR_VIEW = "correspondence.view"
+    CORR_SEND = "correspondence.send"
+    CORR_CHECK = "correspondence.check"
+    CORR_ANSWER = "correspondence.answer"
+    CORR_INCOMING = "correspondence.incoming"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -107,6 +112,13 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ASSESSMENT_PUBLISH: "Оценка ответственных за блоки: расчёт, проверка и публикация",
     Action.ROADMAP_MANAGE: "Дорожная карта ЦУР (пункты, сроки, исполнение) и синхронизация с "
     "национальными проектами (каталог программ, связи проектов и показателей)",
+    Action.CORR_VIEW: "Запросы и поручения: просмотр (организация — адресованные ей)",
+    Action.CORR_SEND: "Запросы и поручения организациям: направление, отзыв, итоговая справка; "
+    "меры региональных проблем как поручения",
+    Action.CORR_CHECK: "Запросы и поручения: приём ответа организации или возврат на доработку",
+    Action.CORR_ANSWER: "Запросы и поручения: ответ организации (текст и файлы)",
+    Action.CORR_INCOMING: "Входящие запросы Минцифры и центра компетенций: регистрация, "
+    "назначение исполнителя, подготовка ответа",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -154,6 +166,11 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.PLAN_PREPARE:      (N,  N,  A,   N,   N,   N,   N,   N),
     Action.ASSESSMENT_PUBLISH: (N,  N,  A,   N,   N,   N,   N,   N),
     Action.ROADMAP_MANAGE:    (N,  A,  N,   N,   N,   N,   N,   N),
+    Action.CORR_VIEW:         (A,  A,  A,   O,   A,   O,   N,   A),
+    Action.CORR_SEND:         (A,  A,  A,   O,   N,   N,   N,   N),
+    Action.CORR_CHECK:        (A,  A,  A,   O,   N,   N,   N,   N),
+    Action.CORR_ANSWER:       (N,  N,  N,   N,   N,   O,   N,   N),
+    Action.CORR_INCOMING:     (A,  A,  A,   O,   A,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {
