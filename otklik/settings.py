@@ -229,6 +229,11 @@ SPECTACULAR_SETTINGS = {
         "MemberRoleEnum": "otklik.office.choices.MemberRole",
         "RoadmapStatusEnum": "otklik.office.choices.RoadmapStatus",
         "ProgrammeKindEnum": "otklik.office.choices.ProgrammeKind",
+        "ItemStateEnum": "otklik.correspondence.choices.ItemState",
+        "ItemEventKindEnum": "otklik.correspondence.choices.EventKind",
+        "AssignmentKindEnum": "otklik.correspondence.choices.AssignmentKind",
+        "IncomingStateEnum": "otklik.correspondence.choices.IncomingState",
+        "IncomingSourceEnum": "otklik.correspondence.choices.IncomingSource",
     },
 }
 
