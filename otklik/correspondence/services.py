@@ -252,21 +252,28 @@ def item_accept(*, actor: Any, item: Item, text: str = "") -> Item:
     return item
 
 
+def _with_reason(actor: Any, item: Item, reason: str, verb: str, refusal: str) -> Item:
+    """Return or withdraw an item: the move ``verb`` with its reason (required)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(refusal)
+    item = _move(item, verb)
+    item.returns += verb == "return"
+    item.save(update_fields=["state", "returns", "updated_at"])
+    _event(item, EventKind.RETURNED if verb == "return" else EventKind.WITHDRAWN, actor, reason)
+    audit_log(actor=actor, action=f"correspondence.{verb}", target=item, data={"reason": reason})
+    return item
+
+
 @transaction.atomic
 def item_return(*, actor: Any, item: Item, reason: str) -> Item:
     """Return the answer for rework, with the reason (required); the deadline stays."""
     access_check(actor, Action.CORR_CHECK, item)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("Укажите причину возврата на доработку.")
-    item = _move(item, "return")
-    item.returns += 1
-    item.save(update_fields=["state", "returns", "updated_at"])
-    _event(item, EventKind.RETURNED, actor, reason)
-    audit_log(actor=actor, action="correspondence.return", target=item, data={"reason": reason})
+    item = _with_reason(actor, item, reason, "return", "Укажите причину возврата на доработку.")
     mail_on_commit(
         f"Возвращено на доработку: {item.assignment.subject}",
-        f"ЦУР вернул ответ «{item.organization.short_name}» на доработку: {reason} {_link(item)}",
+        f"ЦУР вернул ответ «{item.organization.short_name}» на доработку: "
+        f"{reason.strip()} {_link(item)}",
         _operators(item.organization_id),
     )
     return item
@@ -276,17 +283,21 @@ def item_return(*, actor: Any, item: Item, reason: str) -> Item:
 def item_withdraw(*, actor: Any, item: Item, reason: str) -> Item:
     """Withdraw the request from one addressee (with the reason)."""
     access_check(actor, Action.CORR_SEND, item)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("Укажите, почему запрос (поручение) отзывается.")
-    item = _move(item, "withdraw")
-    item.save(update_fields=["state", "updated_at"])
-    _event(item, EventKind.WITHDRAWN, actor, reason)
-    audit_log(actor=actor, action="correspondence.withdraw", target=item, data={"reason": reason})
-    return item
+    return _with_reason(
+        actor, item, reason, "withdraw", "Укажите, почему запрос (поручение) отзывается."
+    )
 
 
 # --------------------------------------------------------------------------- the final summary
+def editable_approval(kind: str, target_id: int, refusal: str) -> Any:
+    """The document's approval while it may still change (none yet, a draft, returned);
+    else refused with ``refusal`` (its ``{}``: the approval's state)."""
+    approval = approval_of(kind=kind, target_id=target_id)
+    if approval is not None and approval.state not in (ApprovalState.DRAFT, ApprovalState.RETURNED):
+        raise ApplicationError(refusal.format(approval.get_state_display().lower()) + " нельзя.")
+    return approval
+
+
 @transaction.atomic
 def summary_submit(*, actor: Any, assignment: Assignment, text: str, early: bool = False) -> Any:
     """The sender's final summary (the text; the consolidated table is added to its printed
@@ -307,22 +318,17 @@ def summary_submit(*, actor: Any, assignment: Assignment, text: str, early: bool
             "Не все ответы приняты: " + ", ".join(waiting) + ". Примите их, отзовите или "
             "отметьте «подготовить справку досрочно»."
         )
-    approval = approval_of(kind=SUMMARY, target_id=assignment.pk)
-    if approval is not None and approval.state not in (ApprovalState.DRAFT, ApprovalState.RETURNED):
-        raise ApplicationError(
-            f"Итоговая справка уже {approval.get_state_display().lower()}: изменить её нельзя."
-        )
+    approval = editable_approval(SUMMARY, assignment.pk, "Итоговая справка уже {}: изменить её")
     assignment.summary = text
     assignment.summary_at = timezone.now()
     assignment.save(update_fields=["summary", "summary_at", "updated_at"])
-    if approval is None:
-        approval = approval_open(
-            actor=actor,
-            kind=SUMMARY,
-            target_id=assignment.pk,
-            title=f"Итоговая справка: {assignment.subject}",
-            sector=assignment.sector,
-        )
+    approval = approval or approval_open(
+        actor=actor,
+        kind=SUMMARY,
+        target_id=assignment.pk,
+        title=f"Итоговая справка: {assignment.subject}",
+        sector=assignment.sector,
+    )
     audit_log(
         actor=actor,
         action="correspondence.summary",

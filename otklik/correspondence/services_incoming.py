@@ -16,8 +16,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from otklik.approvals.choices import ApprovalState
-from otklik.approvals.selectors import approval_of
 from otklik.approvals.services import approval_open, approval_submit
 from otklik.audit.services import audit_log
 from otklik.core.exceptions import ApplicationError
@@ -32,7 +30,7 @@ from otklik.correspondence.choices import (
 )
 from otklik.correspondence.files import Upload, files_store, uploads_check
 from otklik.correspondence.models import Incoming
-from otklik.correspondence.services import check_due, corr_today
+from otklik.correspondence.services import check_due, corr_today, editable_approval
 from otklik.directory.calendar import calendar_from_db
 
 ANSWER = "corr_answer"  # the approval route's kind of an answer to an incoming request
@@ -206,11 +204,7 @@ def incoming_answer_submit(
     files = list(files)
     uploads_check(files)
     incoming = _locked(incoming, actor)
-    approval = approval_of(kind=ANSWER, target_id=incoming.pk)
-    if approval is not None and approval.state not in (ApprovalState.DRAFT, ApprovalState.RETURNED):
-        raise ApplicationError(
-            f"Ответ уже {approval.get_state_display().lower()}: изменить его нельзя."
-        )
+    approval = editable_approval(ANSWER, incoming.pk, "Ответ уже {}: изменить его")
     incoming.answer_text = text
     incoming.answer_parts = parts
     incoming.state = IncomingState.ON_APPROVAL
@@ -218,14 +212,13 @@ def incoming_answer_submit(
     if files:  # a new package's files replace the earlier ones
         incoming.files.filter(in_answer=True).delete()
         files_store(files, incoming=incoming, in_answer=True)
-    if approval is None:
-        approval = approval_open(
-            actor=actor,
-            kind=ANSWER,
-            target_id=incoming.pk,
-            title=f"Ответ на {incoming}",
-            sector=incoming.sector,
-        )
+    approval = approval or approval_open(
+        actor=actor,
+        kind=ANSWER,
+        target_id=incoming.pk,
+        title=f"Ответ на {incoming}",
+        sector=incoming.sector,
+    )
     audit_log(
         actor=actor,
         action="correspondence.incoming_answer",
