@@ -210,3 +210,27 @@ def measure_board(*, user: Any, today: dt.date) -> list[dict]:
         row["total"] += 1
         row["items"].append({"item": item, "outcome": outcome, "label": OUTCOMES[outcome]})
     return sorted(sectors.values(), key=lambda r: r["sector"])
+
+
+def measures_to_send(*, user: Any) -> list:
+    """Planned measures with a responsible organisation and no task on execution, of the
+    problems ``user`` manages: what may be sent as a task from the measures' page."""
+    from otklik.problems.choices import MeasureStatus
+    from otklik.problems.models import Measure, Problem
+
+    if not can(user, Action.CORR_SEND):
+        return []
+    problems = visible_to(Problem.objects.all(), user, Action.PROBLEM_MANAGE)
+    busy = Item.objects.filter(assignment__measure__isnull=False).exclude(
+        state__in=list(ITEM_CLOSED)
+    )
+    return list(
+        Measure.objects.filter(
+            problem__in=problems.values("pk"),
+            status=MeasureStatus.PLANNED,
+            organization__isnull=False,
+        )
+        .exclude(pk__in=busy.values("assignment__measure"))
+        .select_related("problem", "organization")
+        .order_by("deadline", "pk")[:200]
+    )

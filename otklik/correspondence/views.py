@@ -346,5 +346,9 @@ def measures_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "correspondence/measures.html",
-        {"board": board, "outcomes": selectors.OUTCOMES},
+        {
+            "board": board,
+            "outcomes": selectors.OUTCOMES,
+            "to_send": selectors.measures_to_send(user=request.user),
+        },
     )

@@ -95,3 +95,35 @@ def test_another_organisation_sees_nothing_through_the_pages(client, people):
     assert _in(client, p["municipal_coordinator"]).get("/correspondence/").status_code == 403
     # an operator may not send
     assert _in(client, p["op_adm"]).post("/correspondence/", {"kind": "task"}).status_code == 403
+
+
+def test_a_measure_is_sent_from_the_measures_page(client, people):
+    from otklik.correspondence.tests.shared import d
+    from otklik.directory.models import Sector
+    from otklik.problems.services import measure_add, problem_create
+
+    p = people
+    problem = problem_create(
+        actor=p["head"], title="Аварии на сетях", sector=Sector.objects.get(code="zhkh")
+    )
+    measure = measure_add(
+        actor=p["head"], problem=problem, text="Заменить сети", deadline=d("18.12.2026"),
+        organization=orgs("kom-zhkh")[0],
+    )  # fmt: skip
+    page = _in(client, p["sector_lead"]).get("/correspondence/measures/")
+    assert page.context["to_send"] == [measure]
+    sent = client.post("/correspondence/measures/", {"measure": measure.pk})
+    a = Assignment.objects.get(measure=measure)
+    assert sent["Location"] == f"/correspondence/{a.pk}/"
+    page = client.get("/correspondence/measures/")
+    assert page.context["to_send"] == []
+    assert [(s["sector"], s["in_work"]) for s in page.context["board"]] == [
+        ("ЖКХ и благоустройство", 1)
+    ]
+    # an operator may not send it
+    assert (
+        _in(client, p["op_zhkh"])
+        .post("/correspondence/measures/", {"measure": measure.pk})
+        .status_code
+        == 403
+    )
