@@ -127,3 +127,51 @@ def test_a_measure_is_sent_from_the_measures_page(client, people):
         .status_code
         == 403
     )
+
+
+def test_an_incoming_request_through_the_pages(client, people):
+    import io
+    import zipfile
+
+    from otklik.correspondence.models import Incoming
+
+    p = people
+    _in(client, p["executor"])
+    made = client.post(
+        "/correspondence/incoming/",
+        {
+            "source": "competence_centre",
+            "sender_name": "Центр компетенций ЦУР",
+            "their_number": "ЦК-17",
+            "their_date": "2026-12-09",
+            "subject": "Сведения о ЦУР",
+            "text": "Просим сведения.",
+            "due": "2026-12-16",
+            "assignee": p["analyst"].pk,
+            "files": [SimpleUploadedFile("запрос.pdf", b"%PDF req")],
+        },
+    )
+    incoming = Incoming.objects.get()
+    assert made["Location"] == f"/correspondence/incoming/{incoming.pk}/"
+    assert (incoming.state, incoming.assignee, incoming.files.count()) == (
+        "in_work",
+        p["analyst"],
+        1,
+    )
+    _in(client, p["analyst"]).post(
+        f"/correspondence/incoming/{incoming.pk}/",
+        {"verb": "answer", "text": "Сведения прилагаем.", "analytics_month": "2026-11"},
+    )
+    incoming.refresh_from_db()
+    assert (incoming.state, incoming.answer_parts) == (
+        "on_approval",
+        [{"part": "analytics_monthly", "month": "2026-11"}],
+    )
+    page = client.get(f"/correspondence/incoming/{incoming.pk}/")
+    assert page.context["panel"]["approval"].kind == "corr_answer"
+    package = client.get(f"/correspondence/incoming/{incoming.pk}/package.zip")
+    names = zipfile.ZipFile(io.BytesIO(package.content)).namelist()
+    assert sorted(names) == ["SHA256SUMS.txt", "аналитический-отчёт-2026-11.pdf", "ответ.txt"]
+    # organisations have no incoming requests
+    assert _in(client, p["op_adm"]).get("/correspondence/incoming/").status_code == 403
+    assert client.get(f"/correspondence/incoming/{incoming.pk}/").status_code == 404
