@@ -96,6 +96,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         description="Дорожная карта ЦУР: напоминание ответственному в день срока пункта",
     ),
     PeriodicJob(
+        name="correspondence.sweep",
+        task="otklik.correspondence.tasks.correspondence_sweep",
+        every=timedelta(hours=1),
+        description="Запросы и поручения: напоминание в день срока, просрочка, доклад выше",
+    ),
+    PeriodicJob(
         name="problems.priorities_refresh",
         task="otklik.problems.tasks.priorities_refresh",
         every=timedelta(days=1),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "otklik.problems",
     "otklik.documents",
     "otklik.office",
+    "otklik.correspondence",
     "otklik.channels.telegram",
     "otklik.channels.vk",
     "otklik.channels.ok",
@@ -230,6 +231,11 @@ SPECTACULAR_SETTINGS = {
         "MemberRoleEnum": "otklik.office.choices.MemberRole",
         "RoadmapStatusEnum": "otklik.office.choices.RoadmapStatus",
         "ProgrammeKindEnum": "otklik.office.choices.ProgrammeKind",
+        "ItemStateEnum": "otklik.correspondence.choices.ItemState",
+        "ItemEventKindEnum": "otklik.correspondence.choices.EventKind",
+        "AssignmentKindEnum": "otklik.correspondence.choices.AssignmentKind",
+        "IncomingStateEnum": "otklik.correspondence.choices.IncomingState",
+        "IncomingSourceEnum": "otklik.correspondence.choices.IncomingSource",
     },
 }
 

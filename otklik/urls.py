@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("otklik.office.api.urls")),
     path("", include("otklik.channels.desk.api_urls")),
     path("", include("otklik.documents.api.urls")),
+    path("", include("otklik.correspondence.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("open311/", include("otklik.channels.open311.urls")),
     path("problems/", include("otklik.problems.urls")),
     path("office/", include("otklik.office.urls")),
+    path("correspondence/", include("otklik.correspondence.urls")),
     path("approvals/", include("otklik.approvals.urls")),
     path("documents/", include("otklik.documents.urls")),
     path("admin/", admin.site.urls),

@@ -61,6 +61,11 @@ class Action(enum.StrEnum):
     ASSESSMENT_PUBLISH = "assessment.publish"
     ROADMAP_MANAGE = "roadmap.manage"
     DOCUMENTS_VIEW = "documents.view"
+    CORR_VIEW = "correspondence.view"
+    CORR_SEND = "correspondence.send"
+    CORR_CHECK = "correspondence.check"
+    CORR_ANSWER = "correspondence.answer"
+    CORR_INCOMING = "correspondence.incoming"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -113,6 +118,13 @@ ACTION_LABELS: dict[Action, str] = {
     "национальными проектами (каталог программ, связи проектов и показателей)",
     Action.DOCUMENTS_VIEW: "Документы ЦУР: журнал регистрации, карточки, скачивание и выгрузка "
     "с манифестом хешей (каждый документ — если виден документ его вида)",
+    Action.CORR_VIEW: "Запросы и поручения: просмотр (организация — адресованные ей)",
+    Action.CORR_SEND: "Запросы и поручения организациям: направление, отзыв, итоговая справка; "
+    "меры региональных проблем как поручения",
+    Action.CORR_CHECK: "Запросы и поручения: приём ответа организации или возврат на доработку",
+    Action.CORR_ANSWER: "Запросы и поручения: ответ организации (текст и файлы)",
+    Action.CORR_INCOMING: "Входящие запросы Минцифры и центра компетенций: регистрация, "
+    "назначение исполнителя, подготовка ответа",
 }
 
 A, O, N = Scope.ALL, Scope.OWN, Scope.NONE  # noqa: E741 — one letter keeps the table readable
@@ -162,6 +174,11 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.ASSESSMENT_PUBLISH: (N,  N,  A,   N,   N,   N,   N,   N),
     Action.ROADMAP_MANAGE:    (N,  A,  N,   N,   N,   N,   N,   N),
     Action.DOCUMENTS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.CORR_VIEW:         (A,  A,  A,   O,   A,   O,   N,   A),
+    Action.CORR_SEND:         (A,  A,  A,   O,   N,   N,   N,   N),
+    Action.CORR_CHECK:        (A,  A,  A,   O,   N,   N,   N,   N),
+    Action.CORR_ANSWER:       (N,  N,  N,   N,   N,   O,   N,   N),
+    Action.CORR_INCOMING:     (A,  A,  A,   O,   A,   N,   N,   N),
 }
 # fmt: on
 MATRIX: dict[Action, dict[Role, Scope]] = {

@@ -47,6 +47,7 @@ MENU: list[NavItem] = [
     # the count: documents waiting at the user's step of the approval route
     NavItem("Проектный офис", "office:home", Action.OFFICE_VIEW, count=_inbox_count),
     NavItem("Документы ЦУР", "documents:list", Action.DOCUMENTS_VIEW),
+    NavItem("Запросы и поручения", "correspondence:list", Action.CORR_VIEW),
     NavItem("Анализ текстов", "nlp:models", Action.MODEL_VIEW),
     NavItem("Каналы", "channels:health", Action.CHANNEL_VIEW),
     NavItem("Справочники", "directory:index", Action.REFERENCE_VIEW),

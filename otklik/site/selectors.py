@@ -108,7 +108,42 @@ def home_tasks(*, user: Any) -> list[Task]:
     )
     if can(user, Action.ROADMAP_MANAGE):  # the responsible executor's own roadmap
         tasks.append(_roadmap_task(user))
+    tasks.extend(_correspondence_tasks(user))
     return tasks
+
+
+def _correspondence_tasks(user: Any) -> list[Task]:
+    """Requests and tasks of the ЦУР: an organisation's open ones (its queue next to its
+    cases); on the ЦУР's side the answers waiting to be checked."""
+    if not can(user, Action.CORR_VIEW):
+        return []
+    from otklik.correspondence.selectors import queue_counts
+    from otklik.correspondence.services import corr_today
+
+    counts = queue_counts(user=user, today=corr_today())
+    url = reverse("correspondence:list")
+    if getattr(user, "organization_id", None):
+        return [
+            Task(
+                "correspondence",
+                "Запросы и поручения ЦУР",
+                counts["open"],
+                f"ждут ответа организации; просрочено: {counts['overdue']}",
+                url,
+                urgent=counts["overdue"] > 0,
+            )
+        ]
+    if not can(user, Action.CORR_CHECK):
+        return []
+    return [
+        Task(
+            "correspondence",
+            "Ответы на запросы и поручения",
+            counts["to_check"],
+            f"проверьте: принять или вернуть; просрочено у организаций: {counts['overdue']}",
+            url,
+        )
+    ]
 
 
 def _roadmap_task(user: Any) -> Task:

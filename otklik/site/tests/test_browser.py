@@ -21,6 +21,7 @@ FULL_MENU = [
     "Маршрутизация",
     "Аналитика",
     "Проектный офис",
+    "Запросы и поручения",
     "Анализ текстов",
     "Каналы",
     "Справочники",
@@ -30,7 +31,9 @@ FULL_MENU = [
 ]
 SCOPED_MENU = ["Главная", "Сообщения", "Инциденты", "Маршрутизация", "Аналитика", "Справочники"]
 # the sector lead also works in the project office (its block's passports and reports)
-SECTOR_MENU = [*SCOPED_MENU[:5], "Проектный офис", "Справочники"]
+SECTOR_MENU = [*SCOPED_MENU[:5], "Проектный офис", "Запросы и поручения", "Справочники"]
+# an organisation's operator answers the ЦУР's requests and tasks next to its cases
+OPERATOR_MENU = [*SCOPED_MENU[:5], "Запросы и поручения", "Справочники"]
 EXPECTED_MENU = {
     "curator": FULL_MENU,
     "head": FULL_MENU,
@@ -42,6 +45,7 @@ EXPECTED_MENU = {
         "Маршрутизация",
         "Аналитика",
         "Проектный офис",
+        "Запросы и поручения",
         "Анализ текстов",
         "Каналы",
         "Справочники",
@@ -55,6 +59,7 @@ EXPECTED_MENU = {
         "Маршрутизация",
         "Аналитика",
         "Проектный офис",
+        "Запросы и поручения",
         "Анализ текстов",
         "Каналы",
         "Справочники",
@@ -62,7 +67,7 @@ EXPECTED_MENU = {
         "Журнал действий",
     ],
     "sector_lead": SECTOR_MENU,
-    "org_operator": SCOPED_MENU,
+    "org_operator": OPERATOR_MENU,
     "municipal_coordinator": SCOPED_MENU,
 }
 

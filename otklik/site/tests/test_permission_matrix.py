@@ -107,6 +107,11 @@ plan.prepare       —        —         ALL   —       —        —    — 
 assessment.publish —        —         ALL   —       —        —    —          —
 roadmap.manage     —        ALL       —     —       —        —    —          —
 documents.view     ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
+correspondence.view     ALL  ALL  ALL  OWN  ALL  OWN  —    ALL
+correspondence.send     ALL  ALL  ALL  OWN  —    —    —    —
+correspondence.check    ALL  ALL  ALL  OWN  —    —    —    —
+correspondence.answer   —    —    —    —    —    OWN  —    —
+correspondence.incoming ALL  ALL  ALL  OWN  ALL  —    —    —
 """
 # fmt: on
 COLUMNS = {  # the table's column heads

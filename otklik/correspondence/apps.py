@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+
+
+class CorrespondenceConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "otklik.correspondence"
+    verbose_name = "Запросы и поручения"
+
+    def ready(self) -> None:
+        # The final summary of a request (task) and the answer to an incoming request travel
+        # the one approval route: the approvals app calls back through its registry.
+        from django.urls import reverse
+
+        from otklik.approvals.registry import DocumentKind, kind_register
+        from otklik.core.permissions import Action
+        from otklik.correspondence import services, services_incoming
+
+        kind_register(
+            DocumentKind(
+                code=services.SUMMARY,
+                label="итоговая справка по запросу (поручению)",
+                view_action=Action.CORR_VIEW,
+                prepare_action=Action.CORR_SEND,
+                url=lambda a: reverse("correspondence:assignment", args=[a.target_id]),
+            )
+        )
+        kind_register(
+            DocumentKind(
+                code=services_incoming.ANSWER,
+                label="ответ на входящий запрос",
+                view_action=Action.CORR_VIEW,
+                prepare_action=Action.CORR_INCOMING,
+                url=lambda a: reverse("correspondence:incoming", args=[a.target_id]),
+                returned=services_incoming.answer_returned,
+                approved=services_incoming.answer_approved,
+            )
+        )
