@@ -35,3 +35,13 @@ class CorrespondenceConfig(AppConfig):
                 approved=services_incoming.answer_approved,
             )
         )
+        # approved, they are registered with a number and a frozen PDF
+        from otklik.correspondence.printing import printed_of
+        from otklik.documents.registry import renderer_register
+
+        renderer_register(
+            services.SUMMARY, printed_of, series=lambda a: f"assignment:{a.target_id}"
+        )
+        renderer_register(
+            services_incoming.ANSWER, printed_of, series=lambda a: f"incoming:{a.target_id}"
+        )

@@ -1,54 +1,18 @@
 """The printed form of the documents of this app, for the registry of documents: one
-description (``Printed``: the approval stamp, the title, the blocks of text and tables) of the
-final summary of a request (task) with its consolidated table, and of the answer to an incoming
-request. ``otklik.core.printing`` does not exist on this branch yet: ``Printed`` has the shape
-of the project office's (``office/printing.py``: title, subtitle, stamp, blocks of
-``("heading" | "text" | "table", …)``, footer) so a renderer of that shape draws it;
-``printed_of(approval)`` finds the document of an approval of either kind."""
+description (``core.printing.Printed``: the approval stamp, the title, the blocks of text and
+tables, the approval sheet) of the final summary of a request (task) with its consolidated
+table, and of the answer to an incoming request; ``printed_of(approval)`` finds the document of
+an approval of either kind (the renderer registered with the registry of documents)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.utils import timezone
 
-from otklik.approvals.choices import ApprovalState
-from otklik.core.roles import Role
+from otklik.approvals.printing import approval_sheet_table, approval_stamp, person_name
+from otklik.core.printing import Printed, Table
 from otklik.correspondence.models import Assignment, Incoming
 from otklik.correspondence.selectors import consolidated
 from otklik.directory.calendar import calendar_from_db
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[str]]
-    widths: list[int]  # relative
-
-
-@dataclass
-class Printed:
-    title: str
-    subtitle: str = ""
-    stamp: list[str] = field(default_factory=list)
-    blocks: list[tuple[str, object]] = field(default_factory=list)
-    footer: str = ""
-
-
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
-
-
-def _stamp(approval) -> list[str]:
-    if approval is None or approval.state != ApprovalState.APPROVED:
-        return ["ПРОЕКТ"]
-    by = approval.approved_by
-    return [
-        "УТВЕРЖДАЮ",
-        getattr(by, "position", "") or Role.CURATOR.label,
-        f"____________ {_name(by)}",
-        f"«{timezone.localtime(approval.approved_at):%d.%m.%Y}»",
-    ]
 
 
 def _when(at) -> str:
@@ -61,11 +25,11 @@ def summary_printed(assignment: Assignment, approval=None) -> Printed:
     today = calendar_from_db().local_date(timezone.now())
     rows = consolidated(assignment=assignment, today=today)
     kind = assignment.get_kind_display().lower()
-    return Printed(
+    doc = Printed(
         title=f"Итоговая справка по {'запросу' if kind == 'запрос' else 'поручению'} ЦУР",
         subtitle=f"«{assignment.subject}» от {timezone.localtime(assignment.sent_at):%d.%m.%Y},"
         f" срок — {assignment.due:%d.%m.%Y}",
-        stamp=_stamp(approval),
+        stamp=approval_stamp(approval),
         blocks=[
             ("heading", "Содержание"),
             ("text", assignment.text),
@@ -90,8 +54,10 @@ def summary_printed(assignment: Assignment, approval=None) -> Printed:
                 ),
             ),
         ],
-        footer=f"Подготовил: {_name(assignment.sender)}",
+        footer=f"Подготовил: {person_name(assignment.sender)}",
     )
+    doc.blocks += [("heading", "Лист согласования"), ("table", approval_sheet_table(approval))]
+    return doc
 
 
 def answer_printed(incoming: Incoming, approval=None) -> Printed:
@@ -101,19 +67,21 @@ def answer_printed(incoming: Incoming, approval=None) -> Printed:
     parts = [f"{PackagePart(p['part']).label} за {p['month']}" for p in incoming.answer_parts] + [
         f"{f.name} (SHA-256 {f.sha256})" for f in incoming.files.filter(in_answer=True)
     ]
-    return Printed(
+    doc = Printed(
         title="Ответ на запрос",
         subtitle=f"на № {incoming.their_number} от {incoming.their_date:%d.%m.%Y} "
         f"({incoming.sender_name})",
-        stamp=_stamp(approval),
+        stamp=approval_stamp(approval),
         blocks=[
             ("heading", incoming.subject),
             ("text", incoming.answer_text),
             ("heading", "Приложения"),
             ("text", "\n".join(f"{n}. {p}" for n, p in enumerate(parts, 1)) or "нет"),
         ],
-        footer=f"Исполнитель: {_name(incoming.assignee)}",
+        footer=f"Исполнитель: {person_name(incoming.assignee)}",
     )
+    doc.blocks += [("heading", "Лист согласования"), ("table", approval_sheet_table(approval))]
+    return doc
 
 
 def printed_of(approval) -> Printed:

@@ -6,13 +6,9 @@ the approval sheet «лист согласования»), drawn as PDF or DOCX 
 
 from __future__ import annotations
 
-from django.utils import timezone
-
-from otklik.approvals.choices import ApprovalState
 from otklik.approvals.models import Approval
-from otklik.approvals.selectors import approval_sheet
+from otklik.approvals.printing import approval_sheet_table, approval_stamp
 from otklik.core.printing import Printed, Table
-from otklik.core.roles import Role
 from otklik.office import passport, periods
 from otklik.office.choices import ReportStanding
 from otklik.office.models import PassportVersion, ProgressReport
@@ -20,52 +16,12 @@ from otklik.office.models import PassportVersion, ProgressReport
 STATUS = {"done": "выполнен", "lag": "отставание", "none": "нет данных"}
 
 
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
-
-
-def _stamp(approval: Approval | None) -> list[str]:
-    if approval is None or approval.state != ApprovalState.APPROVED:
-        return ["ПРОЕКТ"]
-    by = approval.approved_by
-    position = getattr(by, "position", "") or Role.CURATOR.label
-    return [
-        "УТВЕРЖДАЮ",
-        position,
-        f"____________ {_name(by)}",
-        f"«{timezone.localtime(approval.approved_at):%d.%m.%Y}»",
-    ]
-
-
-def _sheet(approval: Approval | None) -> Table:
-    rows = []
-    if approval is not None:
-        for e in approval_sheet(approval):
-            if e.decision in ("remind",):
-                continue
-            rows.append(
-                [
-                    f"{timezone.localtime(e.at):%d.%m.%Y %H:%M}",
-                    e.step_label or "—",
-                    _name(e.actor) or "система",
-                    Role(e.role).label if e.role in Role.values else "",
-                    e.get_decision_display(),
-                    e.text or "",
-                ]
-            )
-    return Table(
-        ["Дата", "Шаг", "ФИО", "Должность (роль)", "Решение", "Замечания"],
-        rows,
-        [14, 16, 18, 16, 14, 22],
-    )
-
-
 def passport_printed(version: PassportVersion, approval: Approval | None) -> Printed:
     project, content = version.project, version.content
     doc = Printed(
         title=f"ПАСПОРТ ПРОЕКТА «{project.name}»",
         subtitle=f"{project.code} · {project.sector.name} · версия {version.number}",
-        stamp=_stamp(approval),
+        stamp=approval_stamp(approval),
         footer=f"Паспорт проекта {project.code}, версия {version.number}",
     )
     if version.reason:
@@ -114,7 +70,7 @@ def passport_printed(version: PassportVersion, approval: Approval | None) -> Pri
         )
     )
     doc.blocks.append(("heading", "Лист согласования"))
-    doc.blocks.append(("table", _sheet(approval)))
+    doc.blocks.append(("table", approval_sheet_table(approval)))
     return doc
 
 
@@ -123,7 +79,7 @@ def report_printed(report: ProgressReport, approval: Approval | None) -> Printed
     doc = Printed(
         title="ОТЧЁТ О ХОДЕ РЕАЛИЗАЦИИ ПРОЕКТА",
         subtitle=f"«{project.name}» ({project.code}) за {periods.label(report.period)}",
-        stamp=_stamp(approval),
+        stamp=approval_stamp(approval),
         footer=f"Отчёт {project.code} за {report.period}",
     )
     doc.blocks.append(
@@ -156,7 +112,7 @@ def report_printed(report: ProgressReport, approval: Approval | None) -> Printed
     doc.blocks.append(("heading", "4. Комментарий руководителя"))
     doc.blocks.append(("text", content.get("comment") or "—"))
     doc.blocks.append(("heading", "Лист согласования"))
-    doc.blocks.append(("table", _sheet(approval)))
+    doc.blocks.append(("table", approval_sheet_table(approval)))
     return doc
 
 
@@ -192,7 +148,7 @@ def block_report_printed(report, approval: Approval | None) -> Printed:
     doc = Printed(
         title="ОТЧЁТ О ХОДЕ РЕАЛИЗАЦИИ ОТРАСЛЕВОГО БЛОКА",
         subtitle=f"«{sector.name}» за {periods.label(report.period)}",
-        stamp=_stamp(approval),
+        stamp=approval_stamp(approval),
         footer=f"Отчёт блока «{sector.name}» за {report.period}",
     )
     doc.blocks.append(
@@ -251,7 +207,7 @@ def block_report_printed(report, approval: Approval | None) -> Printed:
     doc.blocks.append(("heading", "5. Комментарий ответственного за блок"))
     doc.blocks.append(("text", content.get("comment") or "—"))
     doc.blocks.append(("heading", "Лист согласования"))
-    doc.blocks.append(("table", _sheet(approval)))
+    doc.blocks.append(("table", approval_sheet_table(approval)))
     return doc
 
 
@@ -264,7 +220,7 @@ def plan_printed(plan, approval: Approval | None) -> Printed:
     doc = Printed(
         title=f"СВОДНЫЙ ПЛАН {whose.upper()}",
         subtitle=f"на {periods.label(plan.period)} · версия {plan.number}",
-        stamp=_stamp(approval),
+        stamp=approval_stamp(approval),
         footer=f"Сводный план {whose} на {plan.period}, версия {plan.number}",
     )
     if plan.reason:
@@ -284,7 +240,7 @@ def plan_printed(plan, approval: Approval | None) -> Printed:
         )
     )  # fmt: skip
     doc.blocks.append(("heading", "Лист согласования"))
-    doc.blocks.append(("table", _sheet(approval)))
+    doc.blocks.append(("table", approval_sheet_table(approval)))
     return doc
 
 
@@ -295,7 +251,7 @@ def group_printed(version, approval: Approval | None) -> Printed:
         title=f"СОСТАВ: {group.get_kind_display().upper()} «{group.name}»",
         subtitle=f"версия {version.number}"
         + (f" · {group.sector.name}" if group.sector_id else ""),
-        stamp=_stamp(approval),
+        stamp=approval_stamp(approval),
         footer=f"Состав группы «{group.name}», версия {version.number}",
     )
     if version.reason:
@@ -317,7 +273,7 @@ def group_printed(version, approval: Approval | None) -> Printed:
         )
     )
     doc.blocks.append(("heading", "Лист согласования"))
-    doc.blocks.append(("table", _sheet(approval)))
+    doc.blocks.append(("table", approval_sheet_table(approval)))
     return doc
 
 

@@ -22,6 +22,7 @@ from otklik.correspondence.services_incoming import (
 )
 from otklik.correspondence.services_measures import measure_task_send
 from otklik.correspondence.tests.shared import Unchanged, d, orgs, pdf
+from otklik.documents.models import RegisteredDocument
 
 
 def _register(p, **values):
@@ -64,9 +65,13 @@ def test_an_incoming_request_answered_approved_and_taken_off_control(people):
         parts=[{"part": "analytics_monthly", "month": "2026-11"}],
     )
     approval = approval_decide(actor=p["head"], approval=approval, decision=Decision.AGREE)
-    approval_decide(actor=p["curator"], approval=approval, decision=Decision.APPROVE)
+    approval_decide(
+        actor=p["curator"], approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     incoming.refresh_from_db()
     assert incoming.state == "closed" and incoming.closed_at is not None
+    answer = RegisteredDocument.objects.get(kind="corr_answer")
+    assert answer.number == f"ОТВ-{answer.registered_at.year}/1"
     with pytest.raises(ApplicationError, match="снят с контроля"):
         incoming_assign(actor=p["executor"], incoming=incoming, assignee=p["head"])
     archive = zipfile.ZipFile(io.BytesIO(package_build(user=p["head"], incoming=incoming)))

@@ -5,6 +5,7 @@ escalated on the working calendar; the consolidated table; the final summary on 
 from __future__ import annotations
 
 import hashlib
+import subprocess
 
 import pytest
 from django.core import mail
@@ -28,6 +29,7 @@ from otklik.correspondence.services import (
     summary_submit,
 )
 from otklik.correspondence.tests.shared import Unchanged, d, orgs, pdf
+from otklik.documents.models import RegisteredDocument
 
 
 def _send(p, **values):
@@ -168,8 +170,18 @@ def test_the_whole_outgoing_scenario(people, django_capture_on_commit_callbacks)
         "head",
     )
     approval = approval_decide(actor=p["head"], approval=approval, decision=Decision.AGREE)
-    approval = approval_decide(actor=p["curator"], approval=approval, decision=Decision.APPROVE)
+    approval = approval_decide(
+        actor=p["curator"], approval=approval, decision=Decision.APPROVE, confirmation="password"
+    )
     assert approval.state == ApprovalState.APPROVED
+    # approved, the summary is registered with the next number of its kind and a frozen PDF
+    registered = RegisteredDocument.objects.get(approval=approval)
+    assert registered.number == f"ИС-{registered.registered_at.year}/1"
+    assert bytes(registered.pdf).startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=bytes(registered.pdf), capture_output=True, check=True
+    ).stdout.decode()
+    assert "ОблкомЖКХ" in text and "Лист согласования" in text
     printed = printed_of(approval)
     assert printed.title == "Итоговая справка по поручению ЦУР"
     assert printed.stamp[0] == "УТВЕРЖДАЮ"

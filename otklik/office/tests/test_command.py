@@ -42,6 +42,6 @@ def test_office_commands(region, tmp_path):
 
 def test_approvals_commands(region):
     assert run("approvals", "routes") == (
-        "Маршруты (2026-12-07): видов документов 7, изменены: нет.\n"
+        "Маршруты (2026-12-08): видов документов 9, изменены: нет.\n"
     )
     assert run("approvals", "sweep") == "Напоминаний 0, докладов о просрочке 0.\n"
