@@ -127,12 +127,13 @@ def run(url: str, n: int) -> None:
         seconds = fill(n)
         print(f"filled {n:,} entries in {seconds:.1f} s ({n / seconds:,.0f}/s)  (load {load()})")
     total = AuditEvent.objects.count()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = audit_seal()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"sealed {report.sealed:,} entries in {seconds:.1f} s ({report.sealed / seconds:,.0f}/s),"
+        f"sealed {report.sealed:,} entries in {seconds:.1f} s "
+        f"({report.sealed / max(seconds, 1e-9):,.0f}/s, CPU {cpu:.1f} s),"
         f" head № {report.head_seq}, peak memory (this process) {rss:.0f} MB  (load {load()})"
     )
     from django.db import connections
@@ -148,15 +149,17 @@ def run(url: str, n: int) -> None:
         check=False,
     )
     seconds = time.perf_counter() - started
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child, child_cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     if done.returncode not in (0, 1):
         raise SystemExit(f"verify failed:\n{done.stdout}\n{done.stderr}")
     result = json.loads(done.stdout)
     verdict = "intact" if result["ok"] else f"BROKEN: {result['first']}"
     print(
         f"otklik audit verify over {result['entries']:,} of {total:,} entries: {seconds:.1f} s "
-        f"wall ({result['entries'] / seconds:,.0f}/s, process start included), exit "
-        f"{done.returncode} ({verdict}), peak memory {child:.0f} MB  (load {load()})"
+        f"wall ({result['entries'] / seconds:,.0f}/s, process start included; "
+        f"CPU {child_cpu:.1f} s), exit {done.returncode} ({verdict}), "
+        f"peak memory {child:.0f} MB  (load {load()})"
     )
 
 

@@ -14,7 +14,14 @@ from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from otklik.audit.chain import GENESIS_HASH, VerifyResult, chain_verify, fetch_rows, row_hash
+from otklik.audit.chain import (
+    GENESIS_HASH,
+    Finding,
+    VerifyResult,
+    chain_verify,
+    fetch_rows,
+    row_hash,
+)
 from otklik.audit.models import AuditChainHead, AuditCheck, AuditEvent
 from otklik.core.mail import mail_on_commit, page_link
 from otklik.core.roles import Role
@@ -135,12 +142,21 @@ def _alert_recipients() -> list[str]:
     )
 
 
-def _already_reported(key: str) -> bool:
-    """Whether the check before this one reported the same break (it was told then)."""
-    last = AuditCheck.objects.order_by("-checked_at", "-id").first()
-    if last is None or last.ok:
+def _already_reported(first: Finding) -> bool:
+    """Whether this break was mailed already and no passed check walked over it since."""
+    told = (
+        AuditCheck.objects.filter(
+            notified=True, kind=first.kind, first_seq=first.seq, first_event_id=first.event_id
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if told is None:
         return False
-    return any(f.get("key") == key for f in last.findings[:1])
+    cleared = AuditCheck.objects.filter(ok=True, pk__gt=told.pk)
+    if first.seq is not None:
+        cleared = cleared.filter(from_seq__lte=first.seq, to_seq__gte=first.seq)
+    return not cleared.exists()
 
 
 @transaction.atomic
@@ -166,7 +182,7 @@ def audit_check_record(*, result: VerifyResult, source: str) -> AuditCheck:
         check.first_event_id = first.event_id
         check.first_at = first.at
         check.first_action = first.action
-        check.notified = not _already_reported(first.key)
+        check.notified = not _already_reported(first)
     check.save()
     if first is not None and check.notified:
         audit_log(

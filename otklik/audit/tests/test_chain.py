@@ -326,9 +326,14 @@ def test_periodic_check_alerts_once_and_the_ctsur_pages_show_it(
         broken = audit_check_recent()
     with django_capture_on_commit_callbacks(execute=True):
         again = audit_check_recent()  # the same break: not told twice
+    # a passed check of another part in between does not clear it either
+    call_command("audit", "verify", "--from", str(seq + 1), "--limit", "2", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        third = audit_check_recent()
 
     assert (broken.ok, broken.first_seq, broken.first_event_id) == (False, seq, pk)
     assert broken.notified and not again.notified and not again.ok
+    assert not third.ok and not third.notified
     assert len(mailoutbox) == 1
     assert sorted(mailoutbox[0].to) == ["executor@example.ru", "head@example.ru"]
     assert f"запись № {seq}" in mailoutbox[0].body
@@ -355,6 +360,11 @@ def test_alert_clears_when_a_later_check_passes_over_the_entry(client, make_user
     client.force_login(curator)
     assert "audit-chain-alert" not in client.get(reverse("home")).content.decode()
     assert AuditCheck.objects.filter(ok=False).count() == 1
+
+    # broken again after it was cleared: told again
+    _sql(f"UPDATE {TABLE} SET action = 'forged' WHERE id = %s", [pk])  # noqa: S608
+    assert audit_check_recent().notified
+    assert "audit-chain-alert" in client.get(reverse("home")).content.decode()
 
 
 # --- nothing edits the journal through a screen ---------------------------------------------------
