@@ -286,7 +286,7 @@ def chain_verify(
             result.add(
                 Finding(
                     KIND_DELETED,
-                    f"Нет записи № {start - 1}, с которой начинается проверка.",
+                    f"Нет записи № {start - 1}, на которую ссылается начало проверки.",
                     seq=start - 1,
                 )
             )
