@@ -432,3 +432,17 @@ def test_two_sealers_at_once_do_not_fork_the_chain():
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, total + 1))
     assert chain_verify().ok
+
+
+def test_the_periodic_tasks_seal_and_check(db):
+    from otklik.audit import tasks
+
+    _events(3)
+    total = AuditEvent.objects.count()
+
+    sealed = tasks.audit_seal.enqueue()
+    checked = tasks.audit_check.enqueue()
+
+    assert sealed.return_value == {"sealed": total, "head": total}
+    assert checked.return_value["ok"] is True and checked.return_value["to"] == total
+    assert AuditCheck.objects.get().source == AuditCheck.Source.PERIODIC
