@@ -107,4 +107,16 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         every=timedelta(days=1),
         description="Приоритеты региональных проблем по данным платформы",
     ),
+    PeriodicJob(
+        name="audit.seal",
+        task="otklik.audit.tasks.audit_seal",
+        every=timedelta(minutes=1),
+        description="Журнал действий: добавление новых записей в цепочку хэшей",
+    ),
+    PeriodicJob(
+        name="audit.check",
+        task="otklik.audit.tasks.audit_check",
+        every=timedelta(minutes=15),
+        description="Журнал действий: проверка последних записей цепочки, оповещение о нарушении",
+    ),
 ]

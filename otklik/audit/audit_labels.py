@@ -1,9 +1,18 @@
 """Names of the audit log's own events and of the keys many apps write into ``data``."""
 
-from otklik.audit.registry import actions_register, fields_register
+from otklik.audit.chain import KIND_LABELS
+from otklik.audit.registry import (
+    actions_register,
+    fields_register,
+    target_register,
+    values_register,
+)
 
+target_register("audit.auditcheck", label="проверка журнала")
+values_register("audit.auditcheck", "break", KIND_LABELS)
 actions_register(
     {
+        "audit.chain_broken": "Журнал действий: нарушена целостность цепочки",
         "admin.add": "Администрирование: запись добавлена",
         "admin.change": "Администрирование: запись изменена",
         "admin.delete": "Администрирование: запись удалена",
@@ -76,5 +85,8 @@ fields_register(
         "redirect": "переадресация",
         "solved": "проблема решена",
         "rating": "оценка",
+        "break": "нарушение",
+        "seq": "номер записи в цепочке",
+        "event": "id записи журнала",
     }
 )

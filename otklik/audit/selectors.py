@@ -14,8 +14,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from otklik.audit import registry
-from otklik.audit.models import AuditEvent
-from otklik.core.permissions import Action, access_check
+from otklik.audit.chain import KIND_LABELS
+from otklik.audit.models import AuditCheck, AuditEvent
+from otklik.core.permissions import Action, access_check, can
 
 
 class EventFilters(TypedDict, total=False):
@@ -135,3 +136,29 @@ def event_rows(events: list[AuditEvent]) -> list[EventRow]:
         )
         for e in events
     ]
+
+
+# --- the chain's alert ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChainAlert:
+    check: AuditCheck
+    kind_label: str
+
+
+def chain_alert(*, user: Any) -> ChainAlert | None:
+    """The unresolved break of the journal's chain, for the roles that read the journal: the
+    latest failed check, unless a later passed check walked over its entry (an entry outside
+    the chain: any later passed check)."""
+    if not can(user, Action.AUDIT_VIEW):
+        return None
+    broken = AuditCheck.objects.filter(ok=False).order_by("-checked_at", "-id").first()
+    if broken is None:
+        return None
+    later = AuditCheck.objects.filter(ok=True, pk__gt=broken.pk)
+    if broken.first_seq is not None:
+        later = later.filter(from_seq__lte=broken.first_seq, to_seq__gte=broken.first_seq)
+    if later.exists():
+        return None
+    first = broken.findings[0] if broken.findings else {}
+    label = first.get("label") or KIND_LABELS.get(broken.kind, broken.kind)
+    return ChainAlert(check=broken, kind_label=label)

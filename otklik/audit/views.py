@@ -34,6 +34,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": selectors.event_rows(list(page)),
             "query": query.urlencode(),
+            "chain_alert": selectors.chain_alert(user=request.user),
         },
     )
 

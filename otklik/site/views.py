@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from otklik.audit.selectors import chain_alert
 from otklik.core.permissions import Action, Scope, can, scope_for
 from otklik.core.roles import Role
 from otklik.intake.selectors import message_summary
@@ -43,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "region_wide": scope_for(user, Action.MESSAGE_VIEW) is Scope.ALL,
     }
     context["tasks"] = home_tasks(user=user)
+    context["chain_alert"] = chain_alert(user=user)
     if context["can_view_messages"]:
         context["summary"] = message_summary(user=user)
     return render(request, "site/home.html", context)

@@ -60,6 +60,8 @@ def test_registered_jobs_point_at_tasks():
         "office.reports_sweep",
         "office.roadmap_sweep",
         "problems.priorities_refresh",
+        "audit.seal",
+        "audit.check",
     }
     for job in jobs:
         assert isinstance(import_string(job.task), Task)
