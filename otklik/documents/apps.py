@@ -14,3 +14,10 @@ class DocumentsConfig(AppConfig):
         from otklik.documents.services import on_approved
 
         approved_listeners_register(on_approved)
+
+        # every verification of the audit chain also checks the registered documents against
+        # their sealed registration entries
+        from otklik.audit.chain import verify_checks_register
+        from otklik.documents.integrity import documents_check
+
+        verify_checks_register(documents_check)
