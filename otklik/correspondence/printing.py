@@ -60,6 +60,23 @@ def summary_printed(assignment: Assignment, approval=None) -> Printed:
     return doc
 
 
+def assignment_printed(assignment: Assignment, organizations, deadline) -> Printed:
+    """The outgoing request (task) as it is sent and registered: whom, what, by when, who."""
+    kind = assignment.get_kind_display().upper()
+    return Printed(
+        title=f"{kind} ЦУР",
+        subtitle=f"«{assignment.subject}»",
+        blocks=[
+            ("heading", "Адресаты"),
+            ("text", "\n".join(f"{n}. {o.name}" for n, o in enumerate(organizations, 1))),
+            ("heading", "Содержание"),
+            ("text", assignment.text),
+            ("text", f"Срок исполнения — {deadline:%d.%m.%Y}."),
+        ],
+        footer=f"Направил(а): {person_name(assignment.sender)}",
+    )
+
+
 def answer_printed(incoming: Incoming, approval=None) -> Printed:
     """The answer to an incoming request: whose letter it answers, the text, the package."""
     from otklik.correspondence.choices import PackagePart

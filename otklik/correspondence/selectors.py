@@ -15,6 +15,7 @@ from otklik.core.permissions import Action, can, visible_to
 from otklik.correspondence.choices import ITEM_CLOSED, ITEM_OPEN, IncomingState, ItemState
 from otklik.correspondence.models import Assignment, Incoming, Item, StoredFile
 from otklik.directory.calendar import calendar_from_db
+from otklik.documents.models import RegisteredDocument
 
 
 def assignment_list(*, user: Any) -> QuerySet[Assignment]:
@@ -233,4 +234,13 @@ def measures_to_send(*, user: Any) -> list:
         .exclude(pk__in=busy.values("assignment__measure"))
         .select_related("problem", "organization")
         .order_by("deadline", "pk")[:200]
+    )
+
+
+def registration_of(assignment: Assignment) -> dict | None:
+    """The registration of the sent request (task) in «Документы ЦУР»: pk, number, date."""
+    return (
+        RegisteredDocument.objects.filter(target_kind="assignment", target_id=str(assignment.pk))
+        .values("pk", "number", "registered_at")
+        .first()
     )

@@ -42,8 +42,11 @@ from otklik.correspondence.choices import (
 )
 from otklik.correspondence.files import Upload, files_store, uploads_check
 from otklik.correspondence.models import Assignment, Item, ItemEvent, Reply
+from otklik.correspondence.printing import assignment_printed
 from otklik.directory.calendar import calendar_from_db
 from otklik.directory.models import Organization
+from otklik.documents.choices import Direction
+from otklik.documents.services import AttachmentIn, document_register
 
 SUMMARY = "corr_summary"  # the approval route's kind of a final summary
 # The default time to answer, in working days from the day of sending.
@@ -168,6 +171,22 @@ def assignment_send(
             _operators(org.pk),
         )
     files_store(files, assignment=assignment)
+    # sent through the portal, it is an outgoing document of the ЦУР: registered with its
+    # number, frozen text and attached files (regulation 4.3)
+    document_register(
+        actor=actor,
+        kind=kind,
+        title=f"{assignment.get_kind_display()}: {assignment.subject}",
+        printed=assignment_printed(assignment, organizations, deadline),
+        sector=sector,
+        author=actor,
+        target_kind="assignment",
+        target_id=assignment.pk,
+        series=f"assignment:{assignment.pk}",
+        direction=Direction.OUTGOING,
+        attachments=[AttachmentIn(f.name, f.content, f.content_type or "") for f in files],
+        at=now,
+    )
     audit_log(
         actor=actor,
         action="correspondence.send",

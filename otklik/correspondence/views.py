@@ -139,6 +139,7 @@ def assignment_view(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": selectors.table_counts(rows),
             "files": a.files.all(),
             "summary_form": summary_form if may_send else None,
+            "registration": selectors.registration_of(a),
             "panel": approval_panel(user=request.user, approval=approval),
             "today": today,
         },

@@ -69,6 +69,18 @@ def test_the_whole_outgoing_scenario(people, django_capture_on_commit_callbacks)
         9,
         hashlib.sha256(b"%PDF form").hexdigest(),
     )
+    # sent through the portal, the task is an outgoing document of the ЦУР with its file
+    sent = RegisteredDocument.objects.get(target_kind="assignment", target_id=str(a.pk))
+    assert (sent.kind, sent.direction, sent.number) == (
+        "task",
+        "outgoing",
+        f"ПОР-{sent.registered_at.year}/1",
+    )
+    (attached,) = sent.attachments.all()
+    assert (attached.name, attached.sha256) == (
+        "форма.pdf",
+        hashlib.sha256(b"%PDF form").hexdigest(),
+    )
     assert sorted(m.to[0] for m in mail.outbox) == [
         "op-tek@example.org",
         "op-zhkh@example.org",
