@@ -236,6 +236,9 @@ SPECTACULAR_SETTINGS = {
         "AssignmentKindEnum": "otklik.correspondence.choices.AssignmentKind",
         "IncomingStateEnum": "otklik.correspondence.choices.IncomingState",
         "IncomingSourceEnum": "otklik.correspondence.choices.IncomingSource",
+        "IndicatorDirectionEnum": "otklik.office.choices.Direction",
+        "DocumentDirectionEnum": "otklik.documents.choices.Direction",
+        "SignatureKindEnum": "otklik.documents.choices.SignatureKind",
     },
 }
 

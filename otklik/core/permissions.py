@@ -173,7 +173,7 @@ _ROWS: dict[Action, tuple[Scope, ...]] = {
     Action.PLAN_PREPARE:      (N,  N,  A,   N,   N,   N,   N,   N),
     Action.ASSESSMENT_PUBLISH: (N,  N,  A,   N,   N,   N,   N,   N),
     Action.ROADMAP_MANAGE:    (N,  A,  N,   N,   N,   N,   N,   N),
-    Action.DOCUMENTS_VIEW:    (A,  A,  A,   O,   A,   O,   O,   A),
+    Action.DOCUMENTS_VIEW:    (A,  A,  A,   O,   A,   N,   N,   A),
     Action.CORR_VIEW:         (A,  A,  A,   O,   A,   O,   N,   A),
     Action.CORR_SEND:         (A,  A,  A,   O,   N,   N,   N,   N),
     Action.CORR_CHECK:        (A,  A,  A,   O,   N,   N,   N,   N),

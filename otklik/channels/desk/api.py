@@ -19,7 +19,7 @@ from otklik.directory.models import Municipality
 from otklik.intake.parsing import Base64FileField
 
 
-class FileInSerializer(serializers.Serializer):
+class ScanInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255)
     content = Base64FileField(help_text="the file, base64: a scan in PDF, JPEG or PNG")
 
@@ -64,7 +64,7 @@ class AppealInSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
         required=False, default=False, help_text="the applicant's consent (needed for a message)"
     )
-    files = FileInSerializer(many=True, required=False, default=list)
+    files = ScanInSerializer(many=True, required=False, default=list)
 
 
 class RegisteredSerializer(serializers.Serializer):

@@ -62,6 +62,7 @@ def test_registered_jobs_point_at_tasks():
         "problems.priorities_refresh",
         "audit.seal",
         "audit.check",
+        "correspondence.sweep",
     }
     for job in jobs:
         assert isinstance(import_string(job.task), Task)

@@ -64,9 +64,10 @@ from otklik.intake.services import message_classify, message_ingest
 # analyst) for the whole region and by an organisation's operator for its own organisation
 # (the letter is then addressed to it); the curator, the sector leads, the municipal
 # coordinators and the auditor do not keep the desk (issue 15, part 6).
-# «Документы ЦУР» (issue 15): every role reads the registry, each in its zone (a sector lead its
-# block; an organisation and a municipality only what is addressed to them) and only documents
-# of kinds it may see; nobody changes a registered document.
+# «Документы ЦУР» (issue 15): the ЦУР's roles and the auditor read the registry, a sector lead
+# its block's, each only documents of kinds it may see; organisations and municipalities have no
+# document there addressed to them yet (their requests and tasks are in their own queue), so no
+# menu item leading to an empty journal; nobody changes a registered document.
 # fmt: off
 EXPECTED_TABLE = """
 action             curator  executor  head  sector  analyst  org  municipal  auditor
@@ -106,7 +107,7 @@ question.decide    ALL      —         —     —       —        —    — 
 plan.prepare       —        —         ALL   —       —        —    —          —
 assessment.publish —        —         ALL   —       —        —    —          —
 roadmap.manage     —        ALL       —     —       —        —    —          —
-documents.view     ALL      ALL       ALL   OWN     ALL      OWN  OWN        ALL
+documents.view     ALL      ALL       ALL   OWN     ALL      —    —          ALL
 correspondence.view     ALL  ALL  ALL  OWN  ALL  OWN  —    ALL
 correspondence.send     ALL  ALL  ALL  OWN  —    —    —    —
 correspondence.check    ALL  ALL  ALL  OWN  —    —    —    —
