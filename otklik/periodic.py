@@ -111,7 +111,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         name="audit.seal",
         task="otklik.audit.tasks.audit_seal",
         every=timedelta(minutes=1),
-        description="Журнал действий: добавление новых записей в цепочку хэшей",
+        description="Журнал действий: добавление новых записей в цепочку хешей",
     ),
     PeriodicJob(
         name="audit.check",

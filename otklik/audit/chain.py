@@ -354,7 +354,7 @@ def chain_verify(
                     result.add(
                         Finding(
                             KIND_CHANGED,
-                            f"Запись № {seq} изменена: её хэш не сходится с её содержимым.",
+                            f"Запись № {seq} изменена: её хеш не сходится с её содержимым.",
                             seq=seq,
                             **_describe(row),
                         )
@@ -363,8 +363,8 @@ def chain_verify(
                 result.add(
                     Finding(
                         KIND_CHANGED,
-                        f"Запись № {previous[1]} изменена (её хэш пересчитан): запись № {seq} "
-                        "ссылается на другой хэш.",
+                        f"Запись № {previous[1]} изменена (её хеш пересчитан): запись № {seq} "
+                        "ссылается на другой хеш.",
                         seq=previous[1],
                         **_describe(previous),
                     )

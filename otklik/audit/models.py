@@ -31,8 +31,8 @@ class AuditEvent(models.Model):
     data = models.JSONField("подробности", default=dict, blank=True)
     # the chain, filled by the sealer after commit (empty until then)
     seq = models.BigIntegerField("номер в цепочке", null=True, blank=True, unique=True)
-    prev_hash = models.CharField("хэш предыдущей записи", max_length=64, blank=True)
-    hash = models.CharField("хэш записи", max_length=64, blank=True)
+    prev_hash = models.CharField("хеш предыдущей записи", max_length=64, blank=True)
+    hash = models.CharField("хеш записи", max_length=64, blank=True)
     sealed_at = models.DateTimeField("включена в цепочку", null=True, blank=True)
 
     class Meta:
@@ -57,7 +57,7 @@ class AuditChainHead(models.Model):
     """
 
     seq = models.BigIntegerField("последний номер", default=0)
-    hash = models.CharField("хэш последней записи", max_length=64, blank=True)
+    hash = models.CharField("хеш последней записи", max_length=64, blank=True)
     sealed_at = models.DateTimeField("последнее добавление", null=True, blank=True)
     horizon = models.DateTimeField("всё созданное до", null=True, blank=True)
 
@@ -81,7 +81,7 @@ class AuditCheck(models.Model):
     from_seq = models.BigIntegerField("с номера", default=1)
     to_seq = models.BigIntegerField("по номер", default=0)
     entries = models.BigIntegerField("проверено записей", default=0)
-    head_hash = models.CharField("хэш последней записи", max_length=64, blank=True)
+    head_hash = models.CharField("хеш последней записи", max_length=64, blank=True)
     ok = models.BooleanField("цепочка цела", default=True)
     # the first break found (empty when ok)
     kind = models.CharField("нарушение", max_length=32, blank=True)

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('seq', models.BigIntegerField(default=0, verbose_name='последний номер')),
-                ('hash', models.CharField(blank=True, max_length=64, verbose_name='хэш последней записи')),
+                ('hash', models.CharField(blank=True, max_length=64, verbose_name='хеш последней записи')),
                 ('sealed_at', models.DateTimeField(blank=True, null=True, verbose_name='последнее добавление')),
                 ('horizon', models.DateTimeField(blank=True, null=True, verbose_name='всё созданное до')),
             ],
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('from_seq', models.BigIntegerField(default=1, verbose_name='с номера')),
                 ('to_seq', models.BigIntegerField(default=0, verbose_name='по номер')),
                 ('entries', models.BigIntegerField(default=0, verbose_name='проверено записей')),
-                ('head_hash', models.CharField(blank=True, max_length=64, verbose_name='хэш последней записи')),
+                ('head_hash', models.CharField(blank=True, max_length=64, verbose_name='хеш последней записи')),
                 ('ok', models.BooleanField(default=True, verbose_name='цепочка цела')),
                 ('kind', models.CharField(blank=True, max_length=32, verbose_name='нарушение')),
                 ('message', models.TextField(blank=True, verbose_name='описание')),
@@ -56,12 +56,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditevent',
             name='hash',
-            field=models.CharField(blank=True, max_length=64, verbose_name='хэш записи'),
+            field=models.CharField(blank=True, max_length=64, verbose_name='хеш записи'),
         ),
         migrations.AddField(
             model_name='auditevent',
             name='prev_hash',
-            field=models.CharField(blank=True, max_length=64, verbose_name='хэш предыдущей записи'),
+            field=models.CharField(blank=True, max_length=64, verbose_name='хеш предыдущей записи'),
         ),
         migrations.AddField(
             model_name='auditevent',

@@ -65,7 +65,7 @@ class Command(BaseCommand):
     def _print(self, result) -> None:
         self.stdout.write(
             f"Проверено записей: {result.entries} (№ {result.from_seq}–{result.to_seq}); "
-            f"конец цепочки № {result.head_seq}, хэш {result.head_hash or '—'}."
+            f"конец цепочки № {result.head_seq}, хеш {result.head_hash or '—'}."
         )
         first = result.first
         if first is None:
