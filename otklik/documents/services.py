@@ -77,10 +77,7 @@ def number_take(*, kind: str, year: int) -> int:
 
 # --------------------------------------------------------------------------- the stamps
 def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    full = " ".join(x for x in (user.last_name, user.first_name, user.middle_name) if x)
-    return full or user.username
+    return (user.fio or user.username) if user is not None else ""
 
 
 def _role_label(role: str) -> str:
@@ -191,15 +188,18 @@ def document_register(
         content_streebog256=digest,
         text=f"{number}\n{title}\n{printed.plain_text()}".casefold(),
     )
+    stored = []
     for a in attachments:
-        RegisteredAttachment.objects.create(
-            document=document,
-            name=a.name,
-            content_type=a.content_type,
-            content=a.content,
-            size=len(a.content),
-            streebog256=streebog256(a.content),
-            sha256=hashlib.sha256(a.content).hexdigest(),
+        stored.append(
+            RegisteredAttachment.objects.create(
+                document=document,
+                name=a.name,
+                content_type=a.content_type,
+                content=a.content,
+                size=len(a.content),
+                streebog256=streebog256(a.content),
+                sha256=hashlib.sha256(a.content).hexdigest(),
+            )
         )
     for s, name in zip(signings, names, strict=True):
         Signature.objects.create(
@@ -223,9 +223,7 @@ def document_register(
             "streebog256": document.streebog256,
             "sha256": document.sha256,
             "size": document.size,
-            "attachments": [
-                {"name": a.name, "streebog256": streebog256(a.content)} for a in attachments
-            ],
+            "attachments": [{"name": a.name, "streebog256": a.streebog256} for a in stored],
             "signatures": len(signings),
         },
     )
